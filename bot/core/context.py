@@ -1,0 +1,91 @@
+"""What a skill handler gets: the database session, who is asking, where, and helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session
+
+from bot.core import projects
+from bot.core.messages import UserError, Via
+from bot.core.models import Project, Role
+from bot.core.people import People, Person
+from bot.core.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.core.skills import SkillRegistry
+
+
+@dataclass
+class Context:
+    """One request's view of the world; the session commits when the handler returns."""
+
+    session: Session
+    settings: Settings
+    people: People
+    registry: SkillRegistry
+    user: str
+    channel: str | None = None
+    via: Via = "console"
+    is_dm: bool = False
+    message_ts: str | None = None
+    thread_ts: str | None = None
+    trigger_id: str | None = None
+    project: Project | None = field(default=None)
+
+    @property
+    def person(self) -> Person:
+        return self.people.get(self.user)
+
+    def project_for(self, key: str | None = None) -> Project:
+        """The project named by `key`, else this channel's, else the user's only project."""
+        if key:
+            return projects.require_project(self.session, key)
+        if self.project:
+            return self.project
+        mine = projects.projects_for_user(self.session, self.user)
+        if len(mine) == 1:
+            return mine[0]
+        if mine:
+            keys = ", ".join(f"`{p.key}`" for p in mine)
+            raise UserError(f"Which project? You are in {keys}: add `--project KEY`.")
+        raise UserError(
+            "This channel is not linked to a project. Link it with `/pmo project link KEY`, "
+            "or create one with `/pmo project create KEY Project name`."
+        )
+
+    def role_in(self, project: Project) -> Role | None:
+        return projects.role_of(self.session, project, self.user)
+
+    def require_member(self, project: Project) -> Role:
+        """The user's role; a `UserError` if they are not in the project."""
+        role = self.role_in(project)
+        if role is None and not self.person.is_admin:
+            raise UserError(
+                f"You are not a member of `{project.key}`. Ask its PM to add you with "
+                f"`/pmo project members add @you`."
+            )
+        return role or Role.PM
+
+    def require_pm(self, project: Project) -> None:
+        """Only a PM of the project or a workspace admin may go on."""
+        if self.role_in(project) != Role.PM and not self.person.is_admin:
+            raise UserError(f"Only a PM of `{project.key}` or a workspace admin can do that.")
+
+    def audit(
+        self,
+        action: str,
+        *,
+        project: Project | None = None,
+        target: str | None = None,
+        **detail: object,
+    ) -> None:
+        projects.audit(
+            self.session,
+            actor=self.user,
+            action=action,
+            project=project or self.project,
+            target=target,
+            **detail,
+        )

@@ -1,0 +1,107 @@
+"""Transport-neutral messages in and replies out.
+
+Every transport (Slack event, slash command, button, console line, scheduled
+job) becomes one of the inbound types here; every skill answers with `Reply`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Via = Literal["command", "mention", "dm", "message", "console", "scheduler"]
+
+
+@dataclass
+class Message:
+    """Something a person said to the bot."""
+
+    text: str
+    user: str
+    channel: str | None = None
+    via: Via = "console"
+    is_dm: bool = False
+    ts: str | None = None
+    thread_ts: str | None = None
+    team: str | None = None
+    files: list[dict[str, Any]] = field(default_factory=list)
+    trigger_id: str | None = None
+
+
+@dataclass
+class Action:
+    """A button or menu pressed on a message the bot posted."""
+
+    action_id: str
+    value: str
+    user: str
+    channel: str | None = None
+    message_ts: str | None = None
+    thread_ts: str | None = None
+    trigger_id: str | None = None
+
+
+@dataclass
+class ViewSubmission:
+    """A submitted modal: `values` maps each input's action id to what was entered."""
+
+    callback_id: str
+    values: dict[str, Any]
+    user: str
+    private_metadata: str = ""
+
+
+@dataclass
+class Shortcut:
+    """A message shortcut ("Add to RAID log") run on someone's message."""
+
+    callback_id: str
+    user: str
+    channel: str | None
+    message_text: str
+    message_ts: str | None = None
+    message_user: str | None = None
+    permalink: str | None = None
+    trigger_id: str | None = None
+
+
+@dataclass
+class Upload:
+    """A file to post along with a reply."""
+
+    filename: str
+    content: bytes
+    title: str | None = None
+
+
+@dataclass
+class Reply:
+    """What a skill says back.
+
+    By default a reply goes back where the message came from (in its thread for
+    mentions). `to_user` sends it as a DM to someone else, `to_channel` posts it
+    in a channel; `modal` opens a Block Kit view; `replace_original` updates the
+    message whose button was pressed.
+    """
+
+    text: str
+    blocks: list[dict[str, Any]] | None = None
+    ephemeral: bool | None = None
+    in_thread: bool = True
+    to_user: str | None = None
+    to_channel: str | None = None
+    modal: dict[str, Any] | None = None
+    upload: Upload | None = None
+    replace_original: bool = False
+
+
+class UserError(Exception):
+    """A mistake the user can fix; its message is shown to them and nothing is saved."""
+
+
+class FieldErrors(UserError):
+    """Modal input errors, keyed by block id, shown next to the fields."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors

@@ -1,0 +1,6 @@
+"""Imports every module that defines tables, so `SQLModel.metadata` is complete.
+
+Add a skill's `models` module here when it gains tables.
+"""
+
+import bot.core.models  # noqa: F401

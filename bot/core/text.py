@@ -1,0 +1,38 @@
+"""Safe Slack mrkdwn: every piece of user or document text goes through `escape`."""
+
+from __future__ import annotations
+
+import re
+
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def escape(text: str) -> str:
+    """Escape `&`, `<`, `>` so text cannot form mentions, `<!channel>` or links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mention(user_id: str) -> str:
+    """A user mention; anything that is not a Slack user id is escaped instead."""
+    return f"<@{user_id}>" if USER_ID.match(user_id) else escape(user_id)
+
+
+def link(url: str, label: str) -> str:
+    """A mrkdwn link with an escaped label (`|` and `>` cannot break out)."""
+    safe_url = url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
+    return f"<{safe_url}|{escape(label).replace('|', '¦')}>"
+
+
+def mentioned_users(text: str) -> list[str]:
+    """User ids mentioned in Slack text, in order, without repeats."""
+    seen: list[str] = []
+    for user_id in MENTION.findall(text):
+        if user_id not in seen:
+            seen.append(user_id)
+    return seen
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut `text` to at most `limit` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,176 @@
+"""Block Kit building blocks (plain dicts) and Slack's limits, enforced in one place."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.core.text import shorten
+
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_MESSAGE_TEXT = 3900
+MAX_BUTTON_LABEL = 75
+MAX_BUTTON_VALUE = 2000
+MAX_MODAL_BLOCKS = 100
+
+Block = dict[str, Any]
+
+
+def section(text: str, *, accessory: Block | None = None) -> Block:
+    """A mrkdwn section (the caller escapes user text)."""
+    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": text or " "}}
+    if accessory:
+        block["accessory"] = accessory
+    return block
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": shorten(text, 150)}}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text or " "}]}
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def button(label: str, action_id: str, value: Any = "", *, style: str | None = None) -> Block:
+    """A button; `value` may be any JSON-able data (strings are kept as they are)."""
+    raw = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+    element: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": shorten(label, MAX_BUTTON_LABEL)},
+        "action_id": action_id,
+        "value": raw[:MAX_BUTTON_VALUE],
+    }
+    if style in ("primary", "danger"):
+        element["style"] = style
+    return element
+
+
+def actions(*elements: Block, block_id: str | None = None) -> Block:
+    block: Block = {"type": "actions", "elements": list(elements)[:25]}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def text_input(
+    block_id: str,
+    label: str,
+    *,
+    initial: str | None = None,
+    multiline: bool = False,
+    optional: bool = False,
+    placeholder: str | None = None,
+    hint: str | None = None,
+) -> Block:
+    """A plain-text input; its value comes back under `block_id` in `ViewSubmission.values`."""
+    element: Block = {"type": "plain_text_input", "action_id": block_id, "multiline": multiline}
+    if initial:
+        element["initial_value"] = initial[:3000]
+    if placeholder:
+        element["placeholder"] = {"type": "plain_text", "text": shorten(placeholder, 150)}
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = {"type": "plain_text", "text": shorten(hint, 2000)}
+    return block
+
+
+def select_input(
+    block_id: str,
+    label: str,
+    options: list[tuple[str, str]],
+    *,
+    initial: str | None = None,
+    optional: bool = False,
+) -> Block:
+    """A static select of (value, label) options."""
+    opts = [{"text": {"type": "plain_text", "text": lbl}, "value": val} for val, lbl in options]
+    element: Block = {"type": "static_select", "action_id": block_id, "options": opts}
+    chosen = [o for o in opts if o["value"] == initial]
+    if chosen:
+        element["initial_option"] = chosen[0]
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+        "optional": optional,
+    }
+
+
+def user_input(
+    block_id: str, label: str, *, initial: str | None = None, optional: bool = True
+) -> Block:
+    element: Block = {"type": "users_select", "action_id": block_id}
+    if initial:
+        element["initial_user"] = initial
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+        "optional": optional,
+    }
+
+
+def date_input(
+    block_id: str, label: str, *, initial: str | None = None, optional: bool = True
+) -> Block:
+    element: Block = {"type": "datepicker", "action_id": block_id}
+    if initial:
+        element["initial_date"] = initial
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+        "optional": optional,
+    }
+
+
+def modal(
+    title: str,
+    callback_id: str,
+    blocks: list[Block],
+    *,
+    submit: str = "Save",
+    private_metadata: str = "",
+) -> Block:
+    """A modal view definition."""
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": {"type": "plain_text", "text": shorten(title, 24)},
+        "submit": {"type": "plain_text", "text": shorten(submit, 24)},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "private_metadata": private_metadata[:3000],
+        "blocks": blocks[:MAX_MODAL_BLOCKS],
+    }
+
+
+def within_limits(text: str, blocks: list[Block] | None) -> tuple[str, list[Block] | None]:
+    """Clamp a message to Slack's limits: 50 blocks, 3,000 characters a section."""
+    text = shorten(text, MAX_MESSAGE_TEXT)
+    if not blocks:
+        return text, blocks
+    clamped: list[Block] = []
+    for block in blocks:
+        block = dict(block)
+        inner = block.get("text")
+        if isinstance(inner, dict) and isinstance(inner.get("text"), str):
+            block["text"] = {**inner, "text": shorten(inner["text"], MAX_SECTION_TEXT)}
+        clamped.append(block)
+    if len(clamped) > MAX_BLOCKS:
+        clamped = clamped[: MAX_BLOCKS - 1] + [context("_…more than fits in one message._")]
+    return text, clamped

@@ -1,0 +1,74 @@
+"""Posting replies to Slack: threads, DMs, ephemerals, modals, files and `respond`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.core import ui
+from bot.core.messages import Reply
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Origin:
+    """Where a request came from, so replies go back to the same place."""
+
+    user: str
+    channel: str | None
+    via: str
+    thread_ts: str | None = None
+    trigger_id: str | None = None
+    respond: Callable[..., Any] | None = None
+
+
+def open_dm(client: WebClient, user: str) -> str:
+    return client.conversations_open(users=user)["channel"]["id"]
+
+
+def deliver(client: WebClient, replies: list[Reply], origin: Origin) -> None:
+    """Send each reply where it belongs; one failure is logged and the rest still go."""
+    for reply in replies:
+        try:
+            _deliver_one(client, reply, origin)
+        except SlackApiError as exc:
+            log.error("Slack refused a reply (%s): %s", origin.via, exc.response.get("error"))
+
+
+def _deliver_one(client: WebClient, reply: Reply, origin: Origin) -> None:
+    text, blocks = ui.within_limits(reply.text, reply.blocks)
+    if reply.modal and origin.trigger_id:
+        client.views_open(trigger_id=origin.trigger_id, view=reply.modal)
+        return
+    if reply.to_user or reply.to_channel:
+        channel = reply.to_channel or open_dm(client, reply.to_user or "")
+        target = channel
+    else:
+        target = origin.channel
+    if reply.upload:
+        client.files_upload_v2(
+            channel=target, content=reply.upload.content, filename=reply.upload.filename,
+            title=reply.upload.title or reply.upload.filename, initial_comment=text,
+            thread_ts=None if (reply.to_user or reply.to_channel) else origin.thread_ts,
+        )
+        return
+    if reply.to_user or reply.to_channel:
+        client.chat_postMessage(channel=target, text=text, blocks=blocks)
+        return
+    if origin.respond and (origin.via == "command" or reply.replace_original or reply.ephemeral):
+        ephemeral = reply.ephemeral is not False
+        origin.respond(text=text, blocks=blocks, replace_original=reply.replace_original,
+                       response_type="ephemeral" if ephemeral else "in_channel")
+        return
+    if reply.ephemeral and target:
+        client.chat_postEphemeral(channel=target, user=origin.user, text=text, blocks=blocks,
+                                  thread_ts=origin.thread_ts)
+        return
+    client.chat_postMessage(channel=target or open_dm(client, origin.user), text=text,
+                            blocks=blocks, thread_ts=origin.thread_ts if reply.in_thread else None)

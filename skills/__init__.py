@@ -1,0 +1,16 @@
+"""The skills; `registry()` collects every one for the router."""
+
+from __future__ import annotations
+
+from bot.core.skills import Skill, SkillRegistry
+
+
+def all_skills() -> list[Skill]:
+    """Every skill module's `skill`, imported lazily so tables register on demand."""
+    from skills import help, projects
+
+    return [help.skill, projects.skill]
+
+
+def registry() -> SkillRegistry:
+    return SkillRegistry(all_skills())
