@@ -10,8 +10,11 @@ import typer
 
 from bot.runtime import fail, setup_logging, start
 
-app = typer.Typer(help="Live PMO: a Slack bot that does the repetitive work of a PMO.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Live PMO: a Slack bot that does the repetitive work of a PMO.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 project_app = typer.Typer(help="Manage projects.", no_args_is_help=True)
 app.add_typer(project_app, name="project")
 
@@ -28,7 +31,9 @@ def main_options(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = Fal
 
 @app.command()
 def run(
-    http: Annotated[bool, typer.Option("--http", help="Serve HTTP instead of Socket Mode.")] = False,
+    http: Annotated[
+        bool, typer.Option("--http", help="Serve HTTP instead of Socket Mode.")
+    ] = False,
     port: Annotated[int, typer.Option(help="HTTP port.")] = 3000,
     host: Annotated[str, typer.Option(help="HTTP bind address.")] = "0.0.0.0",
 ) -> None:
@@ -123,8 +128,14 @@ def project_create(
     try:
         with session_scope(settings.database_url) as session:
             project = create_project(
-                session, key=key, name=name, actor="cli", timezone=timezone or
-                settings.livepmo_timezone, channels=channel, pms=pm or [], members=member or [],
+                session,
+                key=key,
+                name=name,
+                actor="cli",
+                timezone=timezone or settings.livepmo_timezone,
+                channels=channel,
+                pms=pm or [],
+                members=member or [],
             )
             print(f"Created project {project.key} ({project.name}), channels: {', '.join(channel)}")
     except UserError as exc:

@@ -31,7 +31,9 @@ class ConsoleSession:
         self._ts += 1
         return f"1700000000.{self._ts:06d}"
 
-    def send(self, text: str, *, user: str | None = None, channel: str | None = None) -> list[Reply]:
+    def send(
+        self, text: str, *, user: str | None = None, channel: str | None = None
+    ) -> list[Reply]:
         """Handle one input line and return the bot's replies."""
         user = user or self.user
         channel = channel if channel is not None else self.channel
@@ -42,8 +44,14 @@ class ConsoleSession:
             replies = self.submit(stripped, user)
         else:
             via = "command" if stripped.startswith("/pmo") else ("console" if channel else "dm")
-            message = Message(text=stripped, user=user, channel=channel or f"D{user}",
-                              via=via, is_dm=not channel, ts=self.next_ts())
+            message = Message(
+                text=stripped,
+                user=user,
+                channel=channel or f"D{user}",
+                via=via,
+                is_dm=not channel,
+                ts=self.next_ts(),
+            )
             replies = self.dispatcher.handle_message(message)
         for reply in replies:
             if reply.modal:
@@ -55,8 +63,14 @@ class ConsoleSession:
         action_id, _, value = rest.strip().partition(" ")
         if not action_id:
             return [Reply(text="Usage: !press ACTION_ID VALUE")]
-        action = Action(action_id=action_id, value=value.strip(), user=user, channel=channel,
-                        message_ts=self.next_ts(), trigger_id="console")
+        action = Action(
+            action_id=action_id,
+            value=value.strip(),
+            user=user,
+            channel=channel,
+            message_ts=self.next_ts(),
+            trigger_id="console",
+        )
         return self.dispatcher.handle_action(action)
 
     def submit(self, line: str, user: str) -> list[Reply]:
@@ -69,10 +83,17 @@ class ConsoleSession:
         except ValueError:
             return [Reply(text='Usage: !submit CALLBACK_ID {"field": "value"} (a JSON object)')]
         form = self.forms.get(callback_id, {})
-        defaults = {b["block_id"]: initial_value(b) for b in form.get("blocks", [])
-                    if b.get("type") == "input"}
-        submission = ViewSubmission(callback_id=callback_id, values={**defaults, **values},
-                                    user=user, private_metadata=form.get("private_metadata", ""))
+        defaults = {
+            b["block_id"]: initial_value(b)
+            for b in form.get("blocks", [])
+            if b.get("type") == "input"
+        }
+        submission = ViewSubmission(
+            callback_id=callback_id,
+            values={**defaults, **values},
+            user=user,
+            private_metadata=form.get("private_metadata", ""),
+        )
         outcome = self.dispatcher.handle_view(submission)
         if outcome.errors:
             lines = [f"  {field}: {error}" for field, error in outcome.errors.items()]
@@ -86,6 +107,6 @@ def initial_value(block: dict[str, Any]) -> Any:
     option = element.get("initial_option")
     if option:
         return option["value"]
-    return element.get("initial_value") or element.get("initial_date") or element.get(
-        "initial_user"
+    return (
+        element.get("initial_value") or element.get("initial_date") or element.get("initial_user")
     )

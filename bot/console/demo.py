@@ -37,11 +37,18 @@ class Line:
 
 SCRIPT = [
     Line("U0ALICE", "help", note="Anyone can ask what the bot does."),
-    Line("U0ALICE", "/pmo project create apollo Apollo launch --timezone Europe/London "
-         "--member <@U0BOB> <@U0CHEN>", note="Alice creates the project for this channel."),
+    Line(
+        "U0ALICE",
+        "/pmo project create apollo Apollo launch --timezone Europe/London "
+        "--member <@U0BOB> <@U0CHEN>",
+        note="Alice creates the project for this channel.",
+    ),
     Line("U0ALICE", "/pmo project", note="The channel now knows its project."),
-    Line("U0BOB", "/pmo project members add <@U0CHEN> pm",
-         note="Only PMs can change roles, so Bob is told no."),
+    Line(
+        "U0BOB",
+        "/pmo project members add <@U0CHEN> pm",
+        note="Only PMs can change roles, so Bob is told no.",
+    ),
     Line("U0ALICE", "what's the weather like?", note="Anything unclear gets help, never silence."),
 ]
 
@@ -55,7 +62,8 @@ def run_demo() -> None:
     settings = start(database_url=f"sqlite:///{DEMO_DB}")
     people = StaticPeople(settings.livepmo_timezone, PEOPLE)
     session = ConsoleSession(console_dispatcher(settings, people), channel=CHANNEL)
-    print(f"Live PMO demo — a fresh database at {DEMO_DB}, clock pinned to {clock.now():%Y-%m-%d %H:%M} UTC.\n")
+    pinned = f"{clock.now():%Y-%m-%d %H:%M}"
+    print(f"Live PMO demo — a fresh database at {DEMO_DB}, clock pinned to {pinned} UTC.\n")
     for line in SCRIPT:
         if line.note:
             print(f"# {line.note}")

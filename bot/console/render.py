@@ -49,7 +49,9 @@ def render_blocks(blocks: list[dict[str, Any]]) -> list[str]:
         elif kind == "divider":
             lines.append("-" * 40)
         elif kind == "actions":
-            buttons = [press_hint(e) for e in block.get("elements", []) if e.get("type") == "button"]
+            buttons = [
+                press_hint(e) for e in block.get("elements", []) if e.get("type") == "button"
+            ]
             lines.extend("  " + b for b in buttons)
         elif kind == "image":
             lines.append(f"[image: {block.get('alt_text', '')}]")

@@ -39,11 +39,16 @@ class Context:
         return self.people.get(self.user)
 
     def project_for(self, key: str | None = None) -> Project:
-        """The project named by `key`, else this channel's, else the user's only project."""
+        """The project named by `key`, else this channel's, else (in a DM) the user's only one."""
         if key:
             return projects.require_project(self.session, key)
         if self.project:
             return self.project
+        if not self.is_dm:
+            raise UserError(
+                "This channel is not linked to a project. Link it with `/pmo project link KEY`, "
+                "create one with `/pmo project create KEY Project name`, or add `--project KEY`."
+            )
         mine = projects.projects_for_user(self.session, self.user)
         if len(mine) == 1:
             return mine[0]
@@ -51,8 +56,8 @@ class Context:
             keys = ", ".join(f"`{p.key}`" for p in mine)
             raise UserError(f"Which project? You are in {keys}: add `--project KEY`.")
         raise UserError(
-            "This channel is not linked to a project. Link it with `/pmo project link KEY`, "
-            "or create one with `/pmo project create KEY Project name`."
+            "You are not in any project yet: ask a PM to add you, or create one "
+            "with `/pmo project create KEY Project name`."
         )
 
     def role_in(self, project: Project) -> Role | None:

@@ -33,6 +33,7 @@ def get_engine(url: str) -> Engine:
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
@@ -55,9 +56,8 @@ def session_scope(url: str) -> Iterator[Session]:
 
 def migrate(url: str) -> None:
     """Bring the schema at `url` to the newest Alembic revision."""
-    from alembic.config import Config
-
     from alembic import command
+    from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(ALEMBIC_DIR))

@@ -121,7 +121,7 @@ class Dispatcher:
     def handle_action(self, action: Action) -> list[Reply]:
         found = self.registry.action(action.action_id)
         if found is None:
-            log.warning("no handler for action %s", action.action_id)
+            log.info("no handler for action %s", action.action_id)
             return [Reply(text="That button no longer does anything.", ephemeral=True)]
         _, handler = found
         return self._run(

@@ -6,6 +6,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -45,15 +46,15 @@ def build_app(settings: Settings, *, verify_token: bool = True) -> tuple[App, Di
 
     client = web_client(settings)
     app = App(
-        token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret or "",
         client=client,
         request_verification_enabled=bool(settings.slack_signing_secret),
         token_verification_enabled=verify_token,
-        listener_executor=ThreadPoolExecutor(max_workers=16, thread_name_prefix="listener"),
+        process_before_response=True,
     )
     dispatcher = Dispatcher(settings, registry(), SlackPeople(client, settings.livepmo_timezone))
-    register_listeners(app, dispatcher)
+    workers = ThreadPoolExecutor(max_workers=16, thread_name_prefix="work")
+    register_listeners(app, dispatcher, workers)
     return app, dispatcher
 
 
@@ -84,10 +85,12 @@ def http_app(app: App, settings: Settings) -> Starlette:
         body = {"status": "ok" if ok else "degraded", "database": "ok" if ok else "unreachable"}
         return JSONResponse(body, status_code=200 if ok else 503)
 
-    return Starlette(routes=[
-        Route("/slack/events", events, methods=["POST"]),
-        Route("/healthz", healthz, methods=["GET"]),
-    ])
+    return Starlette(
+        routes=[
+            Route("/slack/events", events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ]
+    )
 
 
 def serve_http(settings: Settings, *, host: str, port: int) -> None:
@@ -95,13 +98,17 @@ def serve_http(settings: Settings, *, host: str, port: int) -> None:
 
     app, _ = build_app(settings)
     log.info("HTTP mode on %s:%s (POST /slack/events, GET /healthz)", host, port)
-    uvicorn.run(http_app(app, settings), host=host, port=port, log_level="warning",
-                access_log=False)
+    uvicorn.run(
+        http_app(app, settings), host=host, port=port, log_level="warning", access_log=False
+    )
+
+
+def socket_mode_handler(settings: Settings) -> SocketModeHandler:
+    """A Socket Mode connection for the bot; `.start()` blocks, `.connect()` does not."""
+    app, _ = build_app(settings)
+    return SocketModeHandler(app, settings.slack_app_token, web_client=web_client(settings))
 
 
 def serve_socket_mode(settings: Settings) -> None:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    app, _ = build_app(settings)
     log.info("Socket Mode: connecting")
-    SocketModeHandler(app, settings.slack_app_token, web_client=web_client(settings)).start()
+    socket_mode_handler(settings).start()

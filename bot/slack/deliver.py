@@ -53,8 +53,11 @@ def _deliver_one(client: WebClient, reply: Reply, origin: Origin) -> None:
         target = origin.channel
     if reply.upload:
         client.files_upload_v2(
-            channel=target, content=reply.upload.content, filename=reply.upload.filename,
-            title=reply.upload.title or reply.upload.filename, initial_comment=text,
+            channel=target,
+            content=reply.upload.content,
+            filename=reply.upload.filename,
+            title=reply.upload.title or reply.upload.filename,
+            initial_comment=text,
             thread_ts=None if (reply.to_user or reply.to_channel) else origin.thread_ts,
         )
         return
@@ -63,12 +66,21 @@ def _deliver_one(client: WebClient, reply: Reply, origin: Origin) -> None:
         return
     if origin.respond and (origin.via == "command" or reply.replace_original or reply.ephemeral):
         ephemeral = reply.ephemeral is not False
-        origin.respond(text=text, blocks=blocks, replace_original=reply.replace_original,
-                       response_type="ephemeral" if ephemeral else "in_channel")
+        origin.respond(
+            text=text,
+            blocks=blocks,
+            replace_original=reply.replace_original,
+            response_type="ephemeral" if ephemeral else "in_channel",
+        )
         return
     if reply.ephemeral and target:
-        client.chat_postEphemeral(channel=target, user=origin.user, text=text, blocks=blocks,
-                                  thread_ts=origin.thread_ts)
+        client.chat_postEphemeral(
+            channel=target, user=origin.user, text=text, blocks=blocks, thread_ts=origin.thread_ts
+        )
         return
-    client.chat_postMessage(channel=target or open_dm(client, origin.user), text=text,
-                            blocks=blocks, thread_ts=origin.thread_ts if reply.in_thread else None)
+    client.chat_postMessage(
+        channel=target or open_dm(client, origin.user),
+        text=text,
+        blocks=blocks,
+        thread_ts=origin.thread_ts if reply.in_thread else None,
+    )

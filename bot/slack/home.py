@@ -15,8 +15,13 @@ def home_view(dispatcher: Dispatcher, user: str) -> dict[str, Any]:
     with session_scope(dispatcher.settings.database_url) as session:
         mine = projects_for_user(session, user)
         lines = [f"• *{escape(p.name)}* (`{p.key}`)" for p in mine]
-    blocks = [ui.header("Live PMO"), ui.section("Your projects:\n" + ("\n".join(lines) or
-              "_none yet — create one with_ `/pmo project create KEY Name`"))]
+    blocks = [
+        ui.header("Live PMO"),
+        ui.section(
+            "Your projects:\n"
+            + ("\n".join(lines) or "_none yet — create one with_ `/pmo project create KEY Name`")
+        ),
+    ]
     blocks.append(ui.divider())
     for skill in dispatcher.registry.skills:
         example = f"\n`{escape(skill.examples[0])}`" if skill.examples else ""

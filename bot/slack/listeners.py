@@ -1,13 +1,20 @@
 """Bolt listeners: each turns a Slack payload into a neutral message and hands it on.
 
-Every listener acknowledges first (Bolt acks events by itself) and does the
-work afterwards on Bolt's worker threads, well inside Slack's 3 seconds.
+The app runs with `process_before_response=True`: every listener acks inline
+on the request thread, hands its work to a worker pool and returns, so the
+HTTP response (the ack) never waits behind slow work and stays well inside
+Slack's 3 seconds. (Bolt's own lazy listeners would deep-copy every request,
+about half the cost of an ack.)
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import Ack, App, BoltResponse, Respond
@@ -23,11 +30,25 @@ from bot.slack.home import home_view
 log = logging.getLogger(__name__)
 ANY = re.compile(".*")
 WORKING = "eyes"
+WORKING_AFTER_SECONDS = 0.5
 
 
-def register_listeners(app: App, dispatcher: Dispatcher) -> None:
-    """Attach every listener Live PMO needs to `app`."""
+def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> None:
+    """Attach every listener Live PMO needs to `app`; the work runs on `workers`."""
     database_url = dispatcher.settings.database_url
+
+    def on(kind: Callable[..., Any], matcher: Any, work: Callable[..., None]) -> None:
+        """Ack at once, then run `work` with the arguments it names, on the pool."""
+        names = list(inspect.signature(work).parameters)
+
+        def listener(ack: Ack, **kwargs: Any) -> None:
+            ack()
+            workers.submit(logged, work, {name: kwargs[name] for name in names})
+
+        listener.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in ["ack", *names]]
+        )
+        kind(matcher)(listener)
 
     @app.middleware
     def skip_retried_deliveries(body: dict[str, Any], next: Any) -> BoltResponse | None:
@@ -39,20 +60,15 @@ def register_listeners(app: App, dispatcher: Dispatcher) -> None:
         return next()
 
     def converse(message: Message, client: WebClient, thread_ts: str | None) -> None:
-        """Run a mention or DM with a working reaction, then reply."""
-        react(client, "reactions_add", message)
-        try:
+        """Run a mention or DM (with a working reaction if it is slow), then reply."""
+        with working_reaction(client, message):
             replies = dispatcher.handle_message(message)
             deliver(client, replies, Origin(message.user, message.channel, message.via, thread_ts))
-        finally:
-            react(client, "reactions_remove", message)
 
-    @app.event("app_mention")
     def on_mention(event: dict[str, Any], client: WebClient) -> None:
         thread_ts = event.get("thread_ts") or event.get("ts")
         converse(message_from(event, via="mention"), client, thread_ts)
 
-    @app.event("message")
     def on_message(event: dict[str, Any], client: WebClient) -> None:
         if event.get("channel_type") != "im" or event.get("bot_id"):
             return
@@ -60,77 +76,123 @@ def register_listeners(app: App, dispatcher: Dispatcher) -> None:
             return
         converse(message_from(event, via="dm"), client, event.get("thread_ts"))
 
-    @app.command("/pmo")
-    def on_command(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
+    def on_command(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         message = Message(
-            text=command.get("text", ""), user=command["user_id"],
-            channel=command.get("channel_id"), via="command",
+            text=command.get("text", ""),
+            user=command["user_id"],
+            channel=command.get("channel_id"),
+            via="command",
             is_dm=str(command.get("channel_id", "")).startswith("D"),
-            team=command.get("team_id"), trigger_id=command.get("trigger_id"),
+            team=command.get("team_id"),
+            trigger_id=command.get("trigger_id"),
         )
         replies = dispatcher.handle_message(message)
-        origin = Origin(message.user, message.channel, "command",
-                        trigger_id=message.trigger_id, respond=respond)
+        origin = Origin(
+            message.user, message.channel, "command", trigger_id=message.trigger_id, respond=respond
+        )
         deliver(client, replies, origin)
 
-    @app.action(ANY)
-    def on_action(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,
-                  client: WebClient) -> None:
-        ack()
+    def on_action(
+        body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
         channel = (body.get("channel") or {}).get("id") or body.get("container", {}).get(
-            "channel_id")
+            "channel_id"
+        )
         message = body.get("message") or {}
         pressed = Action(
-            action_id=action["action_id"], user=body["user"]["id"], channel=channel,
+            action_id=action["action_id"],
+            user=body["user"]["id"],
+            channel=channel,
             value=action.get("value") or (action.get("selected_option") or {}).get("value", ""),
-            message_ts=message.get("ts"), thread_ts=message.get("thread_ts"),
+            message_ts=message.get("ts"),
+            thread_ts=message.get("thread_ts"),
             trigger_id=body.get("trigger_id"),
         )
         replies = dispatcher.handle_action(pressed)
-        origin = Origin(pressed.user, channel, "action", thread_ts=pressed.thread_ts,
-                        trigger_id=pressed.trigger_id, respond=respond)
+        origin = Origin(
+            pressed.user,
+            channel,
+            "action",
+            thread_ts=pressed.thread_ts,
+            trigger_id=pressed.trigger_id,
+            respond=respond,
+        )
         deliver(client, replies, origin)
+
+    def on_shortcut(body: dict[str, Any], client: WebClient) -> None:
+        message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id")
+        shortcut = Shortcut(
+            callback_id=body.get("callback_id", ""),
+            user=body["user"]["id"],
+            channel=channel,
+            message_text=message.get("text", ""),
+            message_ts=message.get("ts"),
+            message_user=message.get("user"),
+            trigger_id=body.get("trigger_id"),
+            permalink=permalink(client, channel, message.get("ts")),
+        )
+        replies = dispatcher.handle_shortcut(shortcut)
+        deliver(
+            client,
+            replies,
+            Origin(shortcut.user, channel, "shortcut", trigger_id=shortcut.trigger_id),
+        )
+
+    def on_home(event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab", "home") == "home":
+            client.views_publish(user_id=event["user"], view=home_view(dispatcher, event["user"]))
+
+    def on_file_shared() -> None:
+        """Acknowledged so Slack does not retry; files arrive with their message events."""
+
+    on(app.event, "app_mention", on_mention)
+    on(app.event, "message", on_message)
+    on(app.event, "app_home_opened", on_home)
+    on(app.event, "file_shared", on_file_shared)
+    on(app.command, "/pmo", on_command)
+    on(app.action, ANY, on_action)
+    on(app.shortcut, ANY, on_shortcut)
 
     @app.view(ANY)
     def on_view(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        """Modals are validated and saved before the ack, so errors show next to the fields."""
         submission = ViewSubmission(
-            callback_id=view.get("callback_id", ""), values=view_values(view),
-            user=body["user"]["id"], private_metadata=view.get("private_metadata", ""),
+            callback_id=view.get("callback_id", ""),
+            values=view_values(view),
+            user=body["user"]["id"],
+            private_metadata=view.get("private_metadata", ""),
         )
         outcome = dispatcher.handle_view(submission)
         if outcome.errors:
             ack(response_action="errors", errors=outcome.errors)
             return
         ack()
-        deliver(client, outcome.replies, Origin(submission.user, None, "view"))
-
-    @app.shortcut(ANY)
-    def on_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        message = body.get("message") or {}
-        channel = (body.get("channel") or {}).get("id")
-        shortcut = Shortcut(
-            callback_id=body.get("callback_id", ""), user=body["user"]["id"], channel=channel,
-            message_text=message.get("text", ""), message_ts=message.get("ts"),
-            message_user=message.get("user"), trigger_id=body.get("trigger_id"),
-            permalink=permalink(client, channel, message.get("ts")),
+        origin = Origin(submission.user, None, "view")
+        workers.submit(
+            logged, deliver, {"client": client, "replies": outcome.replies, "origin": origin}
         )
-        replies = dispatcher.handle_shortcut(shortcut)
-        deliver(client, replies, Origin(shortcut.user, channel, "shortcut",
-                                        trigger_id=shortcut.trigger_id))
 
-    @app.event("app_home_opened")
-    def on_home(event: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab", "home") == "home":
-            client.views_publish(user_id=event["user"], view=home_view(dispatcher, event["user"]))
+
+def logged(work: Callable[..., None], kwargs: dict[str, Any]) -> None:
+    """Run work after the ack; a bug is logged with its traceback, never lost."""
+    try:
+        work(**kwargs)
+    except Exception:
+        log.exception("listener %s failed", work.__name__)
 
 
 def message_from(event: dict[str, Any], *, via: str) -> Message:
     return Message(
-        text=event.get("text", ""), user=event.get("user", ""), channel=event.get("channel"),
-        via=via, is_dm=event.get("channel_type") == "im", ts=event.get("ts"),  # type: ignore[arg-type]
-        thread_ts=event.get("thread_ts"), team=event.get("team"), files=event.get("files", []),
+        text=event.get("text", ""),
+        user=event.get("user", ""),
+        channel=event.get("channel"),
+        via=via,
+        is_dm=event.get("channel_type") == "im",
+        ts=event.get("ts"),  # type: ignore[arg-type]
+        thread_ts=event.get("thread_ts"),
+        team=event.get("team"),
+        files=event.get("files", []),
     )
 
 
@@ -145,22 +207,54 @@ def view_values(view: dict[str, Any]) -> dict[str, Any]:
             elif "selected_options" in state:
                 values[block_id] = [o["value"] for o in state["selected_options"]]
             else:
-                for key in ("value", "selected_user", "selected_date", "selected_time",
-                            "selected_users", "selected_conversation", "selected_channel"):
+                for key in (
+                    "value",
+                    "selected_user",
+                    "selected_date",
+                    "selected_time",
+                    "selected_users",
+                    "selected_conversation",
+                    "selected_channel",
+                ):
                     if key in state:
                         values[block_id] = state[key]
                         break
     return values
 
 
-def react(client: WebClient, method: str, message: Message) -> None:
+class working_reaction:  # noqa: N801 - used as a context manager
+    """Shows :eyes: on the message if the reply takes longer than half a second."""
+
+    def __init__(self, client: WebClient, message: Message) -> None:
+        self.client, self.message = client, message
+        self.added = False
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(WORKING_AFTER_SECONDS, self._add)
+        self.timer.daemon = True
+
+    def _add(self) -> None:
+        with self.lock:
+            self.added = react(self.client, "reactions_add", self.message)
+
+    def __enter__(self) -> None:
+        if self.message.channel and self.message.ts:
+            self.timer.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.timer.cancel()
+        with self.lock:
+            if self.added:
+                react(self.client, "reactions_remove", self.message)
+
+
+def react(client: WebClient, method: str, message: Message) -> bool:
     """Add or remove the working reaction; never let it stop the reply."""
-    if not (message.channel and message.ts):
-        return
     try:
         getattr(client, method)(channel=message.channel, timestamp=message.ts, name=WORKING)
+        return True
     except SlackApiError as exc:
         log.debug("%s failed: %s", method, exc.response.get("error"))
+        return False
 
 
 def permalink(client: WebClient, channel: str | None, ts: str | None) -> str | None:

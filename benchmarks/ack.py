@@ -1,0 +1,255 @@
+"""Time-to-ack in HTTP mode under concurrent load.
+
+Starts `livepmo run --http` as a real subprocess against a local mock Slack,
+then fires signed deliveries (mentions, DMs, slash commands, button clicks)
+from concurrent clients and measures each request's time to the HTTP
+response (the ack). Targets on a 2-core machine: p99 < 100 ms with 50
+concurrent clients and >= 200 deliveries/s.
+
+    python -m benchmarks.ack [--clients 50] [--deliveries 4000]
+
+Two phases: paced (the clients together send `--rate` deliveries a second;
+time-to-ack counted from each delivery's due time) and saturated (each client
+sends again as soon as it is acked: the most deliveries a second the bot acks;
+its latency is then just clients / throughput). The last line is one JSON
+object with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.slack.server import free_port
+from tests.slack_harness import MockSlackWebAPI, SlackSigner, payloads
+from tests.slack_harness.client import encode_command, encode_event, encode_interactive
+
+SECRET = "bench-signing-secret"
+KINDS = ("mention", "dm", "command", "button")
+
+
+ENCODERS = {"event": encode_event, "command": encode_command, "interactive": encode_interactive}
+
+
+def delivery(kind: str, n: int, response_url: str) -> tuple[str, object]:
+    user = f"U0USER{n % 50:02d}"
+    if kind == "mention":
+        event = payloads.app_mention_event("<@UBOT> help", user=user, channel="C0BENCH")
+        return "event", payloads.event_callback(event)
+    if kind == "dm":
+        return "event", payloads.event_callback(payloads.message_im_event("help", user=user))
+    if kind == "command":
+        return "command", payloads.slash_command(
+            "help", user=user, channel="C0BENCH", response_url=response_url
+        )
+    return "interactive", payloads.block_actions(
+        "bench_noop", "x", user=user, channel="C0BENCH", response_url=response_url
+    )
+
+
+def signed_request(port: int, signer: SlackSigner, kind: str, body: object) -> bytes:
+    """The raw bytes of one signed POST /slack/events (keep-alive)."""
+    data, content_type = ENCODERS[kind](body)
+    headers = {
+        "Host": f"127.0.0.1:{port}",
+        "Content-Type": content_type,
+        "Content-Length": str(len(data)),
+        **signer.headers(data),
+    }
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    return f"POST /slack/events HTTP/1.1\r\n{head}\r\n".encode() + data
+
+
+async def read_response(reader: asyncio.StreamReader) -> int:
+    """Read one HTTP/1.1 response; return its status code."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    length = next(
+        (
+            int(line.split(":", 1)[1])
+            for line in lines
+            if line.lower().startswith("content-length:")
+        ),
+        0,
+    )
+    if length:
+        await reader.readexactly(length)
+    return int(lines[0].split()[1])
+
+
+async def load(
+    port: int, clients: int, total: int, response_url: str, rate: float | None = None
+) -> dict[str, object]:
+    """`clients` keep-alive connections share `total` deliveries.
+
+    With `rate`, delivery n is due at n/rate seconds and its latency counts from
+    then (so a slow ack delays the next one's clock too: no coordinated
+    omission); without it, each client sends as soon as its last was acked.
+    A small hand-written HTTP/1.1 client keeps the load generator's own CPU
+    cost low, so the figures measure the bot rather than the client.
+    """
+    signer = SlackSigner(SECRET)
+    bodies = [delivery(KINDS[n % len(KINDS)], n, response_url) for n in range(total)]
+    requests = [signed_request(port, signer, kind, body) for kind, body in bodies]
+    counter = itertools.count()
+    timings: list[float] = []
+    failures: dict[str, int] = {}
+
+    async def worker() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while (n := next(counter)) < total:
+                started = time.perf_counter()
+                if rate:
+                    due = begun + n / rate
+                    await asyncio.sleep(max(0.0, due - started))
+                    started = due
+                writer.write(requests[n])
+                try:
+                    status = str(await read_response(reader))
+                except (asyncio.IncompleteReadError, ConnectionError) as exc:
+                    status = type(exc).__name__
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                timings.append(time.perf_counter() - started)
+                if status != "200":
+                    failures[status] = failures.get(status, 0) + 1
+        finally:
+            writer.close()
+
+    begun = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    elapsed = time.perf_counter() - begun
+    timings.sort()
+    return {
+        "deliveries": total,
+        "clients": clients,
+        "failures": failures,
+        "elapsed_s": round(elapsed, 2),
+        "deliveries_per_s": round(total / elapsed, 1),
+        "ack_p50_ms": round(statistics.median(timings) * 1000, 1),
+        "ack_p99_ms": round(timings[int(len(timings) * 0.99) - 1] * 1000, 1),
+        "ack_max_ms": round(timings[-1] * 1000, 1),
+    }
+
+
+def wait_for_replies(slack: MockSlackWebAPI, expected: int, patience: float = 10) -> int:
+    """Wait until every reply is posted, or none has come for `patience` seconds."""
+    count, last_change = 0, time.monotonic()
+    while count < expected and time.monotonic() - last_change < patience:
+        time.sleep(0.5)
+        now = len(slack.calls("chat.postMessage")) + len(slack.calls("response_url"))
+        if now != count:
+            count, last_change = now, time.monotonic()
+    return count
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the bot exited with code {process.returncode}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1, trust_env=False).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("the bot did not become healthy")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--deliveries", type=int, default=4000)
+    parser.add_argument(
+        "--rate", type=float, default=250.0, help="deliveries per second in the paced phase"
+    )
+    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    args = parser.parse_args()
+
+    with MockSlackWebAPI() as slack, tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        env = {
+            **os.environ,
+            "SLACK_BOT_TOKEN": "xoxb-bench",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": slack.url,
+            "NO_PROXY": "127.0.0.1",
+            "DATABASE_URL": args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}",
+        }
+        env.pop("SLACK_APP_TOKEN", None)
+        bot_log = open(Path(tmp) / "bot.log", "w+")  # noqa: SIM115 - closed below
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "run",
+                "--http",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stderr=bot_log,
+            text=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_healthy(url, process)
+            reply_url = slack.response_url("bench")
+            asyncio.run(load(port, args.clients, 200, reply_url))
+            paced = asyncio.run(load(port, args.clients, args.deliveries, reply_url, args.rate))
+            time.sleep(3)
+            saturated = asyncio.run(load(port, args.clients, args.deliveries, reply_url))
+            drain_started = time.perf_counter()
+            replies = wait_for_replies(slack, 200 + 2 * args.deliveries)
+            drain_s = round(time.perf_counter() - drain_started, 1)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+            bot_log.seek(0)
+            logged = bot_log.readlines()
+            errors = [line for line in logged if " ERROR " in line or "Traceback" in line]
+            print("".join(errors[:5]), file=sys.stderr)
+            bot_log.close()
+    figures = {
+        "clients": args.clients,
+        "paced_rate_per_s": paced["deliveries_per_s"],
+        "paced_ack_p50_ms": paced["ack_p50_ms"],
+        "paced_ack_p99_ms": paced["ack_p99_ms"],
+        "paced_ack_max_ms": paced["ack_max_ms"],
+        "max_deliveries_per_s": saturated["deliveries_per_s"],
+        "saturated_ack_p50_ms": saturated["ack_p50_ms"],
+        "saturated_ack_p99_ms": saturated["ack_p99_ms"],
+        "failures": {**paced["failures"], **saturated["failures"]},
+        "replies_expected": 200 + 2 * args.deliveries,
+        "replies_posted": replies,
+        "backlog_drain_s": drain_s,
+        "bot_errors_logged": len(errors),
+    }
+    figures["targets_met"] = (
+        figures["paced_ack_p99_ms"] < 100
+        and figures["paced_rate_per_s"] >= 200
+        and figures["max_deliveries_per_s"] >= 200
+    )
+    for key, value in figures.items():
+        print(f"{key:>22}: {value}")
+    print(json.dumps({"benchmark": "ack", **figures}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""The `livepmo` command as a newcomer runs it: piped chat, JSON mode, start-up errors."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def livepmo(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LIVEPMO_NOW"))}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_piped_chat_answers_every_line(database_url) -> None:
+    lines = (
+        "/pmo project create apollo Apollo launch --member <@U0BOB>\nhelp project\n/pmo project\n"
+    )
+    result = livepmo(
+        "chat",
+        "--channel",
+        "C0APOLLO",
+        "--user",
+        "U0ALICE",
+        stdin=lines,
+        env={"DATABASE_URL": database_url},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Created project `apollo`" in result.stdout
+    assert "project members [add @user" in result.stdout
+    assert "Members: @U0BOB" in result.stdout
+
+
+def test_json_chat_takes_objects_and_prints_objects(database_url) -> None:
+    lines = (
+        "\n".join(
+            [
+                json.dumps(
+                    {
+                        "text": "/pmo project create apollo Apollo",
+                        "user": "U0ALICE",
+                        "channel": "C0APOLLO",
+                    }
+                ),
+                json.dumps({"text": "project", "user": "U0ALICE", "channel": "C0APOLLO"}),
+                "not json but plain text",
+            ]
+        )
+        + "\n"
+    )
+    result = livepmo("chat", "--json", stdin=lines, env={"DATABASE_URL": database_url})
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(replies) == 3
+    assert all({"text", "blocks"} <= set(r) for r in replies)
+    assert "*Apollo* (`apollo`)" in replies[1]["text"]
+
+
+def test_run_without_slack_says_how_to_set_it_up(tmp_path) -> None:
+    result = livepmo("run", env={"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0
+    assert "SLACK_BOT_TOKEN" in result.stderr and "livepmo demo" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"DATABASE_URL": "nonsense"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/x"}, "DATABASE_URL"),
+        ({"LIVEPMO_TIMEZONE": "Nowhere/Land"}, "LIVEPMO_TIMEZONE"),
+    ],
+)
+def test_bad_settings_fail_with_one_line(env, named, tmp_path) -> None:
+    result = livepmo("chat", env={"DATABASE_URL": f"sqlite:///{tmp_path}/x.db", **env})
+    assert result.returncode == 2
+    assert result.stderr.startswith(named) and "Traceback" not in result.stderr
+
+
+def test_project_create_command(database_url) -> None:
+    env = {"DATABASE_URL": database_url}
+    ok = livepmo(
+        "project",
+        "create",
+        "apollo",
+        "--name",
+        "Apollo",
+        "--channel",
+        "C0APOLLO",
+        "--pm",
+        "U0ALICE",
+        "--member",
+        "U0BOB",
+        "--timezone",
+        "Asia/Tokyo",
+        env=env,
+    )
+    assert ok.returncode == 0, ok.stderr
+    again = livepmo(
+        "project", "create", "apollo", "--name", "Apollo", "--channel", "C0OTHER", env=env
+    )
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_demo_runs_offline_without_tokens(tmp_path) -> None:
+    result = livepmo("demo", cwd=tmp_path, env={"LIVEPMO_EMBEDDING_MODEL_DIR": ""})
+    assert result.returncode == 0, result.stderr
+    assert "Created project `apollo`" in result.stdout
+    assert "Only a PM of `apollo`" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr

@@ -1,0 +1,41 @@
+from bot.console.render import plain, render_reply
+from bot.core import ui
+from bot.core.messages import Reply
+from bot.core.text import escape, link, mention
+
+
+def test_escape_defuses_broadcasts_and_forged_links() -> None:
+    hostile = "<!channel> <https://evil.example|bank> & <@U123>"
+    assert "<" not in escape(hostile) and ">" not in escape(hostile)
+    assert escape(hostile).startswith("&lt;!channel&gt;")
+
+
+def test_mention_only_for_real_user_ids() -> None:
+    assert mention("U0ALICE") == "<@U0ALICE>"
+    assert mention("<!here>") == "&lt;!here&gt;"
+
+
+def test_link_label_cannot_break_out() -> None:
+    assert link("https://x.test/a", "a|b>c") == "<https://x.test/a|a¦b&gt;c>"
+
+
+def test_limits_are_enforced_in_one_place() -> None:
+    blocks = [ui.section("x" * 5000) for _ in range(60)]
+    text, clamped = ui.within_limits("y" * 50_000, blocks)
+    assert len(text) <= ui.MAX_MESSAGE_TEXT
+    assert clamped is not None and len(clamped) == ui.MAX_BLOCKS
+    assert all(len(b["text"]["text"]) <= ui.MAX_SECTION_TEXT for b in clamped if "text" in b)
+
+
+def test_console_rendering_shows_buttons_and_plain_text() -> None:
+    reply = Reply(
+        text="t",
+        blocks=[
+            ui.section("Hi <@U0BOB> &lt;tag&gt;"),
+            ui.actions(ui.button("Undo", "raid_undo", "APOLLO-R1")),
+        ],
+    )
+    out = render_reply(reply)
+    assert "Hi @U0BOB <tag>" in out
+    assert "[Undo] (type: !press raid_undo APOLLO-R1)" in out
+    assert plain("<https://a.test|docs>") == "docs (https://a.test)"
