@@ -1,0 +1,205 @@
+"""Benchmark the offline status-update parser against labelled JSONL.
+
+Usage::
+
+    python -m benchmarks.status_parsing FILE [--verbose]
+
+FILE holds one JSON object per line with ``text``, ``done``, ``next``, ``blockers``,
+``rag`` and ``percent`` (the format of ``eval/status_dev.jsonl``). Figures:
+
+* **Blocker detection (update level).** An update is *positive* when its reference
+  ``blockers`` list is non-empty and *predicted positive* when the parsed list is
+  non-empty ("no blockers" must give an empty list). Precision, recall and F1 are
+  over updates. ``blocker_item_recall`` is the share of reference blocker items
+  matched by some parsed blocker item (fuzzy match below).
+* **Overall status.** ``rag_accuracy``: share of updates whose reference states a
+  status (``rag`` not null) that get exactly that status. ``rag_invented_rate``:
+  share of updates whose reference states none that get one anyway.
+* **Percent.** ``percent_exact``: share of all updates whose parsed percent equals
+  the reference (both null counts as a match).
+* **Items.** ``done_recall`` / ``next_recall``: share of reference items (micro
+  average) matched by some parsed item of the same section. ``*_precision`` is
+  the share of parsed items matching some reference item.
+
+Fuzzy match: both strings are lower-cased, split into word tokens, stop words are
+dropped and a light suffix stemmer is applied. A reference item is matched by a
+parsed item when the shared tokens cover at least 50% of the reference's tokens
+and at least 25% of the parsed item's tokens (so one paragraph-long item cannot
+match everything), or when ``difflib.SequenceMatcher`` gives a ratio >= 0.6 on
+the normalised strings. ``*_recall_strict`` uses token Dice >= 0.5 instead.
+
+The last line printed is one JSON object with all figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from skills.status.parsing import StatusDraft, parse_status_update
+
+MIN_REF_COVER = 0.5
+MIN_ITEM_COVER = 0.25
+MIN_RATIO = 0.6
+MIN_DICE_STRICT = 0.5
+STOP_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "a an the and or of to in on for with at by from into over is are was were be been "
+        "it its this that these those my our i we he she they some more all as so up",
+    )
+)
+
+
+def parse_message(text: str) -> StatusDraft:
+    """Parse one update the way the bot does (to be routed through the DM path later)."""
+    return parse_status_update(text)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def tokens(text: str) -> set[str]:
+    """Content tokens of an item, for fuzzy matching."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {_stem(w) for w in words if w not in STOP_WORDS}
+
+
+def fuzzy_match(reference: str, item: str) -> bool:
+    """True when the parsed item says the reference item (thresholds in the docstring)."""
+    ref, got = tokens(reference), tokens(item)
+    if ref and got:
+        shared = len(ref & got)
+        if shared / len(ref) >= MIN_REF_COVER and shared / len(got) >= MIN_ITEM_COVER:
+            return True
+    ratio = difflib.SequenceMatcher(None, reference.lower().strip(), item.lower().strip()).ratio()
+    return ratio >= MIN_RATIO
+
+
+def strict_match(reference: str, item: str) -> bool:
+    """Token Dice coefficient >= MIN_DICE_STRICT."""
+    ref, got = tokens(reference), tokens(item)
+    return bool(ref and got) and 2 * len(ref & got) / (len(ref) + len(got)) >= MIN_DICE_STRICT
+
+
+def _matched(
+    references: Iterable[str], items: list[str], match: Callable[[str, str], bool] = fuzzy_match
+) -> list[bool]:
+    return [any(match(ref, item) for item in items) for ref in references]
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def evaluate(rows: list[dict[str, Any]], verbose: bool = False) -> dict[str, Any]:
+    """Parse every row and compute the figures (printing misses when verbose)."""
+    counts: Counter[str] = Counter()
+    started = time.perf_counter()
+    for number, row in enumerate(rows, 1):
+        draft = parse_message(row.get("text", ""))
+        misses: list[str] = []
+        want_blocked, got_blocked = bool(row.get("blockers")), bool(draft.blockers)
+        counts["tp"] += want_blocked and got_blocked
+        counts["fp"] += got_blocked and not want_blocked
+        counts["fn"] += want_blocked and not got_blocked
+        if want_blocked != got_blocked:
+            misses.append(f"blockers: want {row.get('blockers')} got {draft.blockers}")
+        hits = _matched(row.get("blockers", []), draft.blockers)
+        counts["blk_ref"] += len(hits)
+        counts["blk_hit"] += sum(hits)
+        if row.get("rag") is None:
+            counts["rag_none"] += 1
+            counts["rag_invented"] += draft.rag is not None
+        else:
+            counts["rag_stated"] += 1
+            counts["rag_right"] += draft.rag == row["rag"]
+        if draft.rag != row.get("rag"):
+            misses.append(f"rag: want {row.get('rag')} got {draft.rag}")
+        counts["pct_right"] += draft.percent == row.get("percent")
+        if draft.percent != row.get("percent"):
+            misses.append(f"percent: want {row.get('percent')} got {draft.percent}")
+        for section in ("done", "next"):
+            refs, got = row.get(section, []), getattr(draft, section)
+            hits = _matched(refs, got)
+            counts[f"{section}_ref"] += len(refs)
+            counts[f"{section}_hit"] += sum(hits)
+            counts[f"{section}_strict"] += sum(_matched(refs, got, strict_match))
+            counts[f"{section}_got"] += len(got)
+            counts[f"{section}_got_hit"] += sum(any(fuzzy_match(r, g) for r in refs) for g in got)
+            misses += [
+                f"{section} missed: {ref!r} (got {got})"
+                for ref, hit in zip(refs, hits, strict=True)
+                if not hit
+            ]
+        if verbose and misses:
+            print(f"--- #{number} {row.get('source', '')}")
+            print("    " + "\n    ".join(misses))
+    elapsed = time.perf_counter() - started
+    precision = _ratio(counts["tp"], counts["tp"] + counts["fp"])
+    recall = _ratio(counts["tp"], counts["tp"] + counts["fn"])
+    f1 = round(2 * precision * recall / (precision + recall), 4) if precision and recall else 0.0
+    return {
+        "updates": len(rows),
+        "blocker_precision": precision,
+        "blocker_recall": recall,
+        "blocker_f1": f1,
+        "blocker_item_recall": _ratio(counts["blk_hit"], counts["blk_ref"]),
+        "rag_stated": counts["rag_stated"],
+        "rag_accuracy": _ratio(counts["rag_right"], counts["rag_stated"]),
+        "rag_invented_rate": _ratio(counts["rag_invented"], counts["rag_none"]),
+        "percent_exact": _ratio(counts["pct_right"], len(rows)),
+        "done_recall": _ratio(counts["done_hit"], counts["done_ref"]),
+        "next_recall": _ratio(counts["next_hit"], counts["next_ref"]),
+        "done_recall_strict": _ratio(counts["done_strict"], counts["done_ref"]),
+        "next_recall_strict": _ratio(counts["next_strict"], counts["next_ref"]),
+        "done_precision": _ratio(counts["done_got_hit"], counts["done_got"]),
+        "next_precision": _ratio(counts["next_got_hit"], counts["next_got"]),
+        "mean_ms_per_update": round(1000 * elapsed / max(len(rows), 1), 3),
+    }
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file", type=Path, help="JSONL of labelled status updates")
+    parser.add_argument("--verbose", action="store_true", help="print every miss")
+    args = parser.parse_args(argv)
+    figures = evaluate(_load(args.file), verbose=args.verbose)
+    print(f"updates: {figures['updates']}")
+    print(
+        f"blocker detection (update level): P={figures['blocker_precision']} "
+        f"R={figures['blocker_recall']} F1={figures['blocker_f1']}; "
+        f"item recall={figures['blocker_item_recall']}"
+    )
+    print(
+        f"overall status: accuracy={figures['rag_accuracy']} on {figures['rag_stated']} stated; "
+        f"invented rate={figures['rag_invented_rate']}"
+    )
+    print(f"percent exact match: {figures['percent_exact']}")
+    print(
+        f"item recall (fuzzy): done={figures['done_recall']} next={figures['next_recall']}; "
+        f"strict: done={figures['done_recall_strict']} next={figures['next_recall_strict']}"
+    )
+    print(json.dumps(figures, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

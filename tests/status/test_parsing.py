@@ -1,0 +1,292 @@
+"""Offline parsing of free-text status updates (skills.status.parsing)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks import status_parsing as bench
+from skills.status import parsing
+from skills.status.parsing import StatusDraft, parse_status_update
+
+
+def test_labelled_sections_become_items() -> None:
+    draft = parse_status_update(
+        "Done: experimented with rotating objects inside a single actor\n"
+        "Next: figure out the orientation problem, then the wrecking ball simulation\n"
+        "Blocked: rotation matrix gives the wrong orientation"
+    )
+    assert draft.done == ["Experimented with rotating objects inside a single actor"]
+    assert draft.next == ["Figure out the orientation problem", "The wrecking ball simulation"]
+    assert draft.blockers == ["Rotation matrix gives the wrong orientation"]
+    assert draft.rag is None and draft.percent is None
+
+
+def test_header_lines_carry_on_to_their_bullets() -> None:
+    draft = parse_status_update(
+        "Week 7 update\nDone:\n- `--data-encoding` arg PR merged\n- fixed Jenkins on Windows\n"
+        "Next:\n• release 0.4\nBlockers:\n• none"
+    )
+    assert draft.done == ["--data-encoding arg PR merged", "Fixed Jenkins on Windows"]
+    assert draft.next == ["Release 0.4"]
+    assert draft.blockers == []
+
+
+def test_emoji_sections() -> None:
+    draft = parse_status_update(
+        ":white_check_mark: implemented the space filling model + opened a PR for it\n"
+        ":soon: next week: write the tutorial and review the ribbon docs\n"
+        ":no_entry: stuck: the reader subclass fails to load files; no workaround yet"
+    )
+    assert draft.done == ["Implemented the space filling model", "Opened a PR for it"]
+    assert draft.next == ["Write the tutorial", "Review the ribbon docs"]
+    assert draft.blockers == ["The reader subclass fails to load files", "No workaround yet"]
+
+
+def test_unicode_emoji_sections_and_status_circle() -> None:
+    draft = parse_status_update(
+        "\U0001f7e2 on track\n\u2705 shipped v2.1\n\U0001f51c start v2.2 planning\n\u26d4 none"
+    )
+    assert (draft.done, draft.next, draft.blockers) == (
+        ["Shipped v2.1"],
+        ["Start v2.2 planning"],
+        [],
+    )
+    assert draft.rag == "green"
+
+
+def test_prose_update() -> None:
+    draft = parse_status_update(
+        "Finished the login page, tomorrow I'll start on search. No blockers. "
+        "We're on track, about 60% done."
+    )
+    assert draft == StatusDraft(
+        done=["Finished the login page"], next=["Start on search"], rag="green", percent=60
+    )
+
+
+def test_prose_is_sorted_by_tense_and_cues() -> None:
+    draft = parse_status_update(
+        "analysis of the survey results, was working on multiple pictures, "
+        "will work on search in bounding box next. struggling because the setup is a mess"
+    )
+    assert draft.done == ["Analysis of the survey results", "Was working on multiple pictures"]
+    assert draft.next == ["Work on search in bounding box next"]
+    assert draft.blockers == ["Struggling because the setup is a mess"]
+
+
+def test_plan_sequence_with_arrows_is_all_next() -> None:
+    draft = parse_status_update("map fixes \u2192 then the linting PR \u2192 then pagination")
+    assert draft.done == []
+    assert draft.next == ["Map fixes", "The linting PR", "Pagination"]
+
+
+def test_standup_questions_are_section_headers() -> None:
+    draft = parse_status_update(
+        "*What did you do yesterday?*\nFixed the export bug\n"
+        "*What will you do today?*\nWrite tests for the importer\n"
+        "*Anything blocking you?*\nNo"
+    )
+    assert draft == StatusDraft(
+        done=["Fixed the export bug"], next=["Write tests for the importer"]
+    )
+
+
+@pytest.mark.parametrize(
+    "blockers_line",
+    [
+        "Blockers: none",
+        "blockers: n/a",
+        "Blocked: `null`",
+        "blockers: no, didn't get stuck this week",
+        "Blocked: not blocked, just not enough hours in the day!",
+        "Blockers: -",
+        "No blockers.",
+        "nothing blocking this week",
+        "haven't faced any blocking issues",
+        "blockers: a few exams, but should be fine for the deadline",
+    ],
+)
+def test_no_blockers_means_an_empty_list(blockers_line: str) -> None:
+    draft = parse_status_update(f"Done: fixed the parser\nNext: release\n{blockers_line}")
+    assert draft.blockers == []
+    assert draft.done == ["Fixed the parser"]
+
+
+def test_explicit_blocker_statement_wins_over_prose_cues() -> None:
+    draft = parse_status_update("waiting on the vendor for the keys, wrote the docs. no blockers")
+    assert draft.blockers == []
+    assert "Wrote the docs" in draft.done
+
+
+@pytest.mark.parametrize(
+    ("text", "blockers"),
+    [
+        ("a bit blocked by @kumavis not responding", ["A bit blocked by @kumavis not responding"]),
+        (
+            "need feedback on go-unixfs#41 and go-ipfs#5626",
+            ["Need feedback on go-unixfs#41 and go-ipfs#5626"],
+        ),
+        (
+            "release blog in progress but waiting on CNCF for content",
+            ["Waiting on CNCF for content"],
+        ),
+        ("was stuck on the OAuth redirect but the mentors helped me solve it", []),
+        ("wrote some of it while stuck at the airport", []),
+        ("users couldn't sign up on Safari, patched it this morning", []),
+        ("moved the client to non-blocking IO", []),
+    ],
+)
+def test_blockers_in_prose(text: str, blockers: list[str]) -> None:
+    assert parse_status_update(text).blockers == blockers
+
+
+def test_blocker_section_splits_on_semicolons() -> None:
+    draft = parse_status_update(
+        "blocked (@Stebalien) - type mismatch issues with vendor/; also need a gx option (gx#205)"
+    )
+    assert draft.blockers == ["Type mismatch issues with vendor/", "Need a gx option (gx#205)"]
+
+
+@pytest.mark.parametrize(
+    ("text", "rag"),
+    [
+        ("Status: amber - vendor API delayed. Done: schema migration.", "amber"),
+        ("Docs status: :red_circle: red\n- merged master into dev", "red"),
+        ("Release notes: yellow (greenish yellow?)\n\u2022 ran krel", "amber"),
+        ("comms is yellow \U0001f7e1 release blog draft in progress", "amber"),
+        ("RBM :large_green_circle: beta.2 was released yesterday", "green"),
+        ("Status: not on track this week, only read one paper", "red"),
+        ("on track? I think so. next: ML assignment", "green"),
+        ("- on track: sure, I am on it", "green"),
+        ("On track: no. Next: rerun the baseline", "red"),
+        ("We're slipping a bit, half the team was out", "amber"),
+        ("Sprint goal at risk: two devs out sick", "amber"),
+        ("Overall we're blocked overall by the security review", "red"),
+        ("Enhancements :large_green_circle: 42 tracked, 3 at risk", "green"),
+    ],
+)
+def test_stated_overall_status(text: str, rag: str) -> None:
+    assert parse_status_update(text).rag == rag
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Done: fixed the red button bug and the green theme\nNext: dark mode",
+        "CI is green now, merged the fix",
+        "42 enhancements tracked, 3 at risk, expecting updates on the at-risk ones",
+        "keep the release on track by cutting scope",
+        "Yesterday: reviewed PRs\nToday: more reviews\nBlockers: none",
+        ":large_green_circle: login works\n:red_circle: search is broken",
+    ],
+)
+def test_no_status_is_invented(text: str) -> None:
+    assert parse_status_update(text).rag is None
+
+
+@pytest.mark.parametrize(
+    ("text", "percent"),
+    [
+        ("PR is about 60% done", 60),
+        ("progress: 75%. completed the ETL jobs", 75),
+        ("daemon DHT features for the golang client (80%), recovery", 80),
+        ("tutorial PR is about 60% done. next: finish the remaining 40%", 60),
+        ("40% left on the migration", 60),
+        ("coverage went from 40% to 55%", None),
+        ("functional spec 60%, parser 99%, dashboard 50%", None),
+        ("got the build 30% faster by caching deps", None),
+        ("we are 100% sure the bug is in the parser", None),
+        ("sprint is 50% complete; velocity down 10%", 50),
+        ("no numbers here", None),
+    ],
+)
+def test_percent(text: str, percent: int | None) -> None:
+    assert parse_status_update(text).percent == percent
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "\U0001f642", ":tada:", "- \n*", None, 42])
+def test_empty_or_odd_input_gives_an_empty_draft(text: object) -> None:
+    assert parse_status_update(text) == StatusDraft()  # type: ignore[arg-type]
+
+
+def test_huge_input_is_fast_and_parsed() -> None:
+    block = (
+        "Done: fixed the login bug, then reviewed PRs; "
+        "next: write docs and then test. Blockers: waiting on ops. "
+    )
+    text = block * (40_000 // len(block) + 1)
+    assert len(text) >= 40_000
+    started = time.perf_counter()
+    draft = parse_status_update(text)
+    assert time.perf_counter() - started < 3
+    assert draft.done == ["Fixed the login bug", "Reviewed PRs"]
+    assert draft.next == ["Write docs", "Test"]
+    assert draft.blockers == ["Waiting on ops"]
+
+
+@pytest.mark.parametrize(
+    "text", ["(" * 40_000, "x, " * 13_000, "a" * 40_000, ": " * 20_000, "50% " * 10_000]
+)
+def test_pathological_input_is_fast(text: str) -> None:
+    started = time.perf_counter()
+    parse_status_update(text)
+    assert time.perf_counter() - started < 3
+
+
+def test_a_parser_bug_never_raises(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(text: str) -> StatusDraft:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(parsing, "_parse", broken)
+    with caplog.at_level(logging.ERROR, logger=parsing.__name__):
+        assert parse_status_update("Done: something") == StatusDraft()
+    assert "status parsing failed" in caplog.text
+
+
+def test_fuzzy_match_thresholds() -> None:
+    assert bench.fuzzy_match("Set up task tracker", "Partially set up the task tracker")
+    assert not bench.fuzzy_match("Set up task tracker", "Reviewed the IPLD changes")
+    long_item = (
+        "worked on the task tracker, reviewed budgets, planned hiring, wrote grant reports, "
+        "interviewed designers, migrated the wiki and updated onboarding documents"
+    )
+    assert not bench.fuzzy_match("Set up task tracker", long_item)
+
+
+def test_benchmark_prints_figures_as_last_json_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        {
+            "text": "Done: fixed the parser\nNext: release 1.0\nBlocked: waiting on legal",
+            "done": ["Fixed parser"],
+            "next": ["Release 1.0"],
+            "blockers": ["Waiting on legal review"],
+            "rag": None,
+            "percent": None,
+        },
+        {
+            "text": "Status: green. Shipped search, about 80% done. No blockers.",
+            "done": ["Shipped search"],
+            "next": [],
+            "blockers": [],
+            "rag": "green",
+            "percent": 80,
+        },
+    ]
+    path = tmp_path / "status.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    assert bench.main([str(path)]) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["updates"] == 2
+    assert figures["blocker_f1"] == 1.0
+    assert figures["rag_accuracy"] == 1.0 and figures["rag_invented_rate"] == 0.0
+    assert figures["percent_exact"] == 1.0
+    assert figures["done_recall"] == 1.0 and figures["next_recall"] == 1.0
