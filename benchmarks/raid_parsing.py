@@ -1,6 +1,11 @@
-"""Benchmark the offline RAID message parser against labelled messages.
+"""Benchmark RAID logging from chat against labelled messages.
 
 Usage: ``python -m benchmarks.raid_parsing FILE.jsonl [--verbose] [--now ISO] [--tz ZONE]``
+
+Each message goes the way a Slack mention goes: the dispatcher, the router, the
+RAID skill and the database (a fresh SQLite file, LLM off, clock pinned); the
+stored item is compared with the labels. A message that is not routed to the
+RAID skill or not saved counts as wrong on every field.
 
 Each line holds ``text`` and the expected ``type``, ``title``, ``owner``, ``date``,
 ``probability`` and ``impact`` (see ``eval/README.md``). Type, owner, date, probability and
@@ -15,6 +20,7 @@ import argparse
 import json
 import re
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -23,7 +29,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from skills.raid.parsing import RaidDraft, parse_raid_message
+from sqlmodel import select
+
+from bot.console.chat import ConsoleSession
+from bot.console.runner import console_dispatcher
+from bot.core import clock
+from bot.core.db import session_scope
+from bot.runtime import start
+from skills.raid.models import RaidItem
 
 NOW = datetime.fromisoformat("2026-11-23T09:00:00+00:00")
 TZ = ZoneInfo("Europe/London")
@@ -37,9 +50,38 @@ _STOPWORD_TEXT = (
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
-def parse_one(text: str, *, now: datetime = NOW, tz: ZoneInfo = TZ) -> RaidDraft:
-    """The per-message call; the single place to route through the bot's message router."""
-    return parse_raid_message(text, now=now, tz=tz)
+class ChatUnderTest:
+    """A fresh database with one project; `send` logs a message and returns the stored item."""
+
+    def __init__(self, folder: Path, tz: ZoneInfo) -> None:
+        settings = start(database_url=f"sqlite:///{folder / 'bench.db'}")
+        create = f"/pmo project create bench Benchmark --timezone {tz.key}"
+        self.chat = ConsoleSession(console_dispatcher(settings), user="U0BENCH", channel="C0BENCH")
+        self.chat.send(create)
+        self.database_url = settings.database_url
+
+    def send(self, text: str) -> dict[str, Any]:
+        self.chat.send(text)
+        with session_scope(self.database_url) as session:
+            item = session.exec(select(RaidItem).order_by(RaidItem.id.desc())).first()  # type: ignore[union-attr]
+            if item is None or item.id == getattr(self, "last_id", None):
+                return {
+                    "type": None,
+                    "title": "",
+                    "owner": None,
+                    "date": None,
+                    "probability": None,
+                    "impact": None,
+                }
+            self.last_id = item.id
+            return {
+                "type": item.type,
+                "title": item.title,
+                "owner": item.owner,
+                "date": item.due_on.isoformat() if item.due_on else None,
+                "probability": item.probability,
+                "impact": item.impact,
+            }
 
 
 def _stem(word: str) -> str:
@@ -82,25 +124,12 @@ class Outcome:
     seconds: float
 
 
-def _as_row(draft: RaidDraft) -> dict[str, Any]:
-    return {
-        "type": draft.type.value,
-        "title": draft.title,
-        "owner": draft.owner,
-        "date": draft.date.isoformat() if draft.date else None,
-        "probability": draft.probability,
-        "impact": draft.impact,
-    }
-
-
-def evaluate(
-    rows: list[dict[str, Any]], *, now: datetime = NOW, tz: ZoneInfo = TZ
-) -> list[Outcome]:
-    """Parse every row's text and compare with its labels."""
+def evaluate(rows: list[dict[str, Any]], chat: ChatUnderTest) -> list[Outcome]:
+    """Send every row's text and compare what was stored with its labels."""
     outcomes = []
     for row in rows:
         started = time.perf_counter()
-        got = _as_row(parse_one(row["text"], now=now, tz=tz))
+        got = chat.send(row["text"])
         elapsed = time.perf_counter() - started
         f1 = title_f1(got["title"], row.get("title") or "")
         usable = title_usable(got["title"], row.get("title") or "")
@@ -146,11 +175,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--now", default=NOW.isoformat(), help="pinned clock (ISO 8601)")
     parser.add_argument("--tz", default=TZ.key, help="timezone for relative dates")
     args = parser.parse_args(argv)
-    now, tz = datetime.fromisoformat(args.now), ZoneInfo(args.tz)
+    clock.pin(args.now)
+    tz = ZoneInfo(args.tz)
     lines = args.file.read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines if line.strip()]
-    parse_one("warm up the parser")  # keep one-off start-up costs out of the timings
-    outcomes = evaluate(rows, now=now, tz=tz)
+    with tempfile.TemporaryDirectory() as folder:
+        chat = ChatUnderTest(Path(folder), tz)
+        chat.send("raid add risk: warm-up so one-off start-up costs stay out of the timings")
+        outcomes = evaluate(rows, chat)
     result = figures(outcomes)
     if args.verbose:
         print("\n".join(_failures(outcomes)) or "no failures")

@@ -8,8 +8,9 @@ from bot.core.skills import Skill, SkillRegistry
 def all_skills() -> list[Skill]:
     """Every skill module's `skill`, imported lazily so tables register on demand."""
     from skills import help, projects
+    from skills.raid import skill as raid
 
-    return [help.skill, projects.skill]
+    return [raid, help.skill, projects.skill]
 
 
 def registry() -> SkillRegistry:

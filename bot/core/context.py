@@ -32,6 +32,7 @@ class Context:
     message_ts: str | None = None
     thread_ts: str | None = None
     trigger_id: str | None = None
+    permalink: str | None = None
     project: Project | None = field(default=None)
 
     @property

@@ -115,6 +115,7 @@ class Dispatcher:
             message_ts=message.ts,
             thread_ts=message.thread_ts,
             trigger_id=message.trigger_id,
+            permalink=message.permalink,
         )
         return replies or [Reply(text="Done.")]
 

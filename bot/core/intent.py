@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 
+MIN_KNOWN_WORDS = 2  # one shared word is too thin to trust
 TOKEN = re.compile(r"[a-z][a-z']+|\d+|\?")
 STOP = frozenset(
     [
@@ -66,7 +67,7 @@ class IntentClassifier:
     def classify(self, text: str) -> tuple[str | None, float]:
         """The likeliest label and its posterior probability (None when no known word)."""
         words = [w for w in tokens(text) if w in self.vocab]
-        if not words or not self.labels:
+        if len(words) < MIN_KNOWN_WORDS or not self.labels:
             return None, 0.0
         size = len(self.vocab)
         scores = {}

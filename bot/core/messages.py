@@ -26,6 +26,7 @@ class Message:
     team: str | None = None
     files: list[dict[str, Any]] = field(default_factory=list)
     trigger_id: str | None = None
+    permalink: str | None = None
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Maps a message to a skill and its arguments.
 
 Order: an explicit skill name (`/pmo raid add ...`, `raid add ...`), then the
-skills' keyword patterns, then the offline intent classifier; anything else
-(and empty input) goes to help.
+skills' keyword patterns, then each skill's `claim` test, then the offline
+intent classifier; anything else (and empty input) goes to help.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ CONFIDENCE = 0.75
 class Route:
     skill: Skill
     args: str
-    how: str  # "explicit" | "pattern" | "intent" | "fallback"
+    how: str  # "explicit" | "pattern" | "claim" | "intent" | "fallback"
     confidence: float = 1.0
 
 
@@ -54,6 +54,9 @@ class Router:
         for skill in self.registry.skills:
             if any(p.search(body) for p in skill.compiled):
                 return Route(skill, body, "pattern")
+        for skill in self.registry.skills:
+            if skill.claim and skill.claim(body):
+                return Route(skill, body, "claim")
         label, confidence = self.classifier.classify(body)
         if label and confidence >= CONFIDENCE:
             return Route(self.registry.get(label) or fallback, body, "intent", confidence)

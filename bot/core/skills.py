@@ -35,6 +35,7 @@ class Skill:
     patterns: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
     details: str = ""
+    claim: Callable[[str], bool] | None = None
     priority: int = 50
     handler: Handler | None = None
     actions: dict[str, Handler] = field(default_factory=dict)

@@ -59,8 +59,11 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
             return BoltResponse(status=200, body="")
         return next()
 
+    workspace: dict[str, str] = {}
+
     def converse(message: Message, client: WebClient, thread_ts: str | None) -> None:
         """Run a mention or DM (with a working reaction if it is slow), then reply."""
+        message.permalink = message_link(client, workspace, message)
         with working_reaction(client, message):
             replies = dispatcher.handle_message(message)
             deliver(client, replies, Origin(message.user, message.channel, message.via, thread_ts))
@@ -255,6 +258,25 @@ def react(client: WebClient, method: str, message: Message) -> bool:
     except SlackApiError as exc:
         log.debug("%s failed: %s", method, exc.response.get("error"))
         return False
+
+
+def message_link(client: WebClient, workspace: dict[str, str], message: Message) -> str | None:
+    """The message's permalink, built from the workspace URL (`auth.test`, asked once)."""
+    if not (message.channel and message.ts):
+        return None
+    if "url" not in workspace:
+        try:
+            workspace["url"] = client.auth_test().get("url") or ""
+        except SlackApiError:
+            return None
+    if not workspace["url"]:
+        return None
+    link = (
+        f"{workspace['url'].rstrip('/')}/archives/{message.channel}/p{message.ts.replace('.', '')}"
+    )
+    if message.thread_ts and message.thread_ts != message.ts:
+        link += f"?thread_ts={message.thread_ts}&cid={message.channel}"
+    return link
 
 
 def permalink(client: WebClient, channel: str | None, ts: str | None) -> str | None:

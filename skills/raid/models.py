@@ -1,0 +1,66 @@
+"""RAID tables: items, their field-by-field history, and links between items."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.core.models import utc_column
+
+
+class RaidItem(SQLModel, table=True):
+    """A risk, assumption, issue or dependency, keyed per project like `APOLLO-R7`."""
+
+    __tablename__ = "raid_items"
+    __table_args__ = (UniqueConstraint("project_id", "type", "seq", name="uq_raid_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="projects.id", index=True)
+    type: str = Field(max_length=16)
+    seq: int
+    key: str = Field(max_length=48, unique=True, index=True)
+    title: str = Field(max_length=200)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    owner: str | None = Field(default=None, max_length=32, index=True)
+    raised_by: str = Field(max_length=32)
+    raised_at: datetime = utc_column()
+    due_on: date | None = Field(default=None, index=True)
+    probability: int | None = None
+    impact: int | None = None
+    score: int | None = None
+    severity: str | None = Field(default=None, max_length=16)
+    strategy: str | None = Field(default=None, max_length=16)
+    mitigation: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    status: str = Field(default="open", max_length=16, index=True)
+    source: str | None = Field(default=None, max_length=500)
+    updated_at: datetime = utc_column()
+    deleted: bool = Field(default=False, index=True)
+
+
+class RaidHistory(SQLModel, table=True):
+    """One change to one field of an item: who, when, from what, to what."""
+
+    __tablename__ = "raid_history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="raid_items.id", index=True)
+    at: datetime = utc_column()
+    actor: str = Field(max_length=32)
+    field: str = Field(max_length=32)
+    old: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    new: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class RaidLink(SQLModel, table=True):
+    """A relation between two items, e.g. a risk `converted_to` an issue."""
+
+    __tablename__ = "raid_links"
+    __table_args__ = (UniqueConstraint("from_id", "to_id", "relation", name="uq_raid_link"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    from_id: int = Field(foreign_key="raid_items.id", index=True)
+    to_id: int = Field(foreign_key="raid_items.id", index=True)
+    relation: str = Field(default="relates_to", max_length=32)

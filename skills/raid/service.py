@@ -1,0 +1,423 @@
+"""RAID services: create, find, update, close, convert, delete — every change in history."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from bot.core import clock
+from bot.core.messages import UserError
+from bot.core.models import Project
+from bot.core.projects import audit
+from bot.core.text import escape
+from skills.raid.models import RaidHistory, RaidItem, RaidLink
+from skills.raid.scoring import (
+    LIFECYCLES,
+    RaidStatus,
+    RaidType,
+    ResponseStrategy,
+    can_transition,
+    is_closed,
+    risk_score,
+    severity_for_score,
+)
+
+KEY = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)-([RAID])(\d+)$", re.I)
+MAX_TITLE = 200
+MAX_TEXT = 40_000  # as long as a message may be
+# What "close" means for each type.
+CLOSING_STATUS = {
+    RaidType.RISK: RaidStatus.CLOSED,
+    RaidType.ISSUE: RaidStatus.RESOLVED,
+    RaidType.ASSUMPTION: RaidStatus.VALIDATED,
+    RaidType.DEPENDENCY: RaidStatus.DELIVERED,
+}
+CLOSED_STATUSES = {s.value for s in CLOSING_STATUS.values()} | {"invalidated"}
+EDITABLE = (
+    "title",
+    "description",
+    "owner",
+    "due_on",
+    "probability",
+    "impact",
+    "strategy",
+    "mitigation",
+    "status",
+    "source",
+)
+
+
+@dataclass
+class RaidFilter:
+    """What `list_items` keeps; every field is optional."""
+
+    type: RaidType | None = None
+    status: str | None = None  # a status, or "open" for every not-closed item, or "all"
+    owner: str | None = None
+    overdue: bool = False
+    min_score: int | None = None
+    text: str | None = None
+
+
+def item_key(project: Project, raid_type: RaidType, seq: int) -> str:
+    return f"{project.key.upper()}-{raid_type.key_letter}{seq}"
+
+
+def check_level(name: str, value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        level = int(value)
+    except (TypeError, ValueError):
+        raise UserError(f"{name.title()} must be a number from 1 to 5.") from None
+    if not 1 <= level <= 5:
+        raise UserError(f"{name.title()} must be from 1 to 5, not {level}.")
+    return level
+
+
+def clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise UserError(
+            "Every RAID item needs a title: say what the risk, assumption, issue "
+            "or dependency is, e.g. `raid add risk: vendor may slip the go-live`."
+        )
+    return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1].rstrip() + "…"
+
+
+def normalise(field: str, value: Any) -> Any:
+    """Validate one field's new value, raising `UserError` with what to fix."""
+    if field == "title":
+        return clean_title(str(value))
+    if field in ("description", "mitigation"):
+        text = str(value or "").strip()
+        return text[:MAX_TEXT] if text or field == "description" else None
+    if field in ("probability", "impact"):
+        return check_level(field, value)
+    if field == "strategy":
+        if value in (None, ""):
+            return None
+        try:
+            return ResponseStrategy(str(value).lower()).value
+        except ValueError:
+            options = ", ".join(s.value for s in ResponseStrategy)
+            raise UserError(
+                f"`{escape(str(value))}` is not a response strategy: use {options}."
+            ) from None
+    if field == "type":
+        raid_type = RaidType.from_text(str(value))
+        if raid_type is None:
+            raise UserError(
+                f"`{escape(str(value))}` is not a RAID type: use risk, assumption, "
+                "issue or dependency."
+            )
+        return raid_type.value
+    if field == "due_on":
+        if value in (None, "") or isinstance(value, date):
+            return value or None
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise UserError(f"`{escape(str(value))}` is not a date: use YYYY-MM-DD.") from None
+    return value
+
+
+def rescore(item: RaidItem) -> None:
+    if item.probability and item.impact:
+        item.score = risk_score(item.probability, item.impact)
+        item.severity = severity_for_score(item.score).value
+    else:
+        item.score, item.severity = None, None
+
+
+def next_seq(session: Session, project: Project, raid_type: RaidType) -> int:
+    """The next number for this project and type (the project row is locked meanwhile)."""
+    session.exec(select(Project.id).where(Project.id == project.id).with_for_update()).first()
+    query = select(func.max(RaidItem.seq)).where(
+        RaidItem.project_id == project.id, RaidItem.type == raid_type.value
+    )
+    return (session.exec(query).first() or 0) + 1
+
+
+def record(
+    session: Session,
+    item: RaidItem,
+    *,
+    actor: str,
+    field: str,
+    old: Any = None,
+    new: Any = None,
+    note: str | None = None,
+) -> None:
+    session.add(
+        RaidHistory(
+            item_id=item.id,
+            actor=actor,
+            field=field,
+            note=note,
+            old=None if old is None else str(old),
+            new=None if new is None else str(new),
+        )
+    )
+
+
+def create_item(
+    session: Session,
+    *,
+    project: Project,
+    raid_type: RaidType,
+    title: str,
+    actor: str,
+    description: str = "",
+    owner: str | None = None,
+    due_on: date | None = None,
+    probability: int | None = None,
+    impact: int | None = None,
+    strategy: str | None = None,
+    mitigation: str | None = None,
+    source: str | None = None,
+    status: str | None = None,
+) -> RaidItem:
+    """Validate everything first, then save the item and its first history line."""
+    fields = {
+        "title": normalise("title", title),
+        "description": normalise("description", description),
+        "probability": normalise("probability", probability),
+        "impact": normalise("impact", impact),
+        "strategy": normalise("strategy", strategy),
+        "mitigation": normalise("mitigation", mitigation),
+        "due_on": normalise("due_on", due_on),
+    }
+    lifecycle = LIFECYCLES[raid_type]
+    if status and status not in lifecycle.statuses:
+        raise UserError(
+            f"A {raid_type.value} cannot be `{escape(status)}`: use "
+            f"{', '.join(lifecycle.statuses)}."
+        )
+    seq = next_seq(session, project, raid_type)
+    item = RaidItem(
+        project_id=project.id,
+        type=raid_type.value,
+        seq=seq,
+        key=item_key(project, raid_type, seq),
+        owner=owner,
+        raised_by=actor,
+        source=source,
+        status=status or lifecycle.initial.value,
+        **fields,
+    )
+    rescore(item)
+    session.add(item)
+    session.flush()
+    record(session, item, actor=actor, field="created", new=item.key)
+    audit(session, actor=actor, action="raid.create", project=project, target=item.key)
+    return item
+
+
+def find_item(session: Session, key: str, *, project: Project | None = None) -> RaidItem:
+    """The live item with this key (case-insensitive), or a `UserError`."""
+    match = KEY.match(key.strip().strip("`*"))
+    if not match:
+        raise UserError(f"`{escape(key)}` is not a RAID key: they look like `APOLLO-R7`.")
+    normal = f"{match.group(1).upper()}-{match.group(2).upper()}{int(match.group(3))}"
+    item = session.exec(select(RaidItem).where(RaidItem.key == normal)).first()
+    if item is None or item.deleted or (project and item.project_id != project.id):
+        raise UserError(f"There is no RAID item `{normal}`. `/pmo raid list` shows them.")
+    return item
+
+
+def update_item(
+    session: Session,
+    *,
+    item: RaidItem,
+    changes: dict[str, Any],
+    actor: str,
+    note: str | None = None,
+) -> list[str]:
+    """Apply validated changes; return the fields that really changed."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise UserError(f"I can't change {', '.join(sorted(unknown))}.")
+    cleaned = {field: normalise(field, value) for field, value in changes.items()}
+    if "status" in cleaned and cleaned["status"] != item.status:
+        check_move(item, str(cleaned["status"]))
+    changed = []
+    for field, value in cleaned.items():
+        old = getattr(item, field)
+        if old == value:
+            continue
+        setattr(item, field, value)
+        record(session, item, actor=actor, field=field, old=old, new=value, note=note)
+        changed.append(field)
+    if changed:
+        rescore(item)
+        item.updated_at = clock.now()
+        session.add(item)
+        audit(
+            session,
+            actor=actor,
+            action="raid.update",
+            project=session.get(Project, item.project_id),
+            target=item.key,
+            fields=changed,
+        )
+    return changed
+
+
+def check_move(item: RaidItem, status: str) -> None:
+    raid_type = RaidType(item.type)
+    try:
+        new = RaidStatus(status)
+    except ValueError:
+        new = None
+    if new is None or not can_transition(raid_type, RaidStatus(item.status), new):
+        allowed = LIFECYCLES[raid_type].transitions[RaidStatus(item.status)]
+        options = ", ".join(sorted(s.value for s in allowed)) or "nothing (it is final)"
+        raise UserError(f"{item.key} is {item.status}; it can move to {options}.")
+
+
+def close_item(
+    session: Session,
+    *,
+    item: RaidItem,
+    actor: str,
+    note: str | None = None,
+    status: RaidStatus | None = None,
+) -> RaidStatus:
+    """Move an item to its closing status (or `status`), with an optional note."""
+    target = status or CLOSING_STATUS[RaidType(item.type)]
+    if is_closed(RaidType(item.type), RaidStatus(item.status)) and item.status == target.value:
+        raise UserError(f"{item.key} is already {item.status}.")
+    update_item(session, item=item, changes={"status": target.value}, actor=actor, note=note)
+    return target
+
+
+def convert_to_issue(session: Session, *, item: RaidItem, project: Project, actor: str) -> RaidItem:
+    """A risk that happened becomes an issue; the two stay linked."""
+    if item.type != RaidType.RISK.value:
+        raise UserError(f"Only risks can be converted to issues; {item.key} is a {item.type}.")
+    check_move(item, RaidStatus.CONVERTED.value)
+    issue = create_item(
+        session,
+        project=project,
+        raid_type=RaidType.ISSUE,
+        title=item.title,
+        actor=actor,
+        description=item.description,
+        owner=item.owner,
+        probability=None,
+        impact=item.impact,
+        mitigation=item.mitigation,
+        source=item.source,
+    )
+    update_item(
+        session,
+        item=item,
+        changes={"status": RaidStatus.CONVERTED.value},
+        actor=actor,
+        note=f"converted to {issue.key}",
+    )
+    link_items(session, from_item=item, to_item=issue, relation="converted_to", actor=actor)
+    return issue
+
+
+def link_items(
+    session: Session,
+    *,
+    from_item: RaidItem,
+    to_item: RaidItem,
+    actor: str,
+    relation: str = "relates_to",
+) -> None:
+    if from_item.id == to_item.id:
+        raise UserError("An item cannot be linked to itself.")
+    exists = session.exec(
+        select(RaidLink).where(
+            RaidLink.from_id == from_item.id,
+            RaidLink.to_id == to_item.id,
+            RaidLink.relation == relation,
+        )
+    ).first()
+    if not exists:
+        session.add(RaidLink(from_id=from_item.id, to_id=to_item.id, relation=relation))
+        record(session, from_item, actor=actor, field="link", new=f"{relation} {to_item.key}")
+
+
+def linked_keys(session: Session, item: RaidItem) -> list[tuple[str, str]]:
+    """(relation, key) pairs in both directions."""
+    out = [
+        (link.relation, other.key)
+        for link, other in session.exec(
+            select(RaidLink, RaidItem).where(
+                RaidLink.from_id == item.id, RaidItem.id == RaidLink.to_id
+            )
+        )
+    ]
+    out += [
+        (f"{link.relation} (from)", other.key)
+        for link, other in session.exec(
+            select(RaidLink, RaidItem).where(
+                RaidLink.to_id == item.id, RaidItem.id == RaidLink.from_id
+            )
+        )
+    ]
+    return out
+
+
+def delete_item(session: Session, *, item: RaidItem, actor: str, note: str | None = None) -> None:
+    """Soft delete: the item disappears from lists; its history stays."""
+    item.deleted = True
+    item.updated_at = clock.now()
+    session.add(item)
+    record(session, item, actor=actor, field="deleted", old=False, new=True, note=note)
+
+
+def history(session: Session, item: RaidItem) -> list[RaidHistory]:
+    query = select(RaidHistory).where(RaidHistory.item_id == item.id).order_by(RaidHistory.id)
+    return list(session.exec(query))
+
+
+def list_items(
+    session: Session,
+    project: Project,
+    filters: RaidFilter | None = None,
+    *,
+    today: date | None = None,
+    limit: int = 200,
+) -> list[RaidItem]:
+    """Live items of a project, worst first: overdue, then by score, then by date."""
+    filters = filters or RaidFilter()
+    query = select(RaidItem).where(RaidItem.project_id == project.id, RaidItem.deleted == False)  # noqa: E712
+    if filters.type:
+        query = query.where(RaidItem.type == filters.type.value)
+    if filters.owner:
+        query = query.where(RaidItem.owner == filters.owner)
+    if filters.min_score:
+        query = query.where(RaidItem.score >= filters.min_score)
+    if filters.text:
+        like = f"%{filters.text.lower()}%"
+        query = query.where(
+            or_(func.lower(RaidItem.title).like(like), func.lower(RaidItem.description).like(like))
+        )
+    if filters.status and filters.status not in ("open", "all"):
+        query = query.where(RaidItem.status == filters.status)
+    items = list(session.exec(query))
+    if filters.status in (None, "open") or filters.overdue:
+        items = [i for i in items if not is_closed(RaidType(i.type), RaidStatus(i.status))]
+    day = today or clock.today(project.timezone)
+    if filters.overdue:
+        items = [i for i in items if i.due_on and i.due_on < day]
+    items.sort(
+        key=lambda i: (
+            not (i.due_on and i.due_on < day),
+            -(i.score or 0),
+            i.due_on or date.max,
+            i.id or 0,
+        )
+    )
+    return items[:limit]

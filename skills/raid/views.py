@@ -1,0 +1,191 @@
+"""How RAID items look in Slack (Block Kit) and in the console."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.core import ui
+from bot.core.text import escape, link, mention, shorten
+from skills.raid.models import RaidHistory, RaidItem
+from skills.raid.scoring import LIFECYCLES, RaidStatus, RaidType, ResponseStrategy, is_closed
+
+SEVERITY_ICON = {
+    "critical": ":red_circle:",
+    "high": ":large_orange_circle:",
+    "medium": ":large_yellow_circle:",
+    "low": ":white_circle:",
+}
+DATE_LABEL = {"risk": "Review", "assumption": "Review", "issue": "Due", "dependency": "Due"}
+FIELD_NAMES = {"due_on": "date"}
+
+# Action and view ids, named once.
+EDIT, UNDO, CLOSE, OPEN_FORM = "raid_edit", "raid_undo", "raid_close", "raid_open_form"
+FORM = "raid_form"
+SHORTCUT = "raid_from_message"
+
+
+def score_text(item: RaidItem) -> str:
+    if item.score is None:
+        parts = [
+            f"P{item.probability}" if item.probability else "",
+            f"I{item.impact}" if item.impact else "",
+        ]
+        known = " ".join(p for p in parts if p)
+        return f"not scored ({known})" if known else "not scored"
+    icon = SEVERITY_ICON.get(item.severity or "", "")
+    return f"{icon} {str(item.severity).title()} (P{item.probability}×I{item.impact}={item.score})"
+
+
+def date_text(item: RaidItem, today: date | None = None) -> str:
+    if not item.due_on:
+        return "none"
+    text = item.due_on.strftime("%a %d %b %Y")
+    if today and item.due_on < today:
+        text += f" — *overdue by {(today - item.due_on).days}d*"
+    return text
+
+
+def item_line(item: RaidItem, today: date | None = None) -> str:
+    """One line for lists: key, severity, title, owner, date."""
+    owner = mention(item.owner) if item.owner else "_no owner_"
+    when = f" · {DATE_LABEL[item.type].lower()} {item.due_on:%d %b}" if item.due_on else ""
+    late = " · *overdue*" if today and item.due_on and item.due_on < today else ""
+    icon = SEVERITY_ICON.get(item.severity or "", ":black_small_square:")
+    return (
+        f"{icon} *{item.key}* {escape(shorten(item.title, 90))} · {owner}"
+        f"{when}{late} · {item.status.replace('_', ' ')}"
+    )
+
+
+def item_text(item: RaidItem, today: date | None = None) -> str:
+    """The full card as mrkdwn."""
+    lines = [
+        f"*{item.key}* · {RaidType(item.type).label} · {item.status.replace('_', ' ')}",
+        f"*{escape(item.title)}*",
+        f"Owner: {mention(item.owner) if item.owner else '_none_ — assign one'}"
+        f" · {DATE_LABEL[item.type]}: {date_text(item, today)}",
+        f"Score: {score_text(item)}",
+    ]
+    if item.strategy or item.mitigation:
+        plan = f"{item.strategy.title()}: " if item.strategy else ""
+        lines.append(f"Response: {plan}{escape(shorten(item.mitigation or '', 500))}")
+    if item.description and item.description != item.title:
+        lines.append(f"> {escape(shorten(item.description, 600))}")
+    if item.source:
+        lines.append(link(item.source, "source message"))
+    return "\n".join(lines)
+
+
+def item_blocks(
+    item: RaidItem, *, today: date | None = None, undo: bool = False, note: str | None = None
+) -> list[dict[str, Any]]:
+    buttons = [ui.button("Edit", EDIT, item.key)]
+    if undo:
+        buttons.append(ui.button("Undo", UNDO, item.key, style="danger"))
+    elif not is_closed(RaidType(item.type), RaidStatus(item.status)):
+        buttons.append(ui.button("Close", CLOSE, item.key))
+    blocks = [ui.section(item_text(item, today)), ui.actions(*buttons)]
+    if note:
+        blocks.insert(0, ui.context(note))
+    return blocks
+
+
+def history_text(item: RaidItem, rows: list[RaidHistory], timezone: str) -> str:
+    lines = [f"*History of {item.key}*"]
+    for row in rows[-30:]:
+        when = row.at.astimezone(ZoneInfo(timezone)) if row.at.tzinfo else row.at
+        field = FIELD_NAMES.get(row.field, row.field)
+        change = (
+            field
+            if row.old is None and row.new is None
+            else (
+                f"{field}: {escape(shorten(row.old or '—', 60))} → "
+                f"{escape(shorten(row.new or '—', 60))}"
+            )
+        )
+        note = f" ({escape(shorten(row.note, 100))})" if row.note else ""
+        lines.append(f"• {when:%d %b %H:%M} {mention(row.actor)} {change}{note}")
+    return "\n".join(lines)
+
+
+def level_options() -> list[tuple[str, str]]:
+    names = ["very low", "low", "medium", "high", "very high"]
+    return [(str(n), f"{n} — {names[n - 1]}") for n in range(1, 6)]
+
+
+def form(
+    *,
+    project_key: str,
+    values: dict[str, Any],
+    item_key: str | None = None,
+    source: str | None = None,
+) -> dict[str, Any]:
+    """The modal with every field; `values` pre-fills it."""
+    raid_type = values.get("type") or "risk"
+    statuses = [
+        (s.value, s.value.replace("_", " ")) for s in LIFECYCLES[RaidType(raid_type)].statuses
+    ]
+    blocks = [
+        ui.select_input("type", "Type", [(t.value, t.label) for t in RaidType], initial=raid_type)
+        if not item_key
+        else ui.context(f"*{item_key}* · {RaidType(raid_type).label}"),
+        ui.text_input(
+            "title", "Title", initial=values.get("title"), placeholder="A short problem statement"
+        ),
+        ui.text_input(
+            "description",
+            "Description",
+            initial=values.get("description"),
+            multiline=True,
+            optional=True,
+        ),
+        ui.user_input("owner", "Owner", initial=values.get("owner")),
+        ui.date_input("due_on", "Due / review date", initial=values.get("due_on")),
+        ui.select_input(
+            "probability",
+            "Probability",
+            level_options(),
+            initial=values.get("probability"),
+            optional=True,
+        ),
+        ui.select_input(
+            "impact", "Impact", level_options(), initial=values.get("impact"), optional=True
+        ),
+        ui.select_input(
+            "strategy",
+            "Response strategy",
+            [(s.value, s.value.title()) for s in ResponseStrategy],
+            initial=values.get("strategy"),
+            optional=True,
+        ),
+        ui.text_input(
+            "mitigation",
+            "Mitigation or action",
+            initial=values.get("mitigation"),
+            multiline=True,
+            optional=True,
+        ),
+    ]
+    if item_key:
+        blocks.append(ui.select_input("status", "Status", statuses, initial=values.get("status")))
+    metadata = json.dumps({"project": project_key, "item": item_key, "source": source})
+    title = f"Edit {item_key}" if item_key else "Add to RAID log"
+    return ui.modal(title, FORM, blocks, private_metadata=metadata)
+
+
+def form_values(item: RaidItem) -> dict[str, Any]:
+    return {
+        "type": item.type,
+        "title": item.title,
+        "description": item.description,
+        "owner": item.owner,
+        "due_on": item.due_on.isoformat() if item.due_on else None,
+        "probability": str(item.probability) if item.probability else None,
+        "impact": str(item.impact) if item.impact else None,
+        "strategy": item.strategy,
+        "mitigation": item.mitigation,
+        "status": item.status,
+    }

@@ -1,0 +1,132 @@
+"""Putting an update together: sorting its fragments into done / next / blockers."""
+
+from __future__ import annotations
+
+from skills.status.parsing.blockers import _NEGATION, _RESOLVED, _blocker_cue
+from skills.status.parsing.draft import StatusDraft
+from skills.status.parsing.emoji import _normalise
+from skills.status.parsing.items import (
+    _blocker_items,
+    _clean,
+    _is_heading_fragment,
+    _is_status_only,
+    _plain_words,
+    _sentences,
+    _split_items,
+)
+from skills.status.parsing.labels import BLOCKERS, DONE, NEXT, OTHER, THIS_WEEK, TODAY
+from skills.status.parsing.percent import _detect_percent
+from skills.status.parsing.rag import _detect_rag
+from skills.status.parsing.sections import _sections
+from skills.status.parsing.tense import _DONE_ANY, _FUTURE_ANY, _THEN, _TRAILING_JOINER, _lead
+
+
+def _classify(fragment: str, section: str, previous: str | None) -> tuple[str, bool]:
+    """(done or next, whether the fragment itself gave evidence) for one fragment."""
+    kind, _ = _lead(fragment)
+    future = bool(_FUTURE_ANY.search(fragment))
+    if section == NEXT:
+        return NEXT, True
+    if section == DONE:  # a labelled done section keeps all but clearly planned work
+        return (NEXT if kind == "future" or (future and kind != "past") else DONE), True
+    if kind == "past":
+        return DONE, True
+    if kind in ("future", "progressive") or future or _THEN.match(fragment):
+        return NEXT, True
+    if _DONE_ANY.search(fragment):
+        return DONE, True
+    if kind == "base":
+        return NEXT, True
+    return previous or DONE, False
+
+
+def _resolve_contextual(chunks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Decide whether "this week:" / "today:" sections report work done or planned."""
+    resolved: list[tuple[str, str]] = []
+    seen_done = False
+    for section, chunk in chunks:
+        if section in (THIS_WEEK, TODAY):
+            kinds = {_lead(f)[0] for s in _sentences(chunk) for f in _split_items(s)}
+            if seen_done:  # "Last week: ... This week: ..."
+                section = NEXT
+            elif "past" in kinds:
+                section = DONE
+            elif kinds & {"future", "base", "progressive"}:
+                section = NEXT
+            else:
+                section = DONE if section == THIS_WEEK else NEXT
+        seen_done = seen_done or section == DONE
+        resolved.append((section, chunk))
+    return resolved
+
+
+def _sort_sentence(sentence: str, section: str) -> tuple[list[tuple[str, str]], list[str], bool]:
+    """Sort one sentence: ([(target, fragment)], blocker fragments, says "no blockers")."""
+    placed: list[tuple[str, str, bool]] = []
+    blockers: list[str] = []
+    says_none = False
+    previous: str | None = None
+    for fragment in _split_items(sentence):
+        negation = _NEGATION.search(fragment)
+        if negation:  # "no blockers", "release blog in progress with no blockers"
+            says_none = True
+            head = _TRAILING_JOINER.sub("", fragment[: negation.start()])
+            if _plain_words(head) < 2:
+                continue
+            fragment = head
+        if _is_status_only(fragment) or _is_heading_fragment(fragment):
+            continue
+        target, evidence = _classify(fragment, section, previous)
+        if placed and not placed[-1][2] and target == NEXT and _THEN.match(fragment):
+            placed[-1] = (NEXT, placed[-1][1], True)  # "X -> then Y": X is planned too
+        after = sentence[sentence.find(fragment) + len(fragment) :]
+        if _blocker_cue(fragment) and not _RESOLVED.search(after):
+            blockers.append(fragment)
+        else:
+            placed.append((target, fragment, evidence))
+        previous = target
+    return [(target, fragment) for target, fragment, _ in placed], blockers, says_none
+
+
+def _parse(text: str) -> StatusDraft:
+    norm = _normalise(text)
+    draft = StatusDraft(rag=_detect_rag(norm), percent=_detect_percent(text))
+    explicit_blockers = False  # a blockers section, or "no blockers" anywhere
+    prose_blockers: list[tuple[str, str]] = []  # (fragment, section it belongs to otherwise)
+    for section, chunk in _resolve_contextual(_sections(norm)):
+        if section == OTHER:
+            continue
+        if section == BLOCKERS:
+            explicit_blockers = True
+            draft.blockers.extend(_blocker_items(chunk))
+            continue
+        for sentence in _sentences(chunk):
+            if _is_status_only(sentence):
+                continue
+            placed, blockers, says_none = _sort_sentence(sentence, section)
+            explicit_blockers = explicit_blockers or says_none
+            default = NEXT if section == NEXT else DONE
+            prose_blockers += [(fragment, default) for fragment in blockers]
+            for target, fragment in placed:
+                if item := _clean(fragment):
+                    getattr(draft, target).append(item)
+    for fragment, fallback in prose_blockers:  # explicit statements about blockers win
+        if item := _clean(fragment):
+            getattr(draft, fallback if explicit_blockers else BLOCKERS).append(item)
+    draft.done, draft.next, draft.blockers = (
+        _dedupe(draft.done),
+        _dedupe(draft.next),
+        _dedupe(draft.blockers),
+    )
+    return draft
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    """Items in order, without case-insensitive repeats."""
+    seen: set[str] = set()
+    unique = []
+    for item in items:
+        if item.lower() not in seen:
+            seen.add(item.lower())
+            unique.append(item)
+    return unique

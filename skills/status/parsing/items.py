@@ -1,0 +1,176 @@
+"""Splitting sections into item-sized fragments and tidying each item."""
+
+from __future__ import annotations
+
+import re
+
+from skills.status.parsing.blockers import _NONE_SECTION, _SOFTENED, _blocker_cue
+from skills.status.parsing.emoji import _ANY_MARK
+from skills.status.parsing.rag import _RAG_RULES
+from skills.status.parsing.sections import _BULLET, _HEADING_FRAGMENT
+from skills.status.parsing.tense import _lead, _lead_is_verbish
+from skills.status.parsing.words import _STOP
+
+MAX_ITEM_CHARS = 200
+
+_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|incl|mr|mrs|ms|dr|st|no|fig|cf)\.$", re.I)
+_SPLIT = re.compile(
+    r"\s*;\s*|,\s+(?:and\s+(?=then\s)|plus\s+)?|\s+(?:[-\u2013\u2014]|\u2192|->|=>)\s+"
+    r"|\s+(?:and\s+)?(?=then\s)|\s+plus\s+|\s+(?:\+|&|and)\s+|\s+but\s+"
+)
+_SUBORDINATE = re.compile(
+    r"(?:but|which|so|because|since|though|although|as|where|while|if|unless|until|when|"
+    r"including|e\.g|i\.e|especially|like|such|or|etc)\b|[\d#@/(]",
+    re.I,
+)
+
+
+def _sentences(chunk: str) -> list[str]:
+    pieces: list[str] = []
+    for part in re.split(r"\s*\u00a7[XGAR]\u00a7\s*", chunk):
+        for piece in re.split(r"(?<=[.!?])[\"')\]]*\s+", part):
+            if pieces and _ABBREVIATION.search(pieces[-1]) and not part.startswith(piece):
+                pieces[-1] += " " + piece
+            elif piece.strip():
+                pieces.append(piece)
+    return pieces
+
+
+def _mask(text: str) -> str:
+    """Blank out bracketed and quoted spans (same length) so separators in them are ignored."""
+    out, depth, quoted = [], 0, False
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}" and depth:
+            depth -= 1
+            out.append(ch)
+            continue
+        elif ch == '"':
+            quoted = not quoted
+        out.append("x" if (depth or quoted) and ch not in '([{"' else ch)
+    return "".join(out)
+
+
+def _plain_words(text: str) -> int:
+    """Ordinary words outside brackets (identifiers, numbers and stop words do not count)."""
+    text = re.sub(r"\([^)]*\)", " ", text)
+    return sum(
+        1
+        for w in text.split()
+        if re.fullmatch(r"[A-Za-z][a-z]+[.,:]?", w) and w.lower().strip(".,:") not in _STOP
+    )
+
+
+def _split_items(sentence: str) -> list[str]:
+    """Cut one sentence into item-sized fragments."""
+    masked = _mask(sentence)
+    pieces: list[list[str]] = []
+    pos = 0
+    for m in _SPLIT.finditer(masked):
+        sep, rest, left = m.group(0).strip(), sentence[m.end() :], masked[pos : m.start()]
+        if rest.startswith("then ") and not sep.startswith((",", ";")):
+            keep = bool(left.strip())
+        elif sep.startswith(","):
+            keep = not _SUBORDINATE.match(rest) or sep.endswith("plus")
+        elif sep in ("+", "&", "and"):  # a new verb phrase, or "+ a tutorial"
+            keep = len(left.split()) >= 2 and (
+                _lead_is_verbish(rest) or (sep != "and" and re.match(r"(?:a|an|the)\s", rest))
+            )
+        elif sep == "but":
+            keep = _blocker_cue(rest[:160]) and not _blocker_cue(sentence[pos : m.start()])
+        else:  # dash or arrow; not inside "4.8.2 -> 9.1.0"
+            keep = not (re.search(r"\d$", left) and rest[:1].isdigit())
+        if keep:
+            pieces.append([sentence[pos : m.start()], m.group(0)])
+            pos = m.end()
+    pieces.append([sentence[pos:], ""])
+    merged: list[list[str]] = []
+    for piece in pieces:
+        if merged and piece[0].strip() and _plain_words(piece[0]) == 0:
+            merged[-1] = [merged[-1][0] + merged[-1][1] + piece[0], piece[1]]
+        else:
+            merged.append(piece)
+    return [text for text, _ in merged if text.strip()]
+
+
+# -------------------------------------------------------------------------- cleaning
+
+_LEAD_NOISE = re.compile(
+    r"^(?:(?:[^\w\-\s#@~(\"'`]|-(?!-\w)|\s)+"  # punctuation, but not "--flag", "#12", "@user"
+    r"|(?:and|also|then|plus|but|so|next(?=\s*[:,]|\s+up\b|\s+(?:i|we)\b)(?:\s+up)?(?:\s+is)?"
+    r"|(?:tomorrow|today|tonight|yesterday|later|(?:this|last|next)\s+(?:week|morning"
+    r"|afternoon))(?=\s*,|\s+(?:i|we)\b)|yes|ok|(?:i|we)(?:'ll|'m|'ve|'re|'d)?(?=\s)|will|am|are"
+    r"|have|has|going\s+to|gonna|plan(?:ning)?\s+to|hopefully|currently|now)\b\W*)",
+    re.I,
+)
+_EDGE_PUNCTUATION = re.compile(r"^(?:[\s,;:!\u2013\u2014]|-+(?=\s|$))+|[\s,;:!\-\u2013\u2014]+$")
+_FILLER = re.compile(
+    r"^(?:etc|yes|yep|sure|no|none|n/?a|null|nil|tbd|ok|okay|nothing|same|see above|green|amber"
+    r"|(?:hey|hi|hello|good\s+morning|morning)(?:\s+(?:team|all|everyone|folks))?"
+    r"|(?:quick\s+)?update"
+    r"|yellow|red|i think so|i hope so|definitely|not really|(?:by|before|until)\s+(?:mon|tue|wed"
+    r"|thu|fri|sat|sun|tomorrow|tonight|eod|end|next|the\s+end)\w*(?:\s+\S+){0,4}"
+    r"|(?:~|about\s+|around\s+|approx\.?\s+)?\d+(?:\s*[-\u2013]\s*\d+)?\s*(?:more\s+)?(?:days?"
+    r"|weeks?|hours?|hrs?)\b.*|(?:should|will)\s+be\s+(?:done|ready|finished)\b.*)$",
+    re.I,
+)
+_PCT_ONLY = re.compile(
+    r"^(?:we're|i'm|it's|at|about|around|roughly|~|progress\W*|overall\W*)*\s*\d{1,3}\s?%"
+    r"(?:\s*(?:done|complete|completed|finished|through|there))?$",
+    re.I,
+)
+
+
+def _clean(item: str) -> str:
+    """A tidy item: no markers, bullets, leading connectives or pronouns; "" if nothing is left."""
+    item = _BULLET.sub("", _ANY_MARK.sub(" ", item))
+    for _ in range(6):
+        stripped = _LEAD_NOISE.sub("", item.strip(), count=1)
+        if stripped == item.strip():
+            break
+        item = stripped
+    item = _EDGE_PUNCTUATION.sub("", re.sub(r"\s+", " ", item))
+    item = re.sub(r"^\.+(?=\s|$)|\.+$", "", item).strip()
+    if item.startswith("(") and item.endswith(")") and item.count("(") == 1:
+        item = item[1:-1]
+    if item.endswith(")") and item.count("(") < item.count(")"):
+        item = item[:-1]
+    item = re.sub(r"\s+(?:and|or|but|so)$", "", item, flags=re.I).strip(" .,;:")
+    if len(item) > MAX_ITEM_CHARS:
+        item = item[:MAX_ITEM_CHARS].rsplit(" ", 1)[0] + "\u2026"
+    if not re.search(r"[A-Za-z]{2}", item) or _FILLER.match(item) or _PCT_ONLY.match(item):
+        return ""
+    first = item.split(" ", 1)[0]
+    return item[:1].upper() + item[1:] if re.fullmatch(r"[a-z][a-z']*", first) else item
+
+
+def _is_status_only(fragment: str) -> bool:
+    """A short statement of overall status ("we're on track", "bug triage - yellow")."""
+    if len(fragment.split()) > 6 or _blocker_cue(fragment):
+        return False
+    return any(p.search(fragment) for _, _, p in _RAG_RULES) or bool(
+        re.match(r"\W*(?:status|overall|rag)\b", fragment, re.I)
+    )
+
+
+def _is_heading_fragment(fragment: str) -> bool:
+    plain = _ANY_MARK.sub(" ", fragment).strip()
+    return (
+        len(plain.split()) <= 5
+        and bool(_HEADING_FRAGMENT.search(plain))
+        and _lead(plain)[0] is None
+    )
+
+
+def _blocker_items(chunk: str) -> list[str]:
+    """Items of an explicit blockers section; [] for "none", "n/a", "no, ...", "not blocked"."""
+    text = re.sub(r"^\W*yes\b\W*", "", _ANY_MARK.sub(" ", chunk).strip(), flags=re.I)
+    if not text or _NONE_SECTION.match(text) or _SOFTENED.search(text):
+        return []
+    items, pos = [], 0
+    for m in re.finditer(r"\s*;\s*|,?\s+plus\s+(?=\w)", _mask(text)):
+        items.append(text[pos : m.start()])
+        pos = m.end()
+    items.append(text[pos:])
+    return [item for item in map(_clean, items) if item]

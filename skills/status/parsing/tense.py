@@ -1,0 +1,82 @@
+"""Tense and cue words: whether a fragment reports work done or work planned."""
+
+from __future__ import annotations
+
+import re
+
+from skills.status.parsing.words import (
+    _BASE_VERBS,
+    _DETERMINERS,
+    _FUTURE_LEAD,
+    _IRREGULAR_PAST,
+    _NOT_PAST,
+    _PROGRESSIVE_AUX,
+    _SKIP,
+)
+
+_FUTURE_ANY = re.compile(
+    r"\b(?:i'll|we'll|he'll|she'll|they'll|i will|we will|going to|gonna|plan(?:ning)? to|"
+    r"tomorrow|next (?:week|sprint|month|time)|later (?:today|this week)|upcoming|in progress|"
+    r"ongoing|wip|still working|currently|coming (?:soon|up|before|next|this|tomorrow|later)|"
+    r"to be done)\b|\bnext\W*$",
+    re.I,
+)
+_DONE_ANY = re.compile(
+    r"\b(?:is|are|was|were|mostly|almost|half|fully|now|all|been|got)\s+(?:\w+\s+)?(?:done|"
+    r"finished|complete|completed|merged|shipped|released|submitted|landed|written|updated)\b"
+    r"|\b(?:done|finished|complete|completed)\s*(?:\(|$|[.,;!])",
+    re.I,
+)
+_THEN = re.compile(r"\W*(?:and\s+)?then\b", re.I)
+_TRAILING_JOINER = re.compile(r"\b(?:with|but|and|so)\W*$", re.I)
+
+
+def _verb_stem(word: str) -> str | None:
+    """The base form of a present participle ("writing" -> "write"), if it is a task verb."""
+    if not word.endswith("ing") or len(word) < 5:
+        return None
+    stem = word[:-3]
+    for candidate in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else ""):
+        if candidate in _BASE_VERBS:
+            return candidate
+    return None
+
+
+def _lead(fragment: str) -> tuple[str | None, str]:
+    """Kind of the leading verb ("past", "future", "progressive", "base" or None) and the word."""
+    words = re.findall(r"[a-z][a-z'-]*", fragment.lower()[:120])
+    for i, word in enumerate(words[:8]):
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if word in _FUTURE_LEAD or word.endswith("'ll"):
+            if word == "need" and following != "to":
+                return None, word
+            return "future", word
+        if word in _PROGRESSIVE_AUX:
+            if _verb_stem(following) or word in ("still", "currently"):
+                return "progressive", following
+            if word == "now":
+                continue
+            return None, word
+        if word in _SKIP:
+            continue
+        if word in _IRREGULAR_PAST or (word.endswith("ed") and word not in _NOT_PAST):
+            return "past", word
+        if _verb_stem(word):
+            return "progressive", word
+        return ("base" if word in _BASE_VERBS else None), word
+    return None, ""
+
+
+def _lead_is_verbish(text: str) -> bool:
+    """True when text opens a new verb phrase ("opened a PR", "fix the timer")."""
+    words = text.lower()[:80].split()
+    while words and words[0] in ("also", "then", "hopefully", "maybe", "just", "finally"):
+        words.pop(0)
+    if len(words) < 2 or not re.fullmatch(r"[a-z][a-z']*", words[0]):
+        return False
+    if words[0] in ("will", "i'll", "we'll", "i", "we"):
+        return True
+    kind, _ = _lead(words[0])
+    if kind in ("base", "progressive"):
+        return words[1] in _DETERMINERS
+    return kind == "past"

@@ -1,0 +1,169 @@
+"""The RAID skill as people use it in chat (console transport, both databases)."""
+
+from sqlmodel import func, select
+
+from bot.core.db import session_scope
+from skills.raid.models import RaidHistory, RaidItem, RaidLink
+from tests.helpers import ADMIN, BOB, CHEN, PM, STRANGER, console, with_project
+
+
+def items(settings) -> dict[str, RaidItem]:
+    with session_scope(settings.database_url) as session:
+        return {i.key: i for i in session.exec(select(RaidItem))}
+
+
+def test_natural_language_risk_is_saved_with_every_field(settings) -> None:
+    chat = with_project(settings)
+    replies = chat.send(
+        f"<@UBOT01> log a risk: vendor may slip the go-live, owner <@{BOB}>, "
+        "review Friday, likelihood high impact medium"
+    )
+    saved = items(settings)["APOLLO-R1"]
+    assert (saved.type, saved.owner, str(saved.due_on)) == ("risk", BOB, "2026-11-27")
+    assert (saved.probability, saved.impact, saved.score, saved.severity) == (4, 3, 12, "high")
+    assert saved.title.lower().startswith("vendor may slip the go-live")
+    assert saved.raised_by == PM and saved.status == "open"
+    card, dm = replies
+    assert "*APOLLO-R1*" in card.text and "High (P4×I3=12)" in card.text
+    assert [e["action_id"] for e in card.blocks[-1]["elements"]] == ["raid_edit", "raid_undo"]
+    assert dm.to_user == BOB and "named you the owner" in dm.text
+
+
+def test_dependency_and_assumption_in_plain_words(settings) -> None:
+    chat = with_project(settings)
+    chat.send("new dependency: the data team must deliver the extract by 15 Dec")
+    chat.send("we're assuming the budget is approved")
+    saved = items(settings)
+    assert saved["APOLLO-D1"].due_on.isoformat() == "2026-12-15"
+    assert saved["APOLLO-A1"].type == "assumption"
+
+
+def test_list_filters(settings) -> None:
+    chat = with_project(settings)
+    chat.send(f"raid add risk: supplier insolvency could halt delivery P5 I5 owner <@{BOB}>")
+    chat.send("raid add issue: build server is down, due 2026-11-20")
+    chat.send("raid add risk: minor UI text inconsistencies P1 I2")
+    listing = chat.send("raid list")[0].text
+    assert listing.index("APOLLO-I1") < listing.index("APOLLO-R1") < listing.index("APOLLO-R2")
+    assert "APOLLO-I1" in chat.send("raid list overdue")[0].text
+    assert "APOLLO-R1" not in chat.send("raid list overdue")[0].text
+    assert "APOLLO-I1" not in chat.send("raid list risks")[0].text
+    only_bob = chat.send(f"raid list <@{BOB}>")[0].text
+    assert "APOLLO-R1" in only_bob and "APOLLO-R2" not in only_bob
+    assert "APOLLO-R2" not in chat.send("raid list --min-score 10")[0].text
+    assert "No matching" in chat.send("raid list --text unicorns")[0].text
+    assert "needs a number" in chat.send("raid list --min-score lots")[0].text
+
+
+def test_update_assign_close_convert_and_history(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: vendor may slip P3 I4")
+    assert "updated date" in chat.send("raid update APOLLO-R1 date next monday")[0].text
+    replies = chat.send(f"raid assign APOLLO-R1 <@{CHEN}>")
+    assert replies[1].to_user == CHEN
+    issue = chat.send("raid convert APOLLO-R1")[0].text
+    assert "APOLLO-R1 became APOLLO-I1" in issue
+    saved = items(settings)
+    assert saved["APOLLO-R1"].status == "converted" and saved["APOLLO-I1"].owner == CHEN
+    assert "resolved" in chat.send("raid close APOLLO-I1 patched upstream", user=CHEN)[0].text
+    history = chat.send("raid history APOLLO-R1")[0].text
+    assert "date: — → 2026-11-30" in history and "owner: — → U0CHEN" in history
+    with session_scope(settings.database_url) as session:
+        assert session.exec(select(RaidLink.relation)).all() == ["converted_to"]
+
+
+def test_only_owner_pm_or_admin_close_and_delete(settings) -> None:
+    chat = with_project(settings)
+    chat.send(f"raid add issue: login broken owner <@{CHEN}>")
+    assert "Only APOLLO-I1's owner" in chat.send("raid close APOLLO-I1", user=BOB)[0].text
+    assert "Only APOLLO-I1's owner" in chat.send("raid delete APOLLO-I1", user=BOB)[0].text
+    assert "resolved" in chat.send("raid close APOLLO-I1", user=ADMIN)[0].text
+    assert "Deleted APOLLO-I1" in chat.send("raid delete APOLLO-I1")[0].text
+    assert "no RAID item `APOLLO-I1`" in chat.send("raid show APOLLO-I1")[0].text
+    with session_scope(settings.database_url) as session:
+        fields = session.exec(select(RaidHistory.field)).all()
+    assert "deleted" in fields and "status" in fields
+
+
+def test_escalate_dms_every_pm(settings) -> None:
+    chat = with_project(settings)
+    chat.send(f"/pmo project members add <@{CHEN}> pm")
+    chat.send("raid add risk: budget overrun likely")
+    replies = chat.send("raid escalate APOLLO-R1 needs a decision", user=BOB)
+    assert {r.to_user for r in replies[1:]} == {PM, CHEN}
+    assert "needs a decision" in replies[1].text
+
+
+def test_undo_button_and_edit_form(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: vendor may slip")
+    assert "Undone" in chat.send("!press raid_undo APOLLO-R1")[0].text
+    assert "APOLLO-R1" not in chat.send("raid list")[0].text
+    chat.send("raid add risk: second thoughts")
+    form = chat.send("!press raid_edit APOLLO-R2")[0].modal
+    assert form and form["callback_id"] == "raid_form"
+    bad = chat.send('!submit raid_form {"probability": "9", "title": ""}')[0].text
+    assert "Please fix the form" in bad and "title" in bad and "Probability" in bad
+    chat.send("!press raid_edit APOLLO-R2")
+    ok = chat.send(
+        '!submit raid_form {"probability": "4", "impact": "5", "strategy": "reduce",'
+        ' "mitigation": "second supplier", "status": "monitoring"}'
+    )
+    assert "edited" in ok[0].text and ok[0].to_user == PM
+    saved = items(settings)["APOLLO-R2"]
+    assert (saved.score, saved.strategy, saved.status) == (20, "reduce", "monitoring")
+
+
+def test_new_item_through_the_form(settings) -> None:
+    chat = with_project(settings)
+    assert chat.send("raid form")[0].modal["callback_id"] == "raid_form"
+    replies = chat.send(
+        '!submit raid_form {"type": "dependency", "title": "API keys from IT",'
+        f' "owner": "{BOB}", "due_on": "2026-12-01"}}'
+    )
+    assert "APOLLO-D1" in replies[0].text and replies[1].to_user == BOB
+
+
+def test_bad_input_gets_clear_replies_and_saves_nothing(settings) -> None:
+    chat = with_project(settings)
+    cases = {
+        "raid add risk": "What's the risk?",
+        "raid add risk: vendor may slip, likelihood 7": "outside the 1-5 scale",
+        "raid add issue: printer broken, due 31/02/2026": "couldn't read the date",
+        "raid update APOLLO-R9 owner @sam": "no RAID item `APOLLO-R9`",
+        "raid update NOPE owner @sam": "not a RAID key",
+        "raid list --project nope": "no project `nope`",
+        "raid add --project nope risk: x": "no project",
+    }
+    for line, expected in cases.items():
+        reply = chat.send(line)[0].text
+        assert expected in reply, (line, reply)
+    chat.send("raid add risk: a real one")
+    assert "can't update `colour`" in chat.send("raid update APOLLO-R1 colour red")[0].text
+    assert "must be 1-5" in chat.send("raid update APOLLO-R1 impact enormous")[0].text
+    assert "not a response strategy" in chat.send("raid update APOLLO-R1 strategy pray")[0].text
+    assert "can move to" in chat.send("raid update APOLLO-R1 status delivered")[0].text
+    stranger = chat.send("raid add risk: outsiders cannot log", user=STRANGER)[0].text
+    assert "not a member of `apollo`" in stranger
+    assert "too long" in chat.send("raid add risk: " + "x" * 40_000)[0].text
+    with session_scope(settings.database_url) as session:
+        assert session.exec(select(func.count()).select_from(RaidItem)).one() == 1
+
+
+def test_a_long_message_is_saved_with_a_short_title(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: " + "the vendor may slip the go-live again " * 1000)
+    saved = items(settings)["APOLLO-R1"]
+    assert len(saved.title) <= 200 and len(saved.description) > 30_000
+
+
+def test_unlinked_channel_and_viewer(settings) -> None:
+    with_project(settings)
+    other = console(settings, channel="C0ELSEWHERE")
+    assert "not linked to a project" in other.send("raid add risk: x might happen")[0].text
+    chat = console(settings)
+    chat.send(f"/pmo project members add <@{STRANGER}> viewer")
+    assert "Viewers of `apollo`" in chat.send("raid add risk: viewers try", user=STRANGER)[0].text
+    assert "RAID log" in chat.send("raid list", user=STRANGER)[0].text or "No matching" in (
+        chat.send("raid list", user=STRANGER)[0].text
+    )
