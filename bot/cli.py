@@ -18,6 +18,17 @@ app = typer.Typer(
 project_app = typer.Typer(help="Manage projects.", no_args_is_help=True)
 app.add_typer(project_app, name="project")
 
+
+def _register_subcommands() -> None:
+    from scheduler.cli import schedule_app
+    from skills.raid.cli import raid_app
+
+    app.add_typer(schedule_app, name="schedule")
+    app.add_typer(raid_app, name="raid")
+
+
+_register_subcommands()
+
 SLACK_HELP = (
     "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or "
     "SLACK_SIGNING_SECRET (HTTP mode, --http) — see README 'Slack setup' — or try `livepmo demo`."

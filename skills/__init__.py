@@ -7,10 +7,17 @@ from bot.core.skills import Skill, SkillRegistry
 
 def all_skills() -> list[Skill]:
     """Every skill module's `skill`, imported lazily so tables register on demand."""
-    from skills import help, projects
+    from skills import availability, help, projects, schedule
     from skills.raid import skill as raid
 
-    return [raid, help.skill, projects.skill]
+    return [
+        raid,
+        availability.skill,
+        availability.quiet_skill,
+        schedule.skill,
+        help.skill,
+        projects.skill,
+    ]
 
 
 def registry() -> SkillRegistry:

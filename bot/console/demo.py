@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.console.chat import ConsoleSession
@@ -15,6 +16,7 @@ from bot.console.render import render_reply
 from bot.console.runner import console_dispatcher
 from bot.core import clock
 from bot.core.people import Person, StaticPeople
+from bot.core.settings import Settings
 from bot.runtime import start
 
 DEMO_DB = Path("var/demo.db")
@@ -49,6 +51,29 @@ SCRIPT = [
         "/pmo project members add <@U0CHEN> pm",
         note="Only PMs can change roles, so Bob is told no.",
     ),
+    Line(
+        "U0BOB",
+        "<@U0PMO> log a risk: the vendor may slip the go-live, owner <@U0CHEN>, "
+        "review Friday, likelihood high impact medium",
+        note="RAID: a risk in plain words is saved at once, scored, owned and dated.",
+    ),
+    Line("U0ALICE", "new dependency: the data team must deliver the extract by 15 Dec"),
+    Line("U0ALICE", "raid add issue: test environment is down, owner <@U0BOB>, due 2026-11-20"),
+    Line("U0CHEN", "we're assuming the budget is approved"),
+    Line(
+        "U0CHEN",
+        "/pmo raid update APOLLO-R1 mitigation second vendor on standby",
+        note="Anyone in the project can update; every change is kept in the history.",
+    ),
+    Line("U0ALICE", "/pmo raid list", note="The log, worst first."),
+    Line(
+        "U0BOB",
+        "/pmo raid close APOLLO-R1",
+        note="Only the owner, a PM or an admin may close an item.",
+    ),
+    Line("U0ALICE", "/pmo raid convert APOLLO-R1", note="The risk happened: it becomes an issue."),
+    Line("U0ALICE", "/pmo raid export csv"),
+    Line("U0ALICE", "/pmo raid heatmap"),
     Line("U0ALICE", "what's the weather like?", note="Anything unclear gets help, never silence."),
 ]
 
@@ -70,6 +95,32 @@ def run_demo() -> None:
         name = PEOPLE[line.user].name
         print(f"{name}> {line.text}")
         for reply in session.send(line.text, user=line.user, channel=line.channel):
-            print("  " + render_reply(reply).replace("\n", "\n  "))
+            shown = render_reply(reply, lambda user: people.get(user).name)
+            print("  " + shown.replace("\n", "\n  "))
         print()
+    show_scheduler(settings, people)
     print("That's the tour. Talk to the bot yourself with `livepmo chat --channel C0APOLLO`.")
+
+
+def show_scheduler(settings: Settings, people: StaticPeople) -> None:
+    """The scheduler wakes up later that Monday and posts what is due, exactly once."""
+    from scheduler.engine import run_due
+    from scheduler.posting import ConsolePoster
+
+    later = datetime(2026, 11, 23, 14, 31, tzinfo=UTC)  # 09:31 in New York
+    clock.pin(later)
+    print(
+        f"# Later: the scheduler wakes at {later:%H:%M} UTC and posts what is due — the weekly"
+        " summary in the channel, Bob's reminder at 09:30 his time, Alice's PM digest."
+    )
+    poster = ConsolePoster(
+        lambda reply: (
+            "  " + render_reply(reply, lambda user: people.get(user).name).replace("\n", "\n  ")
+        )
+    )
+    report = run_due(settings.database_url, people, poster, now=later)
+    again = run_due(settings.database_url, people, poster, now=later)
+    print(
+        f"# Posted {len(report.posted)}; running again at the same time posts "
+        f"{len(again.posted)} (each firing is recorded before it posts).\n"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from bot.core.messages import Reply
@@ -12,13 +13,18 @@ SPECIAL = re.compile(r"<([@#!])([^>|]+)(?:\|([^>]*))?>")
 LINK = re.compile(r"<((?:https?|mailto|file):[^>|]+)(?:\|([^>]*))?>")
 
 
-def plain(mrkdwn: str) -> str:
-    """Slack mrkdwn to readable text: mentions, channels and links, then entities."""
+NameOf = Callable[[str], str]
+
+
+def plain(mrkdwn: str, name_of: NameOf | None = None) -> str:
+    """Slack mrkdwn to readable text: mentions (by name), channels and links, then entities."""
 
     def special(match: re.Match[str]) -> str:
         sigil, target, label = match.groups()
         if sigil == "!":
             return f"@{label or target}"
+        if sigil == "@" and name_of and not label:
+            return f"@{name_of(target)}"
         return f"{sigil}{label or target}"
 
     text = SPECIAL.sub(special, mrkdwn)
@@ -32,20 +38,21 @@ def press_hint(element: dict[str, Any]) -> str:
     return f"[{label}] (type: !press {element.get('action_id')} {value})".rstrip()
 
 
-def render_blocks(blocks: list[dict[str, Any]]) -> list[str]:
+def render_blocks(blocks: list[dict[str, Any]], name_of: NameOf | None = None) -> list[str]:
     lines: list[str] = []
     for block in blocks:
         kind = block.get("type")
         if kind in ("section", "header"):
             text = block.get("text", {}).get("text", "")
-            lines.append(plain(text) if kind == "section" else text.upper())
+            lines.append(plain(text, name_of) if kind == "section" else text.upper())
             for field in block.get("fields", []):
-                lines.append("  " + plain(field.get("text", "")))
+                lines.append("  " + plain(field.get("text", ""), name_of))
             accessory = block.get("accessory")
             if accessory and accessory.get("type") == "button":
                 lines.append("  " + press_hint(accessory))
         elif kind == "context":
-            lines.append(" ".join(plain(e.get("text", "")) for e in block.get("elements", [])))
+            elements = block.get("elements", [])
+            lines.append(" ".join(plain(e.get("text", ""), name_of) for e in elements))
         elif kind == "divider":
             lines.append("-" * 40)
         elif kind == "actions":
@@ -80,16 +87,16 @@ def render_modal(view: dict[str, Any]) -> list[str]:
     return lines
 
 
-def render_reply(reply: Reply) -> str:
+def render_reply(reply: Reply, name_of: NameOf | None = None) -> str:
     """One reply as terminal text, with where it went when not back to the asker."""
     prefix = ""
     if reply.to_user:
-        prefix = f"(DM to @{reply.to_user}) "
+        prefix = f"(DM to @{name_of(reply.to_user) if name_of else reply.to_user}) "
     elif reply.to_channel:
         prefix = f"(posted in #{reply.to_channel}) "
     elif reply.ephemeral:
         prefix = "(only you) "
-    body = render_blocks(reply.blocks) if reply.blocks else [plain(reply.text)]
+    body = render_blocks(reply.blocks, name_of) if reply.blocks else [plain(reply.text, name_of)]
     if reply.modal:
         body += render_modal(reply.modal)
     if reply.upload:

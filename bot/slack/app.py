@@ -93,22 +93,34 @@ def http_app(app: App, settings: Settings) -> Starlette:
     )
 
 
+def start_scheduling(settings: Settings, dispatcher: Dispatcher) -> None:
+    """The background scheduler, posting through its own paced Slack client."""
+    from scheduler.posting import SlackPoster
+    from scheduler.runner import start_scheduler
+
+    start_scheduler(settings.database_url, dispatcher.people, SlackPoster(web_client(settings)))
+
+
 def serve_http(settings: Settings, *, host: str, port: int) -> None:
     import uvicorn
 
-    app, _ = build_app(settings)
+    app, dispatcher = build_app(settings)
+    start_scheduling(settings, dispatcher)
     log.info("HTTP mode on %s:%s (POST /slack/events, GET /healthz)", host, port)
     uvicorn.run(
         http_app(app, settings), host=host, port=port, log_level="warning", access_log=False
     )
 
 
-def socket_mode_handler(settings: Settings) -> SocketModeHandler:
+def socket_mode_handler(settings: Settings) -> tuple[SocketModeHandler, Dispatcher]:
     """A Socket Mode connection for the bot; `.start()` blocks, `.connect()` does not."""
-    app, _ = build_app(settings)
-    return SocketModeHandler(app, settings.slack_app_token, web_client=web_client(settings))
+    app, dispatcher = build_app(settings)
+    handler = SocketModeHandler(app, settings.slack_app_token, web_client=web_client(settings))
+    return handler, dispatcher
 
 
 def serve_socket_mode(settings: Settings) -> None:
     log.info("Socket Mode: connecting")
-    socket_mode_handler(settings).start()
+    handler, dispatcher = socket_mode_handler(settings)
+    start_scheduling(settings, dispatcher)
+    handler.start()

@@ -32,12 +32,19 @@ def open_dm(client: WebClient, user: str) -> str:
     return client.conversations_open(users=user)["channel"]["id"]
 
 
-def deliver(client: WebClient, replies: list[Reply], origin: Origin) -> None:
-    """Send each reply where it belongs; one failure is logged and the rest still go."""
+def deliver(
+    client: WebClient, replies: list[Reply], origin: Origin, *, strict: bool = False
+) -> None:
+    """Send each reply where it belongs; one failure is logged and the rest still go.
+
+    With `strict`, the first failure is raised instead (the scheduler retries it).
+    """
     for reply in replies:
         try:
             _deliver_one(client, reply, origin)
         except SlackApiError as exc:
+            if strict:
+                raise
             log.error("Slack refused a reply (%s): %s", origin.via, exc.response.get("error"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.core import clock
 from bot.core.context import Context
 from bot.core.messages import Action, FieldErrors, Reply, Shortcut, UserError, ViewSubmission
 from bot.core.models import Project
@@ -155,3 +156,12 @@ def save_form(ctx: Context, submission: ViewSubmission) -> list[Reply]:
 def _card_args(item: RaidItem, project: Project, note: str, undo: bool = False) -> dict[str, Any]:
     shown = card(item, project, undo=undo, note=note)
     return {"text": shown.text, "blocks": shown.blocks}
+
+
+@skill.action(views.SNOOZE)
+def snooze_button(ctx: Context, action: Action) -> Reply:
+    item, project = item_and_project(ctx, action.value)
+    new_date = service.snooze(
+        ctx.session, item=item, days=3, actor=ctx.user, today=clock.today(project.timezone)
+    )
+    return Reply(text=f"Snoozed {item.key} to {new_date:%a %d %b}.", ephemeral=True)

@@ -189,3 +189,23 @@ def form_values(item: RaidItem) -> dict[str, Any]:
         "mitigation": item.mitigation,
         "status": item.status,
     }
+
+
+SNOOZE = "raid_snooze"
+
+
+def nudge_blocks(entries: list[tuple[RaidItem, str]], intro: str) -> list[dict[str, Any]]:
+    """One grouped reminder: each item with [Mark done] [New date] [Snooze 3 days]."""
+    blocks: list[dict[str, Any]] = [ui.section(intro)]
+    for item, reason in entries[:15]:
+        blocks.append(ui.section(f"*{item.key}* {escape(shorten(item.title, 120))} — {reason}"))
+        blocks.append(
+            ui.actions(
+                ui.button("Mark done", CLOSE, item.key, style="primary"),
+                ui.button("New date", EDIT, item.key),
+                ui.button("Snooze 3 days", SNOOZE, item.key),
+            )
+        )
+    if len(entries) > 15:
+        blocks.append(ui.context(f"…and {len(entries) - 15} more: `/pmo raid list mine`"))
+    return blocks

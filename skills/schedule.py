@@ -1,0 +1,101 @@
+"""Project schedule settings: the weekly summary and RAID reminders (`/pmo schedule`)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core import clock
+from bot.core.context import Context
+from bot.core.messages import Reply, UserError
+from bot.core.skills import Skill
+from bot.core.text import escape
+from scheduler.models import ProjectSchedule
+from scheduler.plan import parse_hhmm
+
+skill = Skill(
+    "schedule",
+    "See and change what this project posts on its own, and when.",
+    examples=[
+        "schedule",
+        "schedule summary friday 16:00",
+        "schedule summary off",
+        "schedule reminders 09:30",
+        "schedule stale 10",
+    ],
+    priority=45,
+)
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+USAGE = (
+    "Try `schedule summary friday 16:00`, `schedule summary off`, "
+    "`schedule reminders 09:30|off` or `schedule stale 14`."
+)
+
+
+def hhmm(text: str) -> str:
+    try:
+        return f"{parse_hhmm(text):%H:%M}"
+    except ValueError:
+        raise UserError(f"`{escape(text)}` is not a time: use 24-hour `HH:MM`.") from None
+
+
+def weekday(text: str) -> int:
+    matches = [i for i, name in enumerate(WEEKDAYS) if name.startswith(text.lower()[:3])]
+    if len(text) < 3 or not matches:
+        raise UserError(f"`{escape(text)}` is not a weekday.")
+    return matches[0]
+
+
+def describe(ctx: Context, config: ProjectSchedule, project_key: str, timezone: str) -> str:
+    from scheduler.engine import planned
+
+    summary = (
+        f"weekly summary every {WEEKDAYS[config.summary_weekday].title()} at {config.summary_time}"
+        if config.summary_enabled
+        else "weekly summary off"
+    )
+    reminders = (
+        f"RAID reminders each working day at {config.nudge_time} in each owner's "
+        f"timezone; stale after {config.stale_days} days"
+        if config.nudges_enabled
+        else "RAID reminders off"
+    )
+    now = clock.now()
+    upcoming = [
+        f
+        for f in planned(ctx.session, ctx.people, now, now + timedelta(days=7))
+        if f.project_id in (None, config.project_id)
+    ][:6]
+    lines = [f"*Schedule of `{project_key}`* ({timezone}): {summary}; {reminders}."]
+    lines += [
+        f"• {f.local_due():%a %d %b %H:%M} {f.timezone} — {f.kind} → {f.recipient}"
+        for f in upcoming
+    ]
+    return "\n".join(lines)
+
+
+@skill.command
+def handle(ctx: Context, args: str) -> Reply:
+    project = ctx.project_for()
+    config = ctx.session.get(ProjectSchedule, project.id) or ProjectSchedule(project_id=project.id)
+    words = args.lower().split()
+    if words:
+        ctx.require_pm(project)
+        what, rest = words[0], words[1:]
+        if what == "summary" and rest == ["off"]:
+            config.summary_enabled = False
+        elif what == "summary" and len(rest) == 2:
+            config.summary_weekday, config.summary_time = weekday(rest[0]), hhmm(rest[1])
+            config.summary_enabled = True
+        elif what in ("reminders", "nudges") and rest == ["off"]:
+            config.nudges_enabled = False
+        elif what in ("reminders", "nudges") and len(rest) == 1:
+            config.nudge_time, config.nudges_enabled = hhmm(rest[0]), True
+        elif what == "stale" and len(rest) == 1 and rest[0].isdigit() and 0 < int(rest[0]) < 366:
+            config.stale_days = int(rest[0])
+        else:
+            raise UserError(USAGE)
+        ctx.session.add(config)
+        ctx.session.flush()
+        ctx.audit("schedule.update", project=project, target=what, value=" ".join(rest))
+    return Reply(text=describe(ctx, config, project.key, project.timezone))
