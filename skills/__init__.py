@@ -9,8 +9,10 @@ def all_skills() -> list[Skill]:
     """Every skill module's `skill`, imported lazily so tables register on demand."""
     from skills import availability, help, projects, schedule
     from skills.raid import skill as raid
+    from skills.summary import skill as summary
 
     return [
+        summary,
         raid,
         availability.skill,
         availability.quiet_skill,

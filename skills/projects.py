@@ -121,6 +121,10 @@ def members(ctx: Context, words: list[str], flags: dict) -> Reply:
 
 @skill.command
 def handle(ctx: Context, args: str) -> Reply:
+    first, _, rest = args.strip().partition(" ")
+    summary = ctx.registry.get("summary")
+    if first.lower() in ("health", "summary") and summary and summary.handler:
+        return summary.handler(ctx, rest)
     words, flags = parse_flags(
         args, single=("name", "timezone", "channel", "project"), multiple=("pm", "member")
     )

@@ -111,7 +111,7 @@ def show_scheduler(settings: Settings, people: StaticPeople) -> None:
     clock.pin(later)
     print(
         f"# Later: the scheduler wakes at {later:%H:%M} UTC and posts what is due — the weekly"
-        " summary in the channel, Bob's reminder at 09:30 his time, Alice's PM digest."
+        " summary in the channel and Bob's reminder at 09:30 his time."
     )
     poster = ConsolePoster(
         lambda reply: (

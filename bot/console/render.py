@@ -44,7 +44,7 @@ def render_blocks(blocks: list[dict[str, Any]], name_of: NameOf | None = None) -
         kind = block.get("type")
         if kind in ("section", "header"):
             text = block.get("text", {}).get("text", "")
-            lines.append(plain(text, name_of) if kind == "section" else text.upper())
+            lines.append(plain(text, name_of) if kind == "section" else f"== {text} ==")
             for field in block.get("fields", []):
                 lines.append("  " + plain(field.get("text", ""), name_of))
             accessory = block.get("accessory")

@@ -59,13 +59,18 @@ def _deliver_one(client: WebClient, reply: Reply, origin: Origin) -> None:
     else:
         target = origin.channel
     if reply.upload:
+        thread = None if (reply.to_user or reply.to_channel) else origin.thread_ts
+        comment: str | None = text
+        if blocks:  # the message with its blocks first, then the file below it
+            client.chat_postMessage(channel=target, text=text, blocks=blocks, thread_ts=thread)
+            comment = None
         client.files_upload_v2(
             channel=target,
             content=reply.upload.content,
             filename=reply.upload.filename,
             title=reply.upload.title or reply.upload.filename,
-            initial_comment=text,
-            thread_ts=None if (reply.to_user or reply.to_channel) else origin.thread_ts,
+            initial_comment=comment,
+            thread_ts=thread,
         )
         return
     if reply.to_user or reply.to_channel:

@@ -7,7 +7,7 @@ from tests.slack_harness import MockSocketModeServer, payloads
 def test_socket_mode_mention_and_command(slack, slack_settings) -> None:
     with MockSocketModeServer() as server:
         slack.socket_mode(server)
-        handler = socket_mode_handler(slack_settings)
+        handler, _ = socket_mode_handler(slack_settings)
         try:
             handler.connect()
             server.wait_for_connection()
