@@ -122,13 +122,9 @@ class RaidReminders:
             if not config.nudges_enabled:
                 continue
             today = firing.due.astimezone(firing.local_due().tzinfo).date()
-            entries += [
-                (item, reason)
-                for item, reason in raid.needing_attention(
-                    ctx.session, project, today=today, stale_days=config.stale_days
-                )
-                if item.owner == owner
-            ]
+            entries += raid.needing_attention(
+                ctx.session, project, today=today, stale_days=config.stale_days, owner=owner
+            )
         if not entries:
             return []
         count = (

@@ -144,6 +144,20 @@ def next_seq(session: Session, project: Project, raid_type: RaidType) -> int:
     return (session.exec(query).first() or 0) + 1
 
 
+def _free_seq(session: Session, project: Project, raid_type: RaidType, seq: int) -> int:
+    """`seq` if no item of this project and type has it (the project row is locked meanwhile)."""
+    key = item_key(project, raid_type, seq)
+    if seq < 1:
+        raise UserError(f"`{key}` is not a valid key: the number must be 1 or more.")
+    session.exec(select(Project.id).where(Project.id == project.id).with_for_update()).first()
+    query = select(RaidItem.id).where(
+        RaidItem.project_id == project.id, RaidItem.type == raid_type.value, RaidItem.seq == seq
+    )
+    if session.exec(query).first() is not None:
+        raise UserError(f"`{key}` already exists: give another number, or none to take the next.")
+    return seq
+
+
 def record(
     session: Session,
     item: RaidItem,
@@ -182,8 +196,13 @@ def create_item(
     mitigation: str | None = None,
     source: str | None = None,
     status: str | None = None,
+    seq: int | None = None,
 ) -> RaidItem:
-    """Validate everything first, then save the item and its first history line."""
+    """Validate everything first, then save the item and its first history line.
+
+    The item takes the next free number of its type, or `seq` when given (a `UserError` if
+    the project already has an item of that type with that number).
+    """
     fields = {
         "title": normalise("title", title),
         "description": normalise("description", description),
@@ -199,7 +218,10 @@ def create_item(
             f"A {raid_type.value} cannot be `{escape(status)}`: use "
             f"{', '.join(lifecycle.statuses)}."
         )
-    seq = next_seq(session, project, raid_type)
+    if seq is None:
+        seq = next_seq(session, project, raid_type)
+    else:
+        seq = _free_seq(session, project, raid_type, seq)
     item = RaidItem(
         project_id=project.id,
         type=raid_type.value,
@@ -349,21 +371,21 @@ def link_items(
 
 
 def linked_keys(session: Session, item: RaidItem) -> list[tuple[str, str]]:
-    """(relation, key) pairs in both directions."""
+    """(relation, key) pairs: outgoing links, then incoming ones, each oldest first."""
     out = [
         (link.relation, other.key)
         for link, other in session.exec(
-            select(RaidLink, RaidItem).where(
-                RaidLink.from_id == item.id, RaidItem.id == RaidLink.to_id
-            )
+            select(RaidLink, RaidItem)
+            .where(RaidLink.from_id == item.id, RaidItem.id == RaidLink.to_id)
+            .order_by(RaidLink.id)
         )
     ]
     out += [
         (f"{link.relation} (from)", other.key)
         for link, other in session.exec(
-            select(RaidLink, RaidItem).where(
-                RaidLink.to_id == item.id, RaidItem.id == RaidLink.from_id
-            )
+            select(RaidLink, RaidItem)
+            .where(RaidLink.to_id == item.id, RaidItem.id == RaidLink.from_id)
+            .order_by(RaidLink.id)
         )
     ]
     return out
@@ -375,6 +397,16 @@ def delete_item(session: Session, *, item: RaidItem, actor: str, note: str | Non
     item.updated_at = clock.now()
     session.add(item)
     record(session, item, actor=actor, field="deleted", old=False, new=True, note=note)
+
+
+def restore_item(session: Session, *, item: RaidItem, actor: str, note: str | None = None) -> None:
+    """Undo a soft delete: the item is back in lists, and its history says who restored it."""
+    if not item.deleted:
+        raise UserError(f"{item.key} is not deleted.")
+    item.deleted = False
+    item.updated_at = clock.now()
+    session.add(item)
+    record(session, item, actor=actor, field="deleted", old=True, new=False, note=note)
 
 
 def history(session: Session, item: RaidItem) -> list[RaidHistory]:
@@ -424,12 +456,13 @@ def list_items(
 
 
 def needing_attention(
-    session: Session, project: Project, *, today: date, stale_days: int
+    session: Session, project: Project, *, today: date, stale_days: int, owner: str | None = None
 ) -> list[tuple[RaidItem, str]]:
     """Open items past their date ("overdue") or untouched for `stale_days` ("stale")."""
     stale_before = clock.now() - timedelta(days=stale_days)
     found = []
-    for item in list_items(session, project, today=today, limit=100_000):
+    chosen = RaidFilter(owner=owner)
+    for item in list_items(session, project, chosen, today=today, limit=100_000):
         if item.due_on and item.due_on < today:
             found.append((item, f"overdue since {item.due_on:%d %b}"))
         elif clock.as_utc(item.updated_at) < stale_before:
@@ -437,8 +470,8 @@ def needing_attention(
     return found
 
 
-def unguarded_risks(session: Session, project: Project, *, min_score: int = 15) -> list[RaidItem]:
-    """High-score open risks with no owner or no mitigation."""
+def unguarded_risks(session: Session, project: Project, *, min_score: int = 10) -> list[RaidItem]:
+    """Open risks in the high band or above (score >= 10) with no owner or no mitigation."""
     risks = list_items(
         session, project, RaidFilter(type=RaidType.RISK, min_score=min_score), limit=100_000
     )

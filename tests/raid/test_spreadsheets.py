@@ -393,7 +393,7 @@ def test_a_row_failing_halfway_is_rolled_back(database_url: str, monkeypatch) ->
     def failing_delete(*args: object, **kwargs: object) -> None:
         raise service.UserError("the delete step failed")
 
-    monkeypatch.setattr("skills.raid.spreadsheets.delete_item", failing_delete)
+    monkeypatch.setattr("skills.raid.spreadsheets.importing.delete_item", failing_delete)
     with session_scope(database_url) as session:
         new_project(session)
     content = csv_bytes(
