@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 GRACE = timedelta(hours=6)  # a firing missed by longer than this (a long outage) is skipped
 LEASE = timedelta(minutes=10)  # a claim not finished by then (the process died) is retried
 MAX_ATTEMPTS = 6
+WORKERS = 8  # firings posted at once; the poster's pacing keeps to Slack's limits
 Poster = Callable[[list[Reply]], None]
 
 
@@ -115,6 +117,23 @@ def finish(
         session.add(row)
 
 
+def fire(url: str, people: People, post: Poster, kind: JobKind, firing: Planned,
+         now: datetime) -> str:
+    """Claim, build, post and record one firing; returns what became of it."""
+    if not claim(url, firing, now):
+        return "skipped"
+    try:
+        with session_scope(url) as session:
+            replies = kind.run(PlanContext(session, people), firing)
+        if replies:
+            post(replies)
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded and retried
+        finish(url, firing, status="failed", now=now, error=f"{type(exc).__name__}: {exc}")
+        return "failed"
+    finish(url, firing, status="posted" if replies else "empty", now=now)
+    return "posted" if replies else "empty"
+
+
 def run_due(
     url: str,
     people: People,
@@ -122,28 +141,21 @@ def run_due(
     *,
     now: datetime | None = None,
     kinds: list[JobKind] | None = None,
+    workers: int = WORKERS,
 ) -> RunReport:
-    """Run, once, every firing due in the last `GRACE` up to `now`."""
+    """Run, once, every firing due in the last `GRACE` up to `now`.
+
+    Firings run on `workers` threads so that posting keeps up with Slack's
+    rate limit (the poster paces them); each one is claimed on its own.
+    """
     now = now or clock.now()
     kinds = kinds or KINDS
     by_name = {kind.name: kind for kind in kinds}
     report = RunReport()
     with session_scope(url) as session:
         due = planned(session, people, now - GRACE, now + timedelta(microseconds=1), kinds)
-    for firing in due:
-        label = f"{firing.key}@{firing.due:%Y-%m-%dT%H:%M}Z"
-        if not claim(url, firing, now):
-            report.skipped.append(label)
-            continue
-        try:
-            with session_scope(url) as session:
-                replies = by_name[firing.kind].run(PlanContext(session, people), firing)
-            if replies:
-                post(replies)
-        except Exception as exc:  # noqa: BLE001 - every failure is recorded and retried
-            finish(url, firing, status="failed", now=now, error=f"{type(exc).__name__}: {exc}")
-            report.failed.append(label)
-            continue
-        finish(url, firing, status="posted" if replies else "empty", now=now)
-        (report.posted if replies else report.empty).append(label)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        outcomes = pool.map(lambda f: fire(url, people, post, by_name[f.kind], f, now), due)
+        for firing, outcome in zip(due, outcomes, strict=True):
+            getattr(report, outcome).append(f"{firing.key}@{firing.due:%Y-%m-%dT%H:%M}Z")
     return report

@@ -53,11 +53,11 @@ def _deliver_one(client: WebClient, reply: Reply, origin: Origin) -> None:
     if reply.modal and origin.trigger_id:
         client.views_open(trigger_id=origin.trigger_id, view=reply.modal)
         return
-    if reply.to_user or reply.to_channel:
-        channel = reply.to_channel or open_dm(client, reply.to_user or "")
-        target = channel
-    else:
-        target = origin.channel
+    # A DM is posted with the user id as the channel (Slack delivers it to the app's
+    # Messages tab), saving a conversations.open call; file uploads need the real id.
+    target = reply.to_channel or reply.to_user or origin.channel
+    if reply.upload and reply.to_user and not reply.to_channel:
+        target = open_dm(client, reply.to_user)
     if reply.upload:
         thread = None if (reply.to_user or reply.to_channel) else origin.thread_ts
         comment: str | None = text
