@@ -1,8 +1,15 @@
-"""Benchmark the offline status-update parser against labelled JSONL.
+"""Benchmark status updates given by DM against labelled JSONL.
 
 Usage::
 
     python -m benchmarks.status_parsing FILE [--verbose]
+
+Each text goes the way a participant's DM reply to the check-in prompt goes: the
+dispatcher, the router (the status skill's patterns and `claim`), the status skill
+and the database (a fresh SQLite file, LLM off, clock pinned to Monday 2026-11-23
+09:00 UTC, the participant owing that day's answer); the stored update is read back
+and scored. A text not routed to the status skill or not stored scores as an empty
+update; ``stored_rate`` is the share of texts that were stored.
 
 FILE holds one JSON object per line with ``text``, ``done``, ``next``, ``blockers``,
 ``rag`` and ``percent`` (the format of ``eval/status_dev.jsonl``). Figures:
@@ -34,17 +41,31 @@ The last line printed is one JSON object with all figures.
 from __future__ import annotations
 
 import argparse
+import atexit
 import difflib
 import json
 import re
+import shutil
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from skills.status.parsing import StatusDraft, parse_status_update
+from sqlmodel import delete, select
+
+from bot.console.chat import ConsoleSession
+from bot.console.runner import console_dispatcher
+from bot.core import clock
+from bot.core.db import session_scope
+from bot.runtime import start
+from skills.status.models import StatusUpdate
+from skills.status.parsing import StatusDraft
+
+NOW = "2026-11-23T09:00:00+00:00"
+PM, PARTICIPANT = "U0BENCHPM", "U0BENCH"
 
 MIN_REF_COVER = 0.5
 MIN_ITEM_COVER = 0.25
@@ -59,9 +80,47 @@ STOP_WORDS = frozenset(
 )
 
 
+class DirectMessages:
+    """Project `bench` with check-ins on; `send` DMs one text as its participant and reads
+    the stored update back (earlier ones are removed, so each text stands alone)."""
+
+    def __init__(self, folder: Path) -> None:
+        clock.pin(NOW)
+        settings = start(database_url=f"sqlite:///{folder / 'bench.db'}")
+        self.database_url = settings.database_url
+        self.chat = ConsoleSession(console_dispatcher(settings), user=PM, channel="C0BENCH")
+        self.chat.send(f"/pmo project create bench Benchmark --member <@{PARTICIPANT}>")
+        self.chat.send(f"/pmo checkin participants <@{PARTICIPANT}>")
+        self.sent = self.stored = 0
+
+    def send(self, text: str) -> StatusDraft:
+        with session_scope(self.database_url) as session:
+            session.exec(delete(StatusUpdate))  # type: ignore[call-overload]
+        self.chat.send(text, user=PARTICIPANT, channel="")
+        self.sent += 1
+        with session_scope(self.database_url) as session:
+            update = session.exec(select(StatusUpdate)).first()
+        if update is None:
+            return StatusDraft()
+        self.stored += 1
+        return StatusDraft(
+            list(update.done), list(update.next), list(update.blockers), update.rag, update.percent
+        )
+
+
+_dms: DirectMessages | None = None
+
+
 def parse_message(text: str) -> StatusDraft:
-    """Parse one update the way the bot does (to be routed through the DM path later)."""
-    return parse_status_update(text)
+    """One update as the bot stores it when a participant DMs it (see the module docstring)."""
+    global _dms
+    if _dms is None:
+        folder = tempfile.mkdtemp(prefix="livepmo-status-bench-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _dms = DirectMessages(Path(folder))
+        _dms.send("Done: warm-up. Next: the real updates.")  # start-up costs stay out
+        _dms.sent = _dms.stored = 0
+    return _dms.send(text)
 
 
 def _stem(word: str) -> str:
@@ -168,6 +227,7 @@ def evaluate(rows: list[dict[str, Any]], verbose: bool = False) -> dict[str, Any
         "done_precision": _ratio(counts["done_got_hit"], counts["done_got"]),
         "next_precision": _ratio(counts["next_got_hit"], counts["next_got"]),
         "mean_ms_per_update": round(1000 * elapsed / max(len(rows), 1), 3),
+        "stored_rate": _ratio(_dms.stored, _dms.sent) if _dms else None,
     }
 
 
@@ -193,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         f"invented rate={figures['rag_invented_rate']}"
     )
     print(f"percent exact match: {figures['percent_exact']}")
+    print(f"stored by the status skill: {figures['stored_rate']}")
     print(
         f"item recall (fuzzy): done={figures['done_recall']} next={figures['next_recall']}; "
         f"strict: done={figures['done_recall_strict']} next={figures['next_recall_strict']}"

@@ -22,9 +22,12 @@ app.add_typer(project_app, name="project")
 def _register_subcommands() -> None:
     from scheduler.cli import schedule_app
     from skills.raid.cli import raid_app
+    from skills.status.cli import checkin_app, status_app
 
     app.add_typer(schedule_app, name="schedule")
     app.add_typer(raid_app, name="raid")
+    app.add_typer(checkin_app, name="checkin")
+    app.add_typer(status_app, name="status")
 
 
 _register_subcommands()

@@ -117,8 +117,9 @@ def finish(
         session.add(row)
 
 
-def fire(url: str, people: People, post: Poster, kind: JobKind, firing: Planned,
-         now: datetime) -> str:
+def fire(
+    url: str, people: People, post: Poster, kind: JobKind, firing: Planned, now: datetime
+) -> str:
     """Claim, build, post and record one firing; returns what became of it."""
     if not claim(url, firing, now):
         return "skipped"

@@ -26,6 +26,7 @@ from scheduler.plan import (
 )
 from skills.raid import service as raid
 from skills.raid.views import nudge_blocks
+from skills.status.jobs import KINDS as CHECKIN_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -191,4 +192,4 @@ class PmDigest:
         return [Reply(text=text, blocks=[ui.section(text)], to_user=pm)]
 
 
-KINDS: list[JobKind] = [WeeklySummary(), RaidReminders(), PmDigest()]
+KINDS: list[JobKind] = [WeeklySummary(), RaidReminders(), PmDigest(), *CHECKIN_KINDS]

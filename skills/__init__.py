@@ -9,11 +9,15 @@ def all_skills() -> list[Skill]:
     """Every skill module's `skill`, imported lazily so tables register on demand."""
     from skills import availability, help, projects, schedule
     from skills.raid import skill as raid
+    from skills.status import checkin_skill
+    from skills.status import skill as standup
     from skills.summary import skill as summary
 
     return [
         summary,
         raid,
+        standup,
+        checkin_skill,
         availability.skill,
         availability.quiet_skill,
         schedule.skill,

@@ -1,0 +1,165 @@
+"""The check-in's scheduled posts: prompts, reminders and the report (`scheduler.kinds.KINDS`).
+
+Each is planned from the database on every tick and fired exactly once by the
+engine. `run` reads only: it checks again at firing time (answered, away, closed,
+a holiday added, settings changed) and asks the engine's own record (`Firing`)
+whether the same job already went out at another time, so a firing re-planned
+after a settings change never posts twice, while a retry of a failed post does.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import func, select
+
+from bot.core import clock
+from bot.core.messages import Reply
+from bot.core.models import Project
+from scheduler.models import Firing
+from scheduler.plan import PlanContext, Planned, out_of_quiet_hours, prefs_for
+from skills.status.config import get_config, holidays
+from skills.status.days import (
+    DayPlan,
+    Slot,
+    is_checkin_day,
+    plan_day,
+    plans_between,
+    report_channel,
+    report_key,
+)
+from skills.status.models import CheckinConfig
+from skills.status.report import build_report, report_replies
+from skills.status.service import update_for
+from skills.status.views import prompt_reply, reminder_reply
+
+
+def _target(ctx: PlanContext, firing: Planned) -> DayPlan | None:
+    """The day plan of a firing keyed `kind:project:YYYY-MM-DD[:user]`, while it is on."""
+    project = ctx.session.get(Project, firing.project_id)
+    config = get_config(ctx.session, project) if project else None
+    if project is None or config is None or not config.enabled:
+        return None
+    day = date.fromisoformat(firing.key.split(":")[2])
+    if not is_checkin_day(config, day, holidays(ctx.session, project)):
+        return None
+    return plan_day(ctx.session, ctx.people, project, config, day)
+
+
+def _owing(ctx: PlanContext, firing: Planned) -> tuple[DayPlan, Slot] | None:
+    """The plan and slot of the participant a prompt or reminder is for, while they owe one."""
+    plan = _target(ctx, firing)
+    slot = next((s for s in plan.slots if s.user == firing.recipient), None) if plan else None
+    if plan is None or slot is None or slot.away:
+        return None
+    closes = plan.closes_at
+    if closes is not None and max(clock.now(), firing.due) >= closes:
+        return None
+    if plan.checkin is not None and update_for(ctx.session, plan.checkin, slot.user):
+        return None
+    return plan, slot
+
+
+def sent_at_other_times(ctx: PlanContext, firing: Planned) -> int:
+    """How often this job (same key) was posted at another due time."""
+    query = select(func.count()).where(
+        Firing.job_key == firing.key, Firing.status == "posted", Firing.due != firing.due
+    )
+    return ctx.session.exec(query).one()
+
+
+class CheckinPrompts:
+    """Each participant is asked at the check-in time in their own timezone."""
+
+    name = "checkin-prompt"
+
+    def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]:
+        return [
+            Planned(
+                self.name,
+                f"{self.name}:{plan.key}:{slot.user}",
+                slot.prompt_at,
+                slot.user,
+                slot.timezone,
+                plan.project.id,
+            )
+            for plan in plans_between(ctx.session, ctx.people, start, end)
+            for slot in plan.asked
+            if start <= slot.prompt_at < end
+        ]
+
+    def run(self, ctx: PlanContext, firing: Planned) -> list[Reply]:
+        found = _owing(ctx, firing)
+        if found is None or sent_at_other_times(ctx, firing):
+            return []  # answered, away, closed, or asked already before a settings change
+        plan, slot = found
+        return [prompt_reply(plan.project, plan.config, plan.day, slot)]
+
+
+def reminder_times(config: CheckinConfig, slot: Slot) -> list[datetime]:
+    """`reminder_count` reminders, the last `reminder_before_minutes` before the window
+    closes and the others spread evenly after the prompt."""
+    last = slot.window_end - timedelta(minutes=config.reminder_before_minutes)
+    if config.reminder_count < 1 or last <= slot.prompt_at:
+        return []
+    step = (last - slot.prompt_at) / config.reminder_count
+    return [last - step * k for k in reversed(range(config.reminder_count))]
+
+
+class CheckinReminders:
+    """Non-responders are reminded before their window closes; never in quiet hours."""
+
+    name = "checkin-reminder"
+
+    def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]:
+        planned = []
+        for plan in plans_between(ctx.session, ctx.people, start, end):
+            for slot in plan.asked:
+                prefs = prefs_for(ctx.session, slot.user)
+                for due in reminder_times(plan.config, slot):
+                    wall = f"{due.astimezone(ZoneInfo(slot.timezone)):%H:%M}"
+                    if not start <= due < end or out_of_quiet_hours(prefs, wall) != wall:
+                        continue  # quiet hours: skipped, not moved
+                    key = f"{self.name}:{plan.key}:{slot.user}"
+                    planned.append(
+                        Planned(self.name, key, due, slot.user, slot.timezone, plan.project.id)
+                    )
+        return planned
+
+    def run(self, ctx: PlanContext, firing: Planned) -> list[Reply]:
+        found = _owing(ctx, firing)
+        if found is None:
+            return []
+        plan, slot = found
+        if sent_at_other_times(ctx, firing) >= plan.config.reminder_count:
+            return []
+        return [reminder_reply(plan.project, plan.day, slot)]
+
+
+class CheckinReports:
+    """One report per check-in, when the last participant's window closes."""
+
+    name = "checkin-report"
+
+    def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]:
+        planned = []
+        for plan in plans_between(ctx.session, ctx.people, start, end):
+            closes = plan.closes_at
+            if closes is None or not start <= closes < end:
+                continue
+            key = report_key(plan.project, plan.day)
+            where = report_channel(ctx.session, plan.project) or "PMs"
+            planned.append(
+                Planned(self.name, key, closes, where, plan.project.timezone, plan.project.id)
+            )
+        return planned
+
+    def run(self, ctx: PlanContext, firing: Planned) -> list[Reply]:
+        plan = _target(ctx, firing)
+        if plan is None or not (plan.asked or plan.checkin) or sent_at_other_times(ctx, firing):
+            return []
+        return report_replies(ctx.session, build_report(ctx.session, plan))
+
+
+KINDS = [CheckinPrompts(), CheckinReminders(), CheckinReports()]

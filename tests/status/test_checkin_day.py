@@ -1,0 +1,138 @@
+"""A check-in day end to end: prompts at each person's own time, reminders, time away,
+one report, and a blocker logged as a RAID issue with one click."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import select
+
+from bot.core.db import session_scope
+from scheduler.engine import planned
+from skills.raid.models import RaidItem
+from skills.status.models import BlockerIssue
+from tests.helpers import BOB, CHANNEL, CHEN, PM
+from tests.status.chat import DAN, Outbox, at, button, directory, dm, updates, with_checkins
+
+
+def test_a_full_day_in_three_timezones(settings) -> None:
+    chat = with_checkins(settings, DAN)
+    chat.send("/pmo checkin observers <@U0OBSERVER>")
+    assert "away" in dm(chat, DAN, "ooo 2026-11-23..2026-11-24 conference")[0].text
+    outbox = Outbox()
+
+    # 09:30 in Singapore is 01:30 UTC: only Chen is asked.
+    first = at(settings, "2026-11-23T01:31:00", outbox)
+    assert first.posted == ["checkin-prompt:apollo:2026-11-23:U0CHEN@2026-11-23T01:30Z"]
+    prompt = outbox.take()[0]
+    assert prompt.to_user == CHEN and "answer by *13:30* your time" in prompt.text
+    assert button(prompt, "checkin_skip") == "apollo:2026-11-23"
+    reply = dm(chat, CHEN, "Done: parser merged. Next: wire the API. Blockers: waiting on API keys")
+    assert "Got your update" in reply[0].text and "*Blockers:* Waiting on API keys" in reply[0].text
+    assert not at(settings, "2026-11-23T04:31:00", outbox).posted  # Chen answered: no reminder
+
+    # 09:30 in London: Alice answers with the form; Dan is away and is not asked.
+    assert at(settings, "2026-11-23T09:31:00", outbox).posted == [
+        "checkin-prompt:apollo:2026-11-23:U0ALICE@2026-11-23T09:30Z"
+    ]
+    assert not outbox.to(DAN)
+    prompt = outbox.to(PM)[0]
+    form = chat.send(f"!press checkin_give {button(prompt, 'checkin_give')}")[0].modal
+    assert form["callback_id"] == "checkin_update"
+    saved = chat.send(
+        '!submit checkin_update {"done": "Budget signed off", "next": "Hire tester",'
+        ' "blockers": "none", "rag": "amber"}'
+    )
+    assert saved[0].to_user == PM and "Got your update" in saved[0].text
+    assert not at(settings, "2026-11-23T12:31:00", outbox).posted
+
+    # 09:30 in New York is 14:30 UTC; Bob does not answer and is reminded an hour before
+    # his window closes (13:30 his time), then the report goes out when it closes.
+    assert at(settings, "2026-11-23T14:31:00", outbox).posted
+    assert at(settings, "2026-11-23T17:31:00", outbox).posted == [
+        "checkin-reminder:apollo:2026-11-23:U0BOB@2026-11-23T17:30Z"
+    ]
+    reminder = outbox.take()[-1]
+    assert reminder.to_user == BOB and "closes for you at *13:30*" in reminder.text
+    report = at(settings, "2026-11-23T18:31:00", outbox)
+    again = at(settings, "2026-11-23T18:31:00", outbox)
+    assert report.posted == ["checkin-report:apollo:2026-11-23@2026-11-23T18:30Z"]
+    assert not again.posted and report.posted[0] in again.skipped
+    post, observer = outbox.take()
+    assert post.to_channel == CHANNEL and observer.to_user == "U0OBSERVER"
+    assert "*2 of 3* answered" in post.text and "at risk" in post.text.lower()
+    assert "away: <@U0DAN>" in post.text and "no answer: <@U0BOB>" in post.text
+    texts = [b["text"]["text"] for b in post.blocks if b["type"] == "section"]
+    blockers = texts.index("*Blockers (1)*")
+    assert "Waiting on API keys" in texts[blockers + 1]
+    assert blockers < next(i for i, t in enumerate(texts) if "Budget signed off" in t)
+
+    # One click logs the blocker as a RAID issue owned by Chen; a second click does not.
+    value = button(post, "checkin_log_blocker")
+    logged = chat.send(f"!press checkin_log_blocker {value}", user=BOB)
+    assert "logged <@U0CHEN>'s blocker as *APOLLO-I1*" in logged[0].text
+    assert logged[1].to_user == CHEN
+    assert (
+        "already logged as *APOLLO-I1*" in chat.send(f"!press checkin_log_blocker {value}")[0].text
+    )
+    with session_scope(settings.database_url) as session:
+        issue = session.exec(select(RaidItem)).one()
+        link = session.exec(select(BlockerIssue)).one()
+    chen_update = updates(settings, CHEN)[0]
+    assert (issue.type, issue.owner, issue.raised_by) == ("issue", CHEN, BOB)
+    assert issue.title == "Waiting on API keys" and f"status update #{chen_update.id}" in (
+        issue.description
+    )
+    assert (link.update_id, link.blocker, link.raid_item_id) == (chen_update.id, 0, issue.id)
+    assert [u.user_id for u in updates(settings)] == [CHEN, PM]
+
+
+def test_weekends_holidays_quiet_hours_and_moved_settings(settings) -> None:
+    chat = with_checkins(settings)
+    dm(chat, BOB, "quiet 12:00-09:00")  # Bob's reminder at 12:30 New York falls in quiet hours
+    chat.send("/pmo checkin holiday 2026-11-25")
+    start = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
+    with session_scope(settings.database_url) as session:
+        week = [
+            f
+            for f in planned(session, directory(), start, start + timedelta(days=7))
+            if f.kind.startswith("checkin")
+        ]
+    days = {f.local_due().strftime("%a") for f in week}
+    assert days == {"Mon", "Tue", "Thu", "Fri"}  # Wednesday is a holiday; no weekend
+    bob = [f for f in week if f.recipient == BOB]
+    assert {f.kind for f in bob} == {"checkin-prompt"}  # reminders skipped, never moved
+    assert {f.local_due().strftime("%H:%M") for f in bob} == {"09:30"}
+    chen = [f for f in week if f.recipient == CHEN and f.kind == "checkin-reminder"]
+    assert {f.local_due().strftime("%H:%M") for f in chen} == {"12:30"}
+
+    outbox = Outbox()
+    at(settings, "2026-11-23T09:31:00", outbox)
+    chat.send("/pmo checkin time 10:00")  # after Alice was asked at 09:30
+    at(settings, "2026-11-23T10:01:00", outbox)
+    assert len([r for r in outbox.to(PM) if "time for the" in r.text]) == 1
+    chat.send("/pmo checkin off")
+    with session_scope(settings.database_url) as session:
+        assert not [
+            f
+            for f in planned(session, directory(), start, start + timedelta(days=7))
+            if f.kind.startswith("checkin")
+        ]
+
+
+def test_report_in_a_thread_and_skips(settings) -> None:
+    chat = with_checkins(settings)
+    chat.send("/pmo checkin where thread")
+    outbox = Outbox()
+    at(settings, "2026-11-23T01:31:00", outbox)
+    skip = chat.send(f"!press checkin_skip {button(outbox.take()[0], 'checkin_skip')}", user=CHEN)
+    assert "Skipped" in skip[0].text and skip[0].replace_original
+    dm(chat, PM, "Finished the budget review, next I'll book the venue. No blockers.")
+    at(settings, "2026-11-23T18:31:00", outbox)
+    opener, thread = outbox.take()
+    assert opener.starts_thread and opener.thread_key == thread.thread_key == (
+        "checkin:apollo:2026-11-23"
+    )
+    assert "skipped: <@U0CHEN>" in opener.text and "no answer: <@U0BOB>" in opener.text
+    assert "every update in the thread" in opener.text and "venue" not in opener.text
+    assert "Book the venue" in thread.text and "No blockers reported." in str(thread.blocks)
