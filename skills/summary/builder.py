@@ -65,6 +65,7 @@ class Summary:
     rescored: list[Change] = field(default_factory=list)
     slipped: list[Change] = field(default_factory=list)
     narrative: str | None = None
+    checkins: list[str] = field(default_factory=list)
 
     @property
     def open_risks(self) -> int:
@@ -87,7 +88,15 @@ def project_summary(
     now: datetime,
     statuses: Sequence[str] | None = None,
 ) -> Summary:
-    """Gather a project's open RAID picture and what changed in it since `since`."""
+    """Gather a project's open RAID picture, its check-ins, and what changed since `since`.
+
+    `statuses` (people's latest green/amber/red) default to the project's check-ins.
+    """
+    from skills.status.digest import checkin_digest
+    from skills.status.service import latest_statuses
+
+    if statuses is None:
+        statuses = latest_statuses(session, project, now=now)
     today = now.astimezone(ZoneInfo(project.timezone)).date()
     items = project_items(session, project)
     live = [i for i in items if not i.deleted]
@@ -113,6 +122,7 @@ def project_summary(
         ),
         dependencies_at_risk=[i for i in open_items if i.status == RaidStatus.AT_RISK.value],
     )
+    summary.checkins = checkin_digest(session, project, since=since, now=now)
     add_changes(session, summary, items)
     return summary
 
@@ -203,6 +213,8 @@ def summary_reply(summary: Summary) -> Reply:
     top = headline(summary)
     narrative = [escape(summary.narrative.strip())] if summary.narrative else []
     facts = item_sections(summary)
+    if summary.checkins:
+        facts.append("*Check-ins*\n" + "\n".join(summary.checkins))
     changes = change_sections(summary)
     footer = "How health is worked out: `summary rule` · portfolio: `summary portfolio`"
     blocks = [
