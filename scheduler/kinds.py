@@ -25,6 +25,7 @@ from scheduler.plan import (
     working_days,
 )
 from skills.raid import service as raid
+from skills.raid.models import RaidItem
 from skills.raid.views import nudge_blocks
 from skills.status.jobs import KINDS as CHECKIN_KINDS
 
@@ -119,8 +120,13 @@ class RaidReminders:
         if is_away(ctx.session, owner, firing.local_due().date()):
             return []  # the PM digest flags an away owner's items instead
         entries = []
+        owned = select(RaidItem.project_id).where(
+            RaidItem.owner == owner,
+            RaidItem.deleted == False,  # noqa: E712
+        )
+        theirs = set(ctx.session.exec(owned.distinct()))
         for project, config in schedules(ctx):
-            if not config.nudges_enabled:
+            if not config.nudges_enabled or project.id not in theirs:
                 continue
             today = firing.due.astimezone(firing.local_due().tzinfo).date()
             entries += raid.needing_attention(
