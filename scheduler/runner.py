@@ -55,8 +55,10 @@ class Leadership:
             return False
 
     def release(self) -> None:
+        """Drop the lock by closing the real connection (a pooled one would keep it)."""
         if self.connection is not None:
             try:
+                self.connection.invalidate()
                 self.connection.close()
             finally:
                 self.connection = None

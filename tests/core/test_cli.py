@@ -123,3 +123,54 @@ def test_demo_runs_offline_without_tokens(tmp_path) -> None:
     assert "Created project `apollo`" in result.stdout
     assert "Only a PM of `apollo`" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_piped_raid_message_then_json_export_shows_every_field(database_url) -> None:
+    env = {"DATABASE_URL": database_url, "LIVEPMO_NOW": "2026-11-23T09:00:00+00:00"}
+    lines = (
+        "/pmo project create apollo Apollo --timezone Europe/London\n"
+        "@pmo log a risk: vendor may slip the go-live, owner <@U0BOB>, review Friday, "
+        "likelihood high impact medium\n"
+    )
+    chat = livepmo("chat", "--channel", "C0APOLLO", "--user", "U0ALICE", stdin=lines, env=env)
+    assert chat.returncode == 0 and "APOLLO-R1" in chat.stdout, chat.stderr
+    export = livepmo("raid", "export", "--project", "apollo", "--format", "json", env=env)
+    assert export.returncode == 0, export.stderr
+    [item] = json.loads(export.stdout[export.stdout.index("[") :])
+    assert {
+        k: item[k]
+        for k in (
+            "key",
+            "type",
+            "owner",
+            "date",
+            "probability",
+            "impact",
+            "score",
+            "severity",
+            "status",
+            "raised_by",
+        )
+    } == {
+        "key": "APOLLO-R1",
+        "type": "risk",
+        "owner": "U0BOB",
+        "date": "2026-11-27",
+        "probability": 4,
+        "impact": 3,
+        "score": 12,
+        "severity": "high",
+        "status": "open",
+        "raised_by": "U0ALICE",
+    }
+    assert {
+        "title",
+        "description",
+        "strategy",
+        "mitigation",
+        "source",
+        "links",
+        "raised_at",
+        "updated_at",
+        "deleted",
+    } <= set(item)
