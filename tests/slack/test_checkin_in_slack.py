@@ -1,0 +1,89 @@
+"""A check-in day through Slack: prompts by users.info timezone, a DM update, a reminder,
+one report in the channel, and a blocker logged as a RAID issue with a real button click."""
+
+from datetime import UTC, datetime
+
+from sqlmodel import select
+
+from bot.core import clock
+from bot.core.db import session_scope
+from bot.slack.app import web_client
+from bot.slack.people import SlackPeople
+from scheduler.engine import run_due
+from scheduler.posting import SlackPoster
+from skills.raid.models import RaidItem
+from tests.slack_harness import payloads
+
+CHANNEL = "C0APOLLO"
+
+
+def command(events, slack, text: str, user: str = "U0ALICE") -> str:
+    answered = len(slack.calls("response_url"))
+    url = slack.response_url(f"cmd-{answered}")
+    events.post_command(payloads.slash_command(text, user=user, channel=CHANNEL, response_url=url))
+    return slack.wait_for("response_url", count=answered + 1)[-1].args["text"]
+
+
+def test_a_check_in_day_in_slack(events, slack, slack_settings) -> None:
+    slack.set_user("U0CHEN", tz="Asia/Singapore", real_name="Chen")
+    assert "Created project" in command(
+        events, slack, "project create apollo Apollo --member <@U0BOB> <@U0CHEN>"
+    )
+    command(events, slack, "checkin participants <@U0BOB> <@U0CHEN>")
+    assert "are *on*" in command(events, slack, "checkin on")
+    client = web_client(slack_settings)
+    people, poster = SlackPeople(client, "Europe/London"), SlackPoster(client)
+
+    def run_at(moment: datetime) -> list:
+        clock.pin(moment)
+        before = len(slack.calls("chat.postMessage"))
+        run_due(slack_settings.database_url, people, poster, now=moment)
+        return slack.calls("chat.postMessage")[before:]
+
+    # 09:30 in Singapore (01:30 UTC): only Chen, by the timezone users.info gives.
+    [prompt] = run_at(datetime(2026, 11, 23, 1, 31, tzinfo=UTC))
+    assert prompt.args["channel"] == "U0CHEN"
+    events.post_event(
+        payloads.event_callback(
+            payloads.message_im_event(
+                "Done: parser merged. Next: wire the API. Blockers: waiting on API keys",
+                user="U0CHEN",
+            )
+        )
+    )
+    assert "Got your update" in slack.wait_for("chat.postMessage", count=2)[-1].args["text"]
+
+    # 09:30 in New York: Bob is asked (with the weekly summary and the PM digest due by
+    # then), does not answer, and is reminded once.
+    to_bob = [
+        c
+        for c in run_at(datetime(2026, 11, 23, 14, 31, tzinfo=UTC))
+        if c.args["channel"] == "U0BOB"
+    ]
+    assert len(to_bob) == 1 and "check-in" in to_bob[0].args["text"]
+    [reminder] = run_at(datetime(2026, 11, 23, 17, 31, tzinfo=UTC))
+    assert reminder.args["channel"] == "U0BOB"
+
+    # The window closes: one report in the channel, however often the scheduler runs.
+    [report] = run_at(datetime(2026, 11, 23, 18, 31, tzinfo=UTC))
+    assert run_at(datetime(2026, 11, 23, 18, 31, tzinfo=UTC)) == []
+    assert report.args["channel"] == CHANNEL and "Waiting on API keys" in report.args["text"]
+    elements = [
+        e for b in report.args["blocks"] for e in [*b.get("elements", []), b.get("accessory") or {}]
+    ]
+    button = next(e for e in elements if e.get("action_id") == "checkin_log_blocker")
+
+    before_click = len(slack.calls("chat.postMessage"))
+    click = payloads.block_actions(
+        "checkin_log_blocker",
+        button["value"],
+        user="U0ALICE",
+        channel=CHANNEL,
+        response_url=slack.response_url("click"),
+    )
+    assert events.post_interactive(click).status_code == 200
+    posts = slack.wait_for("chat.postMessage", count=before_click + 2)
+    assert any(p.args["channel"] == "U0CHEN" and "APOLLO-I1" in p.args["text"] for p in posts)
+    with session_scope(slack_settings.database_url) as session:
+        issue = session.exec(select(RaidItem)).one()
+    assert (issue.key, issue.type, issue.owner) == ("APOLLO-I1", "issue", "U0CHEN")
