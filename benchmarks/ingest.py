@@ -1,0 +1,130 @@
+"""Embedding throughput and hybrid query latency.
+
+    python -m benchmarks.ingest [--beir DIR] [--throughput-chunks 300] [--latency-chunks 10000]
+
+1. Throughput: the same SciFact chunks (our chunker's output) embedded by our
+   ``MiniLMEmbedder`` and by Chroma's default ``ONNXMiniLM_L6_V2``. Chroma's function
+   is pointed at the same local model files by setting its ``DOWNLOAD_PATH`` and
+   ``EXTRACTED_FOLDER_NAME`` on the instance: it finds all six files there and never
+   downloads. Both are warmed up first; the vectors are compared too.
+2. Latency: ``--latency-chunks`` chunks are indexed by ``HybridRetriever`` (embedded
+   Chroma + BM25, temporary folder); then SciFact queries are timed end to end
+   (query embedding, Chroma query, BM25, fusion) at k=10.
+
+The last line printed is one JSON object with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.beir import load_beir
+from benchmarks.retrieval import build_records
+from knowledge.embedding import MiniLMEmbedder
+from knowledge.retrieval import HybridRetriever
+from knowledge.vector_store import VectorStore
+
+SCOPE = "bench"
+
+
+def chroma_default(model_dir: Path):  # type: ignore[no-untyped-def]
+    """Chroma's default embedding function, reading the model from ``model_dir``."""
+    from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
+
+    function = ONNXMiniLM_L6_V2()
+    function.DOWNLOAD_PATH = model_dir.parent
+    function.EXTRACTED_FOLDER_NAME = model_dir.name
+    return function
+
+
+def timed(fn, texts: list[str]) -> tuple[float, np.ndarray]:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    vectors = np.asarray(fn(texts), dtype=np.float32)
+    return time.perf_counter() - started, vectors
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main(argv: list[str] | None = None) -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--beir", default="/work/shared/eval/scifact")
+    parser.add_argument("--split", default="train")
+    parser.add_argument("--model-dir", default=os.environ.get("LIVEPMO_EMBEDDING_MODEL_DIR"))
+    parser.add_argument("--throughput-chunks", type=int, default=300)
+    parser.add_argument("--latency-chunks", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args(argv)
+
+    embedder = MiniLMEmbedder(args.model_dir)
+    data = load_beir(args.beir, args.split)
+    records = build_records(data.corpus, None)
+    texts = [r.text for r in records[: args.throughput_chunks]]
+    tokens = [embedder.count_tokens(t) for t in texts]
+    print(f"{len(texts)} chunks, mean {statistics.mean(tokens):.0f} tokens", flush=True)
+
+    reference = chroma_default(embedder.model_dir)
+    embedder.embed(texts[:8])
+    reference(texts[:8])
+    ours_s, ours = timed(embedder.embed, texts)
+    print(f"ours:   {len(texts) / ours_s:7.1f} chunks/s ({ours_s:.2f}s)", flush=True)
+    chroma_s, theirs = timed(reference, texts)
+    print(f"chroma: {len(texts) / chroma_s:7.1f} chunks/s ({chroma_s:.2f}s)", flush=True)
+    max_diff = float(np.abs(ours - theirs).max())
+    del reference
+
+    latency_records = records[: args.latency_chunks]
+    with tempfile.TemporaryDirectory(prefix="livepmo-ingest-") as tmp:
+        store = VectorStore(path=Path(tmp) / "chroma", model_id=embedder.model_id)
+        retriever = HybridRetriever(
+            embedder=embedder, vector_store=store, lexical_dir=Path(tmp) / "lexical", autosave=False
+        )
+        started = time.perf_counter()
+        retriever.index(SCOPE, latency_records)
+        retriever.save()
+        index_s = time.perf_counter() - started
+        print(f"indexed {len(latency_records)} chunks in {index_s:.1f}s", flush=True)
+        queries = list(data.queries.values())[: args.queries]
+        for query in queries[:5]:
+            retriever.search(query, scopes=[SCOPE], k=10)
+        latencies = []
+        for query in queries:
+            started = time.perf_counter()
+            retriever.search(query, scopes=[SCOPE], k=10)
+            latencies.append(1000 * (time.perf_counter() - started))
+
+    result = {
+        "benchmark": "ingest",
+        "throughput_chunks": len(texts),
+        "mean_tokens": round(statistics.mean(tokens), 1),
+        "ours_chunks_per_s": round(len(texts) / ours_s, 1),
+        "chroma_default_chunks_per_s": round(len(texts) / chroma_s, 1),
+        "speedup": round(chroma_s / ours_s, 2),
+        "max_abs_diff": max_diff,
+        "latency_chunks": len(latency_records),
+        "index_seconds": round(index_s, 1),
+        "index_chunks_per_s": round(len(latency_records) / index_s, 1),
+        "queries": len(latencies),
+        "query_ms_p50": round(percentile(latencies, 0.5), 2),
+        "query_ms_p95": round(percentile(latencies, 0.95), 2),
+        "cpus": os.cpu_count(),
+        "threads": embedder.threads,
+    }
+    print(f"query latency p50 {result['query_ms_p50']} ms, p95 {result['query_ms_p95']} ms")
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)

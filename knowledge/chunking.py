@@ -1,0 +1,234 @@
+"""Structure-aware chunking: split on headings, then paragraphs, then sentences.
+
+Each chunk carries the document title, its heading path (e.g. "Releases > Minor
+releases") and its order in the document. Small sections and paragraphs are
+merged up to ``max_words``; long paragraphs are split at sentence boundaries into
+balanced pieces, so no chunk is a tiny tail and sentences are not cut unless a
+single sentence is longer than a chunk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from knowledge.documents import Block, LoadedDocument
+
+DEFAULT_MAX_WORDS = 150
+DEFAULT_MIN_WORDS = 40
+HEADING_SEPARATOR = " > "
+
+_ABBREVIATIONS = {
+    "e.g", "i.e", "et al", "etc", "vs", "fig", "figs", "eq", "dr", "mr", "mrs", "ms",
+    "prof", "no", "vol", "approx", "ca", "cf", "st", "inc", "ltd", "jr", "sr", "resp",
+}  # fmt: skip
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_LIST_LINE = re.compile(r"^\s*(?:[-*+•|]|\d+[.)])\s")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable piece of a document."""
+
+    text: str
+    title: str
+    heading_path: tuple[str, ...]
+    order: int
+    page: int | None = None
+
+    @property
+    def heading(self) -> str:
+        """The heading path joined with " > " ("" at the top of a document)."""
+        return HEADING_SEPARATOR.join(self.heading_path)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    def index_text(self) -> str:
+        """Text to embed and index: title and heading path as context, then the body."""
+        context = [part for part in (self.title, self.heading) if part]
+        if context and self.text.startswith(context[0]):
+            context = context[1:]  # the body already opens with the title
+        return "\n".join([*context, self.text]) if context else self.text
+
+    def metadata(self) -> dict[str, str | int]:
+        """Flat metadata (Chroma accepts only str/int/float/bool values)."""
+        meta: dict[str, str | int] = {
+            "title": self.title,
+            "heading": self.heading,
+            "order": self.order,
+        }
+        if self.page is not None:
+            meta["page"] = self.page
+        return meta
+
+
+def content_hash(content: str | bytes) -> str:
+    """sha256 hex digest of text (UTF-8) or bytes, for incremental re-indexing."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return hashlib.sha256(data).hexdigest()
+
+
+def chunk_id(document_id: str | int, order: int) -> str:
+    """A stable chunk id from its document id and position."""
+    return f"{document_id}:{order}"
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences; list items and table rows count as sentences."""
+    segments: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if segments and not _LIST_LINE.match(line) and not _LIST_LINE.match(segments[-1]):
+            segments[-1] = f"{segments[-1]} {line.strip()}"
+        else:
+            segments.append(line.strip())
+    sentences: list[str] = []
+    for segment in segments:
+        start = 0
+        for match in _SENTENCE_END.finditer(segment):
+            candidate = segment[start : match.start()].strip()
+            last_word = candidate.rsplit(None, 1)[-1].rstrip(".").lower() if candidate else ""
+            if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+                continue  # "e.g. Foo", "J. Smith"
+            sentences.append(candidate)
+            start = match.end()
+        tail = segment[start:].strip()
+        if tail:
+            sentences.append(tail)
+    return sentences
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _pack(pieces: list[str], max_words: int) -> list[str]:
+    """Join pieces into balanced groups of at most ``max_words`` words."""
+    total = sum(_words(p) for p in pieces)
+    target = total / max(1, math.ceil(total / max_words))
+    groups: list[list[str]] = [[]]
+    size = 0
+    for piece in pieces:
+        n = _words(piece)
+        if groups[-1] and (size + n > max_words or size + n / 2 > target):
+            groups.append([])
+            size = 0
+        groups[-1].append(piece)
+        size += n
+    return [" ".join(g) for g in groups if g]
+
+
+def split_paragraph(text: str, max_words: int) -> list[str]:
+    """Split a long paragraph at sentence boundaries (words only as a last resort)."""
+    if _words(text) <= max_words:
+        return [text]
+    pieces: list[str] = []
+    for sentence in split_sentences(text):
+        words = sentence.split()
+        if len(words) <= max_words:
+            pieces.append(sentence)
+        else:
+            pieces.extend(
+                " ".join(words[i : i + max_words]) for i in range(0, len(words), max_words)
+            )
+    return _pack(pieces, max_words)
+
+
+@dataclass
+class _Unit:
+    text: str
+    path: tuple[str, ...]
+    is_heading: bool
+    page: int | None
+    words: int
+
+
+def _units(blocks: Iterable[Block], title: str, max_words: int) -> list[_Unit]:
+    stack: list[tuple[int, str]] = []
+    units: list[_Unit] = []
+    for block in blocks:
+        if block.is_heading:
+            stack = [(lvl, txt) for lvl, txt in stack if lvl < block.level]
+            stack.append((block.level, block.text.strip()))
+            path = tuple(txt for _, txt in stack)
+            units.append(_Unit(block.text.strip(), path, True, block.page, _words(block.text)))
+            continue
+        path = tuple(txt for _, txt in stack)
+        for piece in split_paragraph(block.text.strip(), max_words):
+            units.append(_Unit(piece, path, False, block.page, _words(piece)))
+    if units and title:
+        for unit in units:  # a top heading equal to the title adds nothing to paths
+            if unit.path and unit.path[0].casefold() == title.strip().casefold():
+                unit.path = unit.path[1:]
+    return units
+
+
+def chunk_blocks(
+    blocks: Iterable[Block],
+    *,
+    title: str = "",
+    max_words: int = DEFAULT_MAX_WORDS,
+    min_words: int = DEFAULT_MIN_WORDS,
+) -> list[Chunk]:
+    """Chunk blocks: a new chunk starts at a heading once the current one has
+    ``min_words``, or when the next paragraph would pass ``max_words``."""
+    chunks: list[Chunk] = []
+    current: list[_Unit] = []
+
+    def body_words() -> int:
+        return sum(u.words for u in current if not u.is_heading)
+
+    def emit() -> None:
+        body = [u for u in current if not u.is_heading]
+        if body:
+            first = current.index(body[0])
+            text = "\n\n".join(u.text for u in current[first:])
+            chunks.append(Chunk(text, title, body[0].path, len(chunks), body[0].page))
+        current.clear()
+
+    for unit in _units(blocks, title, max_words):
+        if unit.is_heading:
+            if body_words() >= min_words:
+                emit()
+        elif body_words() and body_words() + unit.words > max_words:
+            trailing: list[_Unit] = []
+            while current and current[-1].is_heading:
+                trailing.insert(0, current.pop())
+            emit()
+            current.extend(trailing)
+        current.append(unit)
+    emit()
+    return chunks
+
+
+def chunk_document(
+    document: LoadedDocument,
+    *,
+    max_words: int = DEFAULT_MAX_WORDS,
+    min_words: int = DEFAULT_MIN_WORDS,
+) -> list[Chunk]:
+    """Chunk a loaded document (see ``chunk_blocks``)."""
+    return chunk_blocks(
+        document.blocks, title=document.title, max_words=max_words, min_words=min_words
+    )
+
+
+def chunk_text(
+    text: str,
+    *,
+    title: str = "",
+    max_words: int = DEFAULT_MAX_WORDS,
+    min_words: int = DEFAULT_MIN_WORDS,
+) -> list[Chunk]:
+    """Chunk plain text (paragraphs separated by blank lines)."""
+    from knowledge.text_formats import parse_plain_text
+
+    return chunk_blocks(
+        parse_plain_text(text), title=title, max_words=max_words, min_words=min_words
+    )

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge import embedding
+from knowledge.embedding import (
+    EmbeddingError,
+    EmbeddingUnavailable,
+    MiniLMEmbedder,
+    find_model_dir,
+    load_embedder,
+)
+from knowledge.openai_embedding import OpenAIEmbedder
+
+SENTENCES = [
+    "The release manager freezes the branch two days before shipping.",
+    "Budget requests above 500 dollars need the treasurer's approval.",
+    "ok",
+    "",
+    "Risks, assumptions, issues and dependencies are reviewed weekly. " * 40,  # > 256 tokens
+]
+
+
+def chroma_reference(model_dir: Path, texts: list[str]) -> np.ndarray:
+    """Chroma's own default function, pointed at the same local model files."""
+    from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
+
+    reference = ONNXMiniLM_L6_V2()
+    reference.DOWNLOAD_PATH = model_dir.parent  # files are read from DOWNLOAD_PATH/onnx
+    reference.EXTRACTED_FOLDER_NAME = model_dir.name
+    return np.array(reference(texts))
+
+
+def test_vectors_match_chromas_default_function(embedder: MiniLMEmbedder, model_dir: Path) -> None:
+    ours = embedder.embed(SENTENCES)
+    reference = chroma_reference(model_dir, SENTENCES)
+    assert ours.shape == (len(SENTENCES), 384)
+    assert ours.dtype == np.float32
+    np.testing.assert_allclose(ours, reference, atol=1e-5)
+
+
+def test_batching_keeps_input_order(model_dir: Path) -> None:
+    small_batches = MiniLMEmbedder(model_dir, batch_size=2, max_batch_tokens=64)
+    texts = SENTENCES[:3] + ["short", "a much longer sentence about the steering council " * 3]
+    together = small_batches.embed(texts)
+    one_by_one = np.vstack([small_batches.embed([t]) for t in texts])
+    np.testing.assert_allclose(together, one_by_one, atol=1e-5)
+    np.testing.assert_allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+    assert small_batches.embed([]).shape == (0, 384)
+
+
+def test_similar_sentences_are_closer(embedder: MiniLMEmbedder) -> None:
+    a, b, c = embedder.embed(["When is the next release?", "Release schedule", "Leave policy"])
+    assert a @ b > a @ c
+
+
+def test_chroma_collection_can_use_the_embedder(embedder: MiniLMEmbedder) -> None:
+    import chromadb
+    from chromadb.config import Settings
+
+    client = chromadb.EphemeralClient(Settings(anonymized_telemetry=False))
+    collection = client.create_collection("ef-test", embedding_function=embedder)
+    collection.add(ids=["a", "b"], documents=["Release schedule", "Leave policy"])
+    result = collection.query(query_texts=["When do we ship?"], n_results=1)
+    assert result["ids"] == [["a"]]
+    client.delete_collection("ef-test")
+
+
+def test_missing_model_gives_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embedding, "CHROMA_CACHE_DIR", tmp_path / "no-cache")
+    with pytest.raises(EmbeddingUnavailable) as caught:
+        find_model_dir(tmp_path / "nowhere")
+    assert (
+        "model.onnx" in caught.value.reason and "LIVEPMO_EMBEDDING_MODEL_DIR" in caught.value.reason
+    )
+    loaded = load_embedder(model_dir=tmp_path / "nowhere")
+    assert not loaded.available and loaded.embedder is None
+    assert "not found" in (loaded.reason or "")
+
+
+def test_broken_model_file_gives_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embedding, "CHROMA_CACHE_DIR", tmp_path / "no-cache")
+    (tmp_path / "model.onnx").write_bytes(b"not an onnx model")
+    (tmp_path / "tokenizer.json").write_text("{}")
+    loaded = load_embedder(model_dir=tmp_path)
+    assert loaded.embedder is None and "could not load" in (loaded.reason or "")
+
+
+def test_falls_back_to_chromas_cache(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(embedding, "CHROMA_CACHE_DIR", model_dir)
+    assert find_model_dir(None) == model_dir
+    assert find_model_dir(tmp_path / "empty") == model_dir
+
+
+# -- OpenAI-compatible API -----------------------------------------------------
+
+
+def fake_vector(text: str, width: int = 8) -> list[float]:
+    digest = hashlib.sha256(text.encode()).digest()
+    return [float(b) - 127.5 for b in digest[:width]]
+
+
+class FakeEmbeddingsAPI(BaseHTTPRequestHandler):
+    requests: list[dict] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        FakeEmbeddingsAPI.requests.append({"path": self.path, "body": body})
+        if body["model"] == "broken":
+            self.send_response(500)
+            self.end_headers()
+            return
+        inputs = body["input"]
+        data = [
+            {"object": "embedding", "index": i, "embedding": fake_vector(t)}
+            for i, t in reversed(list(enumerate(inputs)))  # out of order on purpose
+        ]
+        payload = json.dumps(
+            {"object": "list", "data": data, "model": body["model"],
+             "usage": {"prompt_tokens": 1, "total_tokens": 1}}
+        ).encode()  # fmt: skip
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def embeddings_api() -> Iterator[str]:
+    FakeEmbeddingsAPI.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeEmbeddingsAPI)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+    server.server_close()
+
+
+def test_openai_embedder_batches_and_orders(embeddings_api: str) -> None:
+    embedder = OpenAIEmbedder("test-embed", base_url=embeddings_api, api_key="k", batch_size=2)
+    texts = ["alpha", "beta", "gamma", "delta", "epsilon"]
+    vectors = embedder.embed(texts)
+    assert vectors.shape == (5, 8)
+    expected = np.array([fake_vector(t) for t in texts], dtype=np.float32)
+    expected /= np.linalg.norm(expected, axis=1, keepdims=True)
+    np.testing.assert_allclose(vectors, expected, atol=1e-6)
+    assert [len(r["body"]["input"]) for r in FakeEmbeddingsAPI.requests] == [2, 2, 1]
+    assert {r["path"] for r in FakeEmbeddingsAPI.requests} == {"/v1/embeddings"}
+    assert {r["body"]["model"] for r in FakeEmbeddingsAPI.requests} == {"test-embed"}
+    assert embedder.model_id == "openai/test-embed"
+    assert len(embedder(["alpha"])) == 1  # Chroma's protocol
+
+
+def test_openai_errors_are_embedding_errors(embeddings_api: str) -> None:
+    embedder = OpenAIEmbedder("broken", base_url=embeddings_api, api_key="k", max_retries=0)
+    with pytest.raises(EmbeddingError):
+        embedder.embed(["x"])
+
+
+def test_load_embedder_openai(embeddings_api: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    missing_key = load_embedder(provider="openai", openai_model="m", openai_base_url=embeddings_api)
+    assert missing_key.embedder is None and "OPENAI_API_KEY" in (missing_key.reason or "")
+    assert "model name" in (load_embedder(provider="openai", openai_api_key="k").reason or "")
+    loaded = load_embedder(
+        provider="openai", openai_model="m", openai_base_url=embeddings_api, openai_api_key="k"
+    )
+    assert loaded.available and loaded.embedder.embed(["x"]).shape == (1, 8)
+    assert "unknown embedding provider" in (load_embedder(provider="magic").reason or "")
