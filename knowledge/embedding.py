@@ -101,7 +101,7 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
         *,
         threads: int | None = None,
         batch_size: int = 32,
-        max_batch_tokens: int = 4096,
+        max_batch_tokens: int = 1024,
     ) -> None:
         """Load tokenizer and model; raise ``EmbeddingUnavailable`` if they cannot load."""
         self.model_dir = find_model_dir(model_dir)
@@ -145,14 +145,13 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
 
     def count_tokens(self, text: str) -> int:
         """Number of model tokens in ``text`` (before truncation, with [CLS]/[SEP])."""
-        self._tokenizer.no_truncation()
-        try:
-            return len(self._tokenizer.encode(text).ids)
-        finally:
-            self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        encoding = self._tokenizer.encode(text)
+        return len(encoding.ids) + sum(len(o.ids) - 2 for o in encoding.overflowing)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts``; returns float32 (n, 384), rows L2-normalised, input order."""
+        if isinstance(texts, str):
+            raise TypeError("embed() takes a sequence of texts, not a single string")
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)

@@ -8,6 +8,7 @@ about a second. ``save``/``load`` persist records and the built index to a folde
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 import unicodedata
@@ -21,6 +22,9 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
 from knowledge.records import ChunkRecord, Filter, ScoredId, matches
+
+# bm25s sets its own logger to DEBUG on import, which bypasses the app's log level.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 FORMAT_VERSION = 1
 _TOKEN = re.compile(r"\w+")
@@ -161,17 +165,18 @@ class LexicalIndex:
     # -- persistence -------------------------------------------------------
 
     def save(self, folder: str | Path) -> None:
-        """Write records and the built index into ``folder`` (created if needed)."""
+        """Write the records into ``folder`` (created if needed), and the BM25 arrays
+        when the index is built; an index saved before its rebuild is rebuilt on load."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         with self._lock:
-            self._ensure_built()
+            built = not self._dirty and (self._bm25 is not None or not self._records)
             manifest = {
                 "version": FORMAT_VERSION,
                 "k1": self.k1,
                 "b": self.b,
                 "analyzer": self.analyzer.config(),
-                "ids": self._ids,
+                "ids": self._ids if built else None,
             }
             tmp = folder / "records.jsonl.tmp"
             with tmp.open("w", encoding="utf-8") as out:
@@ -179,7 +184,7 @@ class LexicalIndex:
                     row = {"id": record.id, "text": record.text, "metadata": record.metadata}
                     out.write(json.dumps(row, ensure_ascii=False) + "\n")
             tmp.replace(folder / "records.jsonl")
-            if self._bm25 is not None:
+            if built and self._bm25 is not None:
                 self._bm25.save(str(folder / "bm25"))
             (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
@@ -193,7 +198,7 @@ class LexicalIndex:
         with (folder / "records.jsonl").open(encoding="utf-8") as rows:
             records = [ChunkRecord(**json.loads(line)) for line in rows if line.strip()]
         index.upsert(records)
-        saved_ids = manifest.get("ids", [])
+        saved_ids = manifest.get("ids")
         if manifest.get("version") == FORMAT_VERSION and saved_ids == list(index._records):
             try:
                 index._bm25 = bm25s.BM25.load(str(folder / "bm25")) if saved_ids else None

@@ -6,6 +6,7 @@ that says what is wrong and what to do, so the bot can reply per file.
 
 from __future__ import annotations
 
+import codecs
 import os
 from pathlib import Path
 
@@ -35,7 +36,6 @@ FILE_TYPES = {
     ".docx": "docx",
 }
 SUPPORTED_EXTENSIONS = tuple(sorted(FILE_TYPES))
-_TEXT_TYPES = {"markdown", "text", "rst", "html"}
 _BINARY_MAGIC = {
     b"%PDF-": "a PDF",
     b"PK\x03\x04": "a zip or Office file",
@@ -78,7 +78,12 @@ def check_size(filename: str, size: int, max_bytes: int = DEFAULT_MAX_BYTES) -> 
 
 
 def decode_text(data: bytes, filename: str) -> str:
-    """Decode a text file (UTF-8, else Windows-1252), refusing binary content."""
+    """Decode a text file (UTF-8 or UTF-16 with BOM, else Windows-1252), refusing binary."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # judged below like any other bytes
     head = data[:8192]
     for magic, kind in _BINARY_MAGIC.items():
         if head.startswith(magic):
@@ -129,8 +134,7 @@ def load_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES
         hint = " If it is a scan, run OCR on it first." if file_type == "pdf" else ""
         raise EmptyDocument(name, f"has no text I can index.{hint}")
     if not title:
-        first_heading = next((b.text for b in blocks if b.is_heading), None)
-        title = first_heading if file_type in _TEXT_TYPES - {"text"} else None
+        title = next((b.text for b in blocks if b.is_heading), None)
     return LoadedDocument(
         title=title or Path(name).stem,
         blocks=tuple(blocks),

@@ -149,6 +149,14 @@ class HybridRetriever:
             self.save([scope])
         return removed
 
+    def replace_document(self, scope: str, document_id: str, records: Sequence[ChunkRecord]) -> int:
+        """Re-index one document: delete its old chunks, then index ``records``.
+
+        Each record should carry ``{"document_id": document_id}`` in its metadata.
+        """
+        self.delete(scope, document_id=document_id)
+        return self.index(scope, records)
+
     def replace_scope(self, scope: str, records: Sequence[ChunkRecord]) -> int:
         """Drop everything in ``scope`` and index ``records`` (a rebuild from the database)."""
         with self._lock:
@@ -185,12 +193,23 @@ class HybridRetriever:
             self.last_dense_error = str(exc)
             return {}
 
-    def _payload(self, scope: str, chunk_id: str) -> tuple[dict[str, Any], str | None]:
-        """Metadata and text for a hit: from the BM25 index, else from Chroma."""
-        record = self.lexical_index(scope).get(chunk_id)
+    def _payload(self, scope: str, chunk_id: str) -> tuple[dict[str, Any], str | None] | None:
+        """Metadata and text for a hit, or None for a stale dense hit.
+
+        The BM25 index is the authority on which chunks exist: a dense hit it does
+        not hold was deleted while Chroma was unreachable, and is dropped. Only when
+        the scope's BM25 index is empty (e.g. not persisted) is Chroma asked instead.
+        """
+        index = self.lexical_index(scope)
+        record = index.get(chunk_id)
         if record is not None:
             return dict(record.metadata), record.text
-        if self.vector_store is not None and self.dense_available:
+        if len(index):
+            logger.warning(
+                "dropping stale dense hit %s in scope %s; rebuild the scope", chunk_id, scope
+            )
+            return None
+        if self.vector_store is not None and self.embedder is not None:
             try:
                 return self.vector_store.get(scope, [chunk_id]).get(chunk_id, ({}, None))
             except Exception:
@@ -226,11 +245,16 @@ class HybridRetriever:
         lists = {LEXICAL: _merge_scopes(lexical, limit)}
         if dense:
             lists[DENSE] = _merge_scopes(dense, limit)
-        hits = []
-        for result in fuse(lists, self.fusion)[:k]:
+        hits: list[Hit] = []
+        for result in fuse(lists, self.fusion):
             scope, chunk_id = result.id.split(_SEP, 1)
-            metadata, text = self._payload(scope, chunk_id)
+            payload = self._payload(scope, chunk_id)
+            if payload is None:
+                continue
+            metadata, text = payload
             hits.append(
                 Hit(chunk_id, result.score, result.ranks, result.scores, metadata, text, scope)
             )
+            if len(hits) == k:
+                break
         return hits

@@ -22,6 +22,7 @@ _RST_DIRECTIVE = re.compile(r"^\.\.\s+[\w:-]+::")
 _RST_ROLE = re.compile(r":[\w:+-]+:`([^`<]*?)\s*(?:<[^>]*>)?`")
 _RST_LINK = re.compile(r"`([^`<]+?)\s*<[^>]+>`__?")
 _RST_LITERAL = re.compile(r"``([^`]+)``")
+_RST_REFERENCE = re.compile(r"`([^`<]+)`__?")
 
 
 def _paragraph_blocks(lines: list[str]) -> list[Block]:
@@ -109,7 +110,8 @@ def parse_markdown(text: str) -> tuple[list[Block], str | None]:
 def _clean_rst_inline(text: str) -> str:
     text = _RST_ROLE.sub(r"\1", text)
     text = _RST_LINK.sub(r"\1", text)
-    return _RST_LITERAL.sub(r"\1", text)
+    text = _RST_LITERAL.sub(r"\1", text)
+    return _RST_REFERENCE.sub(r"\1", text)
 
 
 def parse_rst(text: str) -> list[Block]:
@@ -162,6 +164,11 @@ def parse_rst(text: str) -> list[Block]:
         ):
             heading(line, nxt[0], False)
             i += 2
+            continue
+        if line.startswith("__ "):  # anonymous link target
+            flush()
+            skip_indented = True
+            i += 1
             continue
         if line.startswith(".."):
             flush()

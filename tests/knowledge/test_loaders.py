@@ -72,6 +72,9 @@ Schedule
 ========
 
 Feature releases ship every eight months, see :ref:`the policy <policy>`.
+As in `DEP 1`__, ``dates`` may move.
+
+__ https://example.com/dep-0001
 
 .. note::
 
@@ -93,6 +96,8 @@ def test_rst_sections_directives_and_comments() -> None:
     assert doc.title == "DEP 4: Releases"
     text = doc.text
     assert "Feature releases ship every eight months, see the policy." in text
+    assert "As in DEP 1, dates may move." in text
+    assert "example.com" not in text
     assert "Dates are approximate." in text
     assert "comment" not in text
 
@@ -125,9 +130,10 @@ def test_plain_text_paragraphs_and_filename_title(tmp_path: Path) -> None:
     assert doc.source == str(path)
 
 
-def test_text_in_windows_1252_is_decoded() -> None:
-    doc = load_bytes("Café budget: 5 €".encode("cp1252"), "notes.txt")
-    assert "Café budget: 5 €" in doc.text
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8", "utf-8-sig", "utf-16"])
+def test_text_encodings_are_decoded(encoding: str) -> None:
+    doc = load_bytes("Café budget: 5 €".encode(encoding), "notes.txt")
+    assert doc.text == "Café budget: 5 €"
 
 
 def test_pdf_pages_title_and_bookmarks() -> None:

@@ -112,3 +112,38 @@ def test_hits_missing_from_the_bm25_index_take_text_from_chroma(
     assert hit.chunk_id == "gov:0" and hit.ranks == {DENSE: 1}
     assert hit.metadata["document_id"] == "gov" and "steering council" in (hit.text or "")
     assert fresh.stats("ABC") == {LEXICAL: 0, DENSE: 5}
+
+
+def test_chunks_deleted_while_dense_was_down_do_not_come_back(
+    hybrid: HybridRetriever, project_records: list[ChunkRecord], tmp_path: Path
+) -> None:
+    hybrid.index("ABC", project_records)
+    # the model went missing for a while: a lexical-only instance deleted a document
+    degraded = HybridRetriever(lexical_dir=tmp_path / "lexical", dense_unavailable_reason="x")
+    assert degraded.delete("ABC", document_id="gov") == 2
+    fresh = HybridRetriever(
+        embedder=hybrid.embedder, vector_store=hybrid.vector_store, lexical_dir=tmp_path / "lexical"
+    )
+    assert fresh.stats("ABC") == {LEXICAL: 3, DENSE: 5}
+    hits = fresh.search("steering council budget", scopes=["ABC"], k=5)
+    assert hits and not any(h.metadata.get("document_id") == "gov" for h in hits)
+
+
+def test_lexical_index_saved_before_rebuild_is_rebuilt_on_load(
+    project_records: list[ChunkRecord], tmp_path: Path
+) -> None:
+    retriever = HybridRetriever(lexical_dir=tmp_path)
+    retriever.index("ABC", project_records)  # saved without building BM25 first
+    reloaded = HybridRetriever(lexical_dir=tmp_path)
+    assert reloaded.search("treasurer", scopes=["ABC"], k=1)[0].chunk_id == "gov:1"
+
+
+def test_replace_document_drops_chunks_that_no_longer_exist(
+    project_records: list[ChunkRecord], tmp_path: Path
+) -> None:
+    retriever = HybridRetriever(lexical_dir=tmp_path)
+    retriever.index("ABC", project_records)
+    shorter = [ChunkRecord("rel:0", "Releases now ship monthly.", {"document_id": "rel"})]
+    assert retriever.replace_document("ABC", "rel", shorter) == 1
+    assert retriever.stats("ABC") == {LEXICAL: 4}
+    assert [h.chunk_id for h in retriever.search("releases ship", scopes=["ABC"])] == ["rel:0"]
