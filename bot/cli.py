@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from bot.core.text import unformat
 from bot.runtime import fail, setup_logging, start
 
 app = typer.Typer(
@@ -153,7 +154,7 @@ def project_create(
             )
             print(f"Created project {project.key} ({project.name}), channels: {', '.join(channel)}")
     except UserError as exc:
-        fail(str(exc).replace("`", ""))
+        fail(unformat(exc))
 
 
 def main() -> None:

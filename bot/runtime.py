@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 from sqlalchemy.engine import make_url
@@ -44,3 +45,17 @@ def start(*, migrate_db: bool = True, **overrides: object) -> Settings:
         except SQLAlchemyError as exc:
             fail(f"DATABASE_URL: the database could not be migrated: {exc}")
     return settings
+
+
+def write_output(content: bytes, *, what: str, fmt: str, output: str | None) -> None:
+    """Write an export to `output` (None or '-' is stdout), saying what was written where."""
+    if output in (None, "-"):
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        print(f"Wrote {what} to stdout as {fmt}.", file=sys.stderr)
+        return
+    try:
+        Path(output).write_bytes(content)
+    except OSError as exc:
+        fail(f"Cannot write {output}: {exc.strerror or exc}.")
+    print(f"Wrote {what} to {output}.")

@@ -11,6 +11,7 @@ import typer
 from bot.core import clock
 from bot.core.db import session_scope
 from bot.core.projects import require_project
+from bot.core.text import unformat
 from bot.runtime import fail, start
 
 schedule_app = typer.Typer(
@@ -49,7 +50,7 @@ def preview(
         try:
             chosen = require_project(session, project)
         except Exception as exc:  # noqa: BLE001 - UserError: one clear line
-            fail(str(exc).replace("`", ""))
+            fail(unformat(exc))
         firings = [
             f
             for f in planned(session, people, now, now + timedelta(days=days))

@@ -36,3 +36,11 @@ def mentioned_users(text: str) -> list[str]:
 def shorten(text: str, limit: int) -> str:
     """Cut `text` to at most `limit` characters, marking the cut with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def unformat(message: object) -> str:
+    """Slack mrkdwn as plain text for a terminal or a file: no ticks, bold or italics,
+    mentions as @id, entities decoded."""
+    text = MENTION.sub(r"@\1", str(message)).replace("`", "").replace("*", "")
+    text = re.sub(r"(?<!\w)_([^_\n]+)_(?!\w)", r"\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

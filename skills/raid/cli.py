@@ -5,13 +5,13 @@ Registered by `bot/cli.py` as `app.add_typer(raid_app, name="raid")`.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from bot.runtime import fail, start
+from bot.core.text import unformat
+from bot.runtime import fail, start, write_output
 
 raid_app = typer.Typer(
     help="The RAID log as spreadsheets: export and import.", no_args_is_help=True
@@ -39,7 +39,7 @@ def export_command(
     from bot.core.db import session_scope
     from bot.core.messages import UserError
     from bot.core.projects import require_project
-    from skills.raid.spreadsheets import FORMATS, export_items, plain_message, project_items
+    from skills.raid.spreadsheets import FORMATS, export_items, project_items
 
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:
@@ -51,19 +51,11 @@ def export_command(
             items = project_items(session, target, include_deleted=include_deleted)
             content = export_items(session, items, fmt)
     except UserError as exc:
-        fail(plain_message(exc))
+        fail(unformat(exc))
     if output is None and fmt == "xlsx":
         output = f"{target.key}-raid.xlsx"
     what = f"{len(items)} item{'s' if len(items) != 1 else ''} of {target.key}"
-    if output in (None, "-"):
-        typer.echo(content, nl=False)
-        print(f"Wrote {what} to stdout as {fmt}.", file=sys.stderr)
-        return
-    try:
-        Path(output).write_bytes(content)
-    except OSError as exc:
-        fail(f"Cannot write {output}: {exc.strerror or exc}.")
-    print(f"Wrote {what} to {output}.")
+    write_output(content, what=what, fmt=fmt, output=output)
 
 
 @raid_app.command("import")
@@ -79,7 +71,7 @@ def import_command(
     from bot.core.db import session_scope
     from bot.core.messages import UserError
     from bot.core.projects import require_project
-    from skills.raid.spreadsheets import ImportFileError, import_rows, plain_message
+    from skills.raid.spreadsheets import ImportFileError, import_rows
 
     try:
         content = file.read_bytes()
@@ -93,7 +85,7 @@ def import_command(
                 session, project=target, content=content, filename=file.name, actor=ACTOR
             )
     except UserError as exc:
-        fail(plain_message(exc))
+        fail(unformat(exc))
     except ImportFileError as exc:
         fail(str(exc))
     if not report.rows:

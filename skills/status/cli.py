@@ -6,27 +6,18 @@ Registered by `bot/cli.py` as `app.add_typer(checkin_app, name="checkin")` and
 
 from __future__ import annotations
 
-import re
-import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from bot.runtime import fail, start
+from bot.core.text import unformat
+from bot.runtime import fail, start, write_output
 
 checkin_app = typer.Typer(help="A project's daily check-in settings.", no_args_is_help=True)
 status_app = typer.Typer(help="Status updates from check-ins: export.", no_args_is_help=True)
 
 ACTOR = "cli"
 ProjectOption = Annotated[str, typer.Option("--project", help="Project key, e.g. apollo.")]
-
-
-def _plain(message: object) -> str:
-    """Slack mrkdwn as terminal text: no code ticks, bold or italics; mentions as @id."""
-    text = re.sub(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>", r"@\1", str(message))
-    text = re.sub(r"(?<!\w)_([^_\n]+)_(?!\w)", r"\1", text.replace("`", "").replace("*", ""))
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 @checkin_app.command("show")
@@ -41,9 +32,9 @@ def show_command(project: ProjectOption) -> None:
     try:
         with session_scope(settings.database_url) as session:
             target = require_project(session, project)
-            print(_plain(describe(session, target, get_config(session, target))))
+            print(unformat(describe(session, target, get_config(session, target))))
     except UserError as exc:
-        fail(_plain(exc))
+        fail(unformat(exc))
 
 
 @checkin_app.command("set")
@@ -96,9 +87,9 @@ def set_command(
         with session_scope(settings.database_url) as session:
             target = require_project(session, project)
             config = cfg.apply_settings(session, target, change, actor=ACTOR)
-            print(_plain("Saved.\n" + cfg.describe(session, target, config)))
+            print(unformat("Saved.\n" + cfg.describe(session, target, config)))
     except UserError as exc:
-        fail(_plain(exc))
+        fail(unformat(exc))
 
 
 @status_app.command("export")
@@ -122,15 +113,7 @@ def export_command(
             target = require_project(session, project)
             rows = export_rows(session, target)
     except UserError as exc:
-        fail(_plain(exc))
+        fail(unformat(exc))
     content = export_bytes(rows, fmt)
     what = f"{len(rows)} update{'s' if len(rows) != 1 else ''} of {target.key}"
-    if output in (None, "-"):
-        typer.echo(content.decode(), nl=False)
-        print(f"Wrote {what} to stdout as {fmt}.", file=sys.stderr)
-        return
-    try:
-        Path(output).write_bytes(content)
-    except OSError as exc:
-        fail(f"Cannot write {output}: {exc.strerror or exc}.")
-    print(f"Wrote {what} to {output}.")
+    write_output(content, what=what, fmt=fmt, output=output)

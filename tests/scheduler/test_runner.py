@@ -1,6 +1,6 @@
 """APScheduler wiring, leadership among replicas, Slack pacing, snoozing and stale items."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
@@ -13,7 +13,7 @@ from scheduler.engine import run_due
 from scheduler.posting import SlackPoster
 from scheduler.runner import TICK_JOB_ID, Leadership, start_scheduler
 from skills.raid.models import RaidHistory, RaidItem
-from tests.helpers import BOB, PM, with_project
+from tests.helpers import BOB, with_project
 from tests.scheduler.test_engine import Outbox, directory
 from tests.slack_harness import MockSlackWebAPI
 
@@ -78,4 +78,3 @@ def test_slack_poster_waits_out_429s_and_loses_nothing(settings) -> None:
         assert slack.rate_limited_count("chat.postMessage") >= 1
         assert sorted(c.args["text"] for c in ok) == [f"reminder {n}" for n in range(4)]
         assert {c.args["channel"] for c in ok} == {f"U0USER{n}" for n in range(4)}
-    assert PM and timedelta

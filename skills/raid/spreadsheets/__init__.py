@@ -48,7 +48,7 @@ from skills.raid.spreadsheets.reading import (
     header_field,
     read_table,
 )
-from skills.raid.spreadsheets.rows import RowData, RowError, plain_message, read_row
+from skills.raid.spreadsheets.rows import RowData, RowError, read_row
 
 __all__ = [
     "COLUMNS",
@@ -69,7 +69,6 @@ __all__ = [
     "header_field",
     "import_rows",
     "links_text",
-    "plain_message",
     "project_items",
     "read_row",
     "read_table",

@@ -16,11 +16,12 @@ from sqlmodel import Session, select
 
 from bot.core.messages import UserError
 from bot.core.models import Project
+from bot.core.text import unformat
 from skills.raid.models import RaidItem, RaidLink
 from skills.raid.service import create_item, delete_item, link_items, restore_item, update_item
 from skills.raid.spreadsheets.columns import TYPE_ORDER
 from skills.raid.spreadsheets.reading import Table, read_table
-from skills.raid.spreadsheets.rows import RowData, RowError, plain_message, read_row
+from skills.raid.spreadsheets.rows import RowData, RowError, read_row
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def _save_rows(
             with session.begin_nested():
                 item, outcome = _save_row(session, project, data, actor, note, claimed)
         except (RowError, UserError) as exc:
-            report.errors.append((data.row, plain_message(exc)))
+            report.errors.append((data.row, unformat(exc)))
             continue
         except SQLAlchemyError:
             log.exception("raid import: row %s of %s failed in %s", data.row, filename, project.key)
@@ -219,7 +220,7 @@ def _add_links(
             with session.begin_nested():
                 added = _link(session, project, item, relation, key, incoming, actor) or added
         except (RowError, UserError, SQLAlchemyError) as exc:
-            why = "database error" if isinstance(exc, SQLAlchemyError) else plain_message(exc)
+            why = "database error" if isinstance(exc, SQLAlchemyError) else unformat(exc)
             problem = f"{item.key} was saved but not its link {relation} {key}: {why}"
             report.errors.append((data.row, problem))
     return added

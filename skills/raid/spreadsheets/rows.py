@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.core.messages import UserError
 from bot.core.models import Project
-from bot.core.text import USER_ID
+from bot.core.text import USER_ID, unformat
 from skills.raid.parsing import parse_level
 from skills.raid.scoring import RaidType, ResponseStrategy, allowed_statuses
 from skills.raid.service import EDITABLE, KEY, normalise
@@ -43,12 +43,6 @@ class RowData:
     updated_at: datetime | None = None
     deleted: bool | None = None
     links: list[tuple[str, str, bool]] = field(default_factory=list)  # (relation, key, incoming)
-
-
-def plain_message(exc: Exception) -> str:
-    """A service message without Slack formatting, for a report read anywhere."""
-    text = str(exc).replace("`", "")
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def read_row(project: Project, number: int, values: dict[str, Any] | None) -> RowData:
@@ -117,7 +111,7 @@ def _read_columns(project: Project, values: dict[str, Any], problems: list[str])
             except RowError as exc:
                 problems.append(str(exc))
             except UserError as exc:
-                problems.append(plain_message(exc))
+                problems.append(unformat(exc))
     if "links" in values:
         try:
             checked["links"] = _read_links(project, values["links"])
