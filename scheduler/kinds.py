@@ -24,7 +24,7 @@ from scheduler.plan import (
     prefs_for,
     working_days,
 )
-from skills.raid import service as raid
+from skills.raid import attention as raid
 from skills.raid.models import RaidItem
 from skills.raid.views import nudge_blocks
 from skills.status.jobs import KINDS as CHECKIN_KINDS

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 from bot.core import clock, ui
 from bot.core.args import parse_flags
 from bot.core.context import Context
-from bot.core.messages import Reply, Upload, UserError
+from bot.core.messages import Reply, UserError
 from bot.core.models import Project, Role
 from bot.core.projects import check_user_id, members_of
 from bot.core.skills import Skill
 from bot.core.text import escape, mention
-from skills.raid import service, views
+from skills.raid import files, service, views
 from skills.raid.models import RaidItem
 from skills.raid.parsing import RaidDraft, parse_date_phrase, parse_level, parse_raid_message
 from skills.raid.routing import looks_like_raid
@@ -371,44 +371,8 @@ def handle(ctx: Context, args: str) -> list[Reply] | Reply:
         service.link_items(ctx.session, from_item=first, to_item=second, actor=ctx.user)
         return Reply(text=f"Linked {first.key} → {second.key}.")
     if sub == "export":
-        return export_reply(ctx, project, rest[0] if rest else "xlsx")
+        return files.export_reply(ctx, project, rest[0] if rest else "xlsx")
     if sub == "heatmap":
-        return heatmap_reply(ctx, project)
+        return files.heatmap_reply(ctx, project)
     # Anything else is an item described in words.
     return add(ctx, project, args, source=ctx.permalink)
-
-
-def export_reply(ctx: Context, project: Project, fmt: str) -> Reply:
-    from skills.raid.spreadsheets import FORMATS, export_items
-
-    fmt = fmt.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise UserError(f"Export as {', '.join(FORMATS)}, not `{escape(fmt)}`.")
-    items = service.list_items(
-        ctx.session, project, service.RaidFilter(status="all"), limit=100_000
-    )
-    content = export_items(ctx.session, items, fmt)
-    name = f"{project.key}-raid-{clock.today(project.timezone):%Y%m%d}.{fmt}"
-    return Reply(
-        text=f"RAID log of `{project.key}`: {len(items)} items.",
-        upload=Upload(filename=name, content=content),
-        ephemeral=False,
-    )
-
-
-def heatmap_reply(ctx: Context, project: Project) -> Reply:
-    from skills.raid.heatmap import render_heatmap
-
-    items = [i for i in service.list_items(ctx.session, project) if i.score]
-    if not items:
-        return Reply(
-            text=f"No scored open items in `{project.key}` yet: give risks a "
-            "probability and impact (e.g. `raid update KEY p 4`)."
-        )
-    png = render_heatmap(items, title=f"{project.name} — open RAID items")
-    name = f"{project.key}-heatmap-{clock.today(project.timezone):%Y%m%d}.png"
-    return Reply(
-        text=f"Probability × impact of {len(items)} open items in `{project.key}`.",
-        upload=Upload(filename=name, content=png, title="RAID heat map"),
-        ephemeral=False,
-    )

@@ -11,7 +11,7 @@ from bot.core.messages import Action, FieldErrors, Reply, Shortcut, UserError, V
 from bot.core.models import Project
 from bot.core.projects import require_project
 from bot.core.text import mention
-from skills.raid import service, views
+from skills.raid import attention, service, views
 from skills.raid.handlers import card, may_add, may_close, owner_dm, parse, skill
 from skills.raid.models import RaidItem
 from skills.raid.scoring import RaidType
@@ -161,7 +161,7 @@ def _card_args(item: RaidItem, project: Project, note: str, undo: bool = False) 
 @skill.action(views.SNOOZE)
 def snooze_button(ctx: Context, action: Action) -> Reply:
     item, project = item_and_project(ctx, action.value)
-    new_date = service.snooze(
+    new_date = attention.snooze(
         ctx.session, item=item, days=3, actor=ctx.user, today=clock.today(project.timezone)
     )
     return Reply(text=f"Snoozed {item.key} to {new_date:%a %d %b}.", ephemeral=True)
