@@ -10,6 +10,7 @@ import typer
 
 from bot.core import clock
 from bot.core.db import session_scope
+from bot.core.messages import UserError
 from bot.core.projects import require_project
 from bot.core.text import unformat
 from bot.runtime import fail, start
@@ -49,7 +50,7 @@ def preview(
     with session_scope(settings.database_url) as session:
         try:
             chosen = require_project(session, project)
-        except Exception as exc:  # noqa: BLE001 - UserError: one clear line
+        except UserError as exc:
             fail(unformat(exc))
         firings = [
             f

@@ -24,15 +24,6 @@ def link(url: str, label: str) -> str:
     return f"<{safe_url}|{escape(label).replace('|', '¦')}>"
 
 
-def mentioned_users(text: str) -> list[str]:
-    """User ids mentioned in Slack text, in order, without repeats."""
-    seen: list[str] = []
-    for user_id in MENTION.findall(text):
-        if user_id not in seen:
-            seen.append(user_id)
-    return seen
-
-
 def shorten(text: str, limit: int) -> str:
     """Cut `text` to at most `limit` characters, marking the cut with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

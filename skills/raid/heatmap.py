@@ -42,11 +42,6 @@ LEVELS = range(MIN_LEVEL, MAX_LEVEL + 1)
 _TYPE_ORDER = {t.key_letter: n for n, t in enumerate(RaidType)}
 
 
-def cell_colour(probability: int, impact: int) -> str:
-    """The colour of a cell: the colour of its severity band."""
-    return BAND_COLOURS[severity(probability, impact)]
-
-
 def band_legend() -> list[tuple[str, str]]:
     """(label, colour) per band, e.g. ("High (10-16)", "#ffa726")."""
     return [

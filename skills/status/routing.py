@@ -31,10 +31,6 @@ RAG_LINE = (
     r"[\w&/'-]+(?:\s+[\w&/'-]+){0,4}\s*(?:[:\u2013\u2014]|\s-)\s*(?::[a-z_]+:\s*)?"
     r"(?:green|yellow|amber|red)\b"
 )
-BLOCKER_LABEL = re.compile(
-    r"(?im)^\s*(?:[-*\u2022]\s*)?(?::[a-z_+-]+:\s*)?(?:blockers?|blocked|impediments?)\s*"
-    r"(?:[:\uff1a]|\s[-\u2013\u2014]\s)"
-)
 # How RAID entries open ("risk: …", "there's a risk that …", "we're assuming …"): not updates.
 RAID_WORDING = re.compile(
     r"^\W*(?:@?\w+\s+)?(?:(?:raid\s+)?(?:add|log|new|another|adding\s+to\s+the\s+register)"
