@@ -31,7 +31,8 @@ def people_and_poster(settings):  # noqa: ANN001, ANN201 - wiring only
         from bot.slack.people import SlackPeople
 
         client = web_client(settings)
-        return SlackPeople(client, settings.livepmo_timezone), SlackPoster(client)
+        poster = SlackPoster(client, database_url=settings.database_url)
+        return SlackPeople(client, settings.livepmo_timezone), poster
     return StaticPeople(settings.livepmo_timezone), ConsolePoster(render_reply)
 
 

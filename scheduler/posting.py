@@ -18,18 +18,22 @@ class SlackPoster:
     """Posts with a strict delivery (errors raise, so the engine retries), one per channel/s.
 
     429 answers are waited out by the client's RateLimitErrorRetryHandler, which
-    honours Retry-After; nothing is dropped.
+    honours Retry-After; nothing is dropped. Thread openers (a report that starts its
+    check-in's thread) are recorded in `database_url`, so later posts with the same
+    `thread_key` (the full report, late updates) go in that thread.
     """
 
     def __init__(
         self,
         client: WebClient,
         *,
+        database_url: str | None = None,
         per_channel_seconds: float = PER_CHANNEL_SECONDS,
         workspace_per_second: float = WORKSPACE_PER_SECOND,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.client = client
+        self.database_url = database_url
         self.spacing = per_channel_seconds
         self.workspace_spacing = 1.0 / workspace_per_second
         self.sleep = sleep
@@ -53,7 +57,11 @@ class SlackPoster:
         for reply in replies:
             self.pace(reply.to_channel or reply.to_user or "")
             deliver(
-                self.client, [reply], Origin(user="", channel=None, via="scheduler"), strict=True
+                self.client,
+                [reply],
+                Origin(user="", channel=None, via="scheduler"),
+                strict=True,
+                database_url=self.database_url,
             )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.console.chat import ConsoleSession
 from bot.console.runner import console_dispatcher
+from bot.core.messages import Reply
 from bot.core.people import Person, StaticPeople
 from bot.core.settings import Settings
 
@@ -28,3 +29,12 @@ def with_project(settings: Settings) -> ConsoleSession:
     replies = session.send(f"/pmo project create apollo Apollo launch --member <@{BOB}> <@{CHEN}>")
     assert "Created project" in replies[0].text, replies[0].text
     return session
+
+
+def button(reply: Reply, action_id: str) -> str:
+    """The value of the first button with `action_id` in a reply."""
+    for block in reply.blocks or []:
+        for element in [*block.get("elements", []), block.get("accessory") or {}]:
+            if element.get("action_id") == action_id:
+                return element["value"]
+    raise AssertionError(f"no {action_id} button in {reply.text!r}")

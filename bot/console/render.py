@@ -88,7 +88,11 @@ def render_modal(view: dict[str, Any]) -> list[str]:
 
 
 def render_reply(reply: Reply, name_of: NameOf | None = None) -> str:
-    """One reply as terminal text, with where it went when not back to the asker."""
+    """One reply as terminal text, with where it went when not back to the asker.
+
+    A post in a named thread (`thread_key`, not its opener) says so and is indented
+    under a bar, as Slack shows replies under the message that opened the thread.
+    """
     prefix = ""
     if reply.to_user:
         prefix = f"(DM to @{name_of(reply.to_user) if name_of else reply.to_user}) "
@@ -96,11 +100,18 @@ def render_reply(reply: Reply, name_of: NameOf | None = None) -> str:
         prefix = f"(posted in #{reply.to_channel}) "
     elif reply.ephemeral:
         prefix = "(only you) "
+    in_thread = bool(reply.thread_key and not reply.starts_thread)
+    if in_thread and reply.to_channel and not reply.to_user:
+        prefix = f"(in the thread in #{reply.to_channel}) "
+    elif in_thread:
+        prefix = f"{prefix[:-2]}, in the thread) " if prefix else "(in the thread) "
     body = render_blocks(reply.blocks, name_of) if reply.blocks else [plain(reply.text, name_of)]
     if reply.modal:
         body += render_modal(reply.modal)
     if reply.upload:
         body.append(f"[file: {reply.upload.filename}, {len(reply.upload.content):,} bytes]")
+    if in_thread:
+        return "  ↳ " + prefix + "\n".join(body).replace("\n", "\n  │ ")
     return prefix + "\n".join(body)
 
 
@@ -115,4 +126,6 @@ def reply_json(reply: Reply) -> dict[str, Any]:
         "to_channel": reply.to_channel,
         "modal": reply.modal,
         "file": reply.upload.filename if reply.upload else None,
+        "thread_key": reply.thread_key,
+        "starts_thread": reply.starts_thread,
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
@@ -33,6 +33,7 @@ class Context:
     thread_ts: str | None = None
     trigger_id: str | None = None
     permalink: str | None = None
+    files: list[dict[str, Any]] = field(default_factory=list)
     project: Project | None = field(default=None)
 
     @property

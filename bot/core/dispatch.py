@@ -99,7 +99,7 @@ class Dispatcher:
                     ephemeral=True,
                 )
             ]
-        route = self.router.route(message.text)
+        route = self.router.route(message.text, message, self.settings.database_url)
         log.info("route user=%s skill=%s how=%s", message.user, route.skill.name, route.how)
         handler = route.skill.handler
         if handler is None:
@@ -116,6 +116,7 @@ class Dispatcher:
             thread_ts=message.thread_ts,
             trigger_id=message.trigger_id,
             permalink=message.permalink,
+            files=message.files,
         )
         return replies or [Reply(text="Done.")]
 

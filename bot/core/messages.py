@@ -83,6 +83,12 @@ class Reply:
     mentions). `to_user` sends it as a DM to someone else, `to_channel` posts it
     in a channel; `modal` opens a Block Kit view; `replace_original` updates the
     message whose button was pressed.
+
+    `thread_key` names a thread across requests and processes (e.g.
+    `checkin:apollo:2026-11-23`): the post with `starts_thread` opens it, and the
+    transport remembers where that post went (`bot.core.threads`); later replies
+    with the same key are posted in its thread. Until an opener is known they are
+    posted where they would go without a key.
     """
 
     text: str
@@ -94,6 +100,8 @@ class Reply:
     modal: dict[str, Any] | None = None
     upload: Upload | None = None
     replace_original: bool = False
+    thread_key: str | None = None
+    starts_thread: bool = False
 
 
 class UserError(Exception):

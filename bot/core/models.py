@@ -82,3 +82,20 @@ class ProcessedDelivery(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=200)
     received_at: datetime = utc_column()
+
+
+class PostedThread(SQLModel, table=True):
+    """A message that opened a thread, by the key the skill gave it.
+
+    A skill names a thread with a `Reply.thread_key` (e.g. `checkin:apollo:2026-11-23`);
+    the transport that posts the opener records its channel and ts here, so later posts
+    with the same key are threaded under it, even from another process.
+    """
+
+    __tablename__ = "posted_threads"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True, index=True)
+    channel: str = Field(max_length=32)
+    ts: str = Field(max_length=32)
+    created_at: datetime = utc_column()

@@ -1,8 +1,9 @@
 """Skills declare what they handle; the registry collects them for the router.
 
 A skill is a name, help text with examples, ways to recognise its messages
-(aliases, patterns, training phrases for the offline intent classifier) and
-handlers attached with decorators::
+(aliases, patterns, a `claim` test on the text, a `claim_message` test that may
+also look at who sent it and where with a read-only database session, training
+phrases for the offline intent classifier) and handlers attached with decorators::
 
     raid = Skill("raid", "Log risks, assumptions, issues and dependencies.",
                  examples=["raid add risk: vendor may slip"], aliases=("risk",))
@@ -19,9 +20,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from bot.core.messages import Message
 
 Handler = Callable[..., Any]
+# Claims a message by who sent it and where, not only its words: `(text, message, session)`.
+MessageClaim = Callable[[str, "Message", "Session"], bool]
 
 
 @dataclass
@@ -36,6 +44,7 @@ class Skill:
     phrases: tuple[str, ...] = ()
     details: str = ""
     claim: Callable[[str], bool] | None = None
+    claim_message: MessageClaim | None = None
     priority: int = 50
     handler: Handler | None = None
     actions: dict[str, Handler] = field(default_factory=dict)

@@ -22,6 +22,7 @@ from starlette.routing import Route
 from bot.core.db import get_engine
 from bot.core.dispatch import Dispatcher
 from bot.core.settings import Settings
+from bot.slack.deliver import keep_threads_in
 from bot.slack.listeners import register_listeners
 from bot.slack.people import SlackPeople
 
@@ -45,6 +46,7 @@ def build_app(settings: Settings, *, verify_token: bool = True) -> tuple[App, Di
     from skills import registry
 
     client = web_client(settings)
+    keep_threads_in(settings.database_url)  # replies from listeners thread through it
     app = App(
         signing_secret=settings.slack_signing_secret or "",
         client=client,
@@ -98,7 +100,8 @@ def start_scheduling(settings: Settings, dispatcher: Dispatcher) -> None:
     from scheduler.posting import SlackPoster
     from scheduler.runner import start_scheduler
 
-    start_scheduler(settings.database_url, dispatcher.people, SlackPoster(web_client(settings)))
+    poster = SlackPoster(web_client(settings), database_url=settings.database_url)
+    start_scheduler(settings.database_url, dispatcher.people, poster)
 
 
 def serve_http(settings: Settings, *, host: str, port: int) -> None:

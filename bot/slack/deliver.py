@@ -1,4 +1,9 @@
-"""Posting replies to Slack: threads, DMs, ephemerals, modals, files and `respond`."""
+"""Posting replies to Slack: threads, DMs, ephemerals, modals, files and `respond`.
+
+Replies with a `thread_key` are threaded through `bot.core.threads`: the opener's
+channel and ts are recorded in the database once posted, and later replies with
+the same key are posted with its `thread_ts` (top-level while no opener is known).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
 
-from bot.core import ui
+from bot.core import threads, ui
 from bot.core.messages import Reply
 
 log = logging.getLogger(__name__)
@@ -28,27 +34,46 @@ class Origin:
     respond: Callable[..., Any] | None = None
 
 
+_threads_database: str | None = None
+
+
+def keep_threads_in(database_url: str | None) -> None:
+    """The database where `deliver` records and finds thread openers when its caller
+    names none (set once at start-up by `build_app`; None turns threading off)."""
+    global _threads_database
+    _threads_database = database_url
+
+
 def open_dm(client: WebClient, user: str) -> str:
     return client.conversations_open(users=user)["channel"]["id"]
 
 
 def deliver(
-    client: WebClient, replies: list[Reply], origin: Origin, *, strict: bool = False
+    client: WebClient,
+    replies: list[Reply],
+    origin: Origin,
+    *,
+    strict: bool = False,
+    database_url: str | None = None,
 ) -> None:
     """Send each reply where it belongs; one failure is logged and the rest still go.
 
     With `strict`, the first failure is raised instead (the scheduler retries it).
+    `database_url` keeps the thread openers (default: the one `keep_threads_in` set).
     """
+    database = database_url or _threads_database
     for reply in replies:
         try:
-            _deliver_one(client, reply, origin)
+            _deliver_one(client, reply, origin, database)
         except SlackApiError as exc:
             if strict:
                 raise
             log.error("Slack refused a reply (%s): %s", origin.via, exc.response.get("error"))
 
 
-def _deliver_one(client: WebClient, reply: Reply, origin: Origin) -> None:
+def _deliver_one(
+    client: WebClient, reply: Reply, origin: Origin, database: str | None = None
+) -> None:
     text, blocks = ui.within_limits(reply.text, reply.blocks)
     if reply.modal and origin.trigger_id:
         client.views_open(trigger_id=origin.trigger_id, view=reply.modal)
@@ -74,7 +99,7 @@ def _deliver_one(client: WebClient, reply: Reply, origin: Origin) -> None:
         )
         return
     if reply.to_user or reply.to_channel:
-        client.chat_postMessage(channel=target, text=text, blocks=blocks)
+        post_message(client, reply, database, channel=target, text=text, blocks=blocks)
         return
     if origin.respond and (origin.via == "command" or reply.replace_original or reply.ephemeral):
         ephemeral = reply.ephemeral is not False
@@ -90,9 +115,46 @@ def _deliver_one(client: WebClient, reply: Reply, origin: Origin) -> None:
             channel=target, user=origin.user, text=text, blocks=blocks, thread_ts=origin.thread_ts
         )
         return
-    client.chat_postMessage(
+    post_message(
+        client,
+        reply,
+        database,
         channel=target or open_dm(client, origin.user),
         text=text,
         blocks=blocks,
         thread_ts=origin.thread_ts if reply.in_thread else None,
     )
+
+
+def post_message(
+    client: WebClient,
+    reply: Reply,
+    database: str | None,
+    *,
+    channel: str,
+    thread_ts: str | None = None,
+    **fields: Any,
+) -> None:
+    """`chat.postMessage`, in the thread named by `reply.thread_key` when its opener is known
+    (in the same channel), recording the opener when `reply.starts_thread`."""
+    key = reply.thread_key if database else None
+    if key and not reply.starts_thread:
+        opener = _find_thread(database, key)  # type: ignore[arg-type]
+        if opener and opener.channel == channel:
+            thread_ts = opener.ts
+    if thread_ts:
+        fields["thread_ts"] = thread_ts
+    response = client.chat_postMessage(channel=channel, **fields)
+    if key and reply.starts_thread and response.get("ts"):
+        try:
+            threads.remember(database, key, channel, response["ts"])  # type: ignore[arg-type]
+        except SQLAlchemyError:  # the post went out; never post it twice over this
+            log.exception("could not record thread %s opened in %s", key, channel)
+
+
+def _find_thread(database: str, key: str) -> threads.ThreadRef | None:
+    try:
+        return threads.find(database, key)
+    except SQLAlchemyError:
+        log.exception("could not look up thread %s; posting top-level", key)
+        return None

@@ -20,7 +20,13 @@ from bot.core.text import escape
 from skills.status import config as settings
 from skills.status import service
 from skills.status.report import late_update_reply
-from skills.status.routing import RAG_LINE, SECTION_LABEL, STATUS_COMMAND, looks_like_status
+from skills.status.routing import (
+    RAG_LINE,
+    SECTION_LABEL,
+    STATUS_COMMAND,
+    answers_open_prompt,
+    looks_like_status,
+)
 from skills.status.views import (
     GIVE,
     checkin_value,
@@ -66,6 +72,7 @@ skill = Skill(
     aliases=("stand-up",),
     patterns=(STATUS_COMMAND, SECTION_LABEL, RAG_LINE),
     claim=looks_like_status,
+    claim_message=answers_open_prompt,
     details=(
         "`status <your update>` any time, or reply to the check-in DM in your own words, or "
         "press *Give update*. Sending again before the report replaces your update. "
@@ -202,6 +209,10 @@ def choose_project(ctx: Context, named: str | None) -> Project:
     waiting = [p for p in mine if service.open_checkins_for(ctx.session, p, ctx.user)]
     if len(waiting) == 1:
         return waiting[0]
+    keys = {p.key for p in mine}
+    prompted = [p for p in service.prompted_projects(ctx.session, ctx.user) if p.key in keys]
+    if len(prompted) == 1:  # asked today, check-in not created yet (nobody has answered)
+        return prompted[0]
     running = [p for p in (waiting or mine) if _takes_part(ctx, p)]
     if len(running) == 1:
         return running[0]

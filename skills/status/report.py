@@ -25,7 +25,6 @@ from skills.status.service import RAG_WORDS, updates_of
 from skills.status.views import (
     LOG_BLOCKER,
     RAG_ICON,
-    ThreadedReply,
     items_text,
     rag_text,
     thread_key,
@@ -204,7 +203,7 @@ def report_replies(session: Session, report: CheckinReport) -> list[Reply]:
             f"_{count} and every update in the thread._"
         )
         replies.append(
-            ThreadedReply(
+            Reply(
                 text=opener,
                 blocks=[ui.section(opener)],
                 to_channel=channel,
@@ -212,12 +211,10 @@ def report_replies(session: Session, report: CheckinReport) -> list[Reply]:
                 starts_thread=True,
             )
         )
-        replies.append(ThreadedReply(text=text, blocks=blocks, to_channel=channel, thread_key=key))
+        replies.append(Reply(text=text, blocks=blocks, to_channel=channel, thread_key=key))
     elif channel:
         replies.append(
-            ThreadedReply(
-                text=text, blocks=blocks, to_channel=channel, thread_key=key, starts_thread=True
-            )
+            Reply(text=text, blocks=blocks, to_channel=channel, thread_key=key, starts_thread=True)
         )
     readers = list(report.observers)
     if not channel:  # no channel to post in: the PMs get it too
@@ -246,7 +243,7 @@ def late_update_reply(
         )
         for i, b in enumerate(update.blockers[:MAX_BLOCKERS])
     ]
-    return ThreadedReply(
+    return Reply(
         text=text,
         blocks=blocks,
         to_channel=channel,

@@ -1,20 +1,29 @@
 """Does a message read like a status update? (The router asks, after the skills' patterns.)
 
-The router only passes the text, so the test is about the words: labelled sections
+`looks_like_status` judges the words alone: labelled sections
 ("Done:", "Next -", ":white_check_mark:"), or prose in which the offline parser finds work
 done in the past tense together with plans, blockers or a stated status ("on track", "60%",
 "no blockers"). Weaker evidence (two sections without past-tense work) counts only when the
 RAID skill's own test does not want the message. Questions and RAID-style statements
 ("risk: …", "we're assuming …") are left alone.
+
+`answers_open_prompt` also knows who wrote and where: a DM from someone whose check-in
+prompt is open (sent, window not ended, not answered) is their answer, whatever its
+words, unless it is a question or small talk ("thanks!"). The router asks it only
+after every skill's patterns and text claims passed, so other skills' commands win.
 """
 
 from __future__ import annotations
 
 import re
 
+from sqlmodel import Session
+
+from bot.core.messages import Message
 from bot.core.text import MENTION
 from skills.raid.routing import looks_like_raid
 from skills.status.parsing import parse_status_update
+from skills.status.service import prompted_projects
 
 MAX_CLAIM_CHARS = 6_000  # longer texts are judged on their opening (the handler refuses them)
 # `/pmo status …` and `status: …` (but not "status of apollo", which asks for a summary).
@@ -60,6 +69,15 @@ PAST_WORK = re.compile(  # a clause that opens with work done: "fixed …", "I w
     r"(?:\w+\s+)?(?:done|finished|complete|completed|merged|shipped|released|landed)\b",
     re.I,
 )
+SMALL_TALK = frozenset(  # a DM made only of these words is not an answer
+    re.findall(
+        r"\w+",
+        "thanks thank you thx ty ok okay k kk hi hello hey yo cheers great cool nice sure yes yep "
+        "yeah sounds good bye morning afternoon evening good will do got it np noted please help "
+        "the bot pmo",
+    )
+)
+WORD = re.compile(r"[a-z0-9']+")
 CLAUSE = re.compile(r"[.!?;\n]+|,|\u2192|\s\+\s")
 _SECTION = re.compile(SECTION_LABEL)
 
@@ -87,3 +105,15 @@ def looks_like_status(text: str) -> bool:
     if parts >= 2 or (draft.done and stated):
         return not looks_like_raid(body)  # weaker evidence: RAID's own test decides
     return False
+
+
+def answers_open_prompt(text: str, message: Message, session: Session) -> bool:
+    """True for a free-text DM (not a slash command) from someone whose check-in prompt is
+    open, unless it is a question or small talk."""
+    if not message.is_dm or message.via == "command":
+        return False
+    body = MENTION.sub(" ", text or "").strip()[:MAX_CLAIM_CHARS]
+    words = WORD.findall(re.sub(r":[a-z0-9_+-]+:", " ", body.lower()))
+    if len(words) < 2 or QUESTION.search(body) or all(w in SMALL_TALK for w in words):
+        return False
+    return bool(prompted_projects(session, message.user))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -19,6 +19,7 @@ from bot.core import clock
 from bot.core.messages import UserError
 from bot.core.models import Project
 from bot.core.people import People
+from scheduler.models import Firing
 from skills.status.config import get_config, holidays, participants
 from skills.status.days import ensure_checkin, is_checkin_day, is_closed, local_today, roster_of
 from skills.status.models import Checkin, CheckinPerson, StatusUpdate
@@ -93,6 +94,50 @@ def open_checkins_for(session: Session, project: Project, user: str) -> list[Che
         .order_by(Checkin.day)
     )
     return [c for c in session.exec(query) if not is_closed(c) and not update_for(session, c, user)]
+
+
+PROMPT_KIND = "checkin-prompt"  # `jobs.CheckinPrompts.name`, whose job keys end in `:user`
+
+
+def prompted_projects(session: Session, user: str) -> list[Project]:
+    """Projects whose check-in prompt `user` was sent and may still answer: the prompt went
+    out (the scheduler recorded it as posted), their window has not ended, the check-in
+    has not closed and they have not answered or skipped it. Newest prompt first."""
+    now = clock.now()
+    query = (
+        select(Firing)
+        .where(Firing.kind == PROMPT_KIND, Firing.status == "posted")
+        .where(col(Firing.job_key).endswith(f":{user}", autoescape=True))
+        .where(Firing.due <= now, Firing.due > now - timedelta(days=2))
+        .order_by(col(Firing.due).desc())
+    )
+    found: dict[str, Project] = {}
+    for firing in session.exec(query):
+        day = date.fromisoformat(firing.job_key.rsplit(":", 2)[1])
+        project = session.get(Project, firing.project_id) if firing.project_id else None
+        if project is None or project.key in found:
+            continue
+        if _still_open(session, project, day, user, firing, now):
+            found[project.key] = project
+    return list(found.values())
+
+
+def _still_open(
+    session: Session, project: Project, day: date, user: str, firing: Firing, now: datetime
+) -> bool:
+    config = get_config(session, project)
+    if config is None or not config.enabled:
+        return False
+    window_end = clock.as_utc(firing.due) + timedelta(minutes=config.window_minutes)
+    checkin = session.exec(
+        select(Checkin).where(Checkin.project_id == project.id, Checkin.day == day)
+    ).first()
+    if checkin is not None:
+        if is_closed(checkin, now) or update_for(session, checkin, user):
+            return False
+        person = on_roster(session, checkin, user)
+        window_end = clock.as_utc(person.window_end) if person else window_end
+    return now < window_end
 
 
 def checkin_for(session: Session, people: People, project: Project, user: str) -> Checkin | None:

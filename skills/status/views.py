@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,18 +30,6 @@ RAG_ICON = {
     "red": ":red_circle:",
 }
 ITEM_WIDTH = 70
-
-
-@dataclass
-class ThreadedReply(Reply):
-    """A post that belongs in a thread named by `thread_key` (e.g. `checkin:apollo:2026-11-23`).
-
-    `starts_thread` marks the post that opens it. The transport keeps key -> message ts;
-    until it does, these posts land in the channel itself, where `to_channel` points.
-    """
-
-    thread_key: str | None = None
-    starts_thread: bool = False
 
 
 def thread_key(project: Project, day: date) -> str:

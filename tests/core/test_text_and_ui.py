@@ -39,3 +39,14 @@ def test_console_rendering_shows_buttons_and_plain_text() -> None:
     assert "Hi @U0BOB <tag>" in out
     assert "[Undo] (type: !press raid_undo APOLLO-R1)" in out
     assert plain("<https://a.test|docs>") == "docs (https://a.test)"
+
+
+def test_the_console_shows_posts_in_a_thread_under_its_opener() -> None:
+    key = "checkin:apollo:2026-11-23"
+    opener = Reply(
+        text="Apollo check-in", to_channel="C0APOLLO", thread_key=key, starts_thread=True
+    )
+    assert render_reply(opener) == "(posted in #C0APOLLO) Apollo check-in"
+    late = Reply(text="Late update\n• Bob — done", to_channel="C0APOLLO", thread_key=key)
+    assert render_reply(late) == ("  ↳ (in the thread in #C0APOLLO) Late update\n  │ • Bob — done")
+    assert render_reply(Reply(text="ok", thread_key=key)) == "  ↳ (in the thread) ok"

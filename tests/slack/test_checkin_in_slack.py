@@ -1,5 +1,6 @@
 """A check-in day through Slack: prompts by users.info timezone, a DM update, a reminder,
-one report in the channel, and a blocker logged as a RAID issue with a real button click."""
+one report in the channel, a blocker logged as a RAID issue with a real button click, and
+a late update in the report's thread."""
 
 from datetime import UTC, datetime
 
@@ -32,7 +33,8 @@ def test_a_check_in_day_in_slack(events, slack, slack_settings) -> None:
     command(events, slack, "checkin participants <@U0BOB> <@U0CHEN>")
     assert "are *on*" in command(events, slack, "checkin on")
     client = web_client(slack_settings)
-    people, poster = SlackPeople(client, "Europe/London"), SlackPoster(client)
+    people = SlackPeople(client, "Europe/London")
+    poster = SlackPoster(client, database_url=slack_settings.database_url)
 
     def run_at(moment: datetime) -> list:
         clock.pin(moment)
@@ -68,6 +70,7 @@ def test_a_check_in_day_in_slack(events, slack, slack_settings) -> None:
     [report] = run_at(datetime(2026, 11, 23, 18, 31, tzinfo=UTC))
     assert run_at(datetime(2026, 11, 23, 18, 31, tzinfo=UTC)) == []
     assert report.args["channel"] == CHANNEL and "Waiting on API keys" in report.args["text"]
+    assert "thread_ts" not in report.args  # top-level: it opens the check-in's thread
     elements = [
         e for b in report.args["blocks"] for e in [*b.get("elements", []), b.get("accessory") or {}]
     ]
@@ -87,3 +90,23 @@ def test_a_check_in_day_in_slack(events, slack, slack_settings) -> None:
     with session_scope(slack_settings.database_url) as session:
         issue = session.exec(select(RaidItem)).one()
     assert (issue.key, issue.type, issue.owner) == ("APOLLO-I1", "issue", "U0CHEN")
+
+    # Bob answers late: his update goes into the thread of the report that went out.
+    clock.pin(datetime(2026, 11, 23, 18, 45, tzinfo=UTC))
+    before_late = len(slack.calls("chat.postMessage"))
+    events.post_event(
+        payloads.event_callback(
+            payloads.message_im_event(
+                "Done: login page. Next: search. Blockers: waiting on design review",
+                user="U0BOB",
+            )
+        )
+    )
+    posts = slack.wait_for("chat.postMessage", count=before_late + 2)[before_late:]
+    [late] = [p for p in posts if p.args["channel"] == CHANNEL]
+    assert "Late update" in late.args["text"] and "design review" in late.args["text"]
+    assert late.args["thread_ts"] == report.response["ts"]
+    in_channel = slack.messages(CHANNEL)
+    [reported] = [m for m in in_channel if "check-in" in m["text"] and "thread_ts" not in m]
+    assert reported["ts"] == report.response["ts"]
+    assert [m["ts"] for m in in_channel if m.get("thread_ts")] == [late.response["ts"]]

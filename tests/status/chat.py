@@ -84,12 +84,3 @@ def updates(settings: Settings, user: str | None = None) -> list[StatusUpdate]:
         if user:
             query = query.where(StatusUpdate.user_id == user)
         return list(session.exec(query))
-
-
-def button(reply: Reply, action_id: str) -> str:
-    """The value of the first button with `action_id` in a reply."""
-    for block in reply.blocks or []:
-        for element in [*block.get("elements", []), block.get("accessory") or {}]:
-            if element.get("action_id") == action_id:
-                return element["value"]
-    raise AssertionError(f"no {action_id} button in {reply.text!r}")

@@ -11,8 +11,8 @@ from bot.core.db import session_scope
 from scheduler.engine import planned
 from skills.raid.models import RaidItem
 from skills.status.models import BlockerIssue
-from tests.helpers import BOB, CHANNEL, CHEN, PM
-from tests.status.chat import DAN, Outbox, at, button, directory, dm, updates, with_checkins
+from tests.helpers import BOB, CHANNEL, CHEN, PM, button
+from tests.status.chat import DAN, Outbox, at, directory, dm, updates, with_checkins
 
 
 def test_a_full_day_in_three_timezones(settings) -> None:

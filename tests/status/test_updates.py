@@ -12,9 +12,8 @@ from bot.core.projects import require_project
 from bot.core.router import Router
 from skills import registry
 from skills.status.digest import checkin_digest
-from skills.status.views import ThreadedReply
-from tests.helpers import BOB, CHANNEL, CHEN, PM
-from tests.status.chat import Outbox, at, button, dm, updates, with_checkins
+from tests.helpers import BOB, CHANNEL, CHEN, PM, button
+from tests.status.chat import Outbox, at, dm, updates, with_checkins
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +83,7 @@ def test_late_update_goes_into_the_report_thread(settings) -> None:
     late = dm(chat, BOB, "Done: login page. Next: search. Blockers: waiting on design review")
     assert "Saved your late update" in late[0].text
     thread = late[1]
-    assert isinstance(thread, ThreadedReply) and thread.to_channel == CHANNEL
+    assert thread.to_channel == CHANNEL and not thread.starts_thread
     assert thread.thread_key == report.thread_key == "checkin:apollo:2026-11-23"
     assert "Late update" in thread.text and "waiting on design review" in thread.text.lower()
     assert button(thread, "checkin_log_blocker").endswith(":0")
@@ -164,3 +163,30 @@ def test_custom_questions_in_the_form(settings) -> None:
         "Shipped the parser",
         "Write the docs",
     ]
+
+
+def test_a_reply_in_own_words_to_an_open_prompt_is_the_update(settings, router: Router) -> None:
+    words = "Spent the morning with the vendor on the contract"
+    assert router.route(words).skill.name != "standup"  # its words alone do not say "update"
+    chat = with_checkins(settings)
+    outbox = Outbox()
+    dm(chat, PM, words)  # 09:00: Alice has not been asked yet
+    assert updates(settings) == []
+    at(settings, "2026-11-23T09:31:00", outbox)  # Alice asked (Chen's window closed at 05:30)
+    assert any(r.to_user == PM for r in outbox.take())
+    for not_an_answer in (
+        "Spent the morning with the vendor, when is the contract due?",
+        "ok thanks!",
+        "hi :wave:",
+    ):
+        dm(chat, PM, not_an_answer)
+    chat.send(f"/pmo {words}", user=PM, channel="")  # a command: help, as before
+    chat.send(words, user=PM)  # in the channel, not a DM
+    dm(chat, BOB, words)  # Bob is asked at 14:30
+    dm(chat, CHEN, words)  # Chen's window is over
+    assert updates(settings) == []
+    assert "Got your update" in dm(chat, PM, words)[0].text
+    [saved] = updates(settings)
+    assert saved.user_id == PM and saved.checkin_id is not None and saved.text == words
+    dm(chat, PM, "Lunch with the team, back at two")  # answered: no longer claimed
+    assert [u.text for u in updates(settings)] == [words]
