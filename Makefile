@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/livepmo demo
+	LIVEPMO_EMBEDDING_MODEL_DIR=$${LIVEPMO_EMBEDDING_MODEL_DIR:-$(MODEL_DIR)} $(BIN)/livepmo demo
 
 test: $(STAMP)
 	$(BIN)/ruff check .

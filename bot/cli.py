@@ -22,6 +22,7 @@ app.add_typer(project_app, name="project")
 
 def _register_subcommands() -> None:
     from scheduler.cli import schedule_app
+    from skills.kb.cli import ask, ingest, kb_app
     from skills.raid.cli import raid_app
     from skills.status.cli import checkin_app, status_app
 
@@ -29,6 +30,9 @@ def _register_subcommands() -> None:
     app.add_typer(raid_app, name="raid")
     app.add_typer(checkin_app, name="checkin")
     app.add_typer(status_app, name="status")
+    app.add_typer(kb_app, name="kb")
+    app.command()(ingest)
+    app.command()(ask)
 
 
 _register_subcommands()

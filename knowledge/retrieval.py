@@ -70,6 +70,7 @@ class HybridRetriever:
         self.fusion = fusion
         self.autosave = autosave
         self._lexical: dict[str, LexicalIndex] = {}
+        self._versions: dict[str, int | None] = {}
         self._lock = threading.RLock()
         self.last_dense_error: str | None = None
         if embedder is None:
@@ -94,23 +95,35 @@ class HybridRetriever:
     def _lexical_path(self, scope: str) -> Path | None:
         return self.lexical_dir / collection_name(scope) if self.lexical_dir else None
 
+    def _saved_version(self, scope: str) -> int | None:
+        path = self._lexical_path(scope)
+        try:
+            return (path / "manifest.json").stat().st_mtime_ns if path else None
+        except OSError:
+            return None
+
     def lexical_index(self, scope: str) -> LexicalIndex:
-        """The scope's BM25 index (loaded from disk on first use, else empty)."""
+        """The scope's BM25 index: loaded from disk on first use, and again whenever
+        another process (the CLI's ingest, say) has saved a newer one; else empty."""
         with self._lock:
-            if scope not in self._lexical:
+            version = self._saved_version(scope)
+            if scope not in self._lexical or version != self._versions.get(scope):
                 path = self._lexical_path(scope)
-                if path is not None and (path / "manifest.json").is_file():
+                if path is not None and version is not None:
                     self._lexical[scope] = LexicalIndex.load(path)
-                else:
+                elif scope not in self._lexical:
                     self._lexical[scope] = LexicalIndex()
+                self._versions[scope] = version
             return self._lexical[scope]
 
     def save(self, scopes: Iterable[str] | None = None) -> None:
         """Write BM25 indexes to ``lexical_dir`` (all loaded scopes by default)."""
-        for scope in list(scopes if scopes is not None else self._lexical):
-            path = self._lexical_path(scope)
-            if path is not None:
-                self.lexical_index(scope).save(path)
+        with self._lock:
+            for scope in list(scopes if scopes is not None else self._lexical):
+                path = self._lexical_path(scope)
+                if path is not None:
+                    self.lexical_index(scope).save(path)
+                    self._versions[scope] = self._saved_version(scope)
 
     # -- writes ------------------------------------------------------------
 
@@ -163,6 +176,7 @@ class HybridRetriever:
             if self.vector_store is not None and self.embedder is not None:
                 self.vector_store.drop(scope)
             self._lexical[scope] = LexicalIndex()
+            self._versions[scope] = self._saved_version(scope)
         if records:
             return self.index(scope, records)
         if self.autosave:

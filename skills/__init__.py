@@ -8,6 +8,8 @@ from bot.core.skills import Skill, SkillRegistry
 def all_skills() -> list[Skill]:
     """Every skill module's `skill`, imported lazily so tables register on demand."""
     from skills import availability, help, projects, schedule
+    from skills.kb.handlers import ask_skill
+    from skills.kb.handlers import skill as kb
     from skills.raid import skill as raid
     from skills.status import checkin_skill
     from skills.status import skill as standup
@@ -21,6 +23,8 @@ def all_skills() -> list[Skill]:
         availability.skill,
         availability.quiet_skill,
         schedule.skill,
+        ask_skill,
+        kb,
         help.skill,
         projects.skill,
     ]

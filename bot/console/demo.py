@@ -7,6 +7,7 @@ runs the same on every machine with no Slack, no tokens and no network.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,8 @@ from bot.core.settings import Settings
 from bot.runtime import start
 
 DEMO_DB = Path("var/demo.db")
+DEMO_CHROMA = Path("var/demo-chroma")
+SAMPLE_DOCS = Path(__file__).with_name("sample_docs")
 DEMO_NOW = "2026-11-23T09:00:00+00:00"
 CHANNEL = "C0APOLLO"
 PEOPLE = {
@@ -77,29 +80,72 @@ SCRIPT = [
     Line("U0ALICE", "what's the weather like?", note="Anything unclear gets help, never silence."),
 ]
 
+KNOWLEDGE_SCRIPT = [
+    Line(
+        "U0BOB",
+        "<@U0PMO> who approves a change request?",
+        note="Q&A: answered in the thread, quoting the documents with numbered sources.",
+    ),
+    Line("U0CHEN", "<@U0PMO> when is code freeze?"),
+    Line(
+        "U0BOB",
+        "<@U0PMO> what is the parking policy for contractors?",
+        note="Not in the documents: it says so and lists the closest ones instead of guessing.",
+    ),
+    Line("U0ALICE", "/pmo kb list"),
+]
+
 
 def run_demo() -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{DEMO_DB}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(DEMO_CHROMA, ignore_errors=True)
     DEMO_DB.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("LIVEPMO_NOW", DEMO_NOW)
     clock.pin(os.environ["LIVEPMO_NOW"])
-    settings = start(database_url=f"sqlite:///{DEMO_DB}")
+    settings = start(database_url=f"sqlite:///{DEMO_DB}", chroma_path=DEMO_CHROMA)
     people = StaticPeople(settings.livepmo_timezone, PEOPLE)
     session = ConsoleSession(console_dispatcher(settings, people), channel=CHANNEL)
     pinned = f"{clock.now():%Y-%m-%d %H:%M}"
     print(f"Live PMO demo — a fresh database at {DEMO_DB}, clock pinned to {pinned} UTC.\n")
-    for line in SCRIPT:
+    play(session, people, SCRIPT)
+    add_sample_documents(settings)
+    play(session, people, KNOWLEDGE_SCRIPT)
+    show_scheduler(settings, people)
+    print("That's the tour. Talk to the bot yourself with `livepmo chat --channel C0APOLLO`.")
+
+
+def play(session: ConsoleSession, people: StaticPeople, script: list[Line]) -> None:
+    for line in script:
         if line.note:
             print(f"# {line.note}")
-        name = PEOPLE[line.user].name
-        print(f"{name}> {line.text}")
+        print(f"{PEOPLE[line.user].name}> {line.text}")
         for reply in session.send(line.text, user=line.user, channel=line.channel):
             shown = render_reply(reply, lambda user: people.get(user).name)
             print("  " + shown.replace("\n", "\n  "))
         print()
-    show_scheduler(settings, people)
-    print("That's the tour. Talk to the bot yourself with `livepmo chat --channel C0APOLLO`.")
+
+
+def add_sample_documents(settings: Settings) -> None:
+    """Alice adds the project's documents, as `livepmo ingest` (or sharing them in Slack) would."""
+    from bot.core.db import session_scope
+    from bot.core.projects import get_project
+    from bot.core.text import unformat
+    from skills.kb.index import retriever
+    from skills.kb.service import ingest_paths
+    from skills.kb.views import outcome_line
+
+    print(
+        f"# Alice adds the project documents: livepmo ingest {SAMPLE_DOCS.name}/ --project apollo"
+    )
+    with session_scope(settings.database_url) as session:
+        project = get_project(session, "apollo")
+    for outcome in ingest_paths(settings, project, [SAMPLE_DOCS], actor="U0ALICE"):
+        print("  " + unformat(outcome_line(outcome)))
+    kb = retriever(settings)
+    if not kb.dense_available:
+        print(f"  (keyword search only: {kb.dense_unavailable_reason})")
+    print()
 
 
 def show_scheduler(settings: Settings, people: StaticPeople) -> None:

@@ -28,6 +28,7 @@ EXPECTED = {
     "livepmo_timezone": "an IANA timezone name such as Europe/London",
     "livepmo_now": "an ISO 8601 timestamp with a UTC offset, e.g. 2026-11-23T09:00:00+00:00",
     "openai_base_url": "an http(s) URL such as https://api.openai.com/v1",
+    "livepmo_embeddings": "'local' (all-MiniLM-L6-v2 on this machine) or 'openai'",
 }
 
 
@@ -51,6 +52,8 @@ class Settings(BaseSettings):
     openai_api_key: str | None = None
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"
+    openai_embedding_model: str = "text-embedding-3-small"
+    livepmo_embeddings: str = "local"
     livepmo_embedding_model_dir: Path | None = None
     livepmo_timezone: str = "UTC"
     livepmo_now: datetime | None = None
@@ -105,6 +108,14 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("unknown timezone") from exc
+        return value
+
+    @field_validator("livepmo_embeddings")
+    @classmethod
+    def _embeddings(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("local", "openai"):
+            raise ValueError("unknown provider")
         return value
 
     @field_validator("livepmo_now")

@@ -21,10 +21,12 @@ from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.db import claim_delivery
+from bot.core.db import claim_delivery, session_scope
 from bot.core.dispatch import Dispatcher
 from bot.core.messages import Action, Message, Shortcut, ViewSubmission
+from bot.core.projects import project_for_channel
 from bot.slack.deliver import Origin, deliver
+from bot.slack.files import fetch_file, share_ts
 from bot.slack.home import home_view
 
 log = logging.getLogger(__name__)
@@ -146,8 +148,22 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
         if event.get("tab", "home") == "home":
             client.views_publish(user_id=event["user"], view=home_view(dispatcher, event["user"]))
 
-    def on_file_shared() -> None:
-        """Acknowledged so Slack does not retry; files arrive with their message events."""
+    def on_file_shared(event: dict[str, Any], client: WebClient, context: Any) -> None:
+        """A document shared in a project channel is added to its knowledge base."""
+        channel, user = event.get("channel_id"), event.get("user_id", "")
+        file_id = event.get("file_id") or (event.get("file") or {}).get("id")
+        if not (channel and file_id) or user == context.get("bot_user_id"):
+            return
+        with session_scope(database_url) as session:
+            if project_for_channel(session, channel) is None:
+                return
+        item = fetch_file(client, file_id)
+        if not item["readable"]:
+            log.info("not indexing %s: not a document type", item["name"])
+            return
+        message = Message(text="kb add", user=user, channel=channel, via="message", files=[item])
+        replies = dispatcher.handle_message(message)
+        deliver(client, replies, Origin(user, channel, "message", share_ts(item["info"], channel)))
 
     on(app.event, "app_mention", on_mention)
     on(app.event, "message", on_message)

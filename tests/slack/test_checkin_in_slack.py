@@ -13,16 +13,8 @@ from bot.slack.people import SlackPeople
 from scheduler.engine import run_due
 from scheduler.posting import SlackPoster
 from skills.raid.models import RaidItem
+from tests.slack.commands import CHANNEL, command
 from tests.slack_harness import payloads
-
-CHANNEL = "C0APOLLO"
-
-
-def command(events, slack, text: str, user: str = "U0ALICE") -> str:
-    answered = len(slack.calls("response_url"))
-    url = slack.response_url(f"cmd-{answered}")
-    events.post_command(payloads.slash_command(text, user=user, channel=CHANNEL, response_url=url))
-    return slack.wait_for("response_url", count=answered + 1)[-1].args["text"]
 
 
 def test_a_check_in_day_in_slack(events, slack, slack_settings) -> None:

@@ -10,7 +10,7 @@ from bot.slack.people import SlackPeople
 from scheduler.engine import run_due
 from scheduler.posting import SlackPoster
 from skills.status.routing import looks_like_status
-from tests.slack.test_checkin_in_slack import CHANNEL, command
+from tests.slack.commands import CHANNEL, command
 from tests.slack_harness import payloads
 from tests.status.chat import updates
 

@@ -44,7 +44,8 @@ def test_updates_reach_the_standup_skill(router: Router, text: str) -> None:
         ("how is apollo doing?", "summary"),
         ("log a risk: the vendor may slip the go-live", "raid"),
         ("we're assuming the budget is approved", "raid"),
-        ("what did we decide about the vendor?", "help"),
+        ("what did we decide about the vendor?", "ask"),
+        ("what can you do?", "help"),
         ("I'm off tomorrow", "ooo"),
     ],
 )

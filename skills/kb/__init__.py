@@ -1,0 +1,1 @@
+"""Knowledge base: documents in, answers with citations out (`kb`, `ask`)."""

@@ -1,0 +1,148 @@
+"""Answering a question from the documents: search, extract, cite, remember.
+
+Offline the answer is extractive (`knowledge.answering`): the most relevant
+sentences, quoted, each with its numbered source. An LLM answer will be written
+from the same cited passages (`Answer.sources`), so citations stay the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from bot.core.messages import UserError
+from bot.core.models import Project
+from bot.core.settings import Settings
+from knowledge.answering import Extract, extract_answer
+from knowledge.records import Hit
+from skills.kb.index import retriever
+from skills.kb.models import KbAnswer, KbDocument
+
+MAX_QUESTION = 1_000
+SEARCH_K = 8
+FOLLOW_UP = re.compile(
+    r"\b(?:it|its|that|this|those|these|they|them|there|then|what about)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source as shown under an answer."""
+
+    number: int
+    document: KbDocument
+    heading: str
+    score: float
+    cited: bool = True  # False: a close document listed as "see also"
+
+
+@dataclass
+class Answer:
+    """An answer (or an honest "not found") with its citations, as saved."""
+
+    record: KbAnswer
+    extract: Extract
+    citations: list[Citation]
+
+    @property
+    def found(self) -> bool:
+        return self.extract.found
+
+
+def check_question(text: str) -> str:
+    """The question, stripped; a `UserError` if it is empty or far too long."""
+    question = " ".join(text.split())
+    if not question:
+        raise UserError("What would you like to know? e.g. `ask who approves a change request?`")
+    if len(question) > MAX_QUESTION:
+        raise UserError(
+            f"That question is {len(question):,} characters long; I read up to "
+            f"{MAX_QUESTION:,}. Ask about one thing at a time, in a sentence or two."
+        )
+    return question
+
+
+def previous_answer(
+    session: Session, channel: str | None, thread_ts: str | None
+) -> KbAnswer | None:
+    """The last answer given in this thread, if any."""
+    if not (channel and thread_ts):
+        return None
+    return session.exec(
+        select(KbAnswer)
+        .where(KbAnswer.channel == channel, KbAnswer.thread_ts == thread_ts)
+        .order_by(KbAnswer.id.desc())  # type: ignore[union-attr]
+    ).first()
+
+
+def search_text(question: str, previous: KbAnswer | None) -> str:
+    """A follow-up ("and who signs it off?") is searched together with the question before."""
+    if previous and (len(question.split()) <= 8 or FOLLOW_UP.search(question)):
+        return f"{previous.question} {question}"
+    return question
+
+
+def cite(session: Session, hits: list[Hit], cited: int) -> list[Citation]:
+    """Citations for the hits whose documents still exist; the first `cited` are quoted."""
+    ids = {int(h.metadata["document_id"]) for h in hits if "document_id" in h.metadata}
+    found = (
+        {d.id: d for d in session.exec(select(KbDocument).where(KbDocument.id.in_(ids)))}  # type: ignore[union-attr]
+        if ids
+        else {}
+    )
+    citations = []
+    for number, hit in enumerate(hits, 1):
+        document = found.get(int(hit.metadata.get("document_id", -1)))
+        if document is not None:
+            heading = str(hit.metadata.get("heading") or "")
+            citations.append(Citation(number, document, heading, hit.score, number <= cited))
+    return citations
+
+
+def answer(
+    session: Session,
+    settings: Settings,
+    question: str,
+    *,
+    scopes: list[str],
+    project: Project | None,
+    user: str,
+    channel: str | None = None,
+    thread_ts: str | None = None,
+) -> Answer:
+    """Search the scopes, compose an extractive answer and save it for feedback.
+
+    A follow-up is searched together with the question before it, but its sentences
+    are chosen for what it asks now.
+    """
+    question = check_question(question)
+    kb = retriever(settings)
+    query = search_text(question, previous_answer(session, channel, thread_ts))
+    hits = [h for h in kb.search(query, scopes=scopes, k=SEARCH_K) if h.text]
+    extract = extract_answer(question, hits, embedder=kb.embedder)
+    citations = cite(session, list(extract.sources), extract.cited)
+    record = KbAnswer(
+        project_id=project.id if project else None,
+        user_id=user,
+        channel=channel,
+        thread_ts=thread_ts,
+        question=question,
+        found=extract.found,
+        confidence=round(float(extract.confidence), 4),
+        sources=[
+            {
+                "number": c.number,
+                "document_id": c.document.id,
+                "title": c.document.title,
+                "heading": c.heading,
+                "score": round(c.score, 4),
+                "cited": c.cited,
+            }
+            for c in citations
+        ],
+    )
+    session.add(record)
+    session.flush()
+    return Answer(record, extract, citations)

@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.answering import (
+    DEFAULT_CONFIG,
+    LEXICAL_ONLY_CONFIG,
+    expected_answer,
+    extract_answer,
+    split_sentences,
+)
+from knowledge.chunking import chunk_id, chunk_text
+from knowledge.embedding import MiniLMEmbedder
+from knowledge.records import ChunkRecord, Hit
+from knowledge.retrieval import HybridRetriever
+from knowledge.vector_store import VectorStore
+
+HANDBOOK = """\
+# Releases
+
+We publish a new minor version every six weeks. Patch versions ship whenever a
+security fix is ready, e.g. after a CVE is published.
+
+## Freezes
+
+The release manager freezes the branch two days before shipping.
+Nobody may merge features during a freeze.
+
+# Leave
+
+Staff agree annual leave with their line manager at least two weeks ahead.
+"""
+
+MEETINGS = """\
+# Meetings
+
+The steering council keeps the notes of every council meeting in the shared drive.
+"""
+
+GOVERNANCE = """\
+# Governance
+
+The steering council has five members elected for one-year terms by the maintainers.
+Budget requests above 500 dollars need approval from the treasurer before any money is spent.
+"""
+
+
+def _records(doc_id: str, title: str, text: str) -> list[ChunkRecord]:
+    return [
+        ChunkRecord(
+            chunk_id(doc_id, c.order), c.index_text(), {"document_id": doc_id, **c.metadata()}
+        )
+        for c in chunk_text(text, title=title, max_words=40, min_words=5)
+    ]
+
+
+@pytest.fixture
+def lexical_kb() -> HybridRetriever:
+    kb = HybridRetriever()  # no embedder: lexical-only, in memory
+    kb.index("P", _records("handbook", "Handbook", HANDBOOK))
+    kb.index("P", _records("gov", "Governance", GOVERNANCE))
+    return kb
+
+
+def _hit(doc_id: str, order: int, title: str, body: str, *, score: float = 1.0) -> Hit:
+    """A hit as the retriever returns it: the indexed text starts with the title."""
+    metadata = {"document_id": doc_id, "title": title, "heading": ""}
+    return Hit(chunk_id(doc_id, order), score, metadata=metadata, text=f"{title}\n{body}")
+
+
+# -- sentence splitting ----------------------------------------------------------
+
+
+def test_split_sentences_handles_markdown_structure() -> None:
+    text = "\n".join(
+        [
+            "Handbook",  # title line the indexer prepends
+            "Releases > Checklist",  # heading line the indexer prepends
+            "**Before you start:**",
+            "",
+            "- Label blockers with `release blocker`. Then wait for review,",
+            "  which takes a day.",
+            "  - Nested items count too.",
+            "* [ ] LC: Book the venue.",
+            "1. Tag the release, e.g. v1.2. Announce it.",
+            "",
+            "```sh",
+            "brew release --force. Not a sentence.",
+            "```",
+            "",
+            "| Who | Role |",
+            "| --- | ---- |",
+            "| PL  | Chairs the meeting. |",
+            "",
+            "---",
+            "## Heading inside",
+            ".. note:: reST directive line",
+            'See the <a href="https://example.org">guide</a> first. - Packed item follows.',
+        ]
+    )
+    sentences = split_sentences(text, context=("Handbook", "Releases > Checklist"))
+    assert sentences == [
+        "**Before you start:**",
+        "Label blockers with `release blocker`.",
+        "Then wait for review, which takes a day.",
+        "Nested items count too.",
+        "LC: Book the venue.",
+        "Tag the release, e.g. v1.2.",
+        "Announce it.",
+        "PL | Chairs the meeting.",
+        "See the guide first.",
+        "Packed item follows.",
+    ]
+
+
+def test_split_sentences_joins_wrapped_rst_lines() -> None:
+    text = "LTS releases are supported with security updates\nfor 3 years. Dr. Who agrees."
+    assert split_sentences(text) == [
+        "LTS releases are supported with security updates for 3 years.",
+        "Dr. Who agrees.",
+    ]
+
+
+def test_expected_answer_kinds() -> None:
+    assert expected_answer("How long is the project leader's term?") == "time"
+    assert expected_answer("feature PR opened thursday, when's the earliest merge?") == "time"
+    assert expected_answer("how many people sit on the council") == "quantity"
+    assert expected_answer("who approves a change request?") is None
+    assert expected_answer("what happens when a vote ties?") is None
+
+
+# -- answering -------------------------------------------------------------------
+
+
+def test_answers_with_a_quote_and_its_source(lexical_kb: HybridRetriever) -> None:
+    question = "how often do we publish a new minor version?"
+    hits = lexical_kb.search(question, scopes=["P"], k=5)
+    answer = extract_answer(question, hits)
+    assert answer.found and answer.confidence >= LEXICAL_ONLY_CONFIG.min_confidence
+    assert 1 <= len(answer.quotes) <= 3
+    first = answer.quotes[0]
+    assert first.text.startswith("We publish a new minor version every six weeks.")
+    assert answer.sources[first.source - 1].metadata["document_id"] == "handbook"
+    assert "every six weeks" in answer.text and "[1]" in answer.text
+
+
+def test_abstains_when_no_sentence_answers_but_lists_closest_documents(
+    lexical_kb: HybridRetriever,
+) -> None:
+    lexical_kb.index("P", _records("notes", "Meetings", MEETINGS))
+    question = "what time does the steering council meet?"
+    hits = lexical_kb.search(question, scopes=["P"], k=5)
+    assert hits[0].metadata["document_id"] == "notes"  # the topic is there ...
+    answer = extract_answer(question, hits)
+    assert not answer.found  # ... the answer is not
+    assert answer.quotes == () and answer.cited == 0
+    assert answer.confidence < LEXICAL_ONLY_CONFIG.min_confidence
+    documents = [h.metadata["document_id"] for h in answer.sources]
+    assert documents[0] == "notes" and len(documents) == len(set(documents)) > 1
+
+
+def test_no_hits_means_not_found() -> None:
+    answer = extract_answer("anything?", [])
+    assert not answer.found and answer.confidence == 0.0 and answer.sources == ()
+
+
+def test_citations_number_sources_in_the_order_cited() -> None:
+    hits = [
+        _hit("gov", 0, "Governance", "The treasurer must approve every budget request."),
+        _hit("misc", 0, "Office", "The office plants are watered by the facilities team."),
+        _hit("fin", 3, "Finance", "Budget requests go to the treasurer, who must approve them."),
+    ]
+    answer = extract_answer("who must approve a budget request?", hits)
+    assert answer.found and len(answer.quotes) == 2
+    cited = [answer.sources[q.source - 1].metadata["document_id"] for q in answer.quotes]
+    assert cited == ["gov", "fin"]
+    assert [q.source for q in answer.quotes] == [1, 2] and answer.cited == 2
+    # after the cited sources, the closest uncited document
+    assert [h.metadata["document_id"] for h in answer.sources[answer.cited :]] == ["misc"]
+
+
+def test_consecutive_sentences_form_one_quote() -> None:
+    body = (
+        "Any maintainer can revert a PR that broke CI. The author should be given an hour to "
+        "fix it first.\n\nReviews happen on GitHub."
+    )
+    answer = extract_answer("can I revert a PR that broke CI?", [_hit("m", 0, "Maintainers", body)])
+    assert answer.found
+    assert answer.quotes[0].text == (
+        "Any maintainer can revert a PR that broke CI. The author should be given an hour to "
+        "fix it first."
+    )
+
+
+def test_repeated_sentences_are_quoted_once() -> None:
+    sentence = "Missing the activity threshold for one quarter triggers a private warning."
+    hits = [_hit("gov", 0, "Roles", sentence), _hit("gov", 1, "Roles", sentence)]
+    answer = extract_answer("what happens if I miss the activity threshold?", hits)
+    assert answer.found
+    assert [q.text for q in answer.quotes] == [sentence]
+
+
+def test_dense_mode_finds_a_paraphrased_answer(embedder: MiniLMEmbedder, tmp_path: Path) -> None:
+    kb = HybridRetriever(
+        embedder=embedder,
+        vector_store=VectorStore(path=tmp_path / "chroma", model_id=embedder.model_id),
+        lexical_dir=tmp_path / "lexical",
+    )
+    kb.index("P", _records("handbook", "Handbook", HANDBOOK))
+    kb.index("P", _records("gov", "Governance", GOVERNANCE))
+    question = "can people land new functionality while the branch is frozen?"
+    hits = kb.search(question, scopes=["P"], k=5)
+    answer = extract_answer(question, hits, embedder=embedder)
+    assert answer.found and answer.confidence >= DEFAULT_CONFIG.min_confidence
+    assert any("Nobody may merge features during a freeze." in q.text for q in answer.quotes)
+    lexical = extract_answer(question, hits)  # same hits, no model: still an Extract
+    assert lexical.sources
