@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     openai_embedding_model: str = "text-embedding-3-small"
     livepmo_embeddings: str = "local"
     livepmo_embedding_model_dir: Path | None = None
+    livepmo_model_cache_dir: Path | None = None
     livepmo_timezone: str = "UTC"
     livepmo_now: datetime | None = None
 

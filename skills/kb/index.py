@@ -30,6 +30,7 @@ def _key(settings: Settings) -> tuple[object, ...]:
         settings.livepmo_embeddings,
         str(settings.livepmo_embedding_model_dir),
         settings.openai_embedding_model,
+        str(settings.livepmo_model_cache_dir),
     )
 
 
@@ -44,6 +45,7 @@ def embedder(settings: Settings) -> EmbedderLoad:
                 openai_model=settings.openai_embedding_model,
                 openai_base_url=settings.openai_base_url,
                 openai_api_key=settings.openai_api_key,
+                cache_dir=settings.livepmo_model_cache_dir,
             )
         return _embedders[key]
 

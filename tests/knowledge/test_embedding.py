@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -10,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from knowledge import embedding
+from knowledge import embedding, int8_model
 from knowledge.embedding import (
     EmbeddingError,
     EmbeddingUnavailable,
@@ -18,6 +20,7 @@ from knowledge.embedding import (
     find_model_dir,
     load_embedder,
 )
+from knowledge.int8_model import cached_model_path, fuse_attention
 from knowledge.openai_embedding import OpenAIEmbedder
 
 SENTENCES = [
@@ -39,22 +42,150 @@ def chroma_reference(model_dir: Path, texts: list[str]) -> np.ndarray:
     return np.array(reference(texts))
 
 
-def test_vectors_match_chromas_default_function(embedder: MiniLMEmbedder, model_dir: Path) -> None:
-    ours = embedder.embed(SENTENCES)
+@pytest.fixture(scope="session")
+def fp32_embedder(model_dir: Path) -> MiniLMEmbedder:
+    return MiniLMEmbedder(model_dir, precision="fp32")
+
+
+@pytest.fixture(scope="session")
+def int8_embedder(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> MiniLMEmbedder:
+    """Builds the int8 model for real, once per session, into a fresh cache folder."""
+    return MiniLMEmbedder(model_dir, cache_dir=tmp_path_factory.mktemp("model-cache"))
+
+
+def copy_of(built: MiniLMEmbedder):  # type: ignore[no-untyped-def]
+    """A stand-in for ``build_int8_model`` that copies the session's int8 model (fast)."""
+
+    def build(model_dir: Path, target: Path, *, threads: int = 1) -> str:
+        shutil.copyfile(built.model_path, target)
+        return "copied"
+
+    return build
+
+
+def test_fp32_vectors_match_chromas_default_function(
+    fp32_embedder: MiniLMEmbedder, model_dir: Path
+) -> None:
+    ours = fp32_embedder.embed(SENTENCES)
     reference = chroma_reference(model_dir, SENTENCES)
+    assert fp32_embedder.precision == "fp32"
     assert ours.shape == (len(SENTENCES), 384)
     assert ours.dtype == np.float32
     np.testing.assert_allclose(ours, reference, atol=1e-5)
 
 
+def test_int8_is_the_default_and_close_to_fp32(
+    int8_embedder: MiniLMEmbedder, fp32_embedder: MiniLMEmbedder, model_dir: Path
+) -> None:
+    assert int8_embedder.precision == "int8"
+    assert int8_embedder.model_path.parent == int8_embedder.cache_dir  # not in model_dir
+    assert int8_embedder.model_path.name not in {p.name for p in model_dir.iterdir()}
+    ours = int8_embedder.embed(SENTENCES)
+    assert ours.shape == (len(SENTENCES), 384) and ours.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    cosine = (ours * fp32_embedder.embed(SENTENCES)).sum(axis=1)
+    assert cosine.min() > 0.95 and cosine.mean() > 0.98, cosine
+    assert int8_embedder.get_config()["precision"] == "int8"
+    assert MiniLMEmbedder.build_from_config(int8_embedder.get_config()).precision == "int8"
+
+
 def test_batching_keeps_input_order(model_dir: Path) -> None:
-    small_batches = MiniLMEmbedder(model_dir, batch_size=2, max_batch_tokens=64)
+    small_batches = MiniLMEmbedder(model_dir, precision="fp32", batch_size=2, max_batch_tokens=64)
     texts = SENTENCES[:3] + ["short", "a much longer sentence about the steering council " * 3]
     together = small_batches.embed(texts)
     one_by_one = np.vstack([small_batches.embed([t]) for t in texts])
     np.testing.assert_allclose(together, one_by_one, atol=1e-5)
     np.testing.assert_allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
     assert small_batches.embed([]).shape == (0, 384)
+
+
+def test_int8_vectors_do_not_depend_on_the_batch(int8_embedder: MiniLMEmbedder) -> None:
+    texts = SENTENCES + ["short", "a much longer sentence about the steering council " * 3]
+    together = int8_embedder.embed(texts)
+    one_by_one = np.vstack([int8_embedder.embed([t]) for t in texts])
+    assert np.array_equal(together, one_by_one)  # bit for bit: each text runs alone
+    assert np.array_equal(together, int8_embedder.embed(texts))
+    assert int8_embedder.embed([]).shape == (0, 384)
+
+
+def test_int8_model_is_reused_from_the_cache(
+    int8_embedder: MiniLMEmbedder, model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_build(*args: object, **kwargs: object) -> str:
+        raise AssertionError("the cached model should have been used")
+
+    monkeypatch.setattr(int8_model, "build_int8_model", no_build)
+    again = MiniLMEmbedder(model_dir, cache_dir=int8_embedder.cache_dir)
+    assert again.precision == "int8" and again.model_path == int8_embedder.model_path
+    assert cached_model_path(model_dir, int8_embedder.cache_dir) == int8_embedder.model_path
+
+
+def test_int8_failure_falls_back_to_fp32(
+    model_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("quantiser exploded")
+
+    monkeypatch.setattr(int8_model, "build_int8_model", broken)
+    with caplog.at_level(logging.WARNING, logger="knowledge.embedding"):
+        loaded = load_embedder(model_dir=model_dir, cache_dir=tmp_path)
+    assert loaded.available and loaded.embedder.precision == "fp32"
+    assert "quantiser exploded" in caplog.text and "falling back to fp32" in caplog.text
+    reference = chroma_reference(model_dir, SENTENCES[:2])
+    np.testing.assert_allclose(loaded.embedder.embed(SENTENCES[:2]), reference, atol=1e-5)
+
+
+def test_damaged_cache_file_is_rebuilt(
+    int8_embedder: MiniLMEmbedder,
+    model_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    target = cached_model_path(model_dir, tmp_path)
+    target.write_bytes(b"half a model")
+    monkeypatch.setattr(int8_model, "build_int8_model", copy_of(int8_embedder))
+    with caplog.at_level(logging.WARNING, logger="knowledge.embedding"):
+        rebuilt = MiniLMEmbedder(model_dir, cache_dir=tmp_path)
+    assert rebuilt.precision == "int8" and "unreadable" in caplog.text
+    assert target.read_bytes() == int8_embedder.model_path.read_bytes()
+
+
+def test_unwritable_cache_builds_in_a_temporary_folder(
+    int8_embedder: MiniLMEmbedder,
+    model_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    monkeypatch.setattr(int8_model, "build_int8_model", copy_of(int8_embedder))
+    with caplog.at_level(logging.WARNING, logger="knowledge.embedding"):
+        uncached = MiniLMEmbedder(model_dir, cache_dir=not_a_folder)
+    assert uncached.precision == "int8" and "cannot cache" in caplog.text
+    assert np.array_equal(uncached.embed(SENTENCES[:2]), int8_embedder.embed(SENTENCES[:2]))
+
+
+def test_fusion_refuses_a_graph_without_attention() -> None:
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["y"])],
+        "no-attention",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])],
+    )
+    with pytest.raises(ValueError, match="no attention block"):
+        fuse_attention(helper.make_model(graph), num_heads=12)
+
+
+def test_unknown_precision_gives_a_reason(model_dir: Path) -> None:
+    loaded = load_embedder(model_dir=model_dir, precision="fp16")
+    assert loaded.embedder is None and "precision" in (loaded.reason or "")
 
 
 def test_similar_sentences_are_closer(embedder: MiniLMEmbedder) -> None:
