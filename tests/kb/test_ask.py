@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
@@ -50,6 +51,7 @@ def test_answer_quotes_and_cites_and_feedback_is_recorded(settings: Settings, do
         assert len(session.exec(select(KbAnswer)).all()) == 2
 
 
+@pytest.mark.usefixtures("model_dir")  # hybrid search
 def test_not_in_the_documents_says_so_and_lists_the_closest(settings: Settings, docs: Path) -> None:
     chat = loaded(settings, docs)
     [reply] = chat.send("ask what is the parental leave allowance for contractors?")
@@ -83,6 +85,7 @@ def test_dm_searches_the_users_projects_only(settings: Settings, docs: Path) -> 
     assert "not a member of `apollo`" in refused.text
 
 
+@pytest.mark.usefixtures("model_dir")  # hybrid search
 def test_list_status_and_remove(settings: Settings, docs: Path) -> None:
     chat = loaded(settings, docs)
     [listing] = chat.send("kb list")

@@ -43,6 +43,7 @@ def stored(settings: Settings) -> tuple[int, int]:
     return documents, chunks
 
 
+@pytest.mark.usefixtures("model_dir")  # dense counts are checked too
 def test_incremental_reindex_skips_updates_and_removes(settings: Settings, docs: Path) -> None:
     project = apollo(settings)
     first = service.ingest_paths(settings, project, [docs])
@@ -96,6 +97,7 @@ def test_one_bad_file_never_stops_the_rest(settings: Settings, docs: Path) -> No
     assert documents == 2  # nothing of the bad files was saved
 
 
+@pytest.mark.usefixtures("model_dir")  # dense counts are checked too
 def test_rebuild_restores_both_indexes_from_the_database(settings: Settings, docs: Path) -> None:
     project = apollo(settings)
     service.ingest_paths(settings, project, [docs])
@@ -118,6 +120,7 @@ def test_another_process_sees_new_documents(settings: Settings, docs: Path) -> N
     assert hits and hits[0].metadata["title"] == "Delivery handbook"
 
 
+@pytest.mark.usefixtures("model_dir")  # dense counts are checked too
 def test_chroma_server_mode(settings: Settings, docs: Path, chroma_server: int) -> None:
     remote = load_settings(
         database_url=settings.database_url,
