@@ -55,6 +55,8 @@ _ABBREVIATIONS = {
     "approx", "ca", "cf", "st", "inc", "ltd", "jr", "sr", "resp", "dept", "est", "min", "max",
 }  # fmt: skip
 _WORD = re.compile(r"\w+")
+# A short line of its own with no closing punctuation: a heading the chunker kept as text.
+_BARE_HEADING = re.compile(r"^(?:\S+\s+){0,9}\S*[^\s.!?:;,)\]\"'”’]$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
@@ -180,10 +182,16 @@ def _units(text: str) -> list[str]:
     fence: str | None = None
     table_row = False  # the last unit was a table row
 
+    bullet_unit = False  # the unit being built is a list item
+
     def flush() -> None:
-        if current:
-            units.append(" ".join(current))
-            current.clear()
+        if current and not (
+            not bullet_unit and len(current) == 1 and _BARE_HEADING.match(current[0].rstrip("*_`"))
+        ):
+            units.append(
+                " ".join(current)
+            )  # a bare heading line (chunks keep them) is not a sentence
+        current.clear()
 
     for raw in text.split("\n"):
         line = _HTML_TAG.sub("", raw).rstrip()
@@ -218,8 +226,11 @@ def _units(text: str) -> list[str]:
         bullet = _BULLET.match(line)
         if bullet:
             flush()
+            bullet_unit = True
             current.append(line[bullet.end() :].strip())
             continue
+        if not current:
+            bullet_unit = False
         current.append(stripped)
     flush()
     return units
@@ -586,3 +597,24 @@ def extract_answer(
     config = config or default_config(dense=embedder is not None)
     ranked = candidates(question, hits, embedder=embedder, config=config)
     return compose(ranked, hits, config)
+
+
+def heading_before(passage: str, quote: str) -> str | None:
+    """The last bare heading line above `quote` in `passage` (a chunk can span sections)."""
+    words = quote.split()
+    if not words:
+        return None
+    position = " ".join(passage.split()).find(" ".join(words[:6]))
+    if position < 0:
+        return None
+    heading, offset = None, 0
+    for line in passage.split("\n"):
+        text = " ".join(line.split())
+        if not text:
+            continue
+        if offset >= position:
+            break
+        if _BARE_HEADING.match(text.rstrip("*_`")):
+            heading = text.strip("*_` ")
+        offset += len(text) + 1
+    return heading

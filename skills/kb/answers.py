@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 from bot.core.messages import UserError
 from bot.core.models import Project
 from bot.core.settings import Settings
-from knowledge.answering import Extract, extract_answer
-from knowledge.records import Hit
+from knowledge.answering import Extract, extract_answer, heading_before
+from knowledge.chunking import HEADING_SEPARATOR
 from skills.kb.index import retriever
 from skills.kb.models import KbAnswer, KbDocument
 
@@ -84,8 +84,13 @@ def search_text(question: str, previous: KbAnswer | None) -> str:
     return question
 
 
-def cite(session: Session, hits: list[Hit], cited: int) -> list[Citation]:
-    """Citations for the hits whose documents still exist; the first `cited` are quoted."""
+def cite(session: Session, extract: Extract) -> list[Citation]:
+    """Citations for the hits whose documents still exist; the first `extract.cited` are
+    quoted, under the heading of the section their first quote comes from."""
+    hits, cited = list(extract.sources), extract.cited
+    first_quote = {}
+    for quote in extract.quotes:
+        first_quote.setdefault(quote.source, quote.text)
     ids = {int(h.metadata["document_id"]) for h in hits if "document_id" in h.metadata}
     found = (
         {d.id: d for d in session.exec(select(KbDocument).where(KbDocument.id.in_(ids)))}  # type: ignore[union-attr]
@@ -97,6 +102,9 @@ def cite(session: Session, hits: list[Hit], cited: int) -> list[Citation]:
         document = found.get(int(hit.metadata.get("document_id", -1)))
         if document is not None:
             heading = str(hit.metadata.get("heading") or "")
+            inner = heading_before(hit.text or "", first_quote.get(number, ""))
+            if inner and not heading.endswith(inner):  # a later section of the same level
+                heading = HEADING_SEPARATOR.join([*heading.split(HEADING_SEPARATOR)[:-1], inner])
             citations.append(Citation(number, document, heading, hit.score, number <= cited))
     return citations
 
@@ -122,7 +130,7 @@ def answer(
     query = search_text(question, previous_answer(session, channel, thread_ts))
     hits = [h for h in kb.search(query, scopes=scopes, k=SEARCH_K) if h.text]
     extract = extract_answer(question, hits, embedder=kb.embedder)
-    citations = cite(session, list(extract.sources), extract.cited)
+    citations = cite(session, extract)
     record = KbAnswer(
         project_id=project.id if project else None,
         user_id=user,

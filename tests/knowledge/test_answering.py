@@ -9,6 +9,7 @@ from knowledge.answering import (
     LEXICAL_ONLY_CONFIG,
     expected_answer,
     extract_answer,
+    heading_before,
     split_sentences,
 )
 from knowledge.chunking import chunk_id, chunk_text
@@ -217,3 +218,17 @@ def test_dense_mode_finds_a_paraphrased_answer(embedder: MiniLMEmbedder, tmp_pat
     assert any("Nobody may merge features during a freeze." in q.text for q in answer.quotes)
     lexical = extract_answer(question, hits)  # same hits, no model: still an Extract
     assert lexical.sources
+
+
+def test_bare_heading_lines_are_not_quoted_but_name_the_section() -> None:
+    passage = (
+        "Anyone can raise a change request.\n\nWho approves a change request\n\n"
+        "The change advisory board approves change requests."
+    )
+    assert split_sentences(passage) == [
+        "Anyone can raise a change request.",
+        "The change advisory board approves change requests.",
+    ]
+    quote = "The change advisory board approves change requests."
+    assert heading_before(passage, quote) == "Who approves a change request"
+    assert heading_before(passage, "Anyone can raise a change request.") is None
