@@ -7,7 +7,8 @@ the question through the dispatcher, exactly as a Slack message is run.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -15,6 +16,11 @@ from bot.core.messages import Message, Reply
 from bot.core.settings import Settings
 from bot.core.text import unformat
 from bot.runtime import fail, start
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from bot.core.models import Project
 
 kb_app = typer.Typer(
     help="The knowledge base: list, remove, status, rebuild.", no_args_is_help=True
@@ -25,13 +31,13 @@ ProjectOption = Annotated[str | None, typer.Option("--project", help="Project ke
 OrgOption = Annotated[bool, typer.Option("--org", help="The org-wide documents instead.")]
 
 
-def _target(session: object, project: str | None, org: bool) -> object:
+def _target(session: Session, project: str | None, org: bool) -> Project | None:
     """The project named (or None for org-wide); exactly one of the two is required."""
     from bot.core.projects import require_project
 
     if bool(project) == org:
         fail("Name a project with --project KEY, or use --org for the org-wide documents.")
-    return require_project(session, project) if project else None  # type: ignore[arg-type]
+    return require_project(session, project) if project else None
 
 
 def ingest(
@@ -61,13 +67,13 @@ def ingest(
             target = _target(session, project, org)
     except UserError as exc:
         fail(unformat(exc))
-    files, _, missing = expand_paths(paths)
-    if not files and not missing:
-        fail("No .md, .txt, .rst, .pdf, .docx or .html files found there.")
-    with typer.progressbar(length=len(files), label="Indexing", file=None) as bar:
+    files, _, _ = expand_paths(paths)
+    if not files:
+        print("No .md, .txt, .rst, .pdf, .docx or .html files found there.", file=sys.stderr)
+    with typer.progressbar(length=len(files), label="Indexing", file=sys.stderr) as bar:
         outcomes = ingest_paths(
             settings, target, paths, actor=ACTOR, progress=lambda _: bar.update(1)
-        )  # type: ignore[arg-type]
+        )
     counts = {status: 0 for status in (ADDED, UPDATED, UNCHANGED, REMOVED, FAILED)}
     for outcome in outcomes:
         counts[outcome.status] += 1
