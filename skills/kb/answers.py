@@ -15,8 +15,9 @@ from sqlmodel import Session, select
 from bot.core.messages import UserError
 from bot.core.models import Project
 from bot.core.settings import Settings
-from knowledge.answering import Extract, extract_answer, heading_before
+from knowledge.answering import Extract, extract_answer
 from knowledge.chunking import HEADING_SEPARATOR
+from knowledge.sentences import heading_before
 from skills.kb.index import retriever
 from skills.kb.models import KbAnswer, KbDocument
 

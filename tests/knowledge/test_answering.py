@@ -9,13 +9,12 @@ from knowledge.answering import (
     LEXICAL_ONLY_CONFIG,
     expected_answer,
     extract_answer,
-    heading_before,
-    split_sentences,
 )
 from knowledge.chunking import chunk_id, chunk_text
 from knowledge.embedding import MiniLMEmbedder
 from knowledge.records import ChunkRecord, Hit
 from knowledge.retrieval import HybridRetriever
+from knowledge.sentences import heading_before, split_sentences
 from knowledge.vector_store import VectorStore
 
 HANDBOOK = """\
