@@ -157,7 +157,11 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
         with session_scope(database_url) as session:
             if project_for_channel(session, channel) is None:
                 return
-        item = fetch_file(client, file_id)
+        try:
+            item = fetch_file(client, file_id)
+        except SlackApiError as exc:  # not visible to the bot: nothing to say about it
+            log.warning("files.info failed for %s: %s", file_id, exc.response.get("error"))
+            return
         if not item["readable"]:
             log.info("not indexing %s: not a document type", item["name"])
             return

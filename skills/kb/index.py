@@ -22,21 +22,24 @@ _embedders: dict[tuple[object, ...], EmbedderLoad] = {}
 _lock = threading.RLock()
 
 
-def _key(settings: Settings) -> tuple[object, ...]:
+def _embedder_key(settings: Settings) -> tuple[object, ...]:
     return (
-        str(settings.chroma_path.resolve()),
-        settings.chroma_host,
-        settings.chroma_port,
         settings.livepmo_embeddings,
         str(settings.livepmo_embedding_model_dir),
-        settings.openai_embedding_model,
         str(settings.livepmo_model_cache_dir),
+        settings.openai_embedding_model,
+        settings.openai_base_url,
     )
+
+
+def _key(settings: Settings) -> tuple[object, ...]:
+    store = (str(settings.chroma_path.resolve()), settings.chroma_host, settings.chroma_port)
+    return store + _embedder_key(settings)
 
 
 def embedder(settings: Settings) -> EmbedderLoad:
     """The configured embedder, loaded once per process (or why there is none)."""
-    key = _key(settings)[3:]
+    key = _embedder_key(settings)
     with _lock:
         if key not in _embedders:
             _embedders[key] = load_embedder(

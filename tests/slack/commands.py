@@ -1,4 +1,8 @@
-"""`/pmo` typed in #C0APOLLO through the real HTTP endpoint, for the Slack end-to-end tests."""
+"""For the Slack end-to-end tests: `/pmo` typed in #C0APOLLO through the real HTTP
+endpoint, and the scheduler run at a pinned moment against the mock Web API."""
+
+from collections.abc import Callable
+from datetime import datetime
 
 CHANNEL = "C0APOLLO"
 
@@ -11,3 +15,24 @@ def command(events, slack, text: str, user: str = "U0ALICE") -> str:
     url = slack.response_url(f"cmd-{answered}")
     events.post_command(payloads.slash_command(text, user=user, channel=CHANNEL, response_url=url))
     return slack.wait_for("response_url", count=answered + 1)[-1].args["text"]
+
+
+def scheduler_at(slack, settings) -> Callable[[datetime], list]:
+    """`run_at(moment)`: pin the clock, run what is due, return the messages it posted."""
+    from bot.core import clock
+    from bot.slack.app import web_client
+    from bot.slack.people import SlackPeople
+    from scheduler.engine import run_due
+    from scheduler.posting import SlackPoster
+
+    client = web_client(settings)
+    people = SlackPeople(client, "Europe/London")
+    poster = SlackPoster(client, database_url=settings.database_url)
+
+    def run_at(moment: datetime) -> list:
+        clock.pin(moment)
+        before = len(slack.calls("chat.postMessage"))
+        run_due(settings.database_url, people, poster, now=moment)
+        return slack.calls("chat.postMessage")[before:]
+
+    return run_at

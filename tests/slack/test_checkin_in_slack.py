@@ -8,12 +8,8 @@ from sqlmodel import select
 
 from bot.core import clock
 from bot.core.db import session_scope
-from bot.slack.app import web_client
-from bot.slack.people import SlackPeople
-from scheduler.engine import run_due
-from scheduler.posting import SlackPoster
 from skills.raid.models import RaidItem
-from tests.slack.commands import CHANNEL, command
+from tests.slack.commands import CHANNEL, command, scheduler_at
 from tests.slack_harness import payloads
 
 
@@ -24,15 +20,7 @@ def test_a_check_in_day_in_slack(events, slack, slack_settings) -> None:
     )
     command(events, slack, "checkin participants <@U0BOB> <@U0CHEN>")
     assert "are *on*" in command(events, slack, "checkin on")
-    client = web_client(slack_settings)
-    people = SlackPeople(client, "Europe/London")
-    poster = SlackPoster(client, database_url=slack_settings.database_url)
-
-    def run_at(moment: datetime) -> list:
-        clock.pin(moment)
-        before = len(slack.calls("chat.postMessage"))
-        run_due(slack_settings.database_url, people, poster, now=moment)
-        return slack.calls("chat.postMessage")[before:]
+    run_at = scheduler_at(slack, slack_settings)
 
     # 09:30 in Singapore (01:30 UTC): only Chen, by the timezone users.info gives.
     [prompt] = run_at(datetime(2026, 11, 23, 1, 31, tzinfo=UTC))

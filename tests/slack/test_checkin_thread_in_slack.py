@@ -5,12 +5,8 @@ the person's own words (no labels) is taken as their update because their prompt
 from datetime import UTC, datetime
 
 from bot.core import clock
-from bot.slack.app import web_client
-from bot.slack.people import SlackPeople
-from scheduler.engine import run_due
-from scheduler.posting import SlackPoster
 from skills.status.routing import looks_like_status
-from tests.slack.commands import CHANNEL, command
+from tests.slack.commands import CHANNEL, command, scheduler_at
 from tests.slack_harness import payloads
 from tests.status.chat import updates
 
@@ -31,15 +27,7 @@ def test_a_check_in_reported_in_a_thread(events, slack, slack_settings) -> None:
     command(events, slack, "checkin participants <@U0BOB> <@U0CHEN>")
     assert "thread" in command(events, slack, "checkin where thread")
     assert "are *on*" in command(events, slack, "checkin on")
-    client = web_client(slack_settings)
-    people = SlackPeople(client, "Europe/London")
-    poster = SlackPoster(client, database_url=slack_settings.database_url)
-
-    def run_at(moment: datetime) -> list:
-        clock.pin(moment)
-        before = len(slack.calls("chat.postMessage"))
-        run_due(slack_settings.database_url, people, poster, now=moment)
-        return slack.calls("chat.postMessage")[before:]
+    run_at = scheduler_at(slack, slack_settings)
 
     # Before Chen is asked, the same words are not taken as an update.
     clock.pin(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
