@@ -12,13 +12,13 @@ def all_skills() -> list[Skill]:
     from skills.kb.handlers import skill as kb
     from skills.raid import skill as raid
     from skills.status import checkin_skill
-    from skills.status import skill as standup
+    from skills.status import skill as status
     from skills.summary import skill as summary
 
     return [
         summary,
         raid,
-        standup,
+        status,
         checkin_skill,
         availability.skill,
         availability.quiet_skill,

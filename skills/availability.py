@@ -10,6 +10,7 @@ from sqlmodel import select
 from bot.core import clock
 from bot.core.context import Context
 from bot.core.messages import Reply, UserError
+from bot.core.operations import Access, Args, no_scope, rest
 from bot.core.skills import Skill
 from bot.core.text import escape
 from scheduler.models import Absence, PersonPrefs
@@ -18,13 +19,15 @@ from scheduler.plan import parse_hhmm
 skill = Skill(
     "ooo",
     "Tell me when you're away (no check-ins or reminders) and your quiet hours.",
-    examples=["ooo 2026-12-21..2027-01-02 holiday", "ooo", "ooo clear"],
     aliases=("away",),
     patterns=(r"^\s*(i'?m|i am|i will be|i'll be)\s+(out of office|ooo|away|on leave|off)\b",),
     priority=40,
+    text_operation="ooo.set",
+    bare_operation="ooo.show",
 )
 
 RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.\.|\s+to\s+|–|—)(\d{4}-\d{2}-\d{2})$")
+RANGE_IN_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:\.\.|\s+to\s+|–|—)\d{4}-\d{2}-\d{2}")
 HOURS = re.compile(r"^(\d{1,2}:\d{2})-(\d{1,2}:\d{2})$")
 
 
@@ -50,14 +53,28 @@ def absences(ctx: Context) -> list[Absence]:
 quiet_skill = Skill(
     "quiet",
     "Set your quiet hours and whether weekends are off (in your Slack timezone).",
-    examples=["quiet 19:00-08:00", "quiet weekends off", "quiet"],
     priority=41,
+    text_operation="quiet.set",
+    bare_operation="quiet.set",
 )
 
 
-@quiet_skill.command
-def quiet(ctx: Context, args: str) -> Reply:
-    words = args.lower().split()
+class QuietArgs(Args):
+    setting: str = rest(default="", description="`19:00-08:00`, or `weekends on|off`")
+
+
+@quiet_skill.operation(
+    "quiet.set",
+    summary="Your quiet hours and weekends (no scheduled messages then); alone, shows them.",
+    access=Access.ANYONE,
+    scope=no_scope,
+    writes=True,
+    command="quiet set",
+    examples=["quiet 19:00-08:00", "quiet weekends off", "quiet"],
+    usage="quiet [HH:MM-HH:MM | weekends on|off]",
+)
+def quiet(ctx: Context, args: QuietArgs) -> Reply:
+    words = args.setting.lower().split()
     prefs = ctx.session.get(PersonPrefs, ctx.user) or PersonPrefs(user_id=ctx.user)
     if words and words[0] == "weekends" and len(words) > 1 and words[1] in ("on", "off"):
         prefs.weekends_off = words[1] == "on"
@@ -82,29 +99,61 @@ def quiet(ctx: Context, args: str) -> Reply:
     )
 
 
-@skill.command
-def handle(ctx: Context, args: str) -> Reply:
-    words = args.split()
-    if not words or words[0].lower() in ("list", "show"):
-        mine = absences(ctx)
-        if not mine:
-            return Reply(
-                text="You have no time away planned. Add some: "
-                "`ooo 2026-12-21..2027-01-02 holiday`.",
-                ephemeral=True,
-            )
-        lines = [
-            f"• {a.start:%a %d %b} – {a.end:%a %d %b %Y}"
-            f"{' — ' + escape(a.reason) if a.reason else ''}"
-            for a in mine
-        ]
-        return Reply(text="*You're away:*\n" + "\n".join(lines), ephemeral=True)
-    if words[0].lower() == "clear":
-        for absence in absences(ctx):
-            ctx.session.delete(absence)
-        return Reply(text="Cleared your planned time away.", ephemeral=True)
-    start, end = parse_range(words[0])
-    reason = " ".join(words[1:])[:200] or None
+@skill.operation(
+    "ooo.show",
+    summary="Your planned time away.",
+    access=Access.ANYONE,
+    scope=no_scope,
+    aliases={"ooo list": {}},
+    examples=["ooo"],
+)
+def show(ctx: Context, args: Args) -> Reply:
+    mine = absences(ctx)
+    if not mine:
+        return Reply(
+            text="You have no time away planned. Add some: `ooo 2026-12-21..2027-01-02 holiday`.",
+            ephemeral=True,
+        )
+    lines = [
+        f"• {a.start:%a %d %b} – {a.end:%a %d %b %Y}{' — ' + escape(a.reason) if a.reason else ''}"
+        for a in mine
+    ]
+    return Reply(text="*You're away:*\n" + "\n".join(lines), ephemeral=True)
+
+
+@skill.operation(
+    "ooo.clear",
+    summary="Cancel your planned time away.",
+    access=Access.ANYONE,
+    scope=no_scope,
+    writes=True,
+    examples=["ooo clear"],
+)
+def clear(ctx: Context, args: Args) -> Reply:
+    for absence in absences(ctx):
+        ctx.session.delete(absence)
+    return Reply(text="Cleared your planned time away.", ephemeral=True)
+
+
+class AwayArgs(Args):
+    dates: str = rest(description="FROM..TO (YYYY-MM-DD), then an optional reason")
+
+
+@skill.operation(
+    "ooo.set",
+    summary="Tell me you're away: no check-ins or reminders, PMs see you as away.",
+    access=Access.ANYONE,
+    scope=no_scope,
+    writes=True,
+    examples=["ooo 2026-12-21..2027-01-02 holiday"],
+    usage="ooo FROM..TO [REASON]",
+)
+def set_away(ctx: Context, args: AwayArgs) -> Reply:
+    found = RANGE_IN_TEXT.search(args.dates)
+    if not found:
+        raise UserError("Give the dates as `FROM..TO`, e.g. `ooo 2026-12-21..2027-01-02 holiday`.")
+    start, end = parse_range(found.group(0))
+    reason = " ".join(args.dates[found.end() :].split())[:200] or None
     ctx.session.add(Absence(user_id=ctx.user, start=start, end=end, reason=reason))
     return Reply(
         text=f"Got it: you're away {start:%a %d %b} – {end:%a %d %b %Y}. I won't ask "

@@ -5,32 +5,40 @@ from __future__ import annotations
 from bot.core import ui
 from bot.core.context import Context
 from bot.core.messages import Reply
+from bot.core.operations import Access, Args, no_scope, rest
 from bot.core.skills import Skill
 from bot.core.text import escape
 
 skill = Skill(
     "help",
     "Show what I can do, with examples.",
-    examples=["help", "help raid"],
     aliases=("?", "commands"),
     phrases=("what can you do", "how do I use this bot", "show me the commands"),
     priority=90,
+    text_operation="help.show",
 )
 
 UNSURE = "I'm not sure what you meant"
 
 
-@skill.command
-def show_help(ctx: Context, args: str) -> Reply:
-    """`help` lists every skill; `help NAME` shows one in detail."""
-    name = args.strip().lower()
+class HelpArgs(Args):
+    topic: str = rest(default="", description="A skill to explain, e.g. raid")
+
+
+@skill.operation(
+    "help.show",
+    summary="What I can do; `help SKILL` lists a skill's commands.",
+    access=Access.ANYONE,
+    scope=no_scope,
+    command="help",
+    examples=["help", "help raid"],
+)
+def show_help(ctx: Context, args: HelpArgs) -> Reply:
+    """`help` lists every skill; `help NAME` shows one skill's operations."""
+    name = args.topic.strip().lower()
     topic = ctx.registry.get(name) if name else None
     if topic:
-        lines = [f"*{topic.name}* — {escape(topic.summary)}"]
-        if topic.details:
-            lines.append(topic.details)
-        lines += [f"• `{escape(e)}`" for e in topic.examples]
-        text = "\n".join(lines)
+        text = skill_help(topic)
         return Reply(text=text, blocks=[ui.section(text)])
     intro = "Here's what I can do. Use `/pmo <skill> ...`, mention me, or DM me."
     if name:
@@ -43,3 +51,14 @@ def show_help(ctx: Context, args: str) -> Reply:
     lines.append(f"More on one skill: `help {other}`.")
     text = "\n".join(lines)
     return Reply(text=text, blocks=[ui.section(text)])
+
+
+def skill_help(topic: Skill) -> str:
+    """A skill's operations, each with its usage and summary, generated from the declarations."""
+    lines = [f"*{topic.name}* — {escape(topic.summary)}"]
+    for op in topic.operations:
+        if not op.hidden:
+            lines.append(f"• `{escape(op.usage)}` — {escape(op.summary)}")
+    if topic.details:
+        lines.append(topic.details)
+    return "\n".join(lines)

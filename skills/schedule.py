@@ -7,6 +7,8 @@ from datetime import timedelta
 from bot.core import clock
 from bot.core.context import Context
 from bot.core.messages import Reply, UserError
+from bot.core.models import Project
+from bot.core.operations import Access, ProjectArgs, positional, rest
 from bot.core.skills import Skill
 from bot.core.text import escape
 from scheduler.models import ProjectSchedule
@@ -15,14 +17,9 @@ from scheduler.plan import parse_hhmm
 skill = Skill(
     "schedule",
     "See and change what this project posts on its own, and when.",
-    examples=[
-        "schedule",
-        "schedule summary friday 16:00",
-        "schedule summary off",
-        "schedule reminders 09:30",
-        "schedule stale 10",
-    ],
     priority=45,
+    text_operation="schedule.set",
+    bare_operation="schedule.show",
 )
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -74,28 +71,62 @@ def describe(ctx: Context, config: ProjectSchedule, project_key: str, timezone: 
     return "\n".join(lines)
 
 
-@skill.command
-def handle(ctx: Context, args: str) -> Reply:
-    project = ctx.project_for()
-    config = ctx.session.get(ProjectSchedule, project.id) or ProjectSchedule(project_id=project.id)
-    words = args.lower().split()
-    if words:
-        ctx.require_pm(project)
-        what, rest = words[0], words[1:]
-        if what == "summary" and rest == ["off"]:
-            config.summary_enabled = False
-        elif what == "summary" and len(rest) == 2:
-            config.summary_weekday, config.summary_time = weekday(rest[0]), hhmm(rest[1])
-            config.summary_enabled = True
-        elif what in ("reminders", "nudges") and rest == ["off"]:
-            config.nudges_enabled = False
-        elif what in ("reminders", "nudges") and len(rest) == 1:
-            config.nudge_time, config.nudges_enabled = hhmm(rest[0]), True
-        elif what == "stale" and len(rest) == 1 and rest[0].isdigit() and 0 < int(rest[0]) < 366:
-            config.stale_days = int(rest[0])
-        else:
-            raise UserError(USAGE)
-        ctx.session.add(config)
-        ctx.session.flush()
-        ctx.audit("schedule.update", project=project, target=what, value=" ".join(rest))
+def config_of(ctx: Context, project: Project) -> ProjectSchedule:
+    return ctx.session.get(ProjectSchedule, project.id) or ProjectSchedule(project_id=project.id)
+
+
+@skill.operation(
+    "schedule.show",
+    summary="What this project posts on its own, and the next posts.",
+    access=Access.VIEWER,
+    examples=["schedule"],
+)
+def show(ctx: Context, args: ProjectArgs) -> Reply:
+    project = ctx.project_for(args.project)
+    return Reply(text=describe(ctx, config_of(ctx, project), project.key, project.timezone))
+
+
+class SetArgs(ProjectArgs):
+    what: str = positional(description="summary, reminders or stale")
+    value: str = rest(default="", description="e.g. `friday 16:00`, `09:30`, `off`, `14`")
+
+
+@skill.operation(
+    "schedule.set",
+    summary="Change the weekly summary, RAID reminders or when items go stale (PMs).",
+    access=Access.PM,
+    writes=True,
+    examples=[
+        "schedule summary friday 16:00",
+        "schedule summary off",
+        "schedule reminders 09:30",
+        "schedule stale 10",
+    ],
+    usage="schedule summary DAY HH:MM|off, schedule reminders HH:MM|off, schedule stale DAYS",
+)
+def set_schedule(ctx: Context, args: SetArgs) -> Reply:
+    project = ctx.project_for(args.project)
+    config = config_of(ctx, project)
+    what, rest_words = args.what.lower(), args.value.lower().split()
+    if what == "summary" and rest_words == ["off"]:
+        config.summary_enabled = False
+    elif what == "summary" and len(rest_words) == 2:
+        config.summary_weekday, config.summary_time = weekday(rest_words[0]), hhmm(rest_words[1])
+        config.summary_enabled = True
+    elif what in ("reminders", "nudges") and rest_words == ["off"]:
+        config.nudges_enabled = False
+    elif what in ("reminders", "nudges") and len(rest_words) == 1:
+        config.nudge_time, config.nudges_enabled = hhmm(rest_words[0]), True
+    elif (
+        what == "stale"
+        and len(rest_words) == 1
+        and rest_words[0].isdigit()
+        and 0 < int(rest_words[0]) < 366
+    ):
+        config.stale_days = int(rest_words[0])
+    else:
+        raise UserError(USAGE)
+    ctx.session.add(config)
+    ctx.session.flush()
+    ctx.audit("schedule.update", project=project, target=what, value=args.value)
     return Reply(text=describe(ctx, config, project.key, project.timezone))

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session
 
 from bot.core import projects
-from bot.core.messages import UserError, Via
+from bot.core.messages import Reply, UserError, Via
 from bot.core.models import Project, Role
+from bot.core.operations import Args, Operation
 from bot.core.people import People, Person
 from bot.core.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.core.operations import Scope
     from bot.core.skills import SkillRegistry
 
 
@@ -34,7 +36,33 @@ class Context:
     trigger_id: str | None = None
     permalink: str | None = None
     files: list[dict[str, Any]] = field(default_factory=list)
+    team: str | None = None
     project: Project | None = field(default=None)
+    role: Role | None = None  # the user's role in the operation's project, once authorized
+    scope: Scope | None = None  # what the running operation touches (its `target` is loaded)
+    operation: Operation | None = None  # the operation running
+
+    def authorize(self, scope: Scope) -> Role | None:
+        """The one rule, for the running operation on `scope` (an operation that touches a
+        second record checks it too); `Refused` if it says no."""
+        from bot.core import access
+
+        assert self.operation is not None
+        return access.authorize(
+            self.session,
+            self.operation,
+            scope,
+            user=self.user,
+            team=self.team,
+            admin=self.person.is_admin,
+        )
+
+    def invoke(self, name: str, args: dict[str, Any] | Args) -> list[Reply]:
+        """Run another operation for the same person, through the same authorization rule."""
+        from bot.core.dispatch import call
+
+        op = self.registry.operation(name)
+        return call(self, op, lambda _: args if isinstance(args, Args) else op.validate(args))
 
     @property
     def person(self) -> Person:

@@ -1,8 +1,11 @@
-"""The one way in: every transport hands its message, button, modal or shortcut here.
+"""The one way in: every transport hands its message, button, form or shortcut here, and
+each ends in the same call of an operation (`invoke`).
 
-Each call runs in one database transaction; a `UserError` rolls it back and
-becomes a friendly reply, and a bug is logged with its traceback while the
-user still hears that something went wrong. The dispatcher never returns
+Each call runs in one database transaction: the arguments are read and validated, the
+authorization rule (`bot.core.access`) is applied to the operation's scope, the operation
+runs, and its replies are kept where only the project's people see them. A `UserError`
+rolls everything back and becomes a friendly reply; a bug is logged with its traceback
+while the user still hears that something went wrong. The dispatcher never returns
 silence for a message.
 """
 
@@ -13,6 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
+from bot.core import access
 from bot.core.context import Context
 from bot.core.db import session_scope
 from bot.core.messages import (
@@ -24,16 +30,19 @@ from bot.core.messages import (
     UserError,
     ViewSubmission,
 )
+from bot.core.operations import Args, Operation
 from bot.core.people import People
 from bot.core.projects import project_for_channel
 from bot.core.router import Router
 from bot.core.settings import Settings
-from bot.core.skills import SkillRegistry
+from bot.core.skills import Skill, SkillRegistry
+from bot.core.text import escape
 
 log = logging.getLogger(__name__)
 
 OOPS = "Something went wrong on my side and it's been logged. Please try again in a minute."
 MAX_INPUT = 40_000
+ArgsReader = Callable[[Context], Args]
 
 
 @dataclass
@@ -52,8 +61,44 @@ def as_replies(result: Any) -> list[Reply]:
     return list(result)
 
 
+def call(ctx: Context, op: Operation, read_args: ArgsReader) -> list[Reply]:
+    """Read the arguments, authorize, run `op` and guard its replies, in `ctx`'s transaction.
+
+    Every way in ends here, and so does an operation that runs another (`Context.invoke`).
+    """
+    args = read_args(ctx)
+    scope = op.scope(ctx, args)
+    ctx.operation = op
+    ctx.role = ctx.authorize(scope)
+    ctx.scope = scope
+    if scope.project is not None:
+        ctx.project = scope.project
+    replies = as_replies(op.run(ctx, args))
+    return access.guard_replies(
+        ctx.session, scope, replies, user=ctx.user, channel=ctx.channel, is_dm=ctx.is_dm
+    )
+
+
+def unknown_command(skill: Skill, words: str) -> Reply:
+    """`project frobnicate`: what the skill does understand."""
+    commands = ", ".join(f"`{' '.join(op.command)}`" for op in skill.operations if not op.hidden)
+    asked = escape(f"{skill.name} {words.split()[0] if words.split() else ''}".strip())
+    return Reply(
+        text=f"I don't know `{asked}`. Try {commands}, or `help {skill.name}`.", ephemeral=True
+    )
+
+
+def field_error(error: Any) -> str:
+    """A validation error as the sentence shown under a form field."""
+    name = str(error["loc"][0]).replace("_", " ") if error["loc"] else "This"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] in ("int_parsing", "float_parsing"):
+        message = "must be a number"
+    return f"{name.capitalize()} {message}" if message[:1].islower() else message
+
+
 class Dispatcher:
-    """Routes inbound items to skills inside a transaction and collects their replies."""
+    """Turns inbound items into operation calls inside a transaction; collects the replies."""
 
     def __init__(self, settings: Settings, registry: SkillRegistry, people: People) -> None:
         self.settings = settings
@@ -83,14 +128,38 @@ class Dispatcher:
                 )
                 ctx.project = project_for_channel(session, channel)
                 return as_replies(work(ctx))
+        except access.Refused as exc:
+            log.info("refused %s to user=%s channel=%s", what, user, channel)
+            return [Reply(text=str(exc), ephemeral=True, refused=True)]
         except UserError as exc:
             return [Reply(text=str(exc), ephemeral=True)]
         except Exception:
             log.exception("%s failed (user=%s channel=%s)", what, user, channel)
             return [Reply(text=OOPS, ephemeral=True)]
 
+    def invoke(
+        self,
+        name: str,
+        args: Args | dict[str, Any],
+        *,
+        user: str,
+        channel: str | None = None,
+        **context: Any,
+    ) -> list[Reply]:
+        """Run the operation `name` with typed arguments (the CLI, jobs, tests, the LLM)."""
+        op = self.registry.operation(name)
+        return self._run(
+            user=user,
+            channel=channel,
+            what=name,
+            work=lambda ctx: call(
+                ctx, op, lambda _: args if isinstance(args, Args) else op.validate(args)
+            ),
+            **context,
+        )
+
     def handle_message(self, message: Message) -> list[Reply]:
-        """Route a message to its skill; always returns at least one reply."""
+        """Route a message to its operation; always returns at least one reply."""
         if len(message.text) > MAX_INPUT:
             return [
                 Reply(
@@ -100,18 +169,24 @@ class Dispatcher:
                 )
             ]
         route = self.router.route(message.text, message, self.settings.database_url)
-        log.info("route user=%s skill=%s how=%s", message.user, route.skill.name, route.how)
-        handler = route.skill.handler
-        if handler is None:
-            return [Reply(text=f"The {route.skill.name} skill has nothing to say yet.")]
+        op = route.operation
+        log.info("route user=%s op=%s how=%s", message.user, op and op.name, route.how)
+        if op is None:
+            return [unknown_command(route.skill, route.args)]
+
+        def read(ctx: Context) -> Args:
+            if route.is_command and op.text is None:
+                return op.parse(route.args, route.preset)
+            return op.from_text(ctx, route.args)
 
         replies = self._run(
             user=message.user,
             channel=message.channel,
-            what=f"skill {route.skill.name}",
-            work=lambda ctx: handler(ctx, route.args),
+            what=op.name,
+            work=lambda ctx: call(ctx, op, read),
             via=message.via,
             is_dm=message.is_dm,
+            team=message.team,
             message_ts=message.ts,
             thread_ts=message.thread_ts,
             trigger_id=message.trigger_id,
@@ -121,34 +196,44 @@ class Dispatcher:
         return replies or [Reply(text="Done.")]
 
     def handle_action(self, action: Action) -> list[Reply]:
-        found = self.registry.action(action.action_id)
-        if found is None:
-            log.info("no handler for action %s", action.action_id)
+        op = self.registry.by_entry("buttons", action.action_id)
+        if op is None:
+            log.info("no operation for button %s", action.action_id)
             return [Reply(text="That button no longer does anything.", ephemeral=True)]
-        _, handler = found
         return self._run(
             user=action.user,
             channel=action.channel,
             what=action.action_id,
-            work=lambda ctx: handler(ctx, action),
+            work=lambda ctx: call(
+                ctx, op, lambda _: op.from_button(action.action_id, action.value)
+            ),
             via="message",
+            team=action.team,
             message_ts=action.message_ts,
             thread_ts=action.thread_ts,
             trigger_id=action.trigger_id,
         )
 
     def handle_view(self, submission: ViewSubmission) -> ViewOutcome:
-        found = self.registry.view(submission.callback_id)
-        if found is None:
+        op = self.registry.by_entry("forms", submission.callback_id)
+        if op is None:
             return ViewOutcome(
                 replies=[Reply(text="That form is no longer handled.", ephemeral=True)]
             )
-        _, handler = found
         errors: dict[str, str] = {}
+
+        def read(ctx: Context) -> Args:
+            values = op.forms[submission.callback_id](submission)
+            try:
+                return op.args.model_validate(values)
+            except ValidationError as exc:
+                raise FieldErrors(
+                    {str(e["loc"][0]) if e["loc"] else "form": field_error(e) for e in exc.errors()}
+                ) from None
 
         def work(ctx: Context) -> Any:
             try:
-                return handler(ctx, submission)
+                return call(ctx, op, read)
             except FieldErrors as exc:
                 errors.update(exc.errors)
                 raise
@@ -159,21 +244,28 @@ class Dispatcher:
             what=submission.callback_id,
             work=work,
             via="message",
+            team=submission.team,
         )
         if errors:
             return ViewOutcome(errors=errors)
+        for reply in replies:  # a form has no channel: what it says goes to its author
+            if not (reply.to_user or reply.to_channel or reply.modal):
+                reply.to_user = submission.user
         return ViewOutcome(replies=replies)
 
     def handle_shortcut(self, shortcut: Shortcut) -> list[Reply]:
-        found = self.registry.shortcut(shortcut.callback_id)
-        if found is None:
+        op = self.registry.by_entry("shortcuts", shortcut.callback_id)
+        if op is None:
             return [Reply(text="That shortcut is not handled.", ephemeral=True)]
-        _, handler = found
         return self._run(
             user=shortcut.user,
             channel=shortcut.channel,
             what=shortcut.callback_id,
-            work=lambda ctx: handler(ctx, shortcut),
+            work=lambda ctx: call(
+                ctx, op, lambda _: op.validate(op.shortcuts[shortcut.callback_id](shortcut))
+            ),
             via="message",
+            team=shortcut.team,
             trigger_id=shortcut.trigger_id,
+            permalink=shortcut.permalink,
         )

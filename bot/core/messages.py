@@ -40,6 +40,7 @@ class Action:
     message_ts: str | None = None
     thread_ts: str | None = None
     trigger_id: str | None = None
+    team: str | None = None
 
 
 @dataclass
@@ -50,6 +51,7 @@ class ViewSubmission:
     values: dict[str, Any]
     user: str
     private_metadata: str = ""
+    team: str | None = None
 
 
 @dataclass
@@ -64,6 +66,7 @@ class Shortcut:
     message_user: str | None = None
     permalink: str | None = None
     trigger_id: str | None = None
+    team: str | None = None
 
 
 @dataclass
@@ -102,6 +105,7 @@ class Reply:
     replace_original: bool = False
     thread_key: str | None = None
     starts_thread: bool = False
+    refused: bool = False  # the authorization rule said no (for tests and the console's JSON)
 
 
 class UserError(Exception):

@@ -37,6 +37,10 @@ class Project(SQLModel, table=True):
     timezone: str = Field(default="UTC", max_length=64)
     created_by: str | None = Field(default=None, max_length=32)
     created_at: datetime = utc_column()
+    # The Slack team the project belongs to; people of other teams (a shared channel) are
+    # non-members unless `other_teams` lets them in.
+    team_id: str | None = Field(default=None, max_length=32)
+    other_teams: bool = Field(default=False)
 
 
 class ProjectChannel(SQLModel, table=True):

@@ -1,44 +1,47 @@
-"""Skills declare what they handle; the registry collects them for the router.
+"""Skills group operations by domain; the registry finds an operation by name, command
+words, button, form or shortcut.
 
-A skill is a name, help text with examples, ways to recognise its messages
-(aliases, patterns, a `claim` test on the text, a `claim_message` test that may
-also look at who sent it and where with a read-only database session, training
-phrases for the offline intent classifier) and handlers attached with decorators::
+A skill is a name, a summary, and the ways free text reaches it (patterns, a `claim` test on
+the words, a `claim_message` test that may also look at who sent it and where), plus its
+operations, declared with a decorator (see `bot.core.operations`)::
 
     raid = Skill("raid", "Log risks, assumptions, issues and dependencies.",
-                 examples=["raid add risk: vendor may slip"], aliases=("risk",))
+                 text_operation="raid.add", bare_operation="raid.list")
 
-    @raid.command
-    def handle(ctx, args): ...
-
-    @raid.action("raid_undo")
-    def undo(ctx, action): ...
+    @raid.operation("raid.close", summary="Close an item.", access=Access.EDITOR, ...)
+    def close(ctx: Context, args: CloseArgs) -> Reply: ...
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.core.operations import Access, Args, Operation, Runner, ScopeFinder, project_scope
+
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from bot.core.messages import Message
+    from bot.core.messages import Message, Shortcut, ViewSubmission
 
-Handler = Callable[..., Any]
 # Claims a message by who sent it and where, not only its words: `(text, message, session)`.
 MessageClaim = Callable[[str, "Message", "Session"], bool]
 
 
 @dataclass
 class Skill:
-    """One capability of the bot and everything it answers to."""
+    """One capability of the bot: its operations and how free text reaches them.
+
+    `text_operation` takes free text routed to the skill (and `skill <words>` that name no
+    operation), or picks the operation from the text; `bare_operation` answers the skill's
+    name alone.
+    """
 
     name: str
     summary: str
-    examples: list[str] = field(default_factory=list)
     aliases: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
@@ -46,55 +49,104 @@ class Skill:
     claim: Callable[[str], bool] | None = None
     claim_message: MessageClaim | None = None
     priority: int = 50
-    handler: Handler | None = None
-    actions: dict[str, Handler] = field(default_factory=dict)
-    views: dict[str, Handler] = field(default_factory=dict)
-    shortcuts: dict[str, Handler] = field(default_factory=dict)
+    text_operation: str | Callable[[str], str] | None = None
+    bare_operation: str | None = None
+    name_pattern: str | None = None  # when set, the name routes only text matching it
+    operations: list[Operation] = field(default_factory=list)
+    jobs: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.compiled = [re.compile(p, re.IGNORECASE) for p in self.patterns]
+        self.name_guard = re.compile(self.name_pattern, re.I) if self.name_pattern else None
 
-    def command(self, fn: Handler) -> Handler:
-        """Attach the handler for messages routed to this skill: `fn(ctx, args)`."""
-        self.handler = fn
-        return fn
+    def operation(
+        self,
+        name: str,
+        *,
+        summary: str,
+        access: Access,
+        command: str | None = None,
+        examples: tuple[str, ...] | list[str] = (),
+        scope: ScopeFinder = project_scope,
+        writes: bool = False,
+        aliases: dict[str, dict[str, Any]] | None = None,
+        text: Callable[..., Args] | None = None,
+        buttons: dict[str, Callable[[str], dict[str, Any]]] | None = None,
+        forms: dict[str, Callable[[ViewSubmission], dict[str, Any]]] | None = None,
+        shortcuts: dict[str, Callable[[Shortcut], dict[str, Any]]] | None = None,
+        hidden: bool = False,
+        usage: str | None = None,
+    ) -> Callable[[Runner], Runner]:
+        """Declare the decorated function `fn(ctx, args)` as an operation of this skill.
 
-    def action(self, action_id: str) -> Callable[[Handler], Handler]:
-        """Attach a button handler: `fn(ctx, action)`."""
+        The argument model is the type of its `args` parameter; `command` is the words after
+        `/pmo` (default: the name with dots and underscores as spaces); `aliases` are more
+        command words, each with the arguments it presets (`"raid resolve": {"status": …}`).
+        """
 
-        def attach(fn: Handler) -> Handler:
-            self.actions[action_id] = fn
+        def attach(fn: Runner) -> Runner:
+            model = _args_model(fn)
+            words = tuple((command or name.replace(".", " ").replace("_", " ")).split())
+            self.operations.append(
+                Operation(
+                    name=name,
+                    summary=summary,
+                    run=fn,
+                    args=model,
+                    access=access,
+                    command=words,
+                    examples=tuple(examples),
+                    scope=scope,
+                    writes=writes,
+                    aliases={tuple(k.split()): v for k, v in (aliases or {}).items()},
+                    text=text,
+                    buttons=dict(buttons or {}),
+                    forms=dict(forms or {}),
+                    shortcuts=dict(shortcuts or {}),
+                    hidden=hidden,
+                    grammar=usage,
+                )
+            )
             return fn
 
         return attach
 
-    def view(self, callback_id: str) -> Callable[[Handler], Handler]:
-        """Attach a modal submission handler: `fn(ctx, submission)`."""
-
-        def attach(fn: Handler) -> Handler:
-            self.views[callback_id] = fn
-            return fn
-
-        return attach
-
-    def shortcut(self, callback_id: str) -> Callable[[Handler], Handler]:
-        """Attach a message-shortcut handler: `fn(ctx, shortcut)`."""
-
-        def attach(fn: Handler) -> Handler:
-            self.shortcuts[callback_id] = fn
-            return fn
-
-        return attach
+    def operation_for(self, text: str) -> str | None:
+        """The operation that reads `text` (the skill's name alone when `text` is empty)."""
+        if not text and self.bare_operation:
+            return self.bare_operation
+        pick = self.text_operation
+        return pick(text) if callable(pick) else pick
 
     def answers_to(self, word: str) -> bool:
         return word == self.name or word in self.aliases
 
+    def named_in(self, text: str) -> bool:
+        """Whether `text` opens with this skill's name as a command (not "status of apollo")."""
+        first = text.split(None, 1)[0].lower() if text.strip() else ""
+        return self.answers_to(first) and not (self.name_guard and not self.name_guard.search(text))
+
+    @property
+    def examples(self) -> list[str]:
+        return [e for op in self.operations if not op.hidden for e in op.examples[:1]]
+
+
+def _args_model(fn: Runner) -> type[Args]:
+    hints = inspect.get_annotations(fn, eval_str=True)
+    model = hints.get("args")
+    if not (isinstance(model, type) and issubclass(model, Args)):
+        raise TypeError(f"{fn.__qualname__}: annotate `args` with an `Args` model")
+    return model
+
 
 class SkillRegistry:
-    """All skills, with lookups by name, action id, view and shortcut callback id."""
+    """All skills and their operations, with lookups by every way in."""
 
     def __init__(self, skills: list[Skill] | None = None) -> None:
         self.skills: list[Skill] = []
+        self.operations: dict[str, Operation] = {}
+        self.commands: dict[tuple[str, ...], tuple[Operation, dict[str, Any]]] = {}
+        self.entry: dict[tuple[str, str], Operation] = {}
         for skill in skills or []:
             self.add(skill)
 
@@ -103,22 +155,42 @@ class SkillRegistry:
             raise ValueError(f"skill {skill.name!r} registered twice")
         self.skills.append(skill)
         self.skills.sort(key=lambda s: s.priority)
+        for op in skill.operations:
+            if op.name in self.operations:
+                raise ValueError(f"operation {op.name!r} declared twice")
+            self.operations[op.name] = op
+            for words, preset in [(op.command, {}), *op.aliases.items()]:
+                if words in self.commands:
+                    raise ValueError(f"command {' '.join(words)!r} declared twice")
+                self.commands[words] = (op, preset)
+            for table in ("buttons", "forms", "shortcuts"):
+                for entry_id in getattr(op, table):
+                    if (table, entry_id) in self.entry:
+                        raise ValueError(f"{table[:-1]} {entry_id!r} declared twice")
+                    self.entry[(table, entry_id)] = op
 
     def get(self, name: str) -> Skill | None:
         return next((s for s in self.skills if s.answers_to(name)), None)
 
-    def _find(self, table: str, key: str) -> tuple[Skill, Handler] | None:
-        for skill in self.skills:
-            handler = getattr(skill, table).get(key)
-            if handler:
-                return skill, handler
+    def operation(self, name: str) -> Operation:
+        return self.operations[name]
+
+    def command(self, words: list[str]) -> tuple[Operation, dict[str, Any], int] | None:
+        """The operation whose command is the longest prefix of `words`, its preset
+        arguments and how many words the command took."""
+        low = [w.lower().rstrip(":,") for w in words]
+        for size in range(min(len(low), 4), 0, -1):
+            found = self.commands.get(tuple(low[:size]))
+            if found:
+                return found[0], found[1], size
         return None
 
-    def action(self, action_id: str) -> tuple[Skill, Handler] | None:
-        return self._find("actions", action_id)
+    def skill_of(self, op: Operation) -> Skill:
+        return next(s for s in self.skills if op in s.operations)
 
-    def view(self, callback_id: str) -> tuple[Skill, Handler] | None:
-        return self._find("views", callback_id)
+    def by_entry(self, table: str, entry_id: str) -> Operation | None:
+        """The operation a button (`buttons`), form (`forms`) or shortcut answers to."""
+        return self.entry.get((table, entry_id))
 
-    def shortcut(self, callback_id: str) -> tuple[Skill, Handler] | None:
-        return self._find("shortcuts", callback_id)
+    def all_jobs(self) -> list[Any]:
+        return [job for skill in self.skills for job in skill.jobs]

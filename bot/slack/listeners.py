@@ -112,6 +112,7 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
             message_ts=message.get("ts"),
             thread_ts=message.get("thread_ts"),
             trigger_id=body.get("trigger_id"),
+            team=team_of(body),
         )
         replies = dispatcher.handle_action(pressed)
         origin = Origin(
@@ -136,6 +137,7 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
             message_user=message.get("user"),
             trigger_id=body.get("trigger_id"),
             permalink=permalink(client, channel, message.get("ts")),
+            team=team_of(body),
         )
         replies = dispatcher.handle_shortcut(shortcut)
         deliver(
@@ -185,6 +187,7 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
             values=view_values(view),
             user=body["user"]["id"],
             private_metadata=view.get("private_metadata", ""),
+            team=team_of(body),
         )
         outcome = dispatcher.handle_view(submission)
         if outcome.errors:
@@ -205,6 +208,12 @@ def logged(work: Callable[..., None], kwargs: dict[str, Any]) -> None:
         log.exception("listener %s failed", work.__name__)
 
 
+def team_of(body: dict[str, Any]) -> str | None:
+    """The Slack team of the person who pressed, submitted or ran a shortcut."""
+    user = body.get("user") or {}
+    return user.get("team_id") or (body.get("team") or {}).get("id")
+
+
 def message_from(event: dict[str, Any], *, via: str) -> Message:
     return Message(
         text=event.get("text", ""),
@@ -214,7 +223,7 @@ def message_from(event: dict[str, Any], *, via: str) -> Message:
         is_dm=event.get("channel_type") == "im",
         ts=event.get("ts"),  # type: ignore[arg-type]
         thread_ts=event.get("thread_ts"),
-        team=event.get("team"),
+        team=event.get("user_team") or event.get("team"),
         files=event.get("files", []),
     )
 

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
-from bot.core import projects
-from bot.core.args import parse_flags
+from bot.core import access, projects
 from bot.core.context import Context
-from bot.core.messages import Action, Message, Reply, UserError
+from bot.core.messages import Message, Reply, UserError
 from bot.core.models import Project
+from bot.core.operations import Access, Args, ProjectArgs, Scope, positional, rest
 from bot.core.skills import Skill
 from bot.core.text import MENTION, escape
 from knowledge.vector_store import ORG_SCOPE
@@ -34,7 +34,6 @@ from skills.kb.views import (
 skill = Skill(
     "kb",
     "The project's documents: what is indexed, how search runs, removing one.",
-    examples=["kb list", "kb remove #12", "kb status"],
     aliases=("knowledge",),
     details=(
         "Files (.md, .txt, .pdf, .docx, .html) shared in a project channel are added "
@@ -42,12 +41,13 @@ skill = Skill(
         "`kb remove #ID` (PMs), `kb status`; add `--project KEY` to pick a project."
     ),
     priority=71,
+    text_operation="kb.ask",
+    bare_operation="kb.status",
 )
 
 ask_skill = Skill(
     "ask",
     "Answer questions from the project's documents, with sources.",
-    examples=["ask who approves a change request?", "ask when is code freeze?"],
     aliases=("question",),
     details=(
         "Ask in a sentence, or just mention me with a question. I answer in the thread from "
@@ -57,6 +57,7 @@ ask_skill = Skill(
         "`--project KEY` picks a project."
     ),
     priority=70,
+    text_operation="kb.ask",
 )
 
 QUESTION = re.compile(
@@ -70,7 +71,6 @@ ABOUT_THE_BOT = re.compile(
     re.I,
 )
 PROJECT_FLAG = re.compile(r"(?:^|\s)--project[= ](\S+)")
-SUBCOMMANDS = {"", "status", "list", "ls", "documents", "remove", "delete", "rm", "add", "help"}
 
 
 def looks_like_question(text: str) -> bool:
@@ -108,17 +108,30 @@ def search_scopes(ctx: Context, key: str | None) -> tuple[Project | None, list[s
     """
     if key or ctx.project:
         project = ctx.project_for(key)
-        if key:
-            ctx.require_member(project)
         return project, [service.scope_of(project), ORG_SCOPE]
     if ctx.is_dm:
-        mine = projects.projects_for_user(ctx.session, ctx.user)
+        mine = access.visible_projects(ctx.session, ctx.user, ctx.team, admin=False)
         return None, [*(service.scope_of(p) for p in mine), ORG_SCOPE]
     return None, [ORG_SCOPE]
 
 
-def kb_status(ctx: Context, key: str | None) -> Reply:
-    project, scopes = search_scopes(ctx, key)
+def kb_scope(ctx: Context, args: ProjectArgs) -> Scope:
+    """The named project or this channel's; none in a DM or another channel (the operation
+    then searches only the projects the rule lets the user read, and the org-wide ones)."""
+    if args.project or ctx.project:
+        return Scope(project=ctx.project_for(args.project))
+    return Scope()
+
+
+@skill.operation(
+    "kb.status",
+    summary="How many documents are indexed and how search runs.",
+    access=Access.VIEWER,
+    scope=kb_scope,
+    examples=["kb status"],
+)
+def kb_status(ctx: Context, args: ProjectArgs) -> Reply:
+    project, scopes = search_scopes(ctx, args.project)
     kb = retriever(ctx.settings)
     docs = service.documents(ctx.session, scopes)
     chunks = sum(d.chunk_count for d in docs)
@@ -167,13 +180,24 @@ def find_document(ctx: Context, scopes: list[str], ref: str) -> KbDocument:
     return matches[0]
 
 
-def remove(ctx: Context, key: str | None, ref: str) -> Reply:
-    project, scopes = search_scopes(ctx, key)
-    document = find_document(ctx, scopes, ref)
-    if document.project_id is not None:
-        ctx.require_pm(ctx.session.get(Project, document.project_id))  # type: ignore[arg-type]
-    elif not ctx.person.is_admin:
-        raise UserError("Only a workspace admin can remove org-wide documents.")
+class DocumentArgs(ProjectArgs):
+    document: str = rest(description="The document: #ID from `kb list`, or its title")
+
+
+@skill.operation(
+    "kb.remove",
+    summary="Remove a document and its passages (PMs; admins for org-wide ones).",
+    access=Access.PM,
+    scope=kb_scope,
+    writes=True,
+    aliases={"kb delete": {}, "kb rm": {}},
+    examples=["kb remove #12"],
+)
+def remove(ctx: Context, args: DocumentArgs) -> Reply:
+    project, scopes = search_scopes(ctx, args.project)
+    document = find_document(ctx, scopes, args.document)
+    if document.project_id is None:
+        ctx.authorize(Scope(label=document.title))  # org-wide: the rule says admins only
     service.remove_document(ctx.session, retriever(ctx.settings), document)
     projects.audit(
         ctx.session, actor=ctx.user, action="kb.remove", project=project, target=document.title
@@ -183,11 +207,18 @@ def remove(ctx: Context, key: str | None, ref: str) -> Reply:
     )
 
 
-def add_shared_files(ctx: Context) -> Reply:
+@skill.operation(
+    "kb.add",
+    summary="Add the files shared with this message to the project's documents.",
+    access=Access.MEMBER,
+    writes=True,
+    examples=["kb add"],
+)
+def add_shared_files(ctx: Context, args: ProjectArgs) -> Reply:
     """Files shared in a project channel (downloaded by the transport into `ctx.files`)."""
     if not ctx.files:
         return Reply(text=f"Nothing to add. {ADD_HINT}", ephemeral=True)
-    project = ctx.project_for()
+    project = ctx.project_for(args.project)
     kb = retriever(ctx.settings)
     lines = []
     for item in ctx.files:
@@ -212,12 +243,30 @@ def add_shared_files(ctx: Context) -> Reply:
     return Reply(text="\n".join(lines))
 
 
-@ask_skill.command
-def ask(ctx: Context, text: str) -> Reply:
-    """Answer from the documents of the scopes this message searches."""
+class AskArgs(ProjectArgs):
+    question: str = rest(description="The question, in your own words")
+
+
+def read_question(ctx: Context, text: str) -> AskArgs:
     named = PROJECT_FLAG.search(text)
-    project, scopes = search_scopes(ctx, named.group(1) if named else None)
-    question = answers.check_question(PROJECT_FLAG.sub(" ", text))
+    return AskArgs(
+        project=named.group(1) if named else None, question=PROJECT_FLAG.sub(" ", text).strip()
+    )
+
+
+@ask_skill.operation(
+    "kb.ask",
+    summary="Answer a question from the documents, quoting them with numbered sources.",
+    access=Access.VIEWER,
+    scope=kb_scope,
+    command="ask",
+    text=read_question,
+    examples=["ask who approves a change request?", "ask when is code freeze?"],
+)
+def ask(ctx: Context, args: AskArgs) -> Reply:
+    """Answer from the documents of the scopes this message searches."""
+    project, scopes = search_scopes(ctx, args.project)
+    question = answers.check_question(args.question)
     where = where_label(project, scopes)
     if not service.document_count(ctx.session, scopes):
         return Reply(
@@ -237,35 +286,48 @@ def ask(ctx: Context, text: str) -> Reply:
     return answer_reply(result, where)
 
 
-@skill.command
-def handle(ctx: Context, args: str) -> Reply:
-    """`kb [status]`, `kb list`, `kb remove #ID`, `kb add` (files); anything else is a question."""
-    first, _, rest = args.strip().partition(" ")
-    sub = first.lower()
-    if sub not in SUBCOMMANDS:
-        return ask(ctx, args)
-    positional, flags = parse_flags(rest, single=("project",))
-    key = flags.get("project")
-    if sub in ("", "status"):
-        return kb_status(ctx, key)  # type: ignore[arg-type]
-    if sub in ("list", "ls", "documents"):
-        project, scopes = search_scopes(ctx, key)  # type: ignore[arg-type]
-        return Reply(
-            text=documents_text(
-                service.documents(ctx.session, scopes), where_label(project, scopes)
-            )
-        )
-    if sub in ("remove", "delete", "rm"):
-        return remove(ctx, key, " ".join(positional))  # type: ignore[arg-type]
-    if sub == "add":
-        return add_shared_files(ctx)
-    return Reply(text=f"{skill.details}\n{ask_skill.details}")
+@skill.operation(
+    "kb.list",
+    summary="The documents the project's questions are answered from.",
+    access=Access.VIEWER,
+    scope=kb_scope,
+    aliases={"kb ls": {}, "kb documents": {}},
+    examples=["kb list"],
+)
+def list_documents(ctx: Context, args: ProjectArgs) -> Reply:
+    project, scopes = search_scopes(ctx, args.project)
+    documents = service.documents(ctx.session, scopes)
+    return Reply(text=documents_text(documents, where_label(project, scopes)))
 
 
-def vote(ctx: Context, action: Action, value: int) -> Reply:
-    answer = ctx.session.get(KbAnswer, int(action.value)) if action.value.isdigit() else None
+class VoteArgs(Args):
+    answer: int = positional(description="The answer's number")
+    vote: int = positional(default=1, description="1 helpful, -1 not")
+
+
+def answer_scope(ctx: Context, args: VoteArgs) -> Scope:
+    answer = ctx.session.get(KbAnswer, args.answer)
     if answer is None:
-        return Reply(text="That answer is no longer on record.", ephemeral=True)
+        raise UserError("That answer is no longer on record.")
+    project = ctx.session.get(Project, answer.project_id) if answer.project_id else None
+    return Scope(project=project, target=answer)
+
+
+@skill.operation(
+    "kb.feedback",
+    summary="Say whether an answer helped (👍/👎).",
+    access=Access.VIEWER,
+    scope=answer_scope,
+    writes=True,
+    buttons={
+        HELPFUL: lambda value: {"answer": value, "vote": 1},
+        UNHELPFUL: lambda value: {"answer": value, "vote": -1},
+    },
+    hidden=True,
+)
+def vote(ctx: Context, args: VoteArgs) -> Reply:
+    answer: KbAnswer = ctx.scope.target  # type: ignore[union-attr]
+    value = 1 if args.vote > 0 else -1
     existing = ctx.session.exec(
         select(KbFeedback).where(KbFeedback.answer_id == answer.id, KbFeedback.user_id == ctx.user)
     ).first()
@@ -279,13 +341,3 @@ def vote(ctx: Context, action: Action, value: int) -> Reply:
         "and I'll add it.",
         ephemeral=True,
     )
-
-
-@skill.action(HELPFUL)
-def helpful(ctx: Context, action: Action) -> Reply:
-    return vote(ctx, action, 1)
-
-
-@skill.action(UNHELPFUL)
-def unhelpful(ctx: Context, action: Action) -> Reply:
-    return vote(ctx, action, -1)

@@ -23,7 +23,7 @@ FIELD_NAMES = {"due_on": "date"}
 
 # Action and view ids, named once.
 EDIT, UNDO, CLOSE, OPEN_FORM = "raid_edit", "raid_undo", "raid_close", "raid_open_form"
-FORM = "raid_form"
+FORM, FORM_EDIT = "raid_form", "raid_form_edit"
 SHORTCUT = "raid_from_message"
 
 
@@ -122,6 +122,7 @@ def form(
     values: dict[str, Any],
     item_key: str | None = None,
     source: str | None = None,
+    channel: str | None = None,
 ) -> dict[str, Any]:
     """The modal with every field; `values` pre-fills it."""
     raid_type = values.get("type") or "risk"
@@ -171,9 +172,10 @@ def form(
     ]
     if item_key:
         blocks.append(ui.select_input("status", "Status", statuses, initial=values.get("status")))
-    metadata = json.dumps({"project": project_key, "item": item_key, "source": source})
+    metadata = {"project": project_key, "item": item_key, "source": source, "channel": channel}
     title = f"Edit {item_key}" if item_key else "Add to RAID log"
-    return ui.modal(title, FORM, blocks, private_metadata=metadata)
+    callback = FORM_EDIT if item_key else FORM
+    return ui.modal(title, callback, blocks, private_metadata=json.dumps(metadata))
 
 
 def form_values(item: RaidItem) -> dict[str, Any]:

@@ -1,7 +1,7 @@
-"""The check-in skills: `checkin` configures them, `standup` takes and shows status updates.
+"""The status skill: give an update, see your check-in, the team's history and stats.
 
-`/pmo status …`, labelled updates ("Done: … Next: …") and prose the offline parser
-reads as an update all reach `standup` (its patterns and `claim`, see `routing`);
+`/pmo status …`, labelled updates ("Done: … Next: …") and prose the offline parser reads as
+an update all reach `status.submit` (the skill's patterns and `claim`, see `routing`);
 "status of apollo" is still a question for the summary.
 """
 
@@ -11,14 +11,14 @@ import re
 from datetime import timedelta
 
 from bot.core import clock, projects, ui
-from bot.core.args import parse_flags, split_args
 from bot.core.context import Context
 from bot.core.messages import Reply, UserError
 from bot.core.models import Project
+from bot.core.operations import Access, ProjectArgs, Scope, flag, positional, rest
 from bot.core.skills import Skill
-from bot.core.text import escape
 from skills.status import config as settings
 from skills.status import service
+from skills.status.parsing import StatusDraft
 from skills.status.report import late_update_reply
 from skills.status.routing import (
     RAG_LINE,
@@ -27,178 +27,29 @@ from skills.status.routing import (
     answers_open_prompt,
     looks_like_status,
 )
-from skills.status.views import (
-    GIVE,
-    checkin_value,
-    history_text,
-    saved_reply,
-    setup_form,
-    stats_text,
-)
-
-checkin_skill = Skill(
-    "checkin",
-    "Set up the daily check-in: who is asked, when (their own time), and where the report goes.",
-    examples=[
-        "checkin",
-        "checkin setup",
-        "checkin participants @ana @bo",
-        "checkin time 10:00",
-        "checkin days mon,wed,fri",
-        "checkin window 3h",
-        "checkin holiday 2026-12-25",
-    ],
-    aliases=("check-in", "checkins"),
-    details=(
-        "`checkin` shows the settings; `checkin setup` opens a form with all of them. PMs change "
-        "them: `checkin on|off`, `checkin participants @a @b` (or `members`), `checkin observers "
-        "@c` (or `none`), `checkin time 09:30`, `checkin days mon-fri`, `checkin window 4h`, "
-        "`checkin reminders 1 before 1h` (or `off`), `checkin where channel|thread`, `checkin "
-        "questions Q1 | Q2 | Q3` (or `default`), `checkin timezone @a Europe/Paris` (or `slack`), "
-        "`checkin holiday 2026-12-25` (`holiday remove DATE`, `holidays`)."
-    ),
-    priority=46,
-)
+from skills.status.views import GIVE, checkin_value, history_text, saved_reply, stats_text
 
 skill = Skill(
-    "standup",
+    "status",
     "Give your status update (done, next, blockers) and see the team's history and stats.",
-    examples=[
-        "status Done: login page. Next: search. Blockers: waiting on API keys",
-        "status history @ana",
-        "status stats",
-        "status skip",
-    ],
-    aliases=("stand-up",),
+    aliases=("standup", "stand-up"),
     patterns=(STATUS_COMMAND, SECTION_LABEL, RAG_LINE),
     claim=looks_like_status,
     claim_message=answers_open_prompt,
     details=(
         "`status <your update>` any time, or reply to the check-in DM in your own words, or "
-        "press *Give update*. Sending again before the report replaces your update. "
-        "`status edit` opens the form, `status skip` skips today's check-in, `status history "
-        "[@user]`, `status stats [--days 30]`. Add `--project KEY` when you are in several."
+        "press *Give update*. Sending again before the report replaces your update."
     ),
     priority=15,
+    name_pattern=STATUS_COMMAND,
+    text_operation="status.submit",
+    bare_operation="status.show",
 )
 
 PROJECT_FLAG = re.compile(r"(?:^|\s)--project[= ](\S+)")
 # `status …` as a command; "Status: green" and "Status, week 3:" are updates that keep their label.
 STATUS_PREFIX = re.compile(r"^\s*(?:status|standup|stand-up)(?=\s|$)\s*(?:-\s+)?", re.I)
 MENTION_WORD = re.compile(r"^<@[UW][A-Z0-9]+(?:\|[^>]*)?>$|^@\w+$")
-USAGE = (
-    "Try `checkin`, `checkin setup`, `checkin on|off`, `checkin participants @a @b`, "
-    "`checkin time 09:30`, `checkin days mon-fri`, `checkin window 4h` or "
-    "`checkin holiday 2026-12-25` (`help checkin` has them all)."
-)
-
-
-def split_project(args: str) -> tuple[str | None, str]:
-    named = PROJECT_FLAG.search(args)
-    return (named.group(1), PROJECT_FLAG.sub(" ", args).strip()) if named else (None, args)
-
-
-def checkin_settings(
-    ctx: Context, project: Project, sub: str, rest: list[str]
-) -> settings.Settings:
-    """One chat command as settings to apply (a `UserError` for anything unclear)."""
-    change = settings.Settings()
-    text = " ".join(rest)
-    if sub in ("on", "off", "enable", "disable", "start", "stop"):
-        change.enabled = sub in ("on", "enable", "start")
-    elif sub in ("participants", "people", "who"):
-        if not rest:
-            raise UserError("Who takes part? `checkin participants @a @b`, or `… members`.")
-        if rest[0].lower() in ("members", "default", "all", "everyone"):
-            change.reset_participants = True
-        elif rest[0].lower() in ("add", "remove"):
-            config = settings.config_or_new(ctx.session, project)
-            now = settings.participants(ctx.session, project, config)
-            named = settings.parse_people(rest[1:])
-            if not named:
-                raise UserError(
-                    f"Whom should I {rest[0].lower()}? e.g. `checkin participants add @a`."
-                )
-            keep = [u for u in now if u not in named]
-            change.participants = keep + named if rest[0].lower() == "add" else keep
-        else:
-            change.participants = settings.parse_people(rest)
-    elif sub in ("observers", "observer"):
-        none = rest and rest[0].lower() in ("none", "nobody", "clear")
-        change.observers = [] if none else settings.parse_people(rest)
-        if not rest:
-            raise UserError("Who gets the report by DM? `checkin observers @c`, or `… none`.")
-    elif sub == "time":
-        change.time = settings.parse_time(text)
-    elif sub == "days":
-        change.days = settings.parse_days(text)
-    elif sub == "window":
-        change.window_minutes = settings.parse_window(text)
-    elif sub in ("reminders", "reminder"):
-        change.reminder_count, change.reminder_before_minutes = parse_reminders(rest)
-    elif sub in ("where", "report", "destination"):
-        change.destination = (rest[0].lower() if rest else "").rstrip("s")
-        if change.destination not in settings.DESTINATIONS:
-            raise UserError("Post the report in the `channel`, or in a `thread` per check-in.")
-    elif sub == "questions":
-        change.questions = settings.parse_questions(text)
-    elif sub in ("timezone", "tz"):
-        if len(rest) != 2:
-            raise UserError("`checkin timezone @user Europe/Paris`, or `… @user slack` to clear.")
-        user = projects.check_user_id(rest[0])
-        zone = None if rest[1].lower() in ("slack", "clear", "default") else rest[1]
-        change.timezones = {user: zone}
-    elif sub == "holiday":
-        if rest[:1] and rest[0].lower() in ("remove", "delete", "cancel"):
-            change.remove_holidays = [settings.parse_holiday(d) for d in rest[1:] or [""]]
-        else:
-            change.add_holidays = [settings.parse_holiday(d) for d in rest or [""]]
-    else:
-        raise UserError(USAGE)
-    return change
-
-
-def parse_reminders(rest: list[str]) -> tuple[int, int | None]:
-    """`off`, `2`, `1 before 45m`."""
-    if not rest:
-        raise UserError("`checkin reminders 1 before 1h`, or `checkin reminders off`.")
-    if rest[0].lower() in ("off", "none", "0"):
-        return 0, None
-    if not rest[0].isdigit():
-        raise UserError(f"`{escape(rest[0])}` is not a number of reminders (0 to 3).")
-    before = None
-    if len(rest) >= 2:
-        words = rest[2:] if rest[1].lower() == "before" else rest[1:]
-        before = settings.parse_window(" ".join(words))
-    return int(rest[0]), before
-
-
-@checkin_skill.command
-def configure(ctx: Context, args: str) -> Reply:
-    named, args = split_project(args)
-    project = ctx.project_for(named)
-    words = split_args(args)
-    sub = words[0].lower() if words else "show"
-    if sub in ("show", "config", "settings", "status"):
-        ctx.require_member(project)
-        config = settings.get_config(ctx.session, project)
-        return Reply(text=settings.describe(ctx.session, project, config))
-    ctx.require_pm(project)
-    if sub in ("setup", "form", "edit"):
-        config = settings.config_or_new(ctx.session, project)
-        return Reply(
-            text="Opening the check-in setup…",
-            modal=setup_form(project, config, config.participants),
-        )
-    if sub == "holidays":
-        days = settings.holidays(ctx.session, project, upcoming=True)
-        listed = ", ".join(f"{d:%a %d %b %Y}" for d in days) or "none planned"
-        return Reply(text=f"Check-in holidays of `{project.key}`: {listed}.")
-    change = checkin_settings(ctx, project, sub, words[1:])
-    config = settings.apply_settings(ctx.session, project, change, actor=ctx.user)
-    ctx.audit("checkin.config", project=project, target=sub, value=" ".join(words[1:])[:200])
-    text = f"Saved.\n{settings.describe(ctx.session, project, config)}"
-    return Reply(text=text, blocks=[ui.section(text)])
 
 
 def choose_project(ctx: Context, named: str | None) -> Project:
@@ -228,10 +79,64 @@ def _takes_part(ctx: Context, project: Project) -> bool:
     )
 
 
-def give_update(ctx: Context, project: Project, text: str) -> list[Reply]:
-    ctx.require_member(project)
+def my_project(ctx: Context, args: ProjectArgs) -> Scope:
+    """The project of the user's update: named, this channel's, or the one they owe."""
+    return Scope(project=choose_project(ctx, args.project))
+
+
+class SubmitArgs(ProjectArgs):
+    text: str = rest(default="", description="The update in your own words")
+    done: list[str] | None = flag(description="What was done (read from the text if absent)")
+    next: list[str] | None = flag(description="What comes next")
+    blockers: list[str] | None = flag(description="What blocks you")
+    rag: str | None = flag(description="Overall status: green, amber or red")
+    percent: int | None = flag(description="Overall completion, 0-100")
+
+
+def read_update(ctx: Context, text: str) -> SubmitArgs:
+    """Free text as an update: `--project` taken out, the words kept as written."""
+    body = STATUS_PREFIX.sub("", text, count=1)
+    named = PROJECT_FLAG.search(body)
+    if named:
+        body = PROJECT_FLAG.sub(" ", body).strip()
+    return SubmitArgs(project=named.group(1) if named else None, text=body)
+
+
+@skill.operation(
+    "status.submit",
+    summary="Give your status update: done, next, blockers, overall status.",
+    access=Access.MEMBER,
+    scope=my_project,
+    writes=True,
+    text=read_update,
+    aliases={"status update": {}, "status give": {}},
+    usage="status TEXT... [--project KEY]",
+    examples=["status Done: login page. Next: search. Blockers: waiting on API keys"],
+)
+def submit(ctx: Context, args: SubmitArgs) -> list[Reply]:
+    project = ctx.project
+    word = args.text.strip().strip("?")
+    if " " not in word and not args.project and projects.get_project(ctx.session, word):
+        return ctx.invoke("summary.project", {"project": word})  # "status apollo"
+    if not args.text.strip() and not (args.done or args.next or args.blockers):
+        return [my_checkin(ctx, project)]
+    draft = None
+    if any(v is not None for v in (args.done, args.next, args.blockers, args.rag, args.percent)):
+        draft = StatusDraft(
+            done=args.done or [],
+            next=args.next or [],
+            blockers=args.blockers or [],
+            rag=args.rag,
+            percent=args.percent,
+        )
     saved = service.submit_update(
-        ctx.session, ctx.people, project=project, user=ctx.user, text=text, source="message"
+        ctx.session,
+        ctx.people,
+        project=project,
+        user=ctx.user,
+        text=args.text or "\n".join([*(args.done or []), *(args.next or [])]),
+        draft=draft,
+        source="message",
     )
     ctx.audit("status.update", project=project, target=str(saved.update.id), late=saved.late)
     reply = saved_reply(
@@ -245,8 +150,7 @@ def give_update(ctx: Context, project: Project, text: str) -> list[Reply]:
     return replies
 
 
-def my_status(ctx: Context, project: Project) -> Reply:
-    ctx.require_member(project)
+def my_checkin(ctx: Context, project: Project) -> Reply:
     checkin = service.checkin_for(ctx.session, ctx.people, project, ctx.user)
     if checkin is None:
         text = (
@@ -267,37 +171,34 @@ def my_status(ctx: Context, project: Project) -> Reply:
     return Reply(text=text, blocks=[ui.section(text), ui.actions(button)], ephemeral=True)
 
 
-@skill.command
-def handle(ctx: Context, args: str) -> Reply | list[Reply]:
-    named, body = split_project(STATUS_PREFIX.sub("", args, count=1))
-    words = body.split()
-    sub = words[0].lower() if words else ""
-    rest = words[1:]
-    if sub == "history" and len(rest) <= 3:
-        return history_reply(ctx, named, rest)
-    if sub in ("stats", "participation") and len(rest) <= 3:
-        return stats_reply(ctx, named, body)
-    if len(words) == 1 and sub in ("skip", "edit", "form"):
-        from skills.status.interactions import open_form, skip_today
-
-        project = choose_project(ctx, named)
-        return skip_today(ctx, project) if sub == "skip" else open_form(ctx, project)
-    if len(words) == 1 and not named and projects.get_project(ctx.session, sub.strip("?")):
-        summary = ctx.registry.get("summary")  # "status apollo": the project's summary
-        if summary and summary.handler:
-            return summary.handler(ctx, sub.strip("?"))
-    project = choose_project(ctx, named)
-    if not body.strip():
-        return my_status(ctx, project)
-    return give_update(ctx, project, body)
+@skill.operation(
+    "status.show",
+    summary="Your check-in today: waiting, answered or skipped.",
+    access=Access.MEMBER,
+    scope=my_project,
+    examples=["status"],
+    command="status mine",
+)
+def show(ctx: Context, args: ProjectArgs) -> Reply:
+    return my_checkin(ctx, ctx.project)
 
 
-def history_reply(ctx: Context, named: str | None, rest: list[str]) -> Reply:
-    project = choose_project(ctx, named)
-    ctx.require_member(project)
-    if len(rest) > 1 or (rest and not MENTION_WORD.match(rest[0])):
+class HistoryArgs(ProjectArgs):
+    who: str | None = positional(default=None, description="Whose history (default: yours)")
+
+
+@skill.operation(
+    "status.history",
+    summary="The last updates of one person (you by default).",
+    access=Access.VIEWER,
+    scope=my_project,
+    examples=["status history @ana"],
+)
+def history(ctx: Context, args: HistoryArgs) -> Reply:
+    project = ctx.project
+    if args.who and not MENTION_WORD.match(args.who):
         raise UserError("Try `status history` for yours, or `status history @user`.")
-    who = projects.check_user_id(rest[0]) if rest else None
+    who = projects.check_user_id(args.who) if args.who else None
     if who and projects.role_of(ctx.session, project, who) is None:
         raise UserError(
             f"<@{who}> is not in `{project.key}`, so they have no status history there."
@@ -307,16 +208,24 @@ def history_reply(ctx: Context, named: str | None, rest: list[str]) -> Reply:
     return Reply(text=text, blocks=[ui.section(text)], ephemeral=not ctx.is_dm)
 
 
-def stats_reply(ctx: Context, named: str | None, body: str) -> Reply:
-    project = choose_project(ctx, named)
-    ctx.require_member(project)
-    words, flags = parse_flags(body, single=("days",))
-    if words[1:]:
-        raise UserError("Try `status stats`, or `status stats --days 7`.")
-    raw = str(flags.get("days") or "30")
-    if not raw.isdigit() or not 1 <= int(raw) <= 366:
-        raise UserError(f"`--days {escape(raw)}` needs a number of days from 1 to 366.")
-    days, now = int(raw), clock.now()
-    rows = service.participation(ctx.session, project, since=now - timedelta(days=days), until=now)
-    text = stats_text(project, rows, days)
+class StatsArgs(ProjectArgs):
+    days: int = flag(default=30, description="How many days back (1-366)")
+
+
+@skill.operation(
+    "status.stats",
+    summary="Check-in participation per person over the last days.",
+    access=Access.VIEWER,
+    scope=my_project,
+    aliases={"status participation": {}},
+    examples=["status stats", "status stats --days 7"],
+)
+def stats(ctx: Context, args: StatsArgs) -> Reply:
+    if not 1 <= args.days <= 366:
+        raise UserError(f"`--days {args.days}` needs a number of days from 1 to 366.")
+    project, now = ctx.project, clock.now()
+    rows = service.participation(
+        ctx.session, project, since=now - timedelta(days=args.days), until=now
+    )
+    text = stats_text(project, rows, args.days)
     return Reply(text=text, blocks=[ui.section(text)], ephemeral=not ctx.is_dm)

@@ -1,4 +1,4 @@
-"""Check-in buttons and modals: give, edit or skip an update, log a blocker, the setup form."""
+"""Check-in buttons and forms as operations: give, edit or skip an update, log a blocker."""
 
 from __future__ import annotations
 
@@ -7,55 +7,55 @@ from datetime import date
 from typing import Any
 
 from bot.core.context import Context
-from bot.core.messages import Action, FieldErrors, Reply, UserError, ViewSubmission
+from bot.core.messages import FieldErrors, Reply, UserError, ViewSubmission
 from bot.core.models import Project
+from bot.core.operations import Access, Args, ProjectArgs, Scope, flag, positional
 from bot.core.projects import require_project
 from bot.core.text import escape, mention
-from skills.raid.handlers import may_add, owner_dm
+from skills.raid.handlers import owner_dm
 from skills.status import blockers, service
 from skills.status import config as settings
 from skills.status.days import ensure_checkin, is_checkin_day, is_closed
-from skills.status.handlers import checkin_skill, skill
+from skills.status.handlers import choose_project, skill
 from skills.status.models import Checkin, StatusUpdate
 from skills.status.report import late_update_reply
-from skills.status.views import (
-    EDIT,
-    FORM,
-    GIVE,
-    LOG_BLOCKER,
-    SETUP,
-    SKIP,
-    saved_reply,
-    update_form,
-)
+from skills.status.views import EDIT, FORM, GIVE, LOG_BLOCKER, SKIP, saved_reply, update_form
+
+OUT_OF_DATE = "That button is out of date; try `/pmo status` instead."
 
 
-def _load(ctx: Context, model: type, raw: str) -> Any:
-    row = ctx.session.get(model, int(raw)) if raw.strip().isdigit() else None
-    if row is None:
-        raise UserError("That button is out of date; try `/pmo status` instead.")
-    return row
+class CheckinArgs(ProjectArgs):
+    checkin: str | None = flag(description="The check-in, as `project:YYYY-MM-DD`", internal=True)
 
 
-def _checkin(ctx: Context, raw: str) -> tuple[Checkin, Project]:
+def checkin_scope(ctx: Context, args: CheckinArgs) -> Scope:
+    """The project of the named check-in, else the one the user owes an update."""
+    if args.checkin:
+        key, _, day = args.checkin.partition(":")
+        if not day:
+            raise UserError(OUT_OF_DATE)
+        return Scope(project=require_project(ctx.session, key))
+    return Scope(project=choose_project(ctx, args.project))
+
+
+def named_checkin(ctx: Context, raw: str) -> Checkin:
     """The check-in a button or form names (`project:YYYY-MM-DD`), for one of its people."""
-    key, _, day_text = raw.partition(":")
+    _, _, day_text = raw.partition(":")
     try:
         day = date.fromisoformat(day_text)
     except ValueError:
-        raise UserError("That button is out of date; try `/pmo status` instead.") from None
-    project = require_project(ctx.session, key)
-    ctx.require_member(project)
+        raise UserError(OUT_OF_DATE) from None
+    project = ctx.project
     config = settings.get_config(ctx.session, project)
     if config is None or not is_checkin_day(config, day, settings.holidays(ctx.session, project)):
         raise UserError(f"`{project.key}` holds no check-in on {day:%a %d %b}.")
     checkin = ensure_checkin(ctx.session, ctx.people, project, config, day)
     if service.on_roster(ctx.session, checkin, ctx.user) is None:
         raise UserError(f"You are not on the `{project.key}` check-in of {day:%a %d %b}.")
-    return checkin, project
+    return checkin
 
 
-def _form(ctx: Context, project: Project, checkin: Checkin | None) -> Reply:
+def form_reply(ctx: Context, project: Project, checkin: Checkin | None) -> Reply:
     update = service.update_for(ctx.session, checkin, ctx.user) if checkin else None
     if checkin and update and not update.skipped and is_closed(checkin):
         raise UserError(
@@ -67,21 +67,40 @@ def _form(ctx: Context, project: Project, checkin: Checkin | None) -> Reply:
     return Reply(text="Opening the update form…", modal=modal)
 
 
-def open_form(ctx: Context, project: Project) -> Reply:
-    """`status edit`: the form for the check-in waiting for this user (else a free update)."""
-    ctx.require_member(project)
-    return _form(ctx, project, service.checkin_for(ctx.session, ctx.people, project, ctx.user))
+@skill.operation(
+    "status.form",
+    summary="Open the update form for the check-in waiting for you.",
+    access=Access.MEMBER,
+    scope=checkin_scope,
+    aliases={"status edit": {}},
+    buttons={GIVE: lambda value: {"checkin": value}},
+    examples=["status form"],
+)
+def open_form(ctx: Context, args: CheckinArgs) -> Reply:
+    if args.checkin:
+        return form_reply(ctx, ctx.project, named_checkin(ctx, args.checkin))
+    return form_reply(
+        ctx, ctx.project, service.checkin_for(ctx.session, ctx.people, ctx.project, ctx.user)
+    )
 
 
-def skip_today(ctx: Context, project: Project) -> Reply:
-    ctx.require_member(project)
-    checkin = service.checkin_for(ctx.session, ctx.people, project, ctx.user)
-    if checkin is None:
-        raise UserError(f"There is no `{project.key}` check-in waiting for you to skip.")
-    return _skipped(ctx, project, checkin)
-
-
-def _skipped(ctx: Context, project: Project, checkin: Checkin) -> Reply:
+@skill.operation(
+    "status.skip",
+    summary="Skip today's check-in.",
+    access=Access.MEMBER,
+    scope=checkin_scope,
+    writes=True,
+    buttons={SKIP: lambda value: {"checkin": value}},
+    examples=["status skip"],
+)
+def skip(ctx: Context, args: CheckinArgs) -> Reply:
+    project = ctx.project
+    if args.checkin:
+        checkin = named_checkin(ctx, args.checkin)
+    else:
+        checkin = service.checkin_for(ctx.session, ctx.people, project, ctx.user)
+        if checkin is None:
+            raise UserError(f"There is no `{project.key}` check-in waiting for you to skip.")
     service.skip_checkin(ctx.session, project=project, checkin=checkin, user=ctx.user)
     ctx.audit("status.skip", project=project, target=str(checkin.id))
     return Reply(
@@ -91,50 +110,81 @@ def _skipped(ctx: Context, project: Project, checkin: Checkin) -> Reply:
     )
 
 
-@skill.action(GIVE)
-def give_button(ctx: Context, action: Action) -> Reply:
-    checkin, project = _checkin(ctx, action.value)
-    return _form(ctx, project, checkin)
+class UpdateRef(Args):
+    update: int = positional(description="The update's number")
 
 
-@skill.action(SKIP)
-def skip_button(ctx: Context, action: Action) -> Reply:
-    checkin, project = _checkin(ctx, action.value)
-    return _skipped(ctx, project, checkin)
+def update_scope(ctx: Context, args: UpdateRef) -> Scope:
+    """A status update: its project, and its author as the owner."""
+    update = ctx.session.get(StatusUpdate, args.update)
+    if update is None:
+        raise UserError(OUT_OF_DATE)
+    project = ctx.session.get(Project, update.project_id)
+    return Scope(
+        project=project,
+        owners=(update.user_id,),
+        owned=True,
+        target=update,
+        owner_label="its author",
+    )
 
 
-@skill.action(EDIT)
-def edit_button(ctx: Context, action: Action) -> Reply:
-    update = _load(ctx, StatusUpdate, action.value)
+@skill.operation(
+    "status.edit_form",
+    summary="Open the form to edit one of your updates.",
+    access=Access.EDITOR,
+    scope=update_scope,
+    buttons={EDIT: lambda value: {"update": value}},
+    hidden=True,
+    command="status form edit",
+)
+def edit_form(ctx: Context, args: UpdateRef) -> Reply:
+    update: StatusUpdate = ctx.scope.target  # type: ignore[union-attr]
     if update.user_id != ctx.user:
         raise UserError("Only its author can edit a status update.")
-    project = ctx.session.get(Project, update.project_id)
     checkin = ctx.session.get(Checkin, update.checkin_id) if update.checkin_id else None
     if checkin is None:
         raise UserError("That update answered no check-in; send a new one with `/pmo status …`.")
-    return _form(ctx, project, checkin)
+    return form_reply(ctx, ctx.project, checkin)
 
 
-@skill.view(FORM)
-def save_form(ctx: Context, submission: ViewSubmission) -> list[Reply]:
+class FormArgs(CheckinArgs):
+    values: dict[str, Any] = flag(
+        default_factory=dict, description="The form's fields", internal=True
+    )
+
+
+def from_update_form(submission: ViewSubmission) -> dict[str, Any]:
     try:
         meta = json.loads(submission.private_metadata or "{}")
-        project = require_project(ctx.session, str(meta["project"]))
+        project = str(meta["project"])
     except (ValueError, KeyError, TypeError):
         raise UserError("That form has expired; open it again with `/pmo status edit`.") from None
-    ctx.require_member(project)
-    checkin = _checkin(ctx, str(meta["checkin"]))[0] if meta.get("checkin") else None
+    return {"project": project, "checkin": meta.get("checkin"), "values": submission.values}
+
+
+@skill.operation(
+    "status.submit_form",
+    summary="Save the update form.",
+    access=Access.MEMBER,
+    scope=checkin_scope,
+    writes=True,
+    forms={FORM: from_update_form},
+    hidden=True,
+    command="status form save",
+)
+def save_form(ctx: Context, args: FormArgs) -> list[Reply]:
+    project, values = ctx.project, args.values
+    checkin = named_checkin(ctx, args.checkin) if args.checkin else None
     config = settings.config_or_new(ctx.session, project)
-    draft, text = service.draft_from_form(submission.values, config.questions)
+    draft, text = service.draft_from_form(values, config.questions)
+    first = "done" if "done" in values else "q0"
     if service.is_empty(text):
-        first = "done" if "done" in submission.values else "q0"
         raise FieldErrors({first: "Say at least one thing you did, will do or are blocked by."})
     if len(text) > service.MAX_UPDATE_CHARS:
-        first = "done" if "done" in submission.values else "q0"
         raise FieldErrors(
             {first: f"Keep the update under {service.MAX_UPDATE_CHARS:,} characters."}
         )
-    values = {k: v for k, v in submission.values.items() if isinstance(v, str)}
     saved = service.submit_update(
         ctx.session,
         ctx.people,
@@ -142,7 +192,7 @@ def save_form(ctx: Context, submission: ViewSubmission) -> list[Reply]:
         user=ctx.user,
         text=text,
         draft=draft,
-        answers=values,
+        answers={k: v for k, v in values.items() if isinstance(v, str)},
         source="form",
         checkin=checkin,
     )
@@ -157,12 +207,32 @@ def save_form(ctx: Context, submission: ViewSubmission) -> list[Reply]:
     return [reply, *([late] if late else [])]
 
 
-@skill.action(LOG_BLOCKER)
-def log_blocker_button(ctx: Context, action: Action) -> list[Reply]:
-    update_id, index = blockers.parse_blocker_value(action.value)
-    update = _load(ctx, StatusUpdate, str(update_id))
-    project = ctx.session.get(Project, update.project_id)
-    may_add(ctx, project)
+class BlockerArgs(Args):
+    blocker: str = positional(description="The blocker, as `UPDATE:INDEX`")
+
+
+def blocker_scope(ctx: Context, args: BlockerArgs) -> Scope:
+    update_id, _ = blockers.parse_blocker_value(args.blocker)
+    update = ctx.session.get(StatusUpdate, update_id)
+    if update is None:
+        raise UserError(OUT_OF_DATE)
+    return Scope(project=ctx.session.get(Project, update.project_id), target=update)
+
+
+@skill.operation(
+    "status.log_blocker",
+    summary="Log a blocker from a check-in report as a RAID issue.",
+    access=Access.MEMBER,
+    scope=blocker_scope,
+    writes=True,
+    buttons={LOG_BLOCKER: lambda value: {"blocker": value}},
+    hidden=True,
+    command="status blocker",
+)
+def log_blocker(ctx: Context, args: BlockerArgs) -> list[Reply]:
+    update: StatusUpdate = ctx.scope.target  # type: ignore[union-attr]
+    project = ctx.project
+    _, index = blockers.parse_blocker_value(args.blocker)
     logged = blockers.log_blocker(
         ctx.session, project=project, update=update, index=index, actor=ctx.user
     )
@@ -178,79 +248,3 @@ def log_blocker_button(ctx: Context, action: Action) -> list[Reply]:
     if update.user_id != ctx.user:
         replies.append(owner_dm(item, project, f"{mention(ctx.user)} logged your blocker as:"))
     return replies
-
-
-def _people(values: dict[str, Any], name: str) -> list[str] | None:
-    raw = values.get(name)
-    if raw is None:
-        return None
-    return settings.parse_people(raw if isinstance(raw, list) else str(raw).split())
-
-
-def read_setup(values: dict[str, Any]) -> settings.Settings:
-    """The setup form as settings, with each bad field's error next to it."""
-    change, errors = settings.Settings(), {}
-    readers = {
-        "time": lambda v: setattr(change, "time", settings.parse_time(str(v or ""))),
-        "window": lambda v: setattr(change, "window_minutes", settings.parse_window(str(v or ""))),
-        "remind_before": lambda v: setattr(
-            change, "reminder_before_minutes", settings.parse_window(str(v or ""))
-        ),
-        "questions": lambda v: setattr(change, "questions", settings.parse_questions(str(v or ""))),
-        "days": lambda v: setattr(change, "days", _days(v)),
-        "reminders": lambda v: setattr(change, "reminder_count", _count(v)),
-        "participants": lambda v: setattr(change, "participants", _people(values, "participants")),
-        "observers": lambda v: setattr(change, "observers", _people(values, "observers")),
-    }
-    for name, read in readers.items():
-        if values.get(name) is not None:  # None: not in the form (the console), kept as is
-            try:
-                read(values[name])
-            except UserError as exc:
-                errors[name] = str(exc)
-    if "enabled" in values:
-        change.enabled = values["enabled"] != "off"
-    if values.get("destination"):
-        change.destination = str(values["destination"])
-    if change.participants == []:
-        change.participants, change.reset_participants = None, True
-    if errors:
-        raise FieldErrors(errors)
-    return change
-
-
-def _days(value: Any) -> list[int]:
-    if isinstance(value, list):
-        if not value:
-            raise UserError("Pick at least one day.")
-        return sorted({int(v) for v in value})
-    return settings.parse_days(str(value or ""))
-
-
-def _count(value: Any) -> int:
-    raw = str(value or "0").strip()
-    if not raw.isdigit() or not 0 <= int(raw) <= settings.MAX_REMINDERS:
-        raise UserError(f"Reminders must be a number from 0 to {settings.MAX_REMINDERS}.")
-    return int(raw)
-
-
-@checkin_skill.view(SETUP)
-def save_setup(ctx: Context, submission: ViewSubmission) -> Reply:
-    try:
-        project = require_project(
-            ctx.session, str(json.loads(submission.private_metadata)["project"])
-        )
-    except (ValueError, KeyError, TypeError):
-        raise UserError("That form has expired; open it again with `/pmo checkin setup`.") from None
-    ctx.require_pm(project)
-    change = read_setup(submission.values)
-    try:
-        config = settings.apply_settings(ctx.session, project, change, actor=ctx.user)
-    except FieldErrors:
-        raise
-    except UserError as exc:
-        field = "participants" if change.participants or change.reset_participants else "enabled"
-        raise FieldErrors({field: str(exc)}) from None
-    ctx.audit("checkin.config", project=project, target="setup")
-    text = f"Saved.\n{settings.describe(ctx.session, project, config)}"
-    return Reply(text=text, to_user=ctx.user)

@@ -6,10 +6,11 @@ import re
 
 from sqlmodel import select
 
-from bot.core import clock, projects, ui
+from bot.core import access, clock, projects, ui
 from bot.core.context import Context
 from bot.core.messages import Reply, UserError
 from bot.core.models import Project
+from bot.core.operations import Access, Args, ProjectArgs, flag, no_scope
 from bot.core.skills import Skill
 from skills.summary.builder import project_summary, summary_reply
 from skills.summary.health import explain_rule
@@ -19,13 +20,6 @@ from skills.summary.portfolio import portfolio_reply
 skill = Skill(
     "summary",
     "Project health at a glance: top risks, issues, due dates and what changed.",
-    examples=[
-        "summary",
-        "summary apollo --since 14d",
-        "how is apollo doing?",
-        "summary portfolio",
-        "summary rule",
-    ],
     aliases=("summarise", "summarize"),
     patterns=(
         # how is apollo doing? / how's the project going / how are we tracking
@@ -58,6 +52,13 @@ skill = Skill(
         'Or ask: "how is apollo doing?", "status of apollo", "give me a summary".'
     ),
     priority=30,
+    text_operation=lambda text: (
+        "summary.rule"
+        if RULE.search(text)
+        else "summary.portfolio"
+        if PORTFOLIO.search(text) or text.lower().split()[:1] == ["all"]
+        else "summary.project"
+    ),
 )
 
 RULE = re.compile(
@@ -103,11 +104,42 @@ def choose_project(ctx: Context, request: Request) -> Project:
     return ctx.project_for(None)
 
 
-def portfolio(ctx: Context) -> Reply:
-    if ctx.person.is_admin:
-        visible = list(ctx.session.exec(select(Project).order_by(Project.key)))
-    else:
-        visible = projects.projects_for_user(ctx.session, ctx.user)
+class SummaryArgs(ProjectArgs):
+    since: str | None = flag(description="How far back *what changed* looks: 7d, 2w or a date")
+
+
+def read_request(ctx: Context, text: str) -> SummaryArgs:
+    """Free text or command words as a summary request: the project named in the words."""
+    request = parse_request(text)
+    project = choose_project(ctx, request)
+    return SummaryArgs(project=project.key, since=request.since)
+
+
+@skill.operation(
+    "summary.project",
+    summary="A project's health, top risks, issues, due dates and what changed.",
+    access=Access.VIEWER,
+    text=read_request,
+    aliases={"project health": {}, "project summary": {}},
+    usage="summary [KEY] [--since 7d|2w|YYYY-MM-DD]",
+    examples=["summary", "summary apollo --since 14d", "how is apollo doing?"],
+)
+def project_summary_op(ctx: Context, args: SummaryArgs) -> Reply:
+    project = ctx.project_for(args.project)
+    now = clock.now()
+    since = parse_since(args.since, now=now, timezone=project.timezone)
+    return summary_reply(project_summary(ctx.session, project, since=since, now=now))
+
+
+@skill.operation(
+    "summary.portfolio",
+    summary="Every project you are in, worst first, with its trend over a week.",
+    access=Access.ANYONE,
+    scope=no_scope,
+    examples=["summary portfolio", "how are all my projects doing?"],
+)
+def portfolio(ctx: Context, args: Args) -> Reply:
+    visible = access.visible_projects(ctx.session, ctx.user, ctx.team, admin=ctx.person.is_admin)
     if not visible:
         raise UserError(
             "You are not in any project yet, so there is no portfolio to show: ask a PM to add "
@@ -118,20 +150,13 @@ def portfolio(ctx: Context) -> Reply:
     return reply
 
 
-@skill.command
-def handle(ctx: Context, args: str) -> Reply:
-    request = parse_request(args)
-    if RULE.search(request.text):
-        text = explain_rule()
-        return Reply(text=text, blocks=[ui.section(text)])
-    if PORTFOLIO.search(request.text) or request.words[:1] == ["all"]:
-        return portfolio(ctx)
-    project = choose_project(ctx, request)
-    ctx.require_member(project)
-    now = clock.now()
-    since = parse_since(request.since, now=now, timezone=project.timezone)
-    reply = summary_reply(project_summary(ctx.session, project, since=since, now=now))
-    if not ctx.is_dm and (ctx.project is None or ctx.project.id != project.id):
-        # Asked outside the project's own channel: only the asker sees it (files are public).
-        reply.ephemeral, reply.upload = True, None
-    return reply
+@skill.operation(
+    "summary.rule",
+    summary="How project health (green, amber, red) is worked out.",
+    access=Access.ANYONE,
+    scope=no_scope,
+    examples=["summary rule", "what's the health rule?"],
+)
+def rule(ctx: Context, args: Args) -> Reply:
+    text = explain_rule()
+    return Reply(text=text, blocks=[ui.section(text)])

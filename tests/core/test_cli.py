@@ -42,7 +42,7 @@ def test_piped_chat_answers_every_line(database_url) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Created project `apollo`" in result.stdout
-    assert "project members [add @user" in result.stdout
+    assert "project members add PEOPLE" in result.stdout
     assert "Members: @U0BOB" in result.stdout
 
 

@@ -18,7 +18,7 @@ def test_create_links_channel_and_makes_creator_pm(settings) -> None:
 def test_bad_project_input_gets_clear_replies_and_saves_nothing(settings) -> None:
     chat = console(settings)
     cases = {
-        "/pmo project create": "Name the project",
+        "/pmo project create": "`project create` needs KEY",
         "/pmo project create 9lives Nine": "not a valid project key",
         "/pmo project create apollo Apollo --timezone Mars/Base": "not a timezone",
         "/pmo project create apollo Apollo --member bob": "not a Slack user",

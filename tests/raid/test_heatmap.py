@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import struct
-import time
 from typing import Any
 
 import pytest
@@ -118,10 +117,7 @@ def test_thirty_items_in_one_cell_fit_with_a_count_of_the_rest() -> None:
     shown = [key for line in lines[:-1] for key in line.split()]
     assert shown == keys[: len(shown)]
     assert lines[-1] == f"+{30 - len(shown)} more"
-    render_heatmap(items, title="warm-up")
-    started = time.perf_counter()
-    png = render_heatmap(items, title="Crowded")
-    assert time.perf_counter() - started < 1.0
+    png = render_heatmap(items, title="Crowded")  # its speed is a benchmark's job, not a test's
     assert png_size(png) == SIZE_PX
 
 

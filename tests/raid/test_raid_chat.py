@@ -101,15 +101,15 @@ def test_undo_button_and_edit_form(settings) -> None:
     assert "APOLLO-R1" not in chat.send("raid list")[0].text
     chat.send("raid add risk: second thoughts")
     form = chat.send("!press raid_edit APOLLO-R2")[0].modal
-    assert form and form["callback_id"] == "raid_form"
-    bad = chat.send('!submit raid_form {"probability": "9", "title": ""}')[0].text
+    assert form and form["callback_id"] == "raid_form_edit"
+    bad = chat.send('!submit raid_form_edit {"probability": "9", "title": ""}')[0].text
     assert "Please fix the form" in bad and "title" in bad and "Probability" in bad
     chat.send("!press raid_edit APOLLO-R2")
     ok = chat.send(
-        '!submit raid_form {"probability": "4", "impact": "5", "strategy": "reduce",'
+        '!submit raid_form_edit {"probability": "4", "impact": "5", "strategy": "reduce",'
         ' "mitigation": "second supplier", "status": "monitoring"}'
     )
-    assert "edited" in ok[0].text and ok[0].to_user == PM
+    assert "updated probability" in ok[0].text and ok[0].to_user == PM
     saved = items(settings)["APOLLO-R2"]
     assert (saved.score, saved.strategy, saved.status) == (20, "reduce", "monitoring")
 
@@ -130,8 +130,8 @@ def test_bad_input_gets_clear_replies_and_saves_nothing(settings) -> None:
         "raid add risk": "What's the risk?",
         "raid add risk: vendor may slip, likelihood 7": "outside the 1-5 scale",
         "raid add issue: printer broken, due 31/02/2026": "couldn't read the date",
-        "raid update APOLLO-R9 owner @sam": "no RAID item `APOLLO-R9`",
-        "raid update NOPE owner @sam": "not a RAID key",
+        "raid update APOLLO-R9 owner <@U0SAM>": "no RAID item `APOLLO-R9`",
+        "raid update NOPE owner <@U0SAM>": "not a RAID key",
         "raid list --project nope": "no project `nope`",
         "raid add --project nope risk: x": "no project",
     }

@@ -16,7 +16,9 @@ def posts(slack, count: int) -> list:
 
 
 def test_shared_file_is_indexed_and_questions_answered_in_thread(events, slack, slack_settings):
-    assert "Created project" in command(events, slack, "project create apollo Apollo")
+    assert "Created project" in command(
+        events, slack, "project create apollo Apollo --member <@U0BOB>"
+    )
     slack.add_file(
         "F0HANDBOOK", "handbook.md", HANDBOOK.encode(), "text/markdown", channels=[CHANNEL]
     )

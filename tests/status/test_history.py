@@ -60,7 +60,7 @@ def test_history_and_stats(settings) -> None:
     assert "<@U0CHEN> *50%* — 1 of 2 answered (0 late) · 1 skipped · 0 missed" in stats
     assert "<@U0ALICE> *0%* — 0 of 2 answered (0 late) · 0 skipped · 2 missed" in stats
     assert "*Project:* 50% — 3 of 6 answers given." in stats
-    assert "needs a number of days" in chat.send("/pmo status stats --days lots")[0].text
+    assert "--days needs a number" in chat.send("/pmo status stats --days lots")[0].text
 
 
 def test_export_and_cli_settings(settings) -> None:

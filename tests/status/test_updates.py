@@ -34,7 +34,7 @@ def router() -> Router:
     ],
 )
 def test_updates_reach_the_standup_skill(router: Router, text: str) -> None:
-    assert router.route(text).skill.name == "standup", text
+    assert router.route(text).skill.name == "status", text
 
 
 @pytest.mark.parametrize(
@@ -168,7 +168,7 @@ def test_custom_questions_in_the_form(settings) -> None:
 
 def test_a_reply_in_own_words_to_an_open_prompt_is_the_update(settings, router: Router) -> None:
     words = "Spent the morning with the vendor on the contract"
-    assert router.route(words).skill.name != "standup"  # its words alone do not say "update"
+    assert router.route(words).skill.name != "status"  # its words alone do not say "update"
     chat = with_checkins(settings)
     outbox = Outbox()
     dm(chat, PM, words)  # 09:00: Alice has not been asked yet

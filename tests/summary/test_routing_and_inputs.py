@@ -60,12 +60,13 @@ def test_how_is_apollo_doing_finds_apollo_from_another_channel(settings) -> None
     create_project(chat, "zeus", "Zeus", ZEUS_CHANNEL)
     chat.send("raid add risk: zeus vendor may fold P4 I5", channel=ZEUS_CHANNEL)
     chat.send("raid add risk: apollo fuel delivery may slip P2 I2")
-    reply = chat.send("<@UBOT01> how is Apollo doing?", channel=ZEUS_CHANNEL)[0]
+    note, reply = chat.send("<@UBOT01> how is Apollo doing?", channel=ZEUS_CHANNEL)
+    assert "sent it to you by DM" in note.text and reply.to_user  # not in Zeus's channel
     assert reply.blocks[0]["text"]["text"] == ":large_green_circle: Apollo launch"
     assert "APOLLO-R1" in reply.text and "ZEUS-R1" not in reply.text
     here = chat.send("how's the project going", channel=ZEUS_CHANNEL)[0].text
     assert "*Zeus* (`zeus`) — health *red*" in here
-    assert "*Zeus*" in chat.send("status of zeus")[0].text
+    assert "*Zeus*" in chat.send("status of zeus")[-1].text  # asked in apollo: by DM
     assert "*Apollo launch*" in chat.send("give me a summary")[0].text
     both = chat.send("how are apollo and zeus doing?")[0].text
     assert "You named `apollo` and `zeus`" in both

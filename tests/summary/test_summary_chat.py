@@ -162,9 +162,10 @@ def test_big_log_stays_within_block_kit_limits(settings, heatmaps) -> None:
 def test_asked_outside_the_projects_channel_only_the_asker_sees_it(settings, heatmaps) -> None:
     chat = with_apollo(settings)
     chat.send("raid add risk: vendor may slip P4 I3")
-    elsewhere = chat.send("summary apollo", channel="C0OTHER")[0]
+    note, elsewhere = chat.send("summary apollo", channel="C0OTHER")
+    assert note.ephemeral and "sent it to you by DM" in note.text
     assert "Apollo launch" in elsewhere.text
-    assert elsewhere.ephemeral is True and elsewhere.upload is None
+    assert elsewhere.to_user == PM and elsewhere.upload is not None  # a DM, with its heat map
     in_dm = chat.send("summary", channel="")[0]  # a DM: Alice's only project
     assert "Apollo launch" in in_dm.text and in_dm.upload is not None
 

@@ -1,0 +1,115 @@
+"""Arguments of the RAID operations, and the scope of an operation on one item."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+from bot.core.context import Context
+from bot.core.messages import UserError
+from bot.core.models import Project
+from bot.core.operations import Args, Scope, flag, positional, rest
+from bot.core.projects import check_user_id, get_project
+from bot.core.text import escape
+from skills.raid import service
+from skills.raid.models import RaidItem
+from skills.raid.scoring import RaidType
+
+SHORT_KEY = re.compile(r"^#?([A-Za-z])?(\d{1,6})$")
+TYPE_WORDS = re.compile(r"^(risks?|issues?|assumptions?|dependenc(?:y|ies)|deps?)$", re.I)
+
+
+class ItemArgs(Args):
+    key: str = positional(description="The item: APOLLO-R4, or R4 in the project's channel")
+    project: str | None = flag(description="Project key, for a short key outside its channel")
+
+
+class ItemNoteArgs(ItemArgs):
+    note: str = rest(default="", description="A note for the history")
+
+
+def resolve_item(session: Any, text: str, project: Project | None) -> RaidItem:
+    """An item by full key (`APOLLO-R4`), or by short key (`R4`, `#4`) within `project`."""
+    raw = text.strip().strip("`*").rstrip(".,:;?!")
+    short = SHORT_KEY.match(raw)
+    if short and project is None:
+        raise UserError(
+            f"`{escape(raw)}` is a short key: use the full key (like `APOLLO-R4`), or say it in "
+            "the project's channel, or add `--project KEY`."
+        )
+    if short and project is not None:
+        letter, number = short.group(1), int(short.group(2))
+        if letter:
+            raid_type = RaidType.from_key_letter(letter)
+            if raid_type is None:
+                raise UserError(f"`{escape(raw)}` is not a RAID key: they look like `R4` or `I2`.")
+            return service.find_item(session, service.item_key(project, raid_type, number))
+        candidates = [
+            item
+            for raid_type in RaidType
+            for item in [_live(session, service.item_key(project, raid_type, number))]
+            if item is not None
+        ]
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            keys = ", ".join(f"`{i.key}`" for i in candidates)
+            raise UserError(f"`#{number}` could be {keys}: say which.")
+        raise UserError(f"There is no RAID item numbered {number} in `{project.key}`.")
+    return service.find_item(session, raw)
+
+
+def _live(session: Any, key: str) -> RaidItem | None:
+    try:
+        return service.find_item(session, key)
+    except UserError:
+        return None
+
+
+def item_scope(ctx: Context, args: ItemArgs) -> Scope:
+    """The item named by `args.key`, in whichever project it lives: that project's rule."""
+    hint = get_project(ctx.session, args.project) if args.project else ctx.project
+    if args.project and hint is None:
+        hint = ctx.project_for(args.project)  # says there is no such project
+    item = resolve_item(ctx.session, args.key, hint)
+    project = ctx.session.get(Project, item.project_id)
+    owners = tuple(u for u in (item.owner, item.raised_by) if u)
+    return Scope(
+        project=project, owners=owners, owned=bool(item.owner), target=item, label=item.key
+    )
+
+
+def target_item(ctx: Context) -> RaidItem:
+    """The item the running operation's scope loaded."""
+    assert ctx.scope is not None and isinstance(ctx.scope.target, RaidItem)
+    return ctx.scope.target
+
+
+def user_or_none(value: Any) -> str | None:
+    """An owner given as a mention or user id; `me` stays `me` for the operation to resolve."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if text.lower() in ("me", "myself", "@me"):
+        return "me"
+    return check_user_id(text)
+
+
+def read_level(value: Any) -> int | None:
+    """Probability or impact: 1-5, or a word like low, medium, high."""
+    if value in (None, ""):
+        return None
+    from skills.raid.parsing import parse_level
+
+    level = value if isinstance(value, int) else parse_level(str(value), kind="p")
+    if level is None:
+        raise ValueError("must be 1-5 or a word like low, medium, high")
+    if not 1 <= level <= 5:
+        raise ValueError(f"must be 1-5, not {level}")
+    return level
+
+
+Level = Annotated[int | None, BeforeValidator(read_level)]
+UserRef = Annotated[str | None, BeforeValidator(user_or_none)]
