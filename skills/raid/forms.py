@@ -6,17 +6,9 @@ import json
 from typing import Any
 
 from bot.core.messages import FieldErrors, UserError, ViewSubmission
+from skills.raid.service import EDITABLE
 
-FORM_FIELDS = (
-    "title",
-    "description",
-    "owner",
-    "due_on",
-    "probability",
-    "impact",
-    "strategy",
-    "mitigation",
-)
+FORM_FIELDS = tuple(f for f in EDITABLE if f not in ("status", "source"))
 
 
 def form_metadata(submission: ViewSubmission) -> dict[str, Any]:
