@@ -7,10 +7,11 @@ from bot.core.skills import Skill, SkillRegistry
 
 def all_skills() -> list[Skill]:
     """Every skill module's `skill`, imported lazily so tables register on demand."""
-    from skills import availability, help, projects, schedule
+    from skills import admin, availability, help, interpret, projects, schedule
     from skills.kb.handlers import ask_skill
     from skills.kb.handlers import skill as kb
     from skills.raid import skill as raid
+    from skills.reminders import skill as reminders
     from skills.status import checkin_skill
     from skills.status import skill as status
     from skills.summary import skill as summary
@@ -22,11 +23,14 @@ def all_skills() -> list[Skill]:
         checkin_skill,
         availability.skill,
         availability.quiet_skill,
+        reminders,
         schedule.skill,
         ask_skill,
         kb,
         help.skill,
         projects.skill,
+        admin.skill,
+        interpret.skill,
     ]
 
 

@@ -12,6 +12,7 @@ Workspace admins may do anything. What each access level allows:
 | editor | the record's owner or author, or any member when it has no owner; its PMs |
 | pm | its PMs: settings, members, removing documents |
 | admin | workspace admins |
+| self | the person a personal record belongs to (a reminder, a question asked of them) |
 
 Admins pass every level. The rule is applied by the dispatcher before an operation runs,
 whatever the transport (slash command, mention, DM, button, form, shortcut, App Home,
@@ -51,6 +52,8 @@ def permits(access: Access, role: Role | None, *, admin: bool, owns: bool, owned
         return True
     if access == Access.ADMIN:
         return False
+    if access == Access.SELF:
+        return owns
     rank = RANKS.get(role, 0) if role else 0
     if rank < NEEDS[access]:
         return False
@@ -63,6 +66,8 @@ def refusal(op: Operation, scope: Scope, role: Role | None) -> str:
     """Who may do it, in one sentence."""
     project = scope.project
     key = f"`{project.key}`" if project else "the workspace"
+    if op.access == Access.SELF:
+        return f"Only {scope.owner_label or 'the person it belongs to'} can do that."
     if op.access == Access.ADMIN or project is None:
         return "Only a workspace admin can do that."
     if role is None:

@@ -33,14 +33,18 @@ from bot.core.messages import (
 from bot.core.operations import Args, Operation
 from bot.core.people import People
 from bot.core.projects import project_for_channel
-from bot.core.router import Router
 from bot.core.settings import Settings
 from bot.core.skills import Skill, SkillRegistry
 from bot.core.text import escape
+from bot.interpret import slots
 
 log = logging.getLogger(__name__)
 
 OOPS = "Something went wrong on my side and it's been logged. Please try again in a minute."
+NOT_FOR_ME = (
+    "I don't think that was for me. If it was, say it another way, or try `help` to see what "
+    "I can do."
+)
 MAX_INPUT = 40_000
 ArgsReader = Callable[[Context], Args]
 
@@ -104,7 +108,9 @@ class Dispatcher:
         self.settings = settings
         self.registry = registry
         self.people = people
-        self.router = Router(registry)
+        from bot.interpret.interpreter import Interpreter
+
+        self.interpreter = Interpreter(registry)
 
     def _run(
         self,
@@ -168,16 +174,23 @@ class Dispatcher:
                     ephemeral=True,
                 )
             ]
-        route = self.router.route(message.text, message, self.settings.database_url)
+        route = self.interpreter.interpret(message.text, message, self.settings.database_url)
         op = route.operation
         log.info("route user=%s op=%s how=%s", message.user, op and op.name, route.how)
-        if op is None:
+        if route.how == "none" or (route.how == "unsure" and not route.candidates):
+            return [Reply(text=NOT_FOR_ME, ephemeral=True)]
+        if route.how == "unsure":
+            op = self.registry.operation("interpret.clarify")
+            candidates = {"text": route.args, "candidates": route.candidates}
+        elif op is None:
             return [unknown_command(route.skill, route.args)]
 
         def read(ctx: Context) -> Args:
+            if route.how == "unsure":
+                return op.validate(candidates)
             if route.is_command and op.text is None:
                 return op.parse(route.args, route.preset)
-            return op.from_text(ctx, route.args)
+            return slots.fill(op, ctx, route.args)
 
         replies = self._run(
             user=message.user,

@@ -21,6 +21,7 @@ permission matrix test are generated from these declarations.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -49,6 +50,7 @@ class Access(StrEnum):
     EDITOR = "editor"  # change a record: its owner or author (an unowned one: any member), PMs
     PM = "pm"  # run the project: its PMs and admins
     ADMIN = "admin"  # workspace admins only
+    SELF = "self"  # a personal record (your reminder, your question): its person, or an admin
 
 
 # How a field is written in a command: the next word, all the words left, or `--flag value`.
@@ -234,6 +236,20 @@ class Operation:
     shortcuts: dict[str, Callable[[Shortcut], dict[str, Any]]] = field(default_factory=dict)
     hidden: bool = False  # not listed in help (a button's or form's own step)
     grammar: str | None = None  # the usage, where the model's fields don't say it well
+    button_label: str | None = None  # how a clarifying question offers it ("Log it")
+    variants: Callable[[Context, str], list[tuple[str, dict[str, Any]]]] | None = None
+
+    @property
+    def label(self) -> str:
+        """A short button label: declared, else the summary's first clause."""
+        if self.button_label:
+            return self.button_label
+        first = re.split(r"[:;,(]| — ", self.summary, maxsplit=1)[0].rstrip(". ")
+        return first if len(first) <= 40 else first[:39].rstrip() + "…"
+
+    def choices(self, ctx: Context, text: str) -> list[tuple[str, dict[str, Any]]]:
+        """How a clarifying question offers this operation for `text`: (label, preset)."""
+        return self.variants(ctx, text) if self.variants else [(self.label, {})]
 
     @property
     def usage(self) -> str:

@@ -76,6 +76,8 @@ class Skill:
         shortcuts: dict[str, Callable[[Shortcut], dict[str, Any]]] | None = None,
         hidden: bool = False,
         usage: str | None = None,
+        label: str | None = None,
+        variants: Callable[..., list[tuple[str, dict[str, Any]]]] | None = None,
     ) -> Callable[[Runner], Runner]:
         """Declare the decorated function `fn(ctx, args)` as an operation of this skill.
 
@@ -105,6 +107,8 @@ class Skill:
                     shortcuts=dict(shortcuts or {}),
                     hidden=hidden,
                     grammar=usage,
+                    button_label=label,
+                    variants=variants,
                 )
             )
             return fn

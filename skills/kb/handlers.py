@@ -261,6 +261,7 @@ def read_question(ctx: Context, text: str) -> AskArgs:
     scope=kb_scope,
     command="ask",
     text=read_question,
+    label="Search the documents",
     examples=["ask who approves a change request?", "ask when is code freeze?"],
 )
 def ask(ctx: Context, args: AskArgs) -> Reply:

@@ -58,7 +58,15 @@ def resolve_item(session: Any, text: str, project: Project | None) -> RaidItem:
             keys = ", ".join(f"`{i.key}`" for i in candidates)
             raise UserError(f"`#{number}` could be {keys}: say which.")
         raise UserError(f"There is no RAID item numbered {number} in `{project.key}`.")
-    return service.find_item(session, raw)
+    try:
+        return service.find_item(session, raw)
+    except UserError:
+        from skills.raid.corrections import renamed_item
+
+        renamed = renamed_item(session, raw.upper())
+        if renamed is None:
+            raise
+        return renamed
 
 
 def _live(session: Any, key: str) -> RaidItem | None:

@@ -11,7 +11,7 @@ from typing import Any
 from bot.core.context import Context
 from bot.core.messages import Reply, Shortcut
 from bot.core.operations import Access, ProjectArgs, by_key, flag, positional
-from skills.raid import service, views
+from skills.raid import views
 from skills.raid.args import ItemArgs, item_scope, target_item
 from skills.raid.handlers import parse, skill
 from skills.raid.scoring import RaidType
@@ -78,23 +78,4 @@ def edit_form(ctx: Context, args: ItemArgs) -> Reply:
         modal=views.form(
             project_key=ctx.project.key, values=views.form_values(item), item_key=item.key
         ),
-    )
-
-
-@skill.operation(
-    "raid.undo",
-    summary="Take back an item just logged (its history is kept).",
-    access=Access.EDITOR,
-    scope=item_scope,
-    writes=True,
-    buttons={views.UNDO: by_key},
-    examples=["raid undo APOLLO-R1"],
-    hidden=True,
-)
-def undo_new(ctx: Context, args: ItemArgs) -> Reply:
-    item = target_item(ctx)
-    service.delete_item(ctx.session, item=item, actor=ctx.user, note="undone")
-    return Reply(
-        text=f"Undone: {item.key} is removed from the log (its history is kept).",
-        replace_original=True,
     )

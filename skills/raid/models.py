@@ -52,6 +52,7 @@ class RaidHistory(SQLModel, table=True):
     old: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     new: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    change: str | None = Field(default=None, max_length=32, index=True)  # rows of one request
 
 
 class RaidLink(SQLModel, table=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -176,8 +177,14 @@ def record(
             note=note,
             old=None if old is None else str(old),
             new=None if new is None else str(new),
+            change=change_id(session),
         )
     )
+
+
+def change_id(session: Session) -> str:
+    """One id for every history row written in this session's request (what `undo` reverts)."""
+    return session.info.setdefault("raid_change", uuid.uuid4().hex)
 
 
 def create_item(

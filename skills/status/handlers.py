@@ -16,8 +16,10 @@ from bot.core.messages import Reply, UserError
 from bot.core.models import Project
 from bot.core.operations import Access, ProjectArgs, Scope, flag, positional, rest
 from bot.core.skills import Skill
+from bot.core.text import mention
 from skills.status import config as settings
 from skills.status import service
+from skills.status.days import is_checkin_day, plan_day
 from skills.status.parsing import StatusDraft
 from skills.status.report import late_update_reply
 from skills.status.routing import (
@@ -111,6 +113,7 @@ def read_update(ctx: Context, text: str) -> SubmitArgs:
     text=read_update,
     aliases={"status update": {}, "status give": {}},
     usage="status TEXT... [--project KEY]",
+    label="It's a status update",
     examples=["status Done: login page. Next: search. Blockers: waiting on API keys"],
 )
 def submit(ctx: Context, args: SubmitArgs) -> list[Reply]:
@@ -229,3 +232,39 @@ def stats(ctx: Context, args: StatsArgs) -> Reply:
     )
     text = stats_text(project, rows, args.days)
     return Reply(text=text, blocks=[ui.section(text)], ephemeral=not ctx.is_dm)
+
+
+@skill.operation(
+    "status.missing",
+    summary="Who hasn't answered today's check-in yet (and who was not asked).",
+    access=Access.VIEWER,
+    aliases={"checkin missing": {}},
+    examples=["status missing", "who hasn't answered the check-in?"],
+)
+def missing(ctx: Context, args: ProjectArgs) -> Reply:
+    project = ctx.project_for(args.project)
+    config = settings.get_config(ctx.session, project)
+    if config is None or not config.enabled:
+        raise UserError(f"`{project.key}` has no check-in. A PM can start one: `checkin on`.")
+    today = clock.today(project.timezone)
+    if not is_checkin_day(config, today, settings.holidays(ctx.session, project)):
+        return Reply(text=f"There is no `{project.key}` check-in today ({today:%a %d %b}).")
+    plan = plan_day(ctx.session, ctx.people, project, config, today)
+    answered = service.updates_of(ctx.session, plan.checkin) if plan.checkin else {}
+    now = clock.now()
+    waiting = [s for s in plan.asked if s.user not in answered and s.prompt_at <= now]
+    later = [s for s in plan.asked if s.user not in answered and s.prompt_at > now]
+    away = [s for s in plan.slots if s.away]
+    lines = [f"*Check-in of `{project.key}`, {today:%a %d %b}*"]
+    if waiting:
+        lines.append("Not answered yet: " + ", ".join(mention(s.user) for s in waiting))
+    if later:
+        lines.append(
+            "Not asked yet (later in their day): " + ", ".join(mention(s.user) for s in later)
+        )
+    if away:
+        lines.append("Away: " + ", ".join(mention(s.user) for s in away))
+    if not (waiting or later):
+        lines.append("Everyone asked has answered. :white_check_mark:")
+    text = "\n".join(lines)
+    return Reply(text=text, blocks=[ui.section(text)])

@@ -23,12 +23,14 @@ from bot.core.models import Role
 from bot.core.operations import Access
 from bot.core.people import Person, StaticPeople
 from bot.core.projects import create_project, set_member
-from bot.core.router import Router
 from bot.core.settings import Settings, load_settings
+from bot.interpret.interpreter import Interpreter
+from bot.interpret.tables import Clarification
 from skills import registry
 from skills.kb.models import KbAnswer, KbDocument
 from skills.raid import service as raid
 from skills.raid.scoring import RaidType
+from skills.reminders.models import Reminder
 from skills.status.models import StatusUpdate
 
 CHANNEL, ELSEWHERE, HOME, FAR = "C0APOLLO", "C0ELSEWHERE", "T0HOME", "T0FAR"
@@ -81,6 +83,18 @@ SAMPLES = {
     "raid.form": "raid form --project apollo",
     "raid.edit_form": "raid form edit APOLLO-R1",
     "raid.undo": "raid undo APOLLO-R1",
+    "raid.comment": "raid comment APOLLO-R1 vendor called",
+    "raid.change_type": "raid type APOLLO-R1 issue",
+    "raid.mine": "raid mine",
+    "raid.changes": "raid changes --project apollo --since 7d",
+    "status.missing": "status missing --project apollo",
+    "interpret.clarify": "interpret clarify",
+    "interpret.choose": "interpret choose {question}:0",
+    "admin.learning": "admin learning",
+    "reminder.create": "remind me tomorrow at 9 to call the vendor",
+    "reminder.list": "reminder list",
+    "reminder.cancel": "reminder cancel {reminder}",
+    "admin.learning_reset": "admin learning reset",
     "status.submit": "status Done: the plan --project apollo",
     "status.show": "status mine --project apollo",
     "status.history": "status history --project apollo",
@@ -127,6 +141,7 @@ BUTTONS = {  # action id: value
     "checkin_edit": "{update}",
     "checkin_log_blocker": "{update}:0",
     "kb_helpful": "{answer}",
+    **{f"interpret_choose_{i}": "{question}:0" for i in range(5)},
     "kb_unhelpful": "{answer}",
 }
 FORMS = {  # callback id: (private metadata, values)
@@ -179,9 +194,28 @@ def build_world(settings) -> World:
             modified_at=datetime(2026, 11, 1, tzinfo=UTC),
         )
         answer = KbAnswer(project_id=project.id, user_id=PM, question="plan?", found=False)
-        session.add_all([update, document, answer])
+        question = Clarification(
+            workspace=HOME,
+            user_id=PM,
+            text="chase the vendor",
+            choices=[{"op": "none", "label": "Not for me", "preset": {}}],
+        )
+        reminder = Reminder(
+            creator=PM,
+            target=PM,
+            text="call the vendor",
+            first_due=datetime(2026, 11, 24, 9, tzinfo=UTC),
+            timezone="UTC",
+        )
+        session.add_all([update, document, answer, question, reminder])
         session.flush()
-        refs = {"update": str(update.id), "document": str(document.id), "answer": str(answer.id)}
+        refs = {
+            "update": str(update.id),
+            "document": str(document.id),
+            "answer": str(answer.id),
+            "question": str(question.id),
+            "reminder": str(reminder.id),
+        }
     dispatcher = console_dispatcher(settings, people)
     dispatcher.invoke("checkin.set", {"project": "apollo", "setting": "on"}, user=PM)
     dispatcher.invoke(
@@ -236,9 +270,10 @@ def test_every_operation_has_a_sample() -> None:
 
 
 def test_every_command_reaches_its_operation() -> None:
-    route = Router(registry()).route
+    route = Interpreter(registry()).interpret
     for name, text in SAMPLES.items():
-        found = route(text.format(update="1", document="1", answer="1"))
+        refs = dict.fromkeys(("update", "document", "answer", "question", "reminder"), "1")
+        found = route(text.format(**refs))
         assert found.operation is not None and found.operation.name == name, (name, text)
 
 

@@ -9,7 +9,7 @@ import pytest
 from bot.core import clock
 from bot.core.db import session_scope
 from bot.core.projects import require_project
-from bot.core.router import Router
+from bot.interpret.interpreter import Interpreter as Router
 from skills import registry
 from skills.status.digest import checkin_digest
 from tests.helpers import BOB, CHANNEL, CHEN, PM, button
@@ -34,7 +34,7 @@ def router() -> Router:
     ],
 )
 def test_updates_reach_the_standup_skill(router: Router, text: str) -> None:
-    assert router.route(text).skill.name == "status", text
+    assert router.interpret(text).skill.name == "status", text
 
 
 @pytest.mark.parametrize(
@@ -50,7 +50,7 @@ def test_updates_reach_the_standup_skill(router: Router, text: str) -> None:
     ],
 )
 def test_other_messages_are_left_to_their_skills(router: Router, text: str, skill: str) -> None:
-    assert router.route(text).skill.name == skill, text
+    assert router.interpret(text).skill.name == skill, text
 
 
 def test_editing_before_close_replaces_the_update(settings) -> None:
@@ -168,7 +168,7 @@ def test_custom_questions_in_the_form(settings) -> None:
 
 def test_a_reply_in_own_words_to_an_open_prompt_is_the_update(settings, router: Router) -> None:
     words = "Spent the morning with the vendor on the contract"
-    assert router.route(words).skill.name != "status"  # its words alone do not say "update"
+    assert router.interpret(words).skill.name != "status"  # its words alone do not say "update"
     chat = with_checkins(settings)
     outbox = Outbox()
     dm(chat, PM, words)  # 09:00: Alice has not been asked yet

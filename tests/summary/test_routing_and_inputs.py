@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.router import Router
+from bot.interpret.interpreter import Interpreter as Router
 from tests.helpers import BOB, CHEN, STRANGER
 from tests.summary.chat import ZEUS_CHANNEL, create_project, registry, with_apollo
 
@@ -31,7 +31,7 @@ def router() -> Router:
     ],
 )
 def test_questions_about_a_project_reach_the_summary(router: Router, text: str) -> None:
-    assert router.route(text).skill.name == "summary", text
+    assert router.interpret(text).skill.name == "summary", text
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ def test_questions_about_a_project_reach_the_summary(router: Router, text: str) 
     ],
 )
 def test_raid_logging_is_not_taken_for_a_summary(router: Router, text: str) -> None:
-    assert router.route(text).skill.name == "raid", text
+    assert router.interpret(text).skill.name == "raid", text
 
 
 def test_project_health_reaches_the_summary(settings) -> None:

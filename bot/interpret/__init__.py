@@ -1,0 +1,1 @@
+"""The offline interpreter: free text to an operation and its arguments, learned and calibrated."""

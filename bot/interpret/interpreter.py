@@ -1,0 +1,154 @@
+"""Free text to an operation: commands, context, then the learned intent model.
+
+Order:
+1. explicit command words (`/pmo raid close R4`, `raid list`), or a skill's name alone or
+   followed by free text (`raid vendor may slip`);
+2. context (`Skill.claim_message`): who sent it and where — a DM from someone who owes a
+   check-in answer, a follow-up in a thread where the bot answered;
+3. the intent model (`model.IntentModel`, adapted to what the workspace taught): confident →
+   that operation; "not for the bot" → a short note; unsure → one clarifying question with
+   the likeliest operations as buttons (`skills.interpret`).
+
+Empty input goes to help. The rules that read an operation's arguments from the words are in
+`slots`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from bot.core.db import session_scope
+from bot.core.messages import Message
+from bot.core.operations import Operation
+from bot.core.skills import Skill, SkillRegistry
+from bot.interpret.corpus import NONE
+from bot.interpret.learning import workspace_of
+from bot.interpret.model import IntentModel
+
+log = logging.getLogger(__name__)
+
+LEADING_MENTIONS = re.compile(r"^(\s*(<@[UW][A-Z0-9]+(\|[^>]*)?>|@pmo\b|/pmo\b)[\s,:]*)+", re.I)
+ROUTE_AT = 0.55  # act on the likeliest operation from this calibrated probability
+NONE_AT = 0.6  # "not for me" from this probability
+CANDIDATES = 3
+CANDIDATE_AT = 0.04
+
+
+@dataclass
+class Interpretation:
+    """Where a message goes. `command` routes parse `args` as command words (with
+    `preset` values); `unsure` ones carry `candidates` for a clarifying question."""
+
+    skill: Skill | None
+    operation: Operation | None
+    args: str
+    how: str  # command | explicit | claim | intent | unsure | none | fallback
+    confidence: float = 1.0
+    preset: dict[str, Any] = field(default_factory=dict)
+    candidates: list[str] = field(default_factory=list)
+
+    @property
+    def is_command(self) -> bool:
+        return self.how == "command"
+
+
+def strip_address(text: str) -> str:
+    """Remove the bot mention or `/pmo` that opens a message."""
+    return LEADING_MENTIONS.sub("", text or "").strip()
+
+
+class Interpreter:
+    """Interprets text against the operations of a `SkillRegistry`."""
+
+    def __init__(
+        self, registry: SkillRegistry, model: IntentModel | None = None, fallback: str = "help"
+    ) -> None:
+        self.registry = registry
+        self.model = model if model is not None else IntentModel()
+        self.fallback = registry.get(fallback)
+        if self.fallback is None:
+            raise LookupError(f"fallback skill {fallback!r} is not registered")
+
+    def to_skill(
+        self, skill: Skill, body: str, how: str, confidence: float = 1.0
+    ) -> Interpretation:
+        name = skill.operation_for(body)
+        op = self.registry.operations.get(name) if name else None
+        return Interpretation(skill, op, body, how, confidence)
+
+    def to_operation(self, name: str, body: str, how: str, confidence: float) -> Interpretation:
+        op = self.registry.operation(name)
+        return Interpretation(self.registry.skill_of(op), op, body, how, confidence)
+
+    def interpret(
+        self, text: str, message: Message | None = None, database_url: str | None = None
+    ) -> Interpretation:
+        """The operation for `text`; `message` and `database_url` add context and what the
+        workspace taught."""
+        body = strip_address(text)
+        if not body:
+            return self.to_skill(self.fallback, "", "fallback", 0.0)
+        explicit = self.explicit(body)
+        if explicit:
+            return explicit
+        if message is None or not database_url:
+            return self.by_model(body, None, None)
+        try:
+            with session_scope(database_url) as session:
+                claimed = self.claimed(body, message, session)
+                if claimed:
+                    return self.to_skill(claimed, body, "claim")
+                return self.by_model(body, session, workspace_of(message.team))
+        except SQLAlchemyError:
+            log.exception("context unavailable for user=%s; interpreting the words", message.user)
+            return self.by_model(body, None, None)
+
+    def explicit(self, body: str) -> Interpretation | None:
+        words = body.split()
+        # "Status: green" or "Risk: …" is a label in the message, not a command word.
+        named = None if words[0].endswith((":", ",")) else self.registry.get(words[0].lower())
+        if named is not None and not named.named_in(body):
+            return None
+        found = self.registry.command(words)
+        if found:
+            op, preset, size = found
+            rest = body.split(None, size)[size] if len(words) > size else ""
+            return Interpretation(self.registry.skill_of(op), op, rest, "command", 1.0, preset)
+        if named:
+            rest = body.split(None, 1)[1] if len(words) > 1 else ""
+            return self.to_skill(named, rest, "explicit")
+        return None
+
+    def claimed(self, body: str, message: Message, session: Session) -> Skill | None:
+        """The first skill whose `claim_message` wants this message (who sent it, where)."""
+        return next(
+            (
+                s
+                for s in self.registry.skills
+                if s.claim_message and s.claim_message(body, message, session)
+            ),
+            None,
+        )
+
+    def by_model(self, body: str, session: Session | None, workspace: str | None) -> Interpretation:
+        prediction = self.model.predict(body, session=session, workspace=workspace)
+        if prediction is None:
+            return self.to_skill(self.fallback, body, "fallback", 0.0)
+        ranked = sorted(prediction.probabilities.items(), key=lambda kv: -kv[1])
+        label, p = ranked[0]
+        if label == NONE and p >= NONE_AT:
+            return Interpretation(None, None, body, "none", p)
+        if label != NONE and p >= ROUTE_AT and label in self.registry.operations:
+            return self.to_operation(label, body, "intent", p)
+        candidates = [
+            name
+            for name, q in ranked
+            if name != NONE and name in self.registry.operations and q >= CANDIDATE_AT
+        ][:CANDIDATES]
+        return Interpretation(None, None, body, "unsure", p, candidates=candidates)

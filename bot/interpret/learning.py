@@ -1,0 +1,88 @@
+"""Learning from people: answers to clarifying questions and corrections, per workspace.
+
+Each is stored as a labelled example (`LearnedExample`); the intent model and the RAID type
+model of that workspace learn them (`with_examples`). At most `CAP` are kept per workspace
+and kind (the newest); an admin can forget them all (`/pmo admin learning reset`).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from bot.interpret.tables import LearnedExample
+
+CAP = 500
+DEFAULT_WORKSPACE = "local"  # the console and CLI, which have no Slack team
+
+
+def workspace_of(team: str | None) -> str:
+    return team or DEFAULT_WORKSPACE
+
+
+def remember(
+    session: Session,
+    *,
+    workspace: str,
+    kind: str,
+    text: str,
+    label: str,
+    source: str,
+    user: str,
+) -> None:
+    """Store one labelled example (the oldest beyond `CAP` are dropped)."""
+    text = " ".join(text.split())[:2000]
+    if not text:
+        return
+    session.add(
+        LearnedExample(
+            workspace=workspace, kind=kind, text=text, label=label, source=source, user_id=user
+        )
+    )
+    session.flush()
+    keep = (
+        select(LearnedExample.id)
+        .where(LearnedExample.workspace == workspace, LearnedExample.kind == kind)
+        .order_by(col(LearnedExample.id).desc())
+        .limit(CAP)
+    )
+    session.execute(
+        delete(LearnedExample).where(
+            LearnedExample.workspace == workspace,
+            LearnedExample.kind == kind,
+            col(LearnedExample.id).not_in(keep.scalar_subquery()),
+        )
+    )
+
+
+def examples(session: Session, workspace: str, kind: str) -> list[LearnedExample]:
+    query = select(LearnedExample).where(
+        LearnedExample.workspace == workspace, LearnedExample.kind == kind
+    )
+    return list(session.exec(query.order_by(col(LearnedExample.id))))
+
+
+def fingerprint(session: Session, workspace: str, kind: str) -> tuple[int, int]:
+    """(count, newest id): changes whenever the workspace learns or forgets."""
+    count, newest = session.exec(
+        select(func.count(), func.max(LearnedExample.id)).where(
+            LearnedExample.workspace == workspace, LearnedExample.kind == kind
+        )
+    ).one()
+    return int(count or 0), int(newest or 0)
+
+
+def counts(session: Session, workspace: str) -> dict[str, int]:
+    rows = session.exec(
+        select(LearnedExample.kind, func.count())
+        .where(LearnedExample.workspace == workspace)
+        .group_by(LearnedExample.kind)
+    )
+    return {kind: int(n) for kind, n in rows}
+
+
+def forget(session: Session, workspace: str) -> int:
+    """Drop everything the workspace taught; returns how many examples went."""
+    gone = sum(counts(session, workspace).values())
+    session.execute(delete(LearnedExample).where(LearnedExample.workspace == workspace))
+    return gone

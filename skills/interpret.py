@@ -1,0 +1,121 @@
+"""When the interpreter is unsure: one short question with buttons, and learning the answer.
+
+`interpret.clarify` asks ("Log as issue · Log as risk · It's a status update · Not for me");
+`interpret.choose` runs the chosen operation on the original message, for the person who
+asked only, and stores the answer as a labelled example for the workspace.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core import ui
+from bot.core.context import Context
+from bot.core.messages import Reply, UserError
+from bot.core.operations import Access, Args, Scope, flag, no_scope, positional
+from bot.core.skills import Skill
+from bot.core.text import escape, shorten
+from bot.interpret import learning, slots
+from bot.interpret.corpus import NONE
+from bot.interpret.tables import Clarification
+
+skill = Skill("interpret", "Questions I ask when I'm not sure what you meant.", priority=95)
+
+MAX_CHOICES = 4
+CHOOSE = [f"interpret_choose_{i}" for i in range(MAX_CHOICES + 1)]
+NOT_FOR_ME = "Not for me"
+
+
+class ClarifyArgs(Args):
+    text: str = flag(default="", description="The message", internal=True)
+    candidates: list[str] = flag(
+        default_factory=list, description="Likely operations", internal=True
+    )
+
+
+@skill.operation(
+    "interpret.clarify",
+    summary="Ask which of a few operations a message meant.",
+    access=Access.ANYONE,
+    scope=no_scope,
+    writes=True,
+    hidden=True,
+    command="interpret clarify",
+)
+def clarify(ctx: Context, args: ClarifyArgs) -> Reply:
+    choices: list[dict[str, Any]] = []
+    for name in args.candidates:
+        op = ctx.registry.operations.get(name)
+        if op is None:
+            continue
+        for label, preset in op.choices(ctx, args.text):
+            choices.append({"op": name, "label": label, "preset": preset})
+    choices = choices[:MAX_CHOICES] + [{"op": NONE, "label": NOT_FOR_ME, "preset": {}}]
+    asked = Clarification(
+        workspace=learning.workspace_of(ctx.team),
+        user_id=ctx.user,
+        channel=ctx.channel,
+        text=args.text,
+        choices=choices,
+    )
+    ctx.session.add(asked)
+    ctx.session.flush()
+    question = f"I'm not sure what you'd like me to do with “{escape(shorten(args.text, 120))}”:"
+    buttons = [
+        ui.button(c["label"], CHOOSE[i], f"{asked.id}:{i}", style="primary" if i == 0 else None)
+        for i, c in enumerate(choices)
+    ]
+    return Reply(text=question, blocks=[ui.section(question), ui.actions(*buttons)], ephemeral=True)
+
+
+class ChooseArgs(Args):
+    answer: str = positional(description="The question's number and the choice, `12:0`")
+
+
+def asked_scope(ctx: Context, args: ChooseArgs) -> Scope:
+    number, _, _ = args.answer.partition(":")
+    asked = ctx.session.get(Clarification, int(number)) if number.isdigit() else None
+    if asked is None:
+        raise UserError("That question is out of date; say it again and I'll have another go.")
+    return Scope(owners=(asked.user_id,), owned=True, target=asked, owner_label="who asked")
+
+
+@skill.operation(
+    "interpret.choose",
+    summary="Answer a question I asked about your message.",
+    access=Access.SELF,
+    scope=asked_scope,
+    writes=True,
+    hidden=True,
+    buttons={action: (lambda value: {"answer": value}) for action in CHOOSE},
+    command="interpret choose",
+)
+def choose(ctx: Context, args: ChooseArgs) -> list[Reply]:
+    asked: Clarification = ctx.scope.target  # type: ignore[union-attr]
+    index = args.answer.partition(":")[2]
+    if asked.answered:
+        return [Reply(text="You've answered that one already.", ephemeral=True)]
+    if not index.isdigit() or int(index) >= len(asked.choices):
+        raise UserError("That button is out of date; say it again.")
+    choice = asked.choices[int(index)]
+    asked.answered = True
+    ctx.session.add(asked)
+    learn = {"workspace": asked.workspace, "text": asked.text, "user": ctx.user}
+    learning.remember(
+        ctx.session, kind="intent", label=choice["op"], source="clarification", **learn
+    )
+    if choice["op"] == NONE:
+        return [
+            Reply(text="OK, I'll leave that one. Thanks — I'll remember.", replace_original=True)
+        ]
+    if "type" in choice["preset"]:
+        label = str(choice["preset"]["type"])
+        learning.remember(
+            ctx.session, kind="raid_type", label=label, source="clarification", **learn
+        )
+    op = ctx.registry.operation(choice["op"])
+    ctx.channel = asked.channel or ctx.channel
+    values = slots.fill(op, ctx, asked.text).model_dump(exclude_unset=True)
+    replies = ctx.invoke(op.name, op.validate({**values, **choice["preset"]}))
+    done = Reply(text=f"{choice['label']}: done.", replace_original=True)
+    return [done, *replies]

@@ -1,0 +1,171 @@
+"""The reminders skill: "remind me / us / @ana tomorrow at 9 to …", listed and cancelled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import or_, select
+
+from bot.core import access, clock, ui
+from bot.core.context import Context
+from bot.core.messages import Reply, UserError
+from bot.core.operations import Access, Args, Scope, flag, no_scope, positional, rest
+from bot.core.skills import Skill
+from bot.core.text import USER_ID, escape, mention
+from skills.reminders.jobs import Reminders
+from skills.reminders.models import Reminder
+from skills.reminders.parsing import describe_repeat, read_reminder
+from skills.reminders.schedule import occurrences
+
+skill = Skill(
+    "reminder",
+    "Personal reminders: once or repeating, for you, this channel or a teammate.",
+    aliases=("reminders", "remind"),
+    priority=42,
+    text_operation="reminder.create",
+    bare_operation="reminder.list",
+    jobs=[Reminders()],
+)
+
+
+class CreateArgs(Args):
+    text: str = rest(default="", description="What to be reminded of")
+    who: str = flag(default="me", description="me, us (this channel) or a user id")
+    when: datetime | None = flag(description="The first time (ISO 8601 with offset)")
+    repeat: str | None = flag(description="daily, weekdays or weekly:mon,thu")
+
+
+def read_words(ctx: Context, text: str) -> CreateArgs:
+    """ "remind me tomorrow at 9 to call the vendor", "remind us every Monday at 10 …"."""
+    words = (
+        text if text.lower().lstrip().startswith(("remind", "please remind")) else f"remind {text}"
+    )
+    draft = read_reminder(words, now=clock.now(), timezone=ctx.person.timezone)
+    return CreateArgs(text=draft.text, who=draft.target, when=draft.due, repeat=draft.repeat)
+
+
+def target_of(ctx: Context, who: str) -> str:
+    """The user id or channel a reminder goes to; another person only if you share a project."""
+    if who == "me":
+        return ctx.user
+    if who == "us":
+        return ctx.user if ctx.is_dm or not ctx.channel else ctx.channel
+    if not USER_ID.match(who):
+        raise UserError(f"I can't tell who `{escape(who)}` is: mention them, like @ana.")
+    mine = {p.id for p in access.visible_projects(ctx.session, ctx.user, ctx.team, admin=False)}
+    theirs = {p.id for p in access.visible_projects(ctx.session, who, None, admin=False)}
+    if who != ctx.user and not (mine & theirs):
+        raise UserError(f"I only remind people you share a project with, and {mention(who)} isn't.")
+    return who
+
+
+def when_text(reminder: Reminder, due: datetime) -> str:
+    local = due.astimezone(ZoneInfo(reminder.timezone))
+    repeat = "" if not reminder.repeat else f", then {describe_repeat(reminder.repeat)}"
+    return f"{local:%a %d %b %H:%M} ({reminder.timezone}){repeat}"
+
+
+@skill.operation(
+    "reminder.create",
+    summary="Remind you, this channel or a teammate, once or every day, weekday or week.",
+    access=Access.ANYONE,
+    scope=no_scope,
+    writes=True,
+    text=read_words,
+    examples=[
+        "remind me tomorrow at 9 to call the vendor",
+        "remind us every Monday at 10 to update the RAID log",
+    ],
+    usage="remind me|us|@person WHEN [every DAY] to WHAT",
+    label="Set a reminder",
+)
+def create(ctx: Context, args: CreateArgs) -> Reply:
+    if args.when is None:
+        raise UserError("When? e.g. `remind me tomorrow at 9 to call the vendor`.")
+    if args.when <= clock.now():
+        raise UserError("That time has passed: pick a time ahead.")
+    target = target_of(ctx, args.who)
+    reminder = Reminder(
+        creator=ctx.user,
+        target=target,
+        text=args.text.strip()[:500],
+        first_due=args.when,
+        repeat=args.repeat,
+        timezone=ctx.person.timezone,
+    )
+    if not reminder.text:
+        raise UserError("Remind of what? e.g. `remind me tomorrow at 9 to call the vendor`.")
+    ctx.session.add(reminder)
+    ctx.session.flush()
+    whom = "you" if target == ctx.user else mention(target) if USER_ID.match(target) else "here"
+    text = (
+        f":alarm_clock: I'll remind {whom} {when_text(reminder, args.when)}: "
+        f"{escape(reminder.text)}. (`reminder cancel {reminder.id}` to stop it.)"
+    )
+    return Reply(text=text, ephemeral=not ctx.is_dm)
+
+
+def mine(ctx: Context) -> list[Reminder]:
+    query = select(Reminder).where(
+        Reminder.cancelled == False,  # noqa: E712
+        or_(Reminder.creator == ctx.user, Reminder.target == ctx.user),
+    )
+    return list(ctx.session.exec(query.order_by(Reminder.first_due)))
+
+
+@skill.operation(
+    "reminder.list",
+    summary="Your reminders and the next time each goes off.",
+    access=Access.ANYONE,
+    scope=no_scope,
+    examples=["reminder list", "what reminders do I have?"],
+)
+def list_reminders(ctx: Context, args: Args) -> Reply:
+    now = clock.now()
+    lines = []
+    for reminder in mine(ctx):
+        upcoming = next(occurrences(reminder, now, now.replace(year=now.year + 2)), None)
+        if upcoming is None:
+            continue
+        whom = "" if reminder.target == ctx.user else f" → {mention(reminder.target)}"
+        if not USER_ID.match(reminder.target):
+            whom = f" → <#{reminder.target}>"
+        lines.append(
+            f"• `{reminder.id}` {when_text(reminder, upcoming)}{whom}: {escape(reminder.text)}"
+        )
+    if not lines:
+        return Reply(
+            text="You have no reminders. Set one: `remind me tomorrow at 9 to call the vendor`.",
+            ephemeral=True,
+        )
+    text = "*Your reminders*\n" + "\n".join(lines)
+    return Reply(text=text, blocks=[ui.section(text)], ephemeral=not ctx.is_dm)
+
+
+class CancelArgs(Args):
+    reminder: int = positional(description="The reminder's number (from `reminder list`)")
+
+
+def reminder_scope(ctx: Context, args: CancelArgs) -> Scope:
+    reminder = ctx.session.get(Reminder, args.reminder)
+    if reminder is None or reminder.cancelled:
+        raise UserError(f"There is no reminder {args.reminder}; `reminder list` shows yours.")
+    owners = (reminder.creator, reminder.target)
+    return Scope(owners=owners, owned=True, target=reminder, owner_label="who set it or gets it")
+
+
+@skill.operation(
+    "reminder.cancel",
+    summary="Stop a reminder.",
+    access=Access.SELF,
+    scope=reminder_scope,
+    writes=True,
+    aliases={"reminder stop": {}, "reminder delete": {}},
+    examples=["reminder cancel 3"],
+)
+def cancel(ctx: Context, args: CancelArgs) -> Reply:
+    reminder: Reminder = ctx.scope.target  # type: ignore[union-attr]
+    reminder.cancelled = True
+    ctx.session.add(reminder)
+    return Reply(text=f"Cancelled reminder {reminder.id}: {escape(reminder.text)}.", ephemeral=True)

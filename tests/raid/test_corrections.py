@@ -1,0 +1,89 @@
+"""Working the log in chat: comments, a changed type, undo, my items, what changed."""
+
+from sqlmodel import select
+
+from bot.core import clock
+from bot.core.db import session_scope
+from skills.raid.models import RaidHistory, RaidItem
+from tests.helpers import BOB, PM, with_project
+
+
+def item(settings, key: str) -> RaidItem | None:
+    with session_scope(settings.database_url) as session:
+        return session.exec(select(RaidItem).where(RaidItem.key == key)).first()
+
+
+def test_a_wrong_type_is_corrected_in_place_and_the_old_key_still_works(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add dependency: legal sign-off on the DPA, owner <@U0BOB>")
+    reply = chat.send("raid type D1 assumption")[0].text
+    assert "APOLLO-D1 is now APOLLO-A1, an assumption" in reply
+    moved = item(settings, "APOLLO-A1")
+    assert moved and moved.type == "assumption" and moved.owner == BOB
+    assert item(settings, "APOLLO-D1") is None
+    assert "APOLLO-A1" in chat.send("raid show APOLLO-D1")[0].text  # the old key finds it
+    history = chat.send("raid history APOLLO-A1")[0].text
+    assert "type: dependency → assumption" in history and "key: APOLLO-D1 → APOLLO-A1" in history
+    assert "not a RAID type" in chat.send("raid type A1 colour")[0].text
+
+
+def test_comments_go_in_the_history(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: vendor may slip")
+    assert "Noted on APOLLO-R1" in chat.send("raid comment R1 vendor called back")[0].text
+    assert "vendor called back" in chat.send("raid history R1")[0].text
+
+
+def test_undo_reverts_your_last_change(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: vendor may slip, P2 I2")
+    chat.send("raid update R1 impact 5")
+    chat.send("raid update R1 owner <@U0BOB>")
+    assert "Undone your change to APOLLO-R1 (owner)" in chat.send("undo")[0].text
+    assert item(settings, "APOLLO-R1").owner is None
+    assert "(impact" in chat.send("undo that")[0].text
+    saved = item(settings, "APOLLO-R1")
+    assert (saved.impact, saved.score) == (2, 4)
+    assert "removed from the log" in chat.send("undo")[0].text
+    assert item(settings, "APOLLO-R1").deleted
+    assert "no change to the RAID log" in chat.send("undo", user=BOB)[0].text
+
+
+def test_undo_is_refused_after_ten_minutes_and_over_someone_elses_change(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: vendor may slip, owner <@U0BOB>")
+    chat.send("raid update R1 title Vendor may slip the go-live")
+    chat.send("raid update R1 impact 4", user=BOB)  # Bob owns it, so he may
+    refused = chat.send("undo")[0].text
+    assert "<@U0BOB> changed APOLLO-R1 after you" in refused
+    assert item(settings, "APOLLO-R1").title == "Vendor may slip the go-live"
+    clock.pin("2026-11-23T09:11:00+00:00")
+    late = chat.send("undo", user=BOB)[0].text
+    assert "11 minutes ago" in late and item(settings, "APOLLO-R1").impact == 4
+    with session_scope(settings.database_url) as session:
+        undone = session.exec(select(RaidHistory).where(RaidHistory.note.startswith("undo:"))).all()
+    assert undone == []
+
+
+def test_my_items_across_projects_and_what_changed(settings) -> None:
+    chat = with_project(settings)
+    chat.send("/pmo project create zeus Zeus", channel="C0ZEUS")
+    chat.send("raid add risk: vendor may slip, owner <@U0ALICE>")
+    chat.send("raid add issue: build broken, owner <@U0ALICE>", channel="C0ZEUS")
+    chat.send("raid add risk: not mine, owner <@U0BOB>")
+    mine = chat.send("my items", channel="")[0]
+    assert "APOLLO-R1" in mine.text and "ZEUS-I1" in mine.text and "APOLLO-R2" not in mine.text
+    clock.pin("2026-11-25T10:00:00+00:00")
+    chat.send("raid close R1 vendor confirmed")
+    changed = chat.send("raid changes --since 2026-11-24")[0].text
+    assert "APOLLO-R1" in changed and "closed" in changed and "APOLLO-R2" not in changed
+    assert "since Mon 23 Nov" in chat.send("raid changes --since monday")[0].text
+
+
+def test_who_has_not_answered_the_check_in(settings) -> None:
+    chat = with_project(settings)
+    chat.send(f"/pmo checkin participants <@{PM}> <@{BOB}>")
+    clock.pin("2026-11-23T17:00:00+00:00")
+    chat.send("status Done: the plan. Next: the build")
+    text = chat.send("status missing")[0].text
+    assert "Not answered yet: <@U0BOB>" in text and "<@U0ALICE>" not in text
