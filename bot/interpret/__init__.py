@@ -1,0 +1,1 @@
+"""The interpreter: free text to an operation and its arguments, learned from `corpus/`."""
