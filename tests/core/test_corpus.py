@@ -23,6 +23,7 @@ FILES = {
     "quiet",
     "help",
     "reminder",
+    "admin",
     "none",
 }
 
@@ -111,7 +112,7 @@ def test_the_checks_find_each_kind_of_problem(tmp_path) -> None:
         tmp_path, "mixed.jsonl", [{"text": "help", "op": "help.show"}, {"text": "hi", "op": "none"}]
     )
     found = corpus.problems(
-        corpus.load(tmp_path), {"raid.show", "raid.close", "raid.form", "help.show"}
+        corpus.load(tmp_path), {"raid.show", "raid.close", "raid.form", "raid.mine", "help.show"}
     )
     text = "\n".join(found)
     assert "raid.jsonl:2: `raid.close` is out of order" in text
@@ -120,6 +121,6 @@ def test_the_checks_find_each_kind_of_problem(tmp_path) -> None:
     assert "raid.jsonl:5: unknown operation `raid.frobnicate`" in text
     assert "mixed.jsonl: mixes help, none" in text
     assert "`raid.close`: 2 of the 40 examples it needs" in text
-    assert "`raid.mine`: 1 of the 40 examples it needs" in text  # planned ops need them too
+    assert "`raid.mine`: 1 of the 40 examples it needs" in text
     assert "`none`: 1 of the 150 examples it needs" in text
     assert "NOT_TEXT names `kb.add`, which is not declared" in text
