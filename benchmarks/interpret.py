@@ -5,7 +5,9 @@
 Each message goes the way a Slack message goes: the interpreter (commands, context, the
 intent model), then the rules that read the operation's arguments, in a project channel of
 `apollo` (or a DM) with the items the data names. Nothing is run. A message is right when
-the operation is the labelled one and every labelled argument has its labelled value.
+the operation is the labelled one and every labelled argument has its labelled value (free
+text by its words; an operation that does the same, like `raid.assign` for an owner change,
+counts).
 The last line is one JSON object: accuracy of the operation and of operation + arguments,
 per operation, and the time to interpret one message (p50/p95, the model loaded first).
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import tempfile
@@ -22,6 +25,7 @@ from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.console.runner import console_dispatcher
 from bot.core import clock
@@ -29,12 +33,15 @@ from bot.core.context import Context
 from bot.core.db import session_scope
 from bot.core.messages import Message, UserError
 from bot.core.people import StaticPeople
-from bot.core.projects import create_project, project_for_channel
+from bot.core.projects import create_project, get_project, project_for_channel
 from bot.interpret import slots
 from bot.interpret.corpus import NONE
 from bot.runtime import start
 from skills.raid import service as raid
+from skills.raid.args import resolve_item
+from skills.raid.reading import since_instant
 from skills.raid.scoring import RaidType
+from skills.summary.parsing import parse_since
 
 DATA = Path(__file__).resolve().parent / "data" / "conversation.jsonl"
 NOW = "2026-11-23T09:00:00+00:00"
@@ -65,12 +72,51 @@ def world(folder: Path) -> Any:
     return dispatcher
 
 
-def normal(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+FREE_TEXT = ("text", "title", "note", "mitigation", "description", "question")
+# Either operation does what the message asks when the arguments that matter agree.
+EQUIVALENT = {("raid.update", "raid.assign"), ("raid.change_type", "raid.convert")}
+WORD = re.compile(r"[a-z0-9]+")
+
+
+def same_words(want: str, got: str) -> bool:
+    """Free text matches when most of the wanted words are there."""
+    wanted, have = set(WORD.findall(want.lower())), set(WORD.findall(str(got).lower()))
+    return bool(wanted) and len(wanted & have) / len(wanted) >= 0.6
+
+
+def normal(session: Any, name: str, value: Any) -> Any:
+    """A value in the form the labels use: full item keys, ISO dates and datetimes."""
+    if value is None:
+        return None
+    if name in ("key", "other"):
+        try:
+            project = get_project(session, "apollo")
+            return resolve_item(session, str(value), project).key
+        except UserError:
+            return str(value).upper()
+    if name == "since":
+        text = str(value)
+        moment = since_instant(text, now=clock.now(), timezone="Europe/London")
+        if moment is None and not re.match(r"^\d{4}-\d\d-\d\d$", text):
+            moment = parse_since(text, now=clock.now(), timezone="Europe/London")
+        return moment.date().isoformat() if moment else text
+    if isinstance(value, datetime):
+        return value.astimezone(ZoneInfo("UTC")).isoformat()
+    if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str):
-        return value.strip().upper() if value[:1].isalpha() and "-" in value else value.strip()
-    return value
+    if name == "when" and isinstance(value, str):
+        return datetime.fromisoformat(value).astimezone(ZoneInfo("UTC")).isoformat()
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def agrees(session: Any, want: dict[str, Any], got: dict[str, Any]) -> bool:
+    for name, value in want.items():
+        if name in FREE_TEXT:
+            if not same_words(str(value), str(got.get(name) or "")):
+                return False
+        elif normal(session, name, value) != normal(session, name, got.get(name)):
+            return False
+    return True
 
 
 def interpret(dispatcher: Any, row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -120,13 +166,14 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             op, got = interpret(dispatcher, row)
             seconds.append(time.perf_counter() - started)
-            want = row["op"]
+            want, wanted = row["op"], row.get("args") or {}
             ops[want] += 1
-            right[want] += op == want
-            wanted = {k: normal(v) for k, v in (row.get("args") or {}).items()}
-            args_ok = all(normal(got.get(k)) == v for k, v in wanted.items())
-            whole[want] += op == want and args_ok
-            if args.verbose and not (op == want and args_ok):
+            op_ok = op == want or (want, op) in EQUIVALENT
+            right[want] += op_ok
+            with session_scope(dispatcher.settings.database_url) as session:
+                args_ok = agrees(session, wanted, got)
+            whole[want] += op_ok and args_ok
+            if args.verbose and not (op_ok and args_ok):
                 shown = {k: got.get(k) for k in wanted}
                 print(f"MISS want {want} {wanted} got {op} {shown}: {row['text'][:90]}")
     total = sum(ops.values())

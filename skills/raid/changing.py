@@ -15,6 +15,7 @@ from bot.core.models import Project, Role
 from bot.core.operations import Access, Args, Scope, by_key, flag, positional, rest
 from bot.core.projects import members_of
 from bot.core.text import escape, mention
+from bot.interpret import learning
 from skills.raid import corrections, forms, service, views
 from skills.raid.args import ItemArgs, ItemNoteArgs, Level, UserRef, item_scope, target_item
 from skills.raid.handlers import FIELD_ALIASES, card, owner_dm, skill, today
@@ -100,6 +101,8 @@ def update(ctx: Context, args: UpdateArgs) -> list[Reply]:
     item, project = target_item(ctx), ctx.project
     changes = changes_of(ctx, args, project)
     changed = service.update_item(ctx.session, item=item, changes=changes, actor=ctx.user)
+    if "owner" in changed and item.owner:
+        learn_correction(ctx, item, "raid_owner", item.owner)
     if not changed:
         return [Reply(text=f"{item.key} already has that.")]
     named = ", ".join(views.FIELD_NAMES.get(f, f) for f in changed)
@@ -107,6 +110,19 @@ def update(ctx: Context, args: UpdateArgs) -> list[Reply]:
     if "owner" in changed and item.owner and item.owner != ctx.user:
         replies.append(owner_dm(item, project, f"{mention(ctx.user)} made you the owner of:"))
     return replies
+
+
+def learn_correction(ctx: Context, item: RaidItem, kind: str, label: str) -> None:
+    """A corrected type or owner, kept as a labelled example of the words it was logged from."""
+    learning.remember(
+        ctx.session,
+        workspace=learning.workspace_of(ctx.team),
+        kind=kind,
+        text=item.description or item.title,
+        label=label,
+        source="correction",
+        user=ctx.user,
+    )
 
 
 class AssignArgs(ItemArgs):
@@ -324,6 +340,7 @@ def change_type(ctx: Context, args: TypeArgs) -> Reply:
     old_key = corrections.change_type(
         ctx.session, item=item, project=ctx.project, new_type=new_type, actor=ctx.user
     )
+    learn_correction(ctx, item, "raid_type", new_type.value)
     article = "an" if new_type.value[0] in "aeiou" else "a"
     note = f"{old_key} is now {item.key}, {article} {new_type.value}"
     return card(item, ctx.project, note=note)

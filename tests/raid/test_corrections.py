@@ -4,6 +4,7 @@ from sqlmodel import select
 
 from bot.core import clock
 from bot.core.db import session_scope
+from bot.interpret.tables import LearnedExample
 from skills.raid.models import RaidHistory, RaidItem
 from tests.helpers import BOB, PM, with_project
 
@@ -25,6 +26,12 @@ def test_a_wrong_type_is_corrected_in_place_and_the_old_key_still_works(settings
     history = chat.send("raid history APOLLO-A1")[0].text
     assert "type: dependency → assumption" in history and "key: APOLLO-D1 → APOLLO-A1" in history
     assert "not a RAID type" in chat.send("raid type A1 colour")[0].text
+    with session_scope(settings.database_url) as session:
+        learned = session.exec(select(LearnedExample)).all()
+    assert [(e.kind, e.label, e.source) for e in learned] == [
+        ("raid_type", "assumption", "correction")
+    ]
+    assert "legal sign-off" in learned[0].text.lower()
 
 
 def test_comments_go_in_the_history(settings) -> None:
