@@ -37,7 +37,17 @@ KEY_FIELDS = ("key", "other")
 PEOPLE_FIELDS = ("owner", "who", "user")
 DATE_FIELDS = ("due_on",)
 LEVEL_FIELDS = ("probability", "impact")
-TEXT_FIELDS = ("note", "text", "title", "question", "topic", "words", "dates", "setting")
+TEXT_FIELDS = (
+    "note",
+    "text",
+    "title",
+    "question",
+    "topic",
+    "words",
+    "dates",
+    "setting",
+    "reminder",
+)
 
 
 def fill(op: Operation, ctx: Context, text: str) -> Args:

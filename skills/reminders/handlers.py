@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ from sqlmodel import or_, select
 from bot.core import access, clock, ui
 from bot.core.context import Context
 from bot.core.messages import Reply, UserError
-from bot.core.operations import Access, Args, Scope, flag, no_scope, positional, rest
+from bot.core.operations import Access, Args, Scope, flag, no_scope, rest
 from bot.core.skills import Skill
 from bot.core.text import USER_ID, escape, mention
 from skills.reminders.jobs import Reminders
@@ -143,14 +144,62 @@ def list_reminders(ctx: Context, args: Args) -> Reply:
     return Reply(text=text, blocks=[ui.section(text)], ephemeral=not ctx.is_dm)
 
 
+WORD = re.compile(r"[a-z0-9']+")
+NOT_CONTENT = frozenset(
+    [
+        "the",
+        "my",
+        "a",
+        "an",
+        "to",
+        "about",
+        "for",
+        "of",
+        "reminder",
+        "reminders",
+        "cancel",
+        "stop",
+        "delete",
+        "remove",
+        "drop",
+        "kill",
+        "please",
+        "pls",
+        "don't",
+        "dont",
+        "need",
+        "no",
+        "longer",
+        "that",
+        "one",
+        "me",
+        "i",
+    ]
+)
+
+
 class CancelArgs(Args):
-    reminder: int = positional(description="The reminder's number (from `reminder list`)")
+    reminder: str = rest(description="Its number (from `reminder list`) or words from it")
+
+
+def find_reminder(ctx: Context, ref: str) -> Reminder:
+    ref = ref.strip().lstrip("#")
+    if ref.isdigit():
+        found = ctx.session.get(Reminder, int(ref))
+        matches = [found] if found and not found.cancelled else []
+    else:
+        words = set(WORD.findall(ref.lower())) - NOT_CONTENT
+        matches = [r for r in mine(ctx) if words and words <= set(WORD.findall(r.text.lower()))]
+    if len(matches) > 1:
+        listed = ", ".join(f"`{r.id}` {escape(r.text)}" for r in matches[:5])
+        raise UserError(f"Which one? {listed}. Say `reminder cancel NUMBER`.")
+    if not matches:
+        raise UserError(f"I can't find reminder `{escape(ref)}`; `reminder list` shows yours.")
+    return matches[0]
 
 
 def reminder_scope(ctx: Context, args: CancelArgs) -> Scope:
-    reminder = ctx.session.get(Reminder, args.reminder)
-    if reminder is None or reminder.cancelled:
-        raise UserError(f"There is no reminder {args.reminder}; `reminder list` shows yours.")
+    reminder = find_reminder(ctx, args.reminder)
     owners = (reminder.creator, reminder.target)
     return Scope(owners=owners, owned=True, target=reminder, owner_label="who set it or gets it")
 
