@@ -33,7 +33,7 @@ from bot.interpret.model import IntentModel
 
 log = logging.getLogger(__name__)
 
-LEADING_MENTIONS = re.compile(r"^(\s*(<@[UW][A-Z0-9]+(\|[^>]*)?>|@pmo\b|/pmo\b)[\s,:]*)+", re.I)
+ADDRESS = re.compile(r"^(\s*(@pmo\b|/pmo\b)[\s,:]*)+", re.I)
 ROUTE_AT = 0.55  # act on the likeliest operation from this calibrated probability
 NONE_AT = 0.6  # "not for me" from this probability
 CANDIDATES = 3
@@ -59,8 +59,9 @@ class Interpretation:
 
 
 def strip_address(text: str) -> str:
-    """Remove the bot mention or `/pmo` that opens a message."""
-    return LEADING_MENTIONS.sub("", text or "").strip()
+    """Remove the `/pmo` or `@pmo` that opens a message (Slack's adapter takes the bot's own
+    mention out; other people's mentions are part of what is said)."""
+    return ADDRESS.sub("", text or "").strip()
 
 
 class Interpreter:

@@ -25,13 +25,65 @@ from bot.core.operations import INTERNAL, Args, Operation, field_kind
 FULL_KEY = r"[A-Za-z][A-Za-z0-9-]*-[A-Za-z]\d{1,6}"
 KEYS = re.compile(rf"(?<![\w-])(?:{FULL_KEY}|[RAIDXCraidxc]\d{{1,6}}|#\d{{1,6}})(?![\w-])")
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-ME = re.compile(r"\b(?:me|myself|I'll take it|mine)\b", re.I)
+ME = re.compile(
+    r"\b(?:me|myself|mine|I'?ll\s+(?:take|own|pick\s+up|handle|look\s+after)"
+    r"|I'?ve\s+got)\b",
+    re.I,
+)
 NUMBER = re.compile(r"\b(\d{1,3})\b")
 FORMATS = re.compile(r"\b(xlsx|csv|json|excel|spreadsheet)\b", re.I)
 TYPE_WORD = re.compile(
-    r"\b(risk|assumption|issue|dependency|action|decision)s?\b(?![\s\S]*\b(?:risk|assumption|"
-    r"issue|dependency|action|decision)s?\b)",
+    r"(?P<before>\b(?:not|from|was|wasn't|isn't|is\s+not|no\s+longer|instead\s+of"
+    r"|(?:logged|filed|entered|raised|put)\s+(?:it\s+|\w+\s+)?as)\s+(?:an?\s+|the\s+)?)?"
+    r"\b(?P<type>risk|assumption|issue|dependency|action|decision)s?\b",
     re.I,
+)
+STATUS_WORDS = {
+    "in progress": "in_progress",
+    "in-progress": "in_progress",
+    "at risk": "at_risk",
+    "at-risk": "at_risk",
+    "monitoring": "monitoring",
+    "monitor": "monitoring",
+    "watching": "monitoring",
+    "invalidated": "invalidated",
+    "invalid": "invalidated",
+    "validated": "validated",
+    "delivered": "delivered",
+    "resolved": "resolved",
+    "closed": "closed",
+    "open": "open",
+}
+STATUS = re.compile(r"\b(" + "|".join(re.escape(w) for w in STATUS_WORDS) + r")\b", re.I)
+QUOTED = re.compile(r"[\"“”'‘’]([^\"“”]{3,300}?)[\"“”'‘’](?=\s*[.!?,]?\s*(?:$|pls|please|thanks))")
+FIELD_LED = re.compile(
+    r"\b(?:title|name|mitigation|plan|description|comment|note|text)\b[^:]{0,40}?"
+    r"(?::\s*|\s(?:to|as|should (?:read|be)|is|=|->|→)\s+)(?P<value>.+)$",
+    re.I | re.S,
+)
+AFTER_KEY = re.compile(
+    rf"(?:{FULL_KEY}|\b[RAIDXC]\d{{1,6}}|#\d{{1,6}})\s*(?:[:\-–—]|\bto\b)\s*(?P<value>.+)$",
+    re.I | re.S,
+)
+LEAD_WORDS = re.compile(
+    r"^(?:please\s+)?(?:add\s+)?(?:a\s+)?(?:comment|note|fyi|update)\b[^:]{0,30}?(?:on|to|for)?\s*",
+    re.I,
+)
+LEVEL_NAMES = {
+    "probability": r"prob|probability|likelihood|likely|chance|odds",
+    "impact": r"impact|severity|consequence",
+}
+LEVEL_VALUE = re.compile(
+    r"\b(?:very\s+(?:low|high|unlikely|likely)|extremely\s+\w+|critical|severe|low|medium|med"
+    r"|moderate|high|likely|unlikely|almost certain|rare|minor|major|[1-5](?:\s*/\s*5)?)\b",
+    re.I,
+)
+SPAN = re.compile(r"\b(?P<n>\d{1,3}|an?|another|one)?\s*(?P<unit>days?|weeks?|fortnights?)\b", re.I)
+REMINDER_NAMES = (
+    re.compile(r"\b(?:the|my|that)\s+(.{2,40}?)\s+(?:reminder|nudge)s?\b", re.I),
+    re.compile(
+        r"\b(?:reminders?|nudges?)\s+(?:about|for|to|re)\s+(?:the\s+)?(.{2,40}?)[.,!?]*$", re.I
+    ),
 )
 KEY_FIELDS = ("key", "other")
 PEOPLE_FIELDS = ("owner", "who", "user")
@@ -79,15 +131,25 @@ def read_slots(op: Operation, ctx: Context, text: str) -> dict[str, Any]:
             person = person_in(text)
             if person:
                 values[name] = person
-        elif name in DATE_FIELDS or name in LEVEL_FIELDS:
+        elif name in LEVEL_FIELDS:
+            level = level_in(text, name)
+            if level is None:
+                draft = draft or message_draft(ctx, text)
+                level = getattr(draft, name)
+            if level is not None:
+                values[name] = level
+        elif name in DATE_FIELDS:
             draft = draft or message_draft(ctx, text)
-            value = draft.date if name in DATE_FIELDS else getattr(draft, name)
-            if value is not None:
-                values[name] = value.isoformat() if name in DATE_FIELDS else value
+            if draft.date is not None:
+                values[name] = draft.date.isoformat()
         elif name == "type":
-            found = TYPE_WORD.search(KEYS.sub(" ", text))
+            new_type = type_in(text)
+            if new_type:
+                values[name] = new_type
+        elif name == "status":
+            found = STATUS.search(KEYS.sub(" ", text))
             if found:
-                values[name] = found.group(1).lower()
+                values[name] = STATUS_WORDS[found.group(1).lower()]
         elif name == "project":
             project = project_in(ctx, text)
             if project:
@@ -98,13 +160,96 @@ def read_slots(op: Operation, ctx: Context, text: str) -> dict[str, Any]:
                 word = found.group(1).lower()
                 values[name] = "xlsx" if word in ("excel", "spreadsheet") else word
         elif name == "days":
-            found = NUMBER.search(KEYS.sub(" ", text))
-            if found:
-                values[name] = int(found.group(1))
+            days = days_in(KEYS.sub(" ", text))
+            if days:
+                values[name] = days
+        elif name == "reminder":
+            values[name] = reminder_named(text)
+        elif name in ("title", "mitigation", "description") and field_kind(op.args, name) == "flag":
+            if name in mentioned_fields(text):
+                value = said_value(text)
+                if value:
+                    values[name] = value
         elif name in TEXT_FIELDS and field_kind(op.args, name) != "flag":
-            rest = KEYS.sub(" ", text) if keys else text
-            values[name] = " ".join(rest.split())
+            values[name] = said_value(text) if keys else " ".join(text.split())
     return values
+
+
+def type_in(text: str) -> str | None:
+    """The type a message gives an item: the last one it names that it doesn't deny ("not a
+    dependency", "isn't an issue"), or say it was ("from a risk", "logged it as …")."""
+    named = [
+        found.group("type").lower()
+        for found in TYPE_WORD.finditer(KEYS.sub(" ", text))
+        if not found.group("before")
+    ]
+    return named[-1] if named else None
+
+
+def level_in(text: str, name: str) -> int | None:
+    """A level said for this field: "probability on #6 to 5", "impact is high now"."""
+    from skills.raid.parsing import parse_level
+
+    words = LEVEL_NAMES[name]
+    found = re.search(rf"\b(?:{words})\w*\b(?P<after>.{{0,50}})", text, re.I | re.S)
+    if not found:
+        return None
+    for match in LEVEL_VALUE.finditer(found.group("after")):
+        level = parse_level(match.group(0), kind="impact" if name == "impact" else None)
+        if level is not None:
+            return level
+    return None
+
+
+def days_in(text: str) -> int | None:
+    """A span in days: "3 days", "a week", "a fortnight", "2 weeks"."""
+    found = SPAN.search(text)
+    if not found:
+        number = NUMBER.search(text)
+        return int(number.group(1)) if number else None
+    count = found.group("n") or "1"
+    amount = 1 if count.lower() in ("a", "an", "another", "one") else int(count)
+    unit = found.group("unit").lower()
+    return amount * (14 if unit.startswith("fortnight") else 7 if unit.startswith("week") else 1)
+
+
+def reminder_named(text: str) -> str:
+    """Which reminder: its number, or the words that name it ("the timesheet reminder")."""
+    number = re.search(r"(?:#|\b)(\d{1,6})\b", text)
+    if number:
+        return number.group(1)
+    for pattern in REMINDER_NAMES:
+        found = pattern.search(text)
+        if found:
+            return " ".join(found.group(1).split())
+    return " ".join(text.split())
+
+
+def mentioned_fields(text: str) -> set[str]:
+    """Which text field a message names: `title` (rename, call it), `mitigation` (plan)."""
+    low = text.lower()
+    fields = set()
+    if re.search(r"\b(?:title|rename|re-name|call it|name)\b", low):
+        fields.add("title")
+    if re.search(r"\b(?:mitigation|mitigate|plan is|response)\b", low):
+        fields.add("mitigation")
+    if re.search(r"\bdescription\b", low):
+        fields.add("description")
+    return fields
+
+
+def said_value(text: str) -> str:
+    """The words a message gives as a value: quoted, after a field name and a colon or "to",
+    or after the item's key; else the message without its key."""
+    for pattern in (QUOTED, FIELD_LED, AFTER_KEY):
+        found = pattern.search(text)
+        if found:
+            value = found.group(found.lastindex or 1) if pattern is QUOTED else found.group("value")
+            value = " ".join(value.split()).strip(" .,;:'\"“”‘’")
+            if value:
+                return value
+    rest = LEAD_WORDS.sub("", KEYS.sub(" ", text))
+    return " ".join(rest.split()).strip(" .,;:-–—")
 
 
 def person_in(text: str) -> str | None:

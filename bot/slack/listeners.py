@@ -70,9 +70,10 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
             replies = dispatcher.handle_message(message)
             deliver(client, replies, Origin(message.user, message.channel, message.via, thread_ts))
 
-    def on_mention(event: dict[str, Any], client: WebClient) -> None:
+    def on_mention(event: dict[str, Any], client: WebClient, context: Any) -> None:
         thread_ts = event.get("thread_ts") or event.get("ts")
-        converse(message_from(event, via="mention"), client, thread_ts)
+        message = message_from(event, via="mention", bot_user=context.get("bot_user_id"))
+        converse(message, client, thread_ts)
 
     def on_message(event: dict[str, Any], client: WebClient) -> None:
         if event.get("channel_type") != "im" or event.get("bot_id"):
@@ -214,9 +215,13 @@ def team_of(body: dict[str, Any]) -> str | None:
     return user.get("team_id") or (body.get("team") or {}).get("id")
 
 
-def message_from(event: dict[str, Any], *, via: str) -> Message:
+def message_from(event: dict[str, Any], *, via: str, bot_user: str | None = None) -> Message:
+    """The event as a message; the bot's own mention (how it was addressed) is taken out."""
+    text = event.get("text", "")
+    if bot_user:
+        text = " ".join(re.sub(rf"<@{re.escape(bot_user)}(?:\|[^>]*)?>", " ", text).split())
     return Message(
-        text=event.get("text", ""),
+        text=text,
         user=event.get("user", ""),
         channel=event.get("channel"),
         via=via,

@@ -359,6 +359,13 @@ class UndoArgs(Args):
         default=None, description="The item (default: your last change)"
     )
     words: str = rest(default="", description="Anything else said")
+
+    @classmethod
+    def from_words(cls, text: str) -> dict[str, object]:
+        """`undo`, `undo that`, `undo my change to R6`: the key wherever it is."""
+        keyish = [w.strip(".,!?") for w in text.split() if key_or_none(w.strip(".,!?"))]
+        return {"key": keyish[0] if keyish else None, "words": text}
+
     project: str | None = flag(description="Project key, for a short key outside its channel")
 
 

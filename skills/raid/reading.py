@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core import access, clock, ui
@@ -23,11 +21,6 @@ from skills.raid import files, service, views
 from skills.raid.args import TYPE_WORDS, ItemArgs, UserRef, item_scope, target_item
 from skills.raid.handlers import card, skill, today
 from skills.raid.scoring import RaidStatus, RaidType
-
-WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-SINCE = re.compile(
-    r"\bsince\s+((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|\d{4}-\d{2}-\d{2}|\d{1,3}\s*[dw])\b"
-)
 
 
 class ListArgs(ProjectArgs):
@@ -177,23 +170,12 @@ def read_changes(ctx: Context, text: str) -> ChangesArgs:
     from sqlmodel import select
 
     from bot.core.models import Project
-    from skills.summary.parsing import mentioned_projects, parse_request
+    from skills.summary.parsing import mentioned_projects, parse_request, since_words
 
     request = parse_request(text)
     named = mentioned_projects(request.text, ctx.session.exec(select(Project)))
     project = request.project or (named[0].key if len(named) == 1 else None)
     return ChangesArgs(project=project, since=request.since or since_words(text))
-
-
-def since_words(text: str) -> str | None:
-    """`since monday`, `this week`, `last 3 days` as an ISO date or `Nd`."""
-    low = text.lower()
-    if "this week" in low:
-        return "this week"
-    if "today" in low:
-        return "1d"
-    found = SINCE.search(low)
-    return found.group(1) if found else None
 
 
 @skill.operation(
@@ -210,28 +192,10 @@ def changes(ctx: Context, args: ChangesArgs) -> Reply:
 
     project = ctx.project_for(args.project)
     now = clock.now()
-    since = since_instant(args.since, now=now, timezone=project.timezone) or parse_since(
-        args.since, now=now, timezone=project.timezone
-    )
+    since = parse_since(args.since, now=now, timezone=project.timezone)
     summary = project_summary(ctx.session, project, since=since, now=now)
     local = since.astimezone(ZoneInfo(project.timezone))
     title = f"*What changed in `{project.key}` since {local:%a %d %b}*"
     lines = change_sections(summary)
     text = "\n".join([title, *lines]) if lines else f"{title}\nNothing changed in the log."
     return Reply(text=text, blocks=[ui.section(text)])
-
-
-def since_instant(raw: str | None, *, now: datetime, timezone: str) -> datetime | None:
-    """A weekday name or `this week` as the start of that day in the project's time."""
-    if not raw:
-        return None
-    local = now.astimezone(ZoneInfo(timezone))
-    word = raw.strip().lower()
-    if word == "this week":
-        day = local.date() - timedelta(days=local.weekday())
-    elif word[:3] in WEEKDAYS:
-        back = (local.weekday() - WEEKDAYS.index(word[:3])) % 7 or 7
-        day = local.date() - timedelta(days=back)
-    else:
-        return None
-    return datetime.combine(day, time(), ZoneInfo(timezone))

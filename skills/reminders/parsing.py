@@ -16,12 +16,17 @@ from bot.core.messages import UserError
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?"
-TARGET = re.compile(
-    r"^\s*(?:please\s+)?remind\s+(me|us|everyone|the team|<@([UW][A-Z0-9]+)(?:\|[^>]*)?>)(?!\w)",
-    re.I,
+MENTIONED = r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>"
+ASKED = r"(?:remind|remidn|rmind|remnd|nudge|ping|tell|give)"
+TARGETS = (  # who the reminder is for, in the ways people ask
+    re.compile(rf"\b{ASKED}\s+(me|us|everyone|the team|{MENTIONED})(?!\w)", re.I),
+    re.compile(rf"\bset\s+(?:up\s+)?an?\s+reminder\s+for\s+({MENTIONED})", re.I),
+    re.compile(rf"({MENTIONED})\s+needs?\s+(?:a\s+)?reminder", re.I),
+    re.compile(r"\b(?:set\s+(?:up\s+)?an?\s+reminder|don'?t\s+let\s+(me)\s+forget)", re.I),
 )
 REPEAT = re.compile(
-    rf"\b(?:every|each)\s+(day|weekday|working day|week(?:\s+on\s+{DAY})?"
+    rf"\b(?:every|each)\s+(day|morning|evening|afternoon|weekday|working day"
+    rf"|week(?:\s+on\s+{DAY})?"
     rf"|(?:{DAY})(?:\s*(?:,|and|&)\s*{DAY})*)|\b(daily|weekdays|weekly)\b",
     re.I,
 )
@@ -29,7 +34,8 @@ CLOCK = re.compile(
     r"\b(?:at\s+)?(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d))?\s*(?P<ampm>am|pm)\b"
     r"|\bat\s+(?P<h2>[01]?\d|2[0-3])(?::(?P<m2>[0-5]\d))?\b"
     r"|\b(?P<h3>[01]?\d|2[0-3]):(?P<m3>[0-5]\d)\b"
-    r"|\b(?:at\s+)?(?P<named>noon|midday|midnight)\b",
+    r"|\b(?:at\s+)?(?P<named>noon|midday|midnight)\b"
+    r"|\b(?:at\s+)?half\s+(?P<half>[01]?\d)\b",
     re.I,
 )
 LATER = re.compile(r"\bin\s+(an?|\d{1,3})\s*(minutes?|mins?|hours?|hrs?)\b", re.I)
@@ -54,11 +60,7 @@ class ReminderDraft:
 def read_reminder(text: str, *, now: datetime, timezone: str) -> ReminderDraft:
     """Who, when, how often and what; a `UserError` saying what is missing."""
     zone = ZoneInfo(timezone)
-    found = TARGET.search(text)
-    if not found:
-        raise UserError("Say who to remind: `remind me tomorrow at 9 to call the vendor`.")
-    target = found.group(2) or ("me" if found.group(1).lower() == "me" else "us")
-    body = text[found.end() :]
+    target, body = take_target(text)
     repeat, body = take_repeat(body)
     clock_time, body = take_time(body)
     local_now = now.astimezone(zone)
@@ -91,12 +93,25 @@ def read_reminder(text: str, *, now: datetime, timezone: str) -> ReminderDraft:
     return ReminderDraft(target, due, repeat, task[:500])
 
 
+def take_target(text: str) -> tuple[str, str]:
+    """Who to remind ("me", "us" or a user id) and the words without that phrase."""
+    for pattern in TARGETS:
+        found = pattern.search(text)
+        if not found:
+            continue
+        mentioned = next((g for g in found.groups()[1:] if g), None)
+        said = (found.group(1) or "me").lower() if found.groups() else "me"
+        target = mentioned or ("me" if said in ("me", "") else "us")
+        return target, text[: found.start()] + " " + text[found.end() :]
+    raise UserError("Say who to remind: `remind me tomorrow at 9 to call the vendor`.")
+
+
 def take_repeat(body: str) -> tuple[str | None, str]:
     found = REPEAT.search(body)
     if not found:
         return None, body
     phrase = (found.group(1) or found.group(2)).lower()
-    if phrase in ("day", "daily"):
+    if phrase in ("day", "daily", "morning", "evening", "afternoon"):
         rule = "daily"
     elif phrase in ("weekday", "working day", "weekdays"):
         rule = "weekdays"
@@ -114,6 +129,9 @@ def take_time(body: str) -> tuple[time | None, str]:
         return None, body
     if found.group("named"):
         value = time(0, 0) if found.group("named").lower() == "midnight" else time(12, 0)
+    elif found.group("half"):  # "half 3": half past, within working hours
+        hours = int(found.group("half"))
+        value = time(hours + 12 if hours < 8 else hours, 30)
     else:
         hours = int(found.group("h") or found.group("h2") or found.group("h3"))
         minutes = int(found.group("m") or found.group("m2") or found.group("m3") or 0)
@@ -122,7 +140,7 @@ def take_time(body: str) -> tuple[time | None, str]:
             hours += 12
         if ampm == "am" and hours == 12:
             hours = 0
-        if not ampm and found.group("h2") and hours < 7:  # "at 3": the afternoon
+        if not ampm and found.group("h2") and hours < 8:  # "at 3": the afternoon
             hours += 12
         value = time(hours, minutes)
     return value, body[: found.start()] + " " + body[found.end() :]

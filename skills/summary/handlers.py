@@ -14,7 +14,13 @@ from bot.core.operations import Access, Args, ProjectArgs, flag, no_scope
 from bot.core.skills import Skill
 from skills.summary.builder import project_summary, summary_reply
 from skills.summary.health import explain_rule
-from skills.summary.parsing import Request, mentioned_projects, parse_request, parse_since
+from skills.summary.parsing import (
+    Request,
+    mentioned_projects,
+    parse_request,
+    parse_since,
+    since_words,
+)
 from skills.summary.portfolio import portfolio_reply
 
 skill = Skill(
@@ -112,7 +118,7 @@ def read_request(ctx: Context, text: str) -> SummaryArgs:
     """Free text or command words as a summary request: the project named in the words."""
     request = parse_request(text)
     project = choose_project(ctx, request)
-    return SummaryArgs(project=project.key, since=request.since)
+    return SummaryArgs(project=project.key, since=request.since or since_words(request.text))
 
 
 @skill.operation(

@@ -8,12 +8,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core import clock
 from bot.core.messages import UserError
 from bot.core.models import Project
 from bot.core.text import escape
 
 FLAG = re.compile(r"(?:^|\s)--([\w-]+)(?:[= ]+(?!--)(\S+))?")
 SINCE_VALUE = re.compile(r"^(?:\d{1,4}\s*[dw]|\d{4}-\d{2}-\d{2})$", re.I)
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+SINCE = re.compile(
+    r"\bsince\s+(?:last\s+)?((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|\d{4}-\d{2}-\d{2}"
+    r"|\d{1,3}\s*[dw])\b"
+)
+SPAN_BACK = re.compile(
+    r"\b(?:last|past|previous)\s+(?P<n>\d{1,3}|a|an|one)?\s*(?P<unit>days?|weeks?|fortnights?)\b"
+)
 RELATIVE = re.compile(r"^(\d{1,4})\s*([dw])$", re.I)
 WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
 POSSESSIVE = re.compile(r"['’]s\b")
@@ -59,10 +68,14 @@ def parse_request(args: str) -> Request:
 def parse_since(
     raw: str | None, *, now: datetime, timezone: str, default_days: int = 7
 ) -> datetime:
-    """The instant a summary looks back to: `7d`, `2w` or a date (its midnight, project time)."""
+    """The instant a summary looks back to: `7d`, `2w`, a date, a weekday (its last one
+    before today) or `this week` (its Monday), each at midnight project time."""
     if raw is None:
         return now - timedelta(days=default_days)
     value = raw.strip().lower()
+    named = since_instant(value, now=now, timezone=timezone)
+    if named is not None:
+        return named
     relative = RELATIVE.match(value)
     if relative:
         days = int(relative.group(1)) * (7 if relative.group(2) == "w" else 1)
@@ -98,3 +111,48 @@ def mentioned_projects(text: str, projects: Iterable[Project]) -> list[Project]:
         if match:
             found.append((match.start(), project))
     return [p for _, p in sorted(found, key=lambda pair: (pair[0], pair[1].key))]
+
+
+def since_words(text: str) -> str | None:
+    """How far back a question looks: `this week`, a weekday, `7d`, `2w`, or an ISO date."""
+    low = text.lower()
+    if "this week" in low:
+        return "this week"
+    if re.search(r"\b(?:today|since this morning)\b", low):
+        return "1d"
+    if "yesterday" in low:
+        return "2d"
+    span = SPAN_BACK.search(low)
+    if span:
+        count = span.group("n")
+        amount = 1 if count in (None, "a", "an", "one") else int(count)
+        unit = span.group("unit")
+        days = 14 if unit.startswith("fortnight") else 7 if unit.startswith("week") else 1
+        return f"{amount * days}d"
+    found = SINCE.search(low)
+    if found:
+        return found.group(1)
+    nth = re.search(r"\bsince\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b", low)
+    if nth:
+        today = clock.now().date()
+        day = today.replace(day=min(int(nth.group(1)), 28 if today.month == 2 else 30))
+        if day > today:
+            day = (day.replace(day=1) - timedelta(days=1)).replace(day=day.day)
+        return day.isoformat()
+    return None
+
+
+def since_instant(raw: str | None, *, now: datetime, timezone: str) -> datetime | None:
+    """A weekday name or `this week` as the start of that day in the project's time."""
+    if not raw:
+        return None
+    local = now.astimezone(ZoneInfo(timezone))
+    word = raw.strip().lower()
+    if word == "this week":
+        day = local.date() - timedelta(days=local.weekday())
+    elif word[:3] in WEEKDAYS:
+        back = (local.weekday() - WEEKDAYS.index(word[:3])) % 7 or 7
+        day = local.date() - timedelta(days=back)
+    else:
+        return None
+    return datetime.combine(day, time(), ZoneInfo(timezone))

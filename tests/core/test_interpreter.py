@@ -32,13 +32,13 @@ def op_of(interpreter: Interpreter, text: str) -> str | None:
     ("text", "op", "how"),
     [
         ("/pmo raid add risk: x", "raid.add", "command"),
-        ("<@UBOT123> raid list mine", "raid.list", "command"),
+        ("@pmo raid list mine", "raid.list", "command"),
         ("raid vendor may slip", "raid.add", "explicit"),
         ("undo", "raid.undo", "command"),
         ("my items", "raid.mine", "command"),
         ("project health", "summary.project", "command"),
         ("", "help.show", "fallback"),
-        ("<@UBOT123>", "help.show", "fallback"),
+        ("/pmo", "help.show", "fallback"),
     ],
 )
 def test_commands_and_skill_names(interpreter: Interpreter, text: str, op: str, how: str) -> None:
@@ -68,8 +68,9 @@ def test_the_model_reads_plain_words(interpreter: Interpreter, text: str, op: st
     assert op_of(interpreter, text) == op
 
 
-def test_strip_address_keeps_the_message() -> None:
-    assert strip_address("<@U0BOT> /pmo help me") == "help me"
+def test_strip_address_keeps_the_message_and_other_peoples_mentions() -> None:
+    assert strip_address("/pmo help me") == "help me"
+    assert strip_address("<@U0JO> owns I2 now") == "<@U0JO> owns I2 now"
 
 
 def test_every_real_skill_with_operations_is_reachable_by_name(interpreter: Interpreter) -> None:

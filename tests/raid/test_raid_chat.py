@@ -15,7 +15,7 @@ def items(settings) -> dict[str, RaidItem]:
 def test_natural_language_risk_is_saved_with_every_field(settings) -> None:
     chat = with_project(settings)
     replies = chat.send(
-        f"<@UBOT01> log a risk: vendor may slip the go-live, owner <@{BOB}>, "
+        f"log a risk: vendor may slip the go-live, owner <@{BOB}>, "
         "review Friday, likelihood high impact medium"
     )
     saved = items(settings)["APOLLO-R1"]

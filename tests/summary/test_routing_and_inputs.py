@@ -18,7 +18,7 @@ def router() -> Router:
     "text",
     [
         "how is apollo doing?",
-        "<@UBOT01> how's the project going",
+        "how's the project going",
         "how’s the apollo launch looking?",
         "how are we tracking",
         "status of apollo",
@@ -60,7 +60,7 @@ def test_how_is_apollo_doing_finds_apollo_from_another_channel(settings) -> None
     create_project(chat, "zeus", "Zeus", ZEUS_CHANNEL)
     chat.send("raid add risk: zeus vendor may fold P4 I5", channel=ZEUS_CHANNEL)
     chat.send("raid add risk: apollo fuel delivery may slip P2 I2")
-    note, reply = chat.send("<@UBOT01> how is Apollo doing?", channel=ZEUS_CHANNEL)
+    note, reply = chat.send("how is Apollo doing?", channel=ZEUS_CHANNEL)
     assert "sent it to you by DM" in note.text and reply.to_user  # not in Zeus's channel
     assert reply.blocks[0]["text"]["text"] == ":large_green_circle: Apollo launch"
     assert "APOLLO-R1" in reply.text and "ZEUS-R1" not in reply.text
