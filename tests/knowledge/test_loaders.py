@@ -51,7 +51,7 @@ def test_markdown_headings_code_and_front_matter() -> None:
     assert doc.title == "Release handbook"
     assert doc.file_type == "markdown"
     assert headings(doc) == [(1, "Releases"), (2, "Minor releases"), (2, "Patch releases")]
-    assert "We ship every six weeks." in paragraphs(doc)
+    assert "We ship every [six weeks](https://example.com/cadence)." in paragraphs(doc)
     assert any("# not a heading" in p for p in paragraphs(doc))
 
 
@@ -96,7 +96,7 @@ def test_rst_sections_directives_and_comments() -> None:
     assert doc.title == "DEP 4: Releases"
     text = doc.text
     assert "Feature releases ship every eight months, see the policy." in text
-    assert "As in DEP 1, dates may move." in text
+    assert "As in DEP 1, `dates` may move." in text  # literals kept as code
     assert "example.com" not in text
     assert "Dates are approximate." in text
     assert "comment" not in text
@@ -115,9 +115,9 @@ def test_html_headings_lists_tables_and_boilerplate() -> None:
     assert doc.title == "Onboarding"
     assert headings(doc) == [(1, "Onboarding"), (2, "Accounts")]
     body = paragraphs(doc)
-    assert "Welcome to the team." in body
+    assert "Welcome to the **team**." in body  # inline markup kept in one form
     assert "Request VPN access" in body
-    assert "Alice | Friday" in body
+    assert "Owner: Alice · Due: Friday" in body  # a row keeps its header
     assert not any(word in doc.text for word in ("alert", "Copyright", "color", "About"))
 
 
@@ -158,7 +158,7 @@ def test_docx_headings_and_tables() -> None:
     doc = load_bytes(make_docx(title="Release plan"), "plan.docx")
     assert doc.title == "Release plan"
     assert headings(doc) == [(1, "Releases"), (2, "Minor releases")]
-    assert "Owner | Due\nAlice | Friday" in paragraphs(doc)
+    assert "Owner: Alice · Due: Friday" in paragraphs(doc)
 
 
 # -- files we refuse, each with a message the user can act on ------------------
