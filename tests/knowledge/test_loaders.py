@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.chunking import chunk_document
 from knowledge.documents import (
     BinaryFile,
     CorruptDocument,
@@ -260,3 +261,66 @@ def test_missing_file_is_a_load_error(tmp_path: Path) -> None:
     with pytest.raises(DocumentLoadError) as caught:
         load_document(tmp_path / "gone.md")
     assert "gone.md" in caught.value.user_message
+
+
+# -- titles and structure kept -------------------------------------------------------
+
+
+def test_pdf_title_is_the_largest_type_not_the_first_numbered_heading() -> None:
+    data = make_pdf(
+        [[("Apollo Project Charter", 24), ("1 Introduction", 16), "The charter sets scope."]]
+    )
+    data = add_pdf_outline(data, [("1 Introduction", 0)])
+    doc = load_bytes(data, "charter.pdf")
+    assert doc.title == "Apollo Project Charter"
+    numbered_only = make_pdf([[("1 Introduction", 16), "Body text of the charter."]])
+    assert load_bytes(numbered_only, "scope.pdf").title == "scope"  # the file name, not "1 ..."
+
+
+def test_pdf_placeholder_metadata_title_is_ignored() -> None:
+    data = make_pdf([[("Risk Policy", 20), "Risks are reviewed monthly."]], title="Untitled")
+    assert load_bytes(data, "policy.pdf").title == "Risk Policy"
+    word = make_pdf([["Risks are reviewed monthly."]], title="Microsoft Word - policy_v3.docx")
+    assert load_bytes(word, "policy.pdf").title == "policy"
+
+
+MARKDOWN_TABLE = """# Plan
+
+| Milestone | Date |
+| :-------- | ---- |
+| Go-live   | 3 March 2027 |
+| Data mapping signed off | |
+
+Owner | Role
+--- | ---
+`pm-bot` | Posts the **weekly** summary
+"""
+
+
+def test_markdown_table_rows_keep_their_header() -> None:
+    body = paragraphs(load_bytes(MARKDOWN_TABLE.encode(), "plan.md"))
+    assert body == [
+        "Milestone: Go-live · Date: 3 March 2027",
+        "Milestone: Data mapping signed off",
+        "Owner: `pm-bot` · Role: Posts the **weekly** summary",
+    ]
+
+
+def test_html_links_emphasis_and_code_kept_in_one_form() -> None:
+    page = (
+        "<html><body><p>Mail <i>ops@example.org</i>, read <a href='https://example.org/g'>"
+        "the <b>guide</b></a> or <a href='/local'>this page</a>; run <code>make test</code>."
+        "</p></body></html>"
+    )
+    [paragraph] = paragraphs(load_bytes(page.encode(), "page.html"))
+    assert paragraph == (
+        "Mail *ops@example.org*, read [the guide](https://example.org/g) or this page; "
+        "run `make test`."
+    )
+
+
+def test_chunks_are_indexed_without_markup() -> None:
+    doc = load_bytes(b"# Guide\n\nRead **the** [policy](https://x.org/p) first.\n", "g.md")
+    [chunk] = chunk_document(doc)
+    assert chunk.text == "Read **the** [policy](https://x.org/p) first."
+    assert chunk.index_text() == "Guide\nRead the policy first."
