@@ -48,7 +48,7 @@ from knowledge.answer_model import (
     fit_selection,
     save_models,
 )
-from knowledge.answering import compose
+from knowledge.answering import compose, on_topic
 from knowledge.evidence import Candidates, collect
 from knowledge.markup import plain
 from knowledge.passages import Passage
@@ -124,10 +124,10 @@ def evaluate(items: list[Item], mode: str, model: AnswerModel) -> dict[str, floa
     """The benchmark's figures for ``model`` on ``items`` (composer output directly)."""
     rows = []
     for item in items:
-        ranked = model.rank(item.found[mode])
-        extract = compose(
-            ranked, model.sure(ranked, item.found[mode].asked), item.passages[mode], model
-        )
+        found = item.found[mode]
+        ranked = model.rank(found)
+        sure = model.sure(ranked, found.asked) if on_topic(found, dense=mode == "hybrid") else 0.0
+        extract = compose(ranked, sure, item.passages[mode], model)
         documents = list(dict.fromkeys(item.files[p.document] for p in extract.sources))
         cited = list(
             dict.fromkeys(item.files[p.document] for p in extract.sources[: extract.cited])
@@ -184,7 +184,14 @@ def fit(items: list[Item], mode: str, answer_precision: float) -> AnswerModel:
         ],
     )
     model = dataclasses.replace(model, extra_share=best_share)
-    sure = np.array([model.sure(model.rank(i.found[mode]), i.found[mode].asked) for i in items])
+    sure = np.array(
+        [
+            model.sure(model.rank(i.found[mode]), i.found[mode].asked)
+            if on_topic(i.found[mode], dense=mode == "hybrid")
+            else 0.0
+            for i in items
+        ]
+    )
     truth = np.array([bool(i.question["file"]) for i in items])
     cuts = [float(c) for c in np.unique(np.round(sure, 3))]
     answer_at = next(

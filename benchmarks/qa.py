@@ -1,7 +1,7 @@
 """Knowledge-base Q&A quality through the same path as Slack (LLM off).
 
     python -m benchmarks.qa --corpus DIR --questions FILE [--model-dir DIR]
-        [--answer-model FILE] [--padding DIR --padding-chunks 10000]
+        [--answer-model FILE] [--padding-beir DIR --padding-chunks 10000]
 
 The corpus is ingested into a fresh project by the real ingest service (SQLite and
 Chroma in a temporary folder); every question is then asked through the dispatcher
@@ -20,10 +20,10 @@ figures are on questions the model never saw. Printed:
   also counts the middle band ("not sure — the closest passage is"). Evidence counts
   the confident answers only, and again with the middle band's quotes.
 
-With `--padding`, that folder's documents are ingested too (until `--padding-chunks`
-chunks are indexed, e.g. SciFact abstracts written out as .txt) and the warm ask
-latency (p50/p95 over the questions, each asked twice, the second timed) is measured
-at that index size. The last line is one JSON object with the figures.
+With `--padding-beir`, abstracts of that BEIR corpus (e.g. SciFact) are ingested too,
+as text files of 50 abstracts each, until about `--padding-chunks` chunks are
+indexed; then the warm ask latency (each question asked twice, the second timed:
+p50/p95) is measured at that index size. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -153,15 +153,24 @@ def bench_project(
         index.forget()
 
 
-def padding_files(folder: Path, chunks: int) -> list[Path]:
-    """Files of ``folder`` (sorted) until about ``chunks`` chunks (one per 150 words)."""
-    chosen, total = [], 0
-    for path in sorted(folder.iterdir()):
+def write_padding(beir: Path, chunks: int, folder: Path, per_file: int = 50) -> list[Path]:
+    """BEIR abstracts as text files of ``per_file`` abstracts, about ``chunks`` chunks in all
+    (a chunk holds at most 150 words, an abstract at least one chunk)."""
+    from benchmarks.beir import load_beir
+
+    corpus = load_beir(beir, "train").corpus
+    paragraphs, total = [], 0
+    for title, text in corpus.values():
         if total >= chunks:
             break
-        chosen.append(path)
-        total += max(1, -(-len(path.read_text(errors="replace").split()) // 150))
-    return chosen
+        paragraphs.append(f"{title}\n\n{text}")
+        total += max(1, -(-len(text.split()) // 150))
+    files = []
+    for start in range(0, len(paragraphs), per_file):
+        path = folder / f"padding-{start // per_file:04d}.txt"
+        path.write_text("\n\n".join(paragraphs[start : start + per_file]))
+        files.append(path)
+    return files
 
 
 def run(
@@ -173,7 +182,15 @@ def run(
     from skills.kb.cli import ask_as_operator
 
     questions = [json.loads(line) for line in questions_file.read_text().splitlines() if line]
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from bot.core.db import session_scope
+    from skills.kb.models import KbChunk
+
     with bench_project(corpus, model_dir, padding) as (settings, _, ingest_seconds):
+        with session_scope(settings.database_url) as session:
+            chunks = session.exec(select(func.count()).select_from(KbChunk)).one()
         rows, latencies = [], []
         for item in questions:
             result = ask_as_operator(settings, item["question"], project="bench")
@@ -197,6 +214,7 @@ def run(
         "verdicts": {
             v: sum(verdict(r) == v for _, r in rows) for v in ("answer", "unsure", "not_found")
         },
+        "chunks": chunks,
         "ingest_seconds": round(ingest_seconds, 1),
     }
     if latencies:
@@ -212,15 +230,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--questions", type=Path, required=True, help="questions.jsonl")
     parser.add_argument("--model-dir", help="all-MiniLM-L6-v2 ONNX folder (else the setting).")
     parser.add_argument("--answer-model", type=Path, help="Answer model JSON (else the shipped).")
-    parser.add_argument("--padding", type=Path, help="Folder of further documents to index.")
+    parser.add_argument("--padding-beir", type=Path, help="BEIR corpus to pad the index with.")
     parser.add_argument("--padding-chunks", type=int, default=10_000)
     args = parser.parse_args(argv)
     if args.answer_model:
         from knowledge.answer_model import load_models, use_models
 
         use_models(load_models(args.answer_model))
-    padding = padding_files(args.padding, args.padding_chunks) if args.padding else []
-    figures = run(args.corpus, args.questions, args.model_dir, padding)
+    with tempfile.TemporaryDirectory() as folder:
+        padding = []
+        if args.padding_beir:
+            padding = write_padding(args.padding_beir, args.padding_chunks, Path(folder))
+        figures = run(args.corpus, args.questions, args.model_dir, padding)
     figures["answer_model"] = str(args.answer_model or "shipped")
     print(
         f"gold document in the top 3: {figures['gold_in_top3_listed']:.1%} listed, "

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from knowledge.answer_model import AnswerModel, default_model
@@ -9,6 +10,13 @@ from knowledge.answer_types import asked_type
 from knowledge.answering import extract_answer
 from knowledge.chunking import chunk_id, chunk_text
 from knowledge.embedding import MiniLMEmbedder
+from knowledge.passages import (
+    Passage,
+    embed_sentences,
+    pack_vectors,
+    passage_sentences,
+    unpack_vectors,
+)
 from knowledge.records import ChunkRecord, Hit
 from knowledge.retrieval import HybridRetriever
 from knowledge.sentences import heading_before, split_sentences
@@ -264,3 +272,33 @@ def test_a_label_brings_the_sentence_after_it() -> None:
     assert answer.quotes[0].text == (
         "Estimated time commitment per month for directors: 13 to 15 hours per month."
     )
+
+
+class CountingEmbedder:
+    """A deterministic stand-in for the model that records what it embeds."""
+
+    model_id = "counting"
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def embed(self, texts):  # type: ignore[no-untyped-def]
+        self.calls.append(list(texts))
+        rng = [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=8) for t in texts]
+        return np.array([v / np.linalg.norm(v) for v in rng], dtype=np.float32)
+
+
+def test_stored_sentence_vectors_are_used_and_stale_ones_recomputed() -> None:
+    body = "The treasurer approves budgets. Requests go by email."
+    hit = _hit("fin", 0, "Finance", body)
+    embedder = CountingEmbedder()
+    [stored] = embed_sentences(embedder, [body])
+    vectors = unpack_vectors(pack_vectors(stored), len(passage_sentences(body)))
+    assert vectors is not None and np.allclose(vectors, stored, atol=1e-3)
+    assert unpack_vectors(pack_vectors(stored), 3) is None  # the sentences changed
+    embedder.calls.clear()
+    extract_answer("who approves budgets?", [Passage(hit, body, vectors)], embedder=embedder)
+    assert embedder.calls == [["who approves budgets?"]]  # only the question
+    embedder.calls.clear()
+    extract_answer("who approves budgets?", [Passage(hit, body, vectors[:1])], embedder=embedder)
+    assert embedder.calls[0] == ["The treasurer approves budgets.", "Requests go by email."]
