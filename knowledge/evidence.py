@@ -33,7 +33,7 @@ import numpy as np
 from knowledge.answer_types import asked_type, asks_rule, has_type, states_rule
 from knowledge.lexical import Analyzer
 from knowledge.markup import plain
-from knowledge.passages import Passage, passage_sentences, with_vectors
+from knowledge.passages import Passage, with_vectors
 
 if TYPE_CHECKING:
     from knowledge.embedding import Embedder
@@ -115,7 +115,7 @@ def collect(
     found: list[tuple[int, int, list[str]]] = []  # (passage, position, its sentences)
     seen: set[str] = set()
     for p, passage in enumerate(passages):
-        sentences = passage_sentences(passage.text)
+        sentences = passage.sentences
         for i, sentence in enumerate(sentences):
             key = " ".join(_WORD.findall(plain(sentence).lower()))
             if len(key.split()) >= 3 and key not in seen:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,6 +39,11 @@ class Passage:
     hit: Hit
     text: str
     vectors: np.ndarray | None = None
+
+    @cached_property
+    def sentences(self) -> list[str]:
+        """``passage_sentences(text)``, split once."""
+        return passage_sentences(self.text)
 
     @property
     def title(self) -> str:
@@ -100,7 +106,7 @@ def with_vectors(passages: Sequence[Passage], embedder: Embedder | None) -> list
     """
     if embedder is None:
         return list(passages)
-    counts = [len(passage_sentences(p.text)) for p in passages]
+    counts = [len(p.sentences) for p in passages]
     stale = [
         i
         for i, (p, n) in enumerate(zip(passages, counts, strict=True))

@@ -20,7 +20,7 @@ from bot.core.models import Membership, Project, Role
 from bot.core.settings import Settings
 from knowledge.answering import Extract, extract_answer
 from knowledge.chunking import HEADING_SEPARATOR
-from knowledge.passages import Passage, passage_sentences, unpack_vectors
+from knowledge.passages import Passage, unpack_vectors
 from knowledge.records import Hit
 from knowledge.retrieval import HybridRetriever
 from knowledge.sentences import heading_before
@@ -117,10 +117,11 @@ def passages(session: Session, hits: list[Hit], model_id: str | None) -> list[Pa
         row = rows.get(_chunk_key(hit) or (-1, -1))
         if row is None:
             continue
-        vectors = None
+        passage = Passage(hit, row.text)
         if model_id and row.vector_model == model_id:
-            vectors = unpack_vectors(row.sentence_vectors, len(passage_sentences(row.text)))
-        found.append(Passage(hit, row.text, vectors))
+            vectors = unpack_vectors(row.sentence_vectors, len(passage.sentences))
+            passage = Passage(hit, row.text, vectors)
+        found.append(passage)
     return found
 
 
