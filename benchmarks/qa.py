@@ -23,7 +23,8 @@ figures are on questions the model never saw. Printed:
 With `--padding-beir`, abstracts of that BEIR corpus (e.g. SciFact) are ingested too,
 as text files of 50 abstracts each, until about `--padding-chunks` chunks are
 indexed; then the warm ask latency (each question asked twice, the second timed:
-p50/p95) is measured at that index size. The last line is one JSON object.
+p50/p95) is measured at that index size (`--latency`: at the corpus's own size).
+The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -178,6 +179,8 @@ def run(
     questions_file: Path,
     model_dir: str | None,
     padding: list[Path] = (),
+    *,
+    latency: bool = False,
 ) -> dict[str, Any]:
     from skills.kb.cli import ask_as_operator
 
@@ -194,7 +197,7 @@ def run(
         rows, latencies = [], []
         for item in questions:
             result = ask_as_operator(settings, item["question"], project="bench")
-            if padding:  # warm: the same question again, timed
+            if latency:  # warm: the same question again, timed
                 started = time.perf_counter()
                 ask_as_operator(settings, item["question"], project="bench")
                 latencies.append(1000 * (time.perf_counter() - started))
@@ -232,6 +235,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--answer-model", type=Path, help="Answer model JSON (else the shipped).")
     parser.add_argument("--padding-beir", type=Path, help="BEIR corpus to pad the index with.")
     parser.add_argument("--padding-chunks", type=int, default=10_000)
+    parser.add_argument(
+        "--latency", action="store_true", help="Time warm asks (implied by padding)."
+    )
     args = parser.parse_args(argv)
     if args.answer_model:
         from knowledge.answer_model import load_models, use_models
@@ -241,7 +247,8 @@ def main(argv: list[str] | None = None) -> None:
         padding = []
         if args.padding_beir:
             padding = write_padding(args.padding_beir, args.padding_chunks, Path(folder))
-        figures = run(args.corpus, args.questions, args.model_dir, padding)
+        latency = args.latency or bool(padding)
+        figures = run(args.corpus, args.questions, args.model_dir, padding, latency=latency)
     figures["answer_model"] = str(args.answer_model or "shipped")
     print(
         f"gold document in the top 3: {figures['gold_in_top3_listed']:.1%} listed, "

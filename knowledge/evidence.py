@@ -99,9 +99,18 @@ def _is_label(sentence: str) -> bool:
     return sentence.rstrip("*_` ").endswith(":")
 
 
-def _unit(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else vector
+def _similarities(
+    vectors: np.ndarray | None, question: np.ndarray | None
+) -> list[tuple[float, float]] | None:
+    """Per sentence: cosine to the question, alone and with its neighbours averaged in."""
+    if vectors is None or question is None or not len(vectors):
+        return None
+    padded = np.vstack([np.zeros_like(vectors[:1]), vectors, np.zeros_like(vectors[:1])])
+    context = padded[:-2] + padded[1:-1] + padded[2:]  # the mean's direction: the sum's
+    norms = np.linalg.norm(context, axis=1)
+    norms[norms == 0] = 1.0
+    alone, around = vectors @ question, (context @ question) / norms
+    return [(float(a), float(b)) for a, b in zip(alone, around, strict=True)]
 
 
 def collect(
@@ -112,19 +121,23 @@ def collect(
 ) -> Candidates:
     """Every distinct sentence of ``passages`` (best hit first) with its features."""
     passages = with_vectors(passages, embedder)
-    found: list[tuple[int, int, list[str]]] = []  # (passage, position, its sentences)
+    # Each passage's sentences once: (text with markup, plain text, analysed terms).
+    read = [
+        [(s, text, frozenset(_ANALYZER(text))) for s in p.sentences for text in [plain(s)]]
+        for p in passages
+    ]
+    found: list[tuple[int, int]] = []  # (passage, position)
     seen: set[str] = set()
-    for p, passage in enumerate(passages):
-        sentences = passage.sentences
-        for i, sentence in enumerate(sentences):
-            key = " ".join(_WORD.findall(plain(sentence).lower()))
+    for p, sentences in enumerate(read):
+        for i, (_, text, _) in enumerate(sentences):
+            key = " ".join(_WORD.findall(text.lower()))
             if len(key.split()) >= 3 and key not in seen:
                 seen.add(key)
-                found.append((p, i, sentences))
+                found.append((p, i))
     asked = asked_type(question)
     if not found:
         return Candidates([], asked)
-    terms_of = [frozenset(_ANALYZER(plain(s[i]))) for _, i, s in found]
+    terms_of = [read[p][i][2] for p, i in found]
     fields = [frozenset(_ANALYZER(f"{q.title} {q.heading}")) for q in passages]
     vocabulary = set().union(*terms_of, *fields)
     terms = [
@@ -143,17 +156,15 @@ def collect(
         np.asarray(embedder.embed([question]), dtype=np.float32)[0] if embedder else None
     )
     rule_question = asks_rule(question)
+    similarity = [_similarities(q.vectors, question_vector) for q in passages]
     items = []
-    for k, (p, i, sentences) in enumerate(found):
-        sentence = sentences[i]
+    for k, (p, i) in enumerate(found):
+        sentences = read[p]
+        sentence, text, _ = sentences[i]
         around = range(max(0, i - 1), min(len(sentences), i + 2))
-        context = frozenset().union(*(_ANALYZER(plain(sentences[j])) for j in around))
-        dense = dense_context = 0.0
-        vectors = passages[p].vectors
-        if question_vector is not None and vectors is not None:
-            dense = float(vectors[i] @ question_vector)
-            dense_context = float(_unit(vectors[list(around)].mean(axis=0)) @ question_vector)
-        typed = asked is not None and has_type(plain(sentence), asked)
+        context = frozenset().union(*(sentences[j][2] for j in around))
+        dense, dense_context = similarity[p][i] if similarity[p] is not None else (0.0, 0.0)
+        typed = asked is not None and has_type(text, asked)
         features = [
             dense,
             dense_context,
@@ -165,8 +176,8 @@ def collect(
             float(typed),
             float(rule_question and states_rule(sentence)),
             float(_is_label(sentence)),
-            float(i > 0 and _is_label(sentences[i - 1])),
-            math.log(len(plain(sentence).split())),
+            float(i > 0 and _is_label(sentences[i - 1][0])),
+            math.log(len(text.split())),
         ]
         items.append(Candidate(sentence, p, i, np.array(features), typed))
     return Candidates(items, asked)

@@ -26,7 +26,7 @@ VECTOR_DTYPE = np.float16
 """Stored precision: cosines move by < 0.002, half the bytes of float32."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Passage:
     """A retrieved chunk as the composer reads it.
 

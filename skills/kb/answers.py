@@ -119,8 +119,7 @@ def passages(session: Session, hits: list[Hit], model_id: str | None) -> list[Pa
             continue
         passage = Passage(hit, row.text)
         if model_id and row.vector_model == model_id:
-            vectors = unpack_vectors(row.sentence_vectors, len(passage.sentences))
-            passage = Passage(hit, row.text, vectors)
+            passage.vectors = unpack_vectors(row.sentence_vectors, len(passage.sentences))
         found.append(passage)
     return found
 
