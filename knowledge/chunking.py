@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from knowledge.documents import Block, LoadedDocument
+from knowledge.markup import plain
 
 DEFAULT_MAX_WORDS = 150
 DEFAULT_MIN_WORDS = 40
@@ -49,11 +50,13 @@ class Chunk:
         return len(self.text.split())
 
     def index_text(self) -> str:
-        """Text to embed and index: title and heading path as context, then the body."""
+        """Text to embed and index: title and heading path as context, then the body
+        without inline markup (a link's address is not what it is about)."""
+        body = plain(self.text)
         context = [part for part in (self.title, self.heading) if part]
-        if context and self.text.startswith(context[0]):
+        if context and body.startswith(context[0]):
             context = context[1:]  # the body already opens with the title
-        return "\n".join([*context, self.text]) if context else self.text
+        return "\n".join([*context, body]) if context else body
 
     def metadata(self) -> dict[str, str | int]:
         """Flat metadata (Chroma accepts only str/int/float/bool values)."""

@@ -1,4 +1,9 @@
-"""Extract text blocks from PDF (pypdf) and Word .docx (python-docx) files."""
+"""Extract text blocks from PDF (pypdf) and Word .docx (python-docx) files.
+
+A PDF's title is its metadata title when that is a real one, else the text set in
+the largest type on its first page; a Word table's rows become one block each, the
+cells named by the header row ("Milestone: Go-live · Date: 3 March 2027").
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,19 @@ from knowledge.documents import (
     CorruptDocument,
     PasswordProtected,
 )
+from knowledge.text_formats import table_rows
 
 logger = logging.getLogger(__name__)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.I)
+# Metadata titles that name the file or the tool rather than the document.
+_PLACEHOLDER_TITLE = re.compile(
+    r"^(?:untitled|title|document\d*|microsoft (?:word|powerpoint) - .*"
+    r"|.*\.(?:docx?|pdf|pptx?|txt))$",
+    re.I,
+)
+_NUMBERED_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s")
 
 
 def _pdf_paragraphs(page_text: str, page: int) -> list[Block]:
@@ -104,25 +117,55 @@ def parse_pdf(data: bytes, filename: str) -> tuple[list[Block], str | None]:
         blocks.extend(_pdf_paragraphs(text, number + 1))
     if pages and failures == len(pages):
         raise corrupt
-    title = None
+    return blocks, _pdf_metadata_title(reader) or (_largest_text(pages[0]) if pages else None)
+
+
+def _pdf_metadata_title(reader: Any) -> str | None:
     try:
-        title = (reader.metadata or {}).get("/Title")
+        title = " ".join(str((reader.metadata or {}).get("/Title") or "").split())
     except Exception:
         logger.debug("PDF metadata unreadable", exc_info=True)
-    return blocks, (str(title).strip() or None) if title else None
+        return None
+    return title if title and not _PLACEHOLDER_TITLE.match(title) else None
+
+
+def _largest_text(page: Any) -> str | None:
+    """The text set in the largest type on a page (a title), if it stands out and is
+    not a numbered section heading such as "1 Introduction"."""
+    runs: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        scale = max(abs(float(tm[0])), abs(float(tm[3])))
+        scale *= max(abs(float(cm[0])), abs(float(cm[3])))
+        if text.strip():
+            runs.append((round(float(size or 0) * (scale or 1.0), 1), text))
+
+    try:
+        page.extract_text(visitor_text=visit)
+    except Exception:
+        logger.debug("PDF type sizes unreadable", exc_info=True)
+        return None
+    sizes = [size for size, _ in runs]
+    if not sizes or max(sizes) <= min(sizes):
+        return None  # one size throughout: no title stands out
+    largest = max(sizes)
+    title = " ".join(" ".join(text for size, text in runs if size == largest).split())
+    if not title or len(title) > 200 or _NUMBERED_HEADING.match(title):
+        return None
+    return title
 
 
 def _docx_table_rows(table: Any) -> list[str]:
     rows = []
     for row in table.rows:
         cells: list[str] = []
+        previous = None
         for cell in row.cells:
             text = " ".join(cell.text.split())
-            if text and (not cells or cells[-1] != text):  # merged cells repeat
-                cells.append(text)
-        if cells:
-            rows.append(" | ".join(cells))
-    return rows
+            cells.append("" if text == previous else text)  # merged cells repeat
+            previous = text
+        rows.append(cells)
+    return table_rows(rows)
 
 
 def parse_docx(data: bytes, filename: str) -> tuple[list[Block], str | None]:
@@ -157,9 +200,7 @@ def parse_docx(data: bytes, filename: str) -> tuple[list[Block], str | None]:
     style_title = None
     for item in items:
         if isinstance(item, Table):
-            rows = _docx_table_rows(item)
-            if rows:
-                blocks.append(Block("\n".join(rows)))
+            blocks.extend(Block(row) for row in _docx_table_rows(item))
             continue
         text = item.text.strip()
         if not text:

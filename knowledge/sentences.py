@@ -31,9 +31,10 @@ _WORD = re.compile(r"\w+")
 # A short line of its own with no closing punctuation: a heading the chunker kept as text.
 _BARE_HEADING = re.compile(r"^(?:\S+\s+){0,9}\S*[^\s.!?:;,)\]\"'”’]$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_TABLE_CELL = " · "  # knowledge.text_formats.TABLE_CELL_SEPARATOR
 
 
-def _strip_context(text: str, context: Sequence[str]) -> str:
+def strip_context(text: str, context: Sequence[str]) -> str:
     """Drop the leading title/heading lines ``Chunk.index_text`` puts before the body."""
     lines = text.split("\n")
     wanted = {c.strip() for c in context if c and c.strip()}
@@ -58,7 +59,10 @@ def _units(text: str) -> list[str]:
 
     def flush() -> None:
         if current and not (
-            not bullet_unit and len(current) == 1 and _BARE_HEADING.match(current[0].rstrip("*_`"))
+            not bullet_unit
+            and len(current) == 1
+            and _TABLE_CELL not in current[0]  # a table row ("Date: 3 March · Who: PM")
+            and _BARE_HEADING.match(current[0].rstrip("*_`"))
         ):
             units.append(
                 " ".join(current)
@@ -135,7 +139,7 @@ def split_sentences(text: str, *, context: Sequence[str] = ()) -> list[str]:
     are split at sentence ends (not after "e.g." and the like). Leading lines equal
     to one of ``context`` (the title and heading the indexer prepends) are skipped.
     """
-    return [s for unit in _units(_strip_context(text, context)) for s in _split_unit(unit)]
+    return [s for unit in _units(strip_context(text, context)) for s in _split_unit(unit)]
 
 
 # -- question and sentence analysis ----------------------------------------------

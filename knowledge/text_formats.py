@@ -2,6 +2,10 @@
 
 The parsers are deliberately small: they find headings and paragraphs well enough
 for chunking and citations, and keep all readable text; they are not renderers.
+Inline markup is kept in one form for every format (``knowledge.markup``: strong,
+emphasis, code and ``[label](url)`` links); headings are plain text. A table's rows
+become paragraphs of their own, each cell named by its column header
+("Milestone: Go-live · Date: 3 March 2027").
 """
 
 from __future__ import annotations
@@ -9,18 +13,23 @@ from __future__ import annotations
 import re
 
 from knowledge.documents import Block
+from knowledge.markup import plain
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
+_MD_REF_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
+_MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_MD_TABLE_ROW = re.compile(r"\S.*\|")
+_MD_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _RST_ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1{2,}\s*$")
 _RST_DIRECTIVE = re.compile(r"^\.\.\s+[\w:-]+::")
 _RST_ROLE = re.compile(r":[\w:+-]+:`([^`<]*?)\s*(?:<[^>]*>)?`")
-_RST_LINK = re.compile(r"`([^`<]+?)\s*<[^>]+>`__?")
+_RST_LINK = re.compile(r"`([^`<]+?)\s*<((?:https?|mailto):[^>]+)>`__?")
+_RST_TARGET_LINK = re.compile(r"`([^`<]+?)\s*<[^>]+>`__?")
 _RST_LITERAL = re.compile(r"``([^`]+)``")
 _RST_REFERENCE = re.compile(r"`([^`<]+)`__?")
 
@@ -42,9 +51,43 @@ def parse_plain_text(text: str) -> list[Block]:
     return _paragraph_blocks(text.splitlines())
 
 
+TABLE_CELL_SEPARATOR = " · "
+
+
+def table_rows(rows: list[list[str]], *, header: bool = True) -> list[str]:
+    """Table rows as lines, each cell named by its column header when there is one.
+
+    ``[["Milestone", "Date"], ["Go-live", "3 March 2027"]]`` gives
+    ``["Milestone: Go-live · Date: 3 March 2027"]``. Empty cells are left out.
+    """
+    rows = [[" ".join(cell.split()) for cell in row] for row in rows if any(c.strip() for c in row)]
+    if not rows:
+        return []
+    names = rows[0] if header and len(rows) > 1 else []
+    lines = []
+    for row in rows[1:] if names else rows:
+        cells = []
+        for i, cell in enumerate(row):
+            if not cell:
+                continue
+            name = plain(names[i]) if i < len(names) else ""
+            cells.append(f"{name}: {cell}" if name and name != cell else cell)
+        if cells:
+            lines.append(TABLE_CELL_SEPARATOR.join(cells))
+    return lines
+
+
 def _clean_markdown_inline(text: str) -> str:
     text = _MD_IMAGE.sub(r"\1", text)
-    return _MD_LINK.sub(r"\1", text)
+    text = _MD_AUTOLINK.sub(r"[\1](\1)", text)
+    return _MD_REF_LINK.sub(r"\1", text)
+
+
+def _markdown_table(lines: list[str]) -> list[Block]:
+    """A Markdown table (header, separator, rows) as one block per row."""
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in lines]
+    rows = [rows[0], *rows[2:]]
+    return [Block(_clean_markdown_inline(row)) for row in table_rows(rows)]
 
 
 def _strip_front_matter(lines: list[str]) -> tuple[list[str], str | None]:
@@ -76,7 +119,24 @@ def parse_markdown(text: str) -> tuple[list[Block], str | None]:
             blocks.append(Block(_clean_markdown_inline("\n".join(para)).strip()))
             para.clear()
 
-    for line in lines:
+    table: list[str] = []
+    for number, line in enumerate(lines):
+        if table:
+            if _MD_TABLE_ROW.match(line):
+                table.append(line)
+                continue
+            blocks.extend(_markdown_table(table))
+            table.clear()
+        if (
+            not fence
+            and _MD_TABLE_ROW.match(line)
+            and number + 1 < len(lines)
+            and _MD_TABLE_SEPARATOR.match(lines[number + 1])
+            and "|" in lines[number + 1]
+        ):
+            flush()
+            table.append(line)
+            continue
         if fence:
             para.append(line)
             if line.strip().startswith(fence):
@@ -93,24 +153,28 @@ def parse_markdown(text: str) -> tuple[list[Block], str | None]:
         setext = _SETEXT.match(line)
         if atx:
             flush()
-            heading = _clean_markdown_inline((atx.group(2) or "").strip())
+            heading = plain(_clean_markdown_inline((atx.group(2) or "").strip()))
             if heading:
                 blocks.append(Block(heading, level=len(atx.group(1))))
         elif setext and len(para) == 1:
-            heading = _clean_markdown_inline(para.pop().strip())
+            heading = plain(_clean_markdown_inline(para.pop().strip()))
             blocks.append(Block(heading, level=1 if setext.group(1)[0] == "=" else 2))
         elif not line.strip():
             flush()
         elif not _MD_REF_DEF.match(line):
             para.append(line.rstrip())
     flush()
+    if table:
+        blocks.extend(_markdown_table(table))
     return [b for b in blocks if b.text], title
 
 
 def _clean_rst_inline(text: str) -> str:
+    """reST inline markup in the common form: literals as `code`, web links as [label](url)."""
+    text = _RST_LITERAL.sub(r"`\1`", text)
     text = _RST_ROLE.sub(r"\1", text)
-    text = _RST_LINK.sub(r"\1", text)
-    text = _RST_LITERAL.sub(r"\1", text)
+    text = _RST_LINK.sub(r"[\1](\2)", text)
+    text = _RST_TARGET_LINK.sub(r"\1", text)
     return _RST_REFERENCE.sub(r"\1", text)
 
 
@@ -138,7 +202,7 @@ def parse_rst(text: str) -> list[Block]:
         style = (char, overline)
         if style not in styles:
             styles.append(style)
-        blocks.append(Block(_clean_rst_inline(title.strip()), level=styles.index(style) + 1))
+        blocks.append(Block(plain(_clean_rst_inline(title.strip())), level=styles.index(style) + 1))
 
     while i < len(lines):
         line = lines[i]
@@ -193,66 +257,6 @@ def parse_rst(text: str) -> list[Block]:
     return [b for b in blocks if b.text]
 
 
-_HTML_SKIP = {"script", "style", "noscript", "template", "svg", "nav", "footer", "form", "head"}
-_HTML_BLOCK = {
-    "p", "div", "li", "ul", "ol", "pre", "blockquote", "section", "article", "main",
-    "table", "tr", "thead", "tbody", "dl", "dt", "dd", "figure", "figcaption", "br",
-    "hr", "header", "aside", "details", "summary", "address", "body", "html",
-}  # fmt: skip
-_HTML_CELL = {"td", "th"}
+from knowledge.html_format import parse_html  # noqa: E402 - uses table_rows above
 
-
-def parse_html(text: str) -> tuple[list[Block], str | None]:
-    """HTML: h1-h6 become headings; block elements become paragraphs.
-
-    Returns the blocks and the ``<title>``, if any. Scripts, styles, navigation
-    and footers are dropped; ``<main>`` or ``<article>`` is preferred when present.
-    """
-    from bs4 import BeautifulSoup, NavigableString, Tag
-    from bs4.element import Comment
-
-    soup = BeautifulSoup(text, "html.parser")
-    title_tag = soup.find("title")
-    title = title_tag.get_text(" ", strip=True) if title_tag else None
-    for tag in soup.find_all(_HTML_SKIP):
-        tag.decompose()
-    root = soup.find("main") or soup.find("article") or soup.body or soup
-    blocks: list[Block] = []
-    inline: list[str] = []
-
-    def flush() -> None:
-        joined = re.sub(r"[ \t\r\f\v]+", " ", "".join(inline))
-        lines = (part.strip().removesuffix("|").strip() for part in joined.split("\n"))
-        joined = "\n".join(line for line in lines if line)
-        if joined:
-            blocks.append(Block(joined))
-        inline.clear()
-
-    def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, Comment):
-                continue
-            if isinstance(child, NavigableString):
-                inline.append(str(child) if node.name == "pre" else str(child).replace("\n", " "))
-                continue
-            if not isinstance(child, Tag):
-                continue
-            name = child.name or ""
-            if re.fullmatch(r"h[1-6]", name):
-                flush()
-                heading = child.get_text(" ", strip=True)
-                if heading:
-                    blocks.append(Block(heading, level=int(name[1])))
-            elif name in _HTML_BLOCK:
-                flush()
-                walk(child)
-                flush()
-            elif name in _HTML_CELL:
-                walk(child)
-                inline.append(" | ")
-            else:
-                walk(child)
-
-    walk(root)
-    flush()
-    return blocks, title
+__all__ = ["parse_html", "parse_markdown", "parse_plain_text", "parse_rst", "table_rows"]

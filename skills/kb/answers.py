@@ -1,8 +1,10 @@
 """Answering a question from the documents: search, extract, cite, remember.
 
-Offline the answer is extractive (`knowledge.answering`): the most relevant
-sentences, quoted, each with its numbered source. An LLM answer will be written
-from the same cited passages (`Answer.sources`), so citations stay the same.
+Offline the answer is extractive (`knowledge.answering`): the sentences that answer,
+quoted, each with its numbered source; or, when unsure, the closest passage with a
+caveat; or "not found" with the closest sections and who to ask. The passages come
+from the database with the sentence vectors stored at ingest. An LLM answer will be
+written from the same cited passages, so citations stay the same.
 """
 
 from __future__ import annotations
@@ -10,19 +12,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
 from bot.core.messages import UserError
-from bot.core.models import Project
+from bot.core.models import Membership, Project, Role
 from bot.core.settings import Settings
 from knowledge.answering import Extract, extract_answer
 from knowledge.chunking import HEADING_SEPARATOR
+from knowledge.passages import Passage, unpack_vectors
+from knowledge.records import Hit
+from knowledge.retrieval import HybridRetriever
 from knowledge.sentences import heading_before
 from skills.kb.index import retriever
-from skills.kb.models import KbAnswer, KbDocument
+from skills.kb.models import KbAnswer, KbChunk, KbDocument
 
 MAX_QUESTION = 1_000
-SEARCH_K = 8
+SEARCH_K = 10
 FOLLOW_UP = re.compile(
     r"\b(?:it|its|that|this|those|these|they|them|there|then|what about)\b", re.I
 )
@@ -41,15 +47,21 @@ class Citation:
 
 @dataclass
 class Answer:
-    """An answer (or an honest "not found") with its citations, as saved."""
+    """An answer (or the closest passage, or an honest "not found") with its citations,
+    as saved; `contacts` are the PMs to ask when the documents don't say."""
 
     record: KbAnswer
     extract: Extract
     citations: list[Citation]
+    contacts: list[str]
 
     @property
     def found(self) -> bool:
         return self.extract.found
+
+    @property
+    def verdict(self) -> str:
+        return self.extract.verdict
 
 
 def check_question(text: str) -> str:
@@ -85,13 +97,53 @@ def search_text(question: str, previous: KbAnswer | None) -> str:
     return question
 
 
+def _chunk_key(hit: Hit) -> tuple[int, int] | None:
+    document, _, order = hit.chunk_id.rpartition(":")
+    return (int(document), int(order)) if document.isdigit() and order.isdigit() else None
+
+
+def passages(session: Session, hits: list[Hit], model_id: str | None) -> list[Passage]:
+    """The hits as passages: each chunk's text with its markup and, when they were made
+    by `model_id`, its stored sentence vectors. Hits whose chunk is gone are dropped."""
+    keys = [k for k in map(_chunk_key, hits) if k is not None]
+    rows = {}
+    if keys:
+        clauses = [and_(KbChunk.document_id == d, KbChunk.order == o) for d, o in keys]
+        rows = {
+            (c.document_id, c.order): c for c in session.exec(select(KbChunk).where(or_(*clauses)))
+        }
+    found = []
+    for hit in hits:
+        row = rows.get(_chunk_key(hit) or (-1, -1))
+        if row is None:
+            continue
+        passage = Passage(hit, row.text)
+        if model_id and row.vector_model == model_id:
+            passage.vectors = unpack_vectors(row.sentence_vectors, len(passage.sentences))
+        found.append(passage)
+    return found
+
+
+def project_managers(session: Session, project_ids: set[int]) -> list[str]:
+    """The PMs of these projects, to name when the documents don't say."""
+    if not project_ids:
+        return []
+    rows = session.exec(
+        select(Membership.user_id)
+        .where(Membership.project_id.in_(project_ids), Membership.role == Role.PM.value)  # type: ignore[attr-defined]
+        .order_by(Membership.user_id)
+    )
+    return list(dict.fromkeys(rows))
+
+
 def cite(session: Session, extract: Extract) -> list[Citation]:
-    """Citations for the hits whose documents still exist; the first `extract.cited` are
-    quoted, under the heading of the section their first quote comes from."""
-    hits, cited = list(extract.sources), extract.cited
+    """Citations for the passages whose documents still exist; the first `extract.cited`
+    are quoted, under the heading of the section their first quote comes from."""
+    sources, cited = list(extract.sources), extract.cited
     first_quote = {}
     for quote in extract.quotes:
         first_quote.setdefault(quote.source, quote.text)
+    hits = [p.hit for p in sources]
     ids = {int(h.metadata["document_id"]) for h in hits if "document_id" in h.metadata}
     found = (
         {d.id: d for d in session.exec(select(KbDocument).where(KbDocument.id.in_(ids)))}  # type: ignore[union-attr]
@@ -99,11 +151,12 @@ def cite(session: Session, extract: Extract) -> list[Citation]:
         else {}
     )
     citations = []
-    for number, hit in enumerate(hits, 1):
+    for number, passage in enumerate(sources, 1):
+        hit = passage.hit
         document = found.get(int(hit.metadata.get("document_id", -1)))
         if document is not None:
             heading = str(hit.metadata.get("heading") or "")
-            inner = heading_before(hit.text or "", first_quote.get(number, ""))
+            inner = heading_before(passage.text, first_quote.get(number, ""))
             if inner and not heading.endswith(inner):  # a later section of the same level
                 heading = HEADING_SEPARATOR.join([*heading.split(HEADING_SEPARATOR)[:-1], inner])
             citations.append(Citation(number, document, heading, hit.score, number <= cited))
@@ -129,9 +182,13 @@ def answer(
     question = check_question(question)
     kb = retriever(settings)
     query = search_text(question, previous_answer(session, channel, thread_ts))
-    hits = [h for h in kb.search(query, scopes=scopes, k=SEARCH_K) if h.text]
-    extract = extract_answer(question, hits, embedder=kb.embedder)
+    extract = extract_answer(question, retrieve(session, kb, query, scopes), embedder=kb.embedder)
     citations = cite(session, extract)
+    projects = (
+        {project.id}
+        if project and project.id
+        else {c.document.project_id for c in citations if c.document.project_id}
+    )
     record = KbAnswer(
         project_id=project.id if project else None,
         user_id=user,
@@ -154,4 +211,10 @@ def answer(
     )
     session.add(record)
     session.flush()
-    return Answer(record, extract, citations)
+    return Answer(record, extract, citations, project_managers(session, projects))
+
+
+def retrieve(session: Session, kb: HybridRetriever, query: str, scopes: list[str]) -> list[Passage]:
+    """The best passages for `query` in `scopes`, with their stored sentence vectors."""
+    hits = kb.search(query, scopes=scopes, k=SEARCH_K)
+    return passages(session, hits, kb.embedder.model_id if kb.embedder else None)

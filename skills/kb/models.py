@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.core.models import utc_column
@@ -50,6 +50,10 @@ class KbChunk(SQLModel, table=True):
     index_text: str = Field(sa_column=Column(Text, nullable=False))
     heading: str = Field(default="", max_length=1000)  # the heading path, "A > B"
     page: int | None = None
+    sentence_vectors: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    """Derived: float16 embeddings of the text's sentences (`knowledge.passages`)."""
+    vector_model: str | None = Field(default=None, max_length=200)
+    """The embedder (`model_id`) that made `sentence_vectors`."""
 
 
 class KbAnswer(SQLModel, table=True):

@@ -1,9 +1,11 @@
 """Adding, replacing, removing and rebuilding documents.
 
 The database holds documents and chunks; the retriever's two indexes (Chroma and
-BM25) are derived from them. A document whose content hash is unchanged is skipped,
-a changed one is re-chunked, a removed one leaves every index. Each document is
-saved in its caller's transaction, so a failure saves nothing of it.
+BM25) are derived from them, and so are the sentence vectors stored with each chunk
+(embedded once here so that answering embeds only the question). A document whose
+content hash is unchanged is skipped, a changed one is re-chunked, a removed one
+leaves every index. Each document is saved in its caller's transaction, so a failure
+saves nothing of it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from bot.core.settings import Settings
 from knowledge.chunking import chunk_document, chunk_id, content_hash
 from knowledge.documents import DocumentLoadError
 from knowledge.loaders import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, check_size, load_bytes
+from knowledge.passages import embed_sentences, pack_vectors
 from knowledge.records import ChunkRecord
 from knowledge.retrieval import HybridRetriever
 from knowledge.vector_store import ORG_SCOPE
@@ -76,6 +79,19 @@ def records_for(document: KbDocument, chunks: Iterable[KbChunk]) -> list[ChunkRe
             ChunkRecord(chunk_id(document.id or 0, chunk.order), chunk.index_text, metadata)
         )
     return records
+
+
+def add_sentence_vectors(kb: HybridRetriever, chunks: Sequence[KbChunk]) -> None:
+    """Embed each chunk's sentences with the retriever's embedder (none: left empty)."""
+    if kb.embedder is None:
+        for chunk in chunks:
+            chunk.sentence_vectors, chunk.vector_model = None, None
+        return
+    for chunk, vectors in zip(
+        chunks, embed_sentences(kb.embedder, [c.text for c in chunks]), strict=True
+    ):
+        chunk.sentence_vectors = pack_vectors(vectors)
+        chunk.vector_model = kb.embedder.model_id
 
 
 def find_document(session: Session, scope: str, source: str) -> KbDocument | None:
@@ -136,6 +152,7 @@ def add_document(
         )
         for c in chunks
     ]
+    add_sentence_vectors(kb, rows)
     session.add_all(rows)
     session.flush()
     kb.replace_document(scope, str(document.id), records_for(document, rows))
@@ -254,7 +271,8 @@ def ingest_paths(
 
 
 def rebuild(settings: Settings, scopes: Sequence[str] | None = None) -> dict[str, int]:
-    """Rebuild both indexes of each scope from the database; returns chunks per scope."""
+    """Rebuild both indexes and the sentence vectors of each scope from the database;
+    returns chunks per scope."""
     kb = retriever(settings)
     counts: dict[str, int] = {}
     with session_scope(settings.database_url) as session:
@@ -263,11 +281,15 @@ def rebuild(settings: Settings, scopes: Sequence[str] | None = None) -> dict[str
         for scope in scopes:
             records: list[ChunkRecord] = []
             for document in documents(session, [scope]):
-                chunks = session.exec(
-                    select(KbChunk)
-                    .where(KbChunk.document_id == document.id)
-                    .order_by(KbChunk.order)
+                chunks = list(
+                    session.exec(
+                        select(KbChunk)
+                        .where(KbChunk.document_id == document.id)
+                        .order_by(KbChunk.order)
+                    )
                 )
+                add_sentence_vectors(kb, chunks)
+                session.add_all(chunks)
                 records += records_for(document, chunks)
             counts[scope] = kb.replace_scope(scope, records)
     return counts

@@ -6,8 +6,9 @@ import os
 
 from bot.core import ui
 from bot.core.messages import Reply
-from bot.core.text import escape, link, shorten
+from bot.core.text import escape, link, mention, shorten
 from knowledge.chunking import HEADING_SEPARATOR
+from knowledge.markup import spans
 from skills.kb.answers import Answer, Citation
 from skills.kb.models import KbDocument
 from skills.kb.service import FAILED, REMOVED, UNCHANGED, Outcome
@@ -35,10 +36,23 @@ def document_label(document: KbDocument) -> str:
     return link(document.link, title) if document.link else f"*{title}*"
 
 
-def closest_label(document: KbDocument) -> str:
-    if document.link:
-        return document_label(document)
-    return f"{document_label(document)} (`{escape(shorten(location(document), 60))}`)"
+def mrkdwn(text: str) -> str:
+    """Document text with its inline markup (`knowledge.markup`) as Slack mrkdwn, escaped:
+    strong as *bold*, emphasis as _italics_, code as `code`, web links as links."""
+    out = []
+    for span in spans(" ".join(text.split())):
+        if span.kind == "link" and span.url and span.url.startswith(("http", "mailto:")):
+            out.append(link(span.url, span.text))
+        elif span.kind in _MRKDWN and span.text.strip():
+            mark = _MRKDWN[span.kind]
+            body = escape(span.text if span.kind == "code" else span.text.replace(mark, ""))
+            out.append(f"{mark}{body}{mark}")
+        else:
+            out.append(escape(span.text))
+    return "".join(out)
+
+
+_MRKDWN = {"strong": "*", "em": "_", "code": "`"}
 
 
 def section_of(heading: str, title: str) -> str:
@@ -49,16 +63,16 @@ def section_of(heading: str, title: str) -> str:
     return " › ".join(parts)
 
 
+def place_label(citation: Citation) -> str:
+    """The document and section: "*Title* › Section" (never a server path)."""
+    label = document_label(citation.document)
+    heading = section_of(citation.heading, citation.document.title)
+    return f"{label} › {escape(shorten(heading, 80))}" if heading else label
+
+
 def citation_line(citation: Citation) -> str:
-    document = citation.document
-    parts = [f"[{citation.number}] {document_label(document)}"]
-    heading = section_of(citation.heading, document.title)
-    if heading:
-        parts[0] += f" › {escape(shorten(heading, 80))}"
-    if not document.link:
-        parts.append(f"`{escape(shorten(location(document), 80))}`")
-    parts.append(f"updated {document.modified_at:%-d %b %Y}")
-    return " · ".join(parts)
+    updated = f"updated {citation.document.modified_at:%-d %b %Y}"
+    return f"[{citation.number}] {place_label(citation)} · {updated}"
 
 
 def feedback_buttons(answer: Answer) -> ui.Block:
@@ -70,26 +84,47 @@ def feedback_buttons(answer: Answer) -> ui.Block:
     )
 
 
+def ask_line(contacts: list[str]) -> str:
+    """Who to ask when the documents don't say: the project's PM(s)."""
+    if not contacts:
+        return "A project PM may know, and can add a document that says."
+    people = " or ".join(mention(c) for c in contacts[:3])
+    return f"Ask {people} (PM), who may know, and can add a document that says."
+
+
+def sources_text(answer: Answer) -> str:
+    """Numbered cited sources, then *See also* for the close documents not quoted."""
+    lines = [citation_line(c) for c in answer.citations if c.cited]
+    also = list(dict.fromkeys(place_label(c) for c in answer.citations if not c.cited))
+    if also:
+        lines.append("_See also:_ " + ", ".join(also))
+    return "*Sources*\n" + "\n".join(lines)
+
+
 def answer_reply(answer: Answer, where: str) -> Reply:
-    """The answer with quotes and numbered sources, or "not found" with the closest documents."""
-    if answer.found:
-        quotes = [f"> {escape(q.text)} [{q.source}]" for q in answer.extract.quotes]
-        body = "\n".join(quotes)
-        sources = "\n".join(citation_line(c) for c in answer.citations if c.cited)
-        also = list(
-            dict.fromkeys(document_label(c.document) for c in answer.citations if not c.cited)
+    """The answer (the direct sentence first, at most three quotes, numbered sources, See
+    also); or the closest passage under a caveat; or "not found" with the closest
+    sections and who to ask."""
+    quotes = "\n".join(f"> {mrkdwn(q.text)} [{q.source}]" for q in answer.extract.quotes)
+    if answer.verdict == "answer":
+        sources = sources_text(answer)
+        text = f"{quotes}\n\n{sources}"
+        blocks = [ui.section(quotes), ui.context(sources)]
+    elif answer.verdict == "unsure":
+        caveat = (
+            f":warning: I'm not sure {where} answer this. The closest passage is below: "
+            "check it before you rely on it."
         )
-        if also:
-            sources += "\n_See also:_ " + ", ".join(also)
-        text = f"{body}\n\n*Sources*\n{sources}"
-        blocks = [ui.section(body), ui.context(f"*Sources*\n{sources}")]
+        sources = sources_text(answer)
+        ask = ask_line(answer.contacts)
+        text = f"{caveat}\n{quotes}\n\n{sources}\n{ask}"
+        blocks = [ui.section(caveat), ui.section(quotes), ui.context(f"{sources}\n{ask}")]
     else:
-        closest = list(dict.fromkeys(c.document.id for c in answer.citations))[:3]
-        by_id = {c.document.id: c.document for c in answer.citations}
-        lines = [f"• {closest_label(by_id[i])}" for i in closest]
+        closest = list(dict.fromkeys(place_label(c) for c in answer.citations))[:3]
         text = f"I couldn't find that in {where}."
-        if lines:
-            text += " The closest documents are:\n" + "\n".join(lines)
+        if closest:
+            text += " The closest sections are:\n" + "\n".join(f"• {c}" for c in closest)
+        text += "\n" + ask_line(answer.contacts)
         blocks = [ui.section(text)]
     blocks.append(feedback_buttons(answer))
     text, blocks = ui.within_limits(text, blocks)

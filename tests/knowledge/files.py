@@ -9,8 +9,9 @@ def _pdf_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def make_pdf(pages: list[list[str]], *, title: str | None = None) -> bytes:
-    """A minimal valid PDF: one text line per string, one list per page."""
+def make_pdf(pages: list[list[str | tuple[str, int]]], *, title: str | None = None) -> bytes:
+    """A minimal valid PDF: one text line per string (or ``(text, font size)``), one list
+    per page."""
     objects: list[bytes] = []
     page_ids = [3 + 2 * i for i in range(len(pages))]
     objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
@@ -25,9 +26,10 @@ def make_pdf(pages: list[list[str]], *, title: str | None = None) -> bytes:
                 f"/Resources << /Font << /F1 {font_id} 0 R >> >> /Contents {content_id} 0 R >>"
             ).encode()
         )
+        sized = [(line, 11) if isinstance(line, str) else line for line in lines]
         body = (
-            "BT /F1 11 Tf 14 TL 72 740 Td "
-            + " ".join(f"({_pdf_escape(line)}) Tj T*" for line in lines)
+            "BT 14 TL 72 740 Td "
+            + " ".join(f"/F1 {size} Tf ({_pdf_escape(text)}) Tj T*" for text, size in sized)
             + " ET"
         )
         stream = body.encode("latin-1")

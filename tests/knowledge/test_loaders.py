@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.chunking import chunk_document
 from knowledge.documents import (
     BinaryFile,
     CorruptDocument,
@@ -51,7 +52,7 @@ def test_markdown_headings_code_and_front_matter() -> None:
     assert doc.title == "Release handbook"
     assert doc.file_type == "markdown"
     assert headings(doc) == [(1, "Releases"), (2, "Minor releases"), (2, "Patch releases")]
-    assert "We ship every six weeks." in paragraphs(doc)
+    assert "We ship every [six weeks](https://example.com/cadence)." in paragraphs(doc)
     assert any("# not a heading" in p for p in paragraphs(doc))
 
 
@@ -96,7 +97,7 @@ def test_rst_sections_directives_and_comments() -> None:
     assert doc.title == "DEP 4: Releases"
     text = doc.text
     assert "Feature releases ship every eight months, see the policy." in text
-    assert "As in DEP 1, dates may move." in text
+    assert "As in DEP 1, `dates` may move." in text  # literals kept as code
     assert "example.com" not in text
     assert "Dates are approximate." in text
     assert "comment" not in text
@@ -115,9 +116,9 @@ def test_html_headings_lists_tables_and_boilerplate() -> None:
     assert doc.title == "Onboarding"
     assert headings(doc) == [(1, "Onboarding"), (2, "Accounts")]
     body = paragraphs(doc)
-    assert "Welcome to the team." in body
+    assert "Welcome to the **team**." in body  # inline markup kept in one form
     assert "Request VPN access" in body
-    assert "Alice | Friday" in body
+    assert "Owner: Alice · Due: Friday" in body  # a row keeps its header
     assert not any(word in doc.text for word in ("alert", "Copyright", "color", "About"))
 
 
@@ -158,7 +159,7 @@ def test_docx_headings_and_tables() -> None:
     doc = load_bytes(make_docx(title="Release plan"), "plan.docx")
     assert doc.title == "Release plan"
     assert headings(doc) == [(1, "Releases"), (2, "Minor releases")]
-    assert "Owner | Due\nAlice | Friday" in paragraphs(doc)
+    assert "Owner: Alice · Due: Friday" in paragraphs(doc)
 
 
 # -- files we refuse, each with a message the user can act on ------------------
@@ -260,3 +261,66 @@ def test_missing_file_is_a_load_error(tmp_path: Path) -> None:
     with pytest.raises(DocumentLoadError) as caught:
         load_document(tmp_path / "gone.md")
     assert "gone.md" in caught.value.user_message
+
+
+# -- titles and structure kept -------------------------------------------------------
+
+
+def test_pdf_title_is_the_largest_type_not_the_first_numbered_heading() -> None:
+    data = make_pdf(
+        [[("Apollo Project Charter", 24), ("1 Introduction", 16), "The charter sets scope."]]
+    )
+    data = add_pdf_outline(data, [("1 Introduction", 0)])
+    doc = load_bytes(data, "charter.pdf")
+    assert doc.title == "Apollo Project Charter"
+    numbered_only = make_pdf([[("1 Introduction", 16), "Body text of the charter."]])
+    assert load_bytes(numbered_only, "scope.pdf").title == "scope"  # the file name, not "1 ..."
+
+
+def test_pdf_placeholder_metadata_title_is_ignored() -> None:
+    data = make_pdf([[("Risk Policy", 20), "Risks are reviewed monthly."]], title="Untitled")
+    assert load_bytes(data, "policy.pdf").title == "Risk Policy"
+    word = make_pdf([["Risks are reviewed monthly."]], title="Microsoft Word - policy_v3.docx")
+    assert load_bytes(word, "policy.pdf").title == "policy"
+
+
+MARKDOWN_TABLE = """# Plan
+
+| Milestone | Date |
+| :-------- | ---- |
+| Go-live   | 3 March 2027 |
+| Data mapping signed off | |
+
+Owner | Role
+--- | ---
+`pm-bot` | Posts the **weekly** summary
+"""
+
+
+def test_markdown_table_rows_keep_their_header() -> None:
+    body = paragraphs(load_bytes(MARKDOWN_TABLE.encode(), "plan.md"))
+    assert body == [
+        "Milestone: Go-live · Date: 3 March 2027",
+        "Milestone: Data mapping signed off",
+        "Owner: `pm-bot` · Role: Posts the **weekly** summary",
+    ]
+
+
+def test_html_links_emphasis_and_code_kept_in_one_form() -> None:
+    page = (
+        "<html><body><p>Mail <i>ops@example.org</i>, read <a href='https://example.org/g'>"
+        "the <b>guide</b></a> or <a href='/local'>this page</a>; run <code>make test</code>."
+        "</p></body></html>"
+    )
+    [paragraph] = paragraphs(load_bytes(page.encode(), "page.html"))
+    assert paragraph == (
+        "Mail *ops@example.org*, read [the guide](https://example.org/g) or this page; "
+        "run `make test`."
+    )
+
+
+def test_chunks_are_indexed_without_markup() -> None:
+    doc = load_bytes(b"# Guide\n\nRead **the** [policy](https://x.org/p) first.\n", "g.md")
+    [chunk] = chunk_document(doc)
+    assert chunk.text == "Read **the** [policy](https://x.org/p) first."
+    assert chunk.index_text() == "Guide\nRead the policy first."
