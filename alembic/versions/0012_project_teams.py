@@ -1,7 +1,7 @@
 """project teams, raid_history.change, learned examples, clarifications, reminders
 
 Revision ID: 0012
-Revises: 0006
+Revises: 0010
 Create Date: 2026-12-06 23:30:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision = '0012'
-down_revision = '0006'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
