@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bot.core import clock
+from bot.core.concurrency import ChangedMeanwhile
 from bot.core.context import Context
 from bot.core.messages import Action, FieldErrors, Reply, Shortcut, UserError, ViewSubmission
 from bot.core.models import Project
@@ -130,7 +131,11 @@ def save_form(ctx: Context, submission: ViewSubmission) -> list[Reply]:
         if status and status != item.status and status in service.CLOSED_STATUSES:
             may_close(ctx, project, item)
         try:
-            changed = service.update_item(ctx.session, item=item, changes=fields, actor=ctx.user)
+            changed = service.update_item(
+                ctx.session, item=item, changes=fields, actor=ctx.user, seen=meta.get("version")
+            )
+        except ChangedMeanwhile:
+            raise  # a reply with the item as it is now, not an error on one field
         except UserError as exc:
             raise FieldErrors({"status": str(exc)}) from None
         note = f"{mention(ctx.user)} edited {', '.join(changed) or 'nothing'}"

@@ -171,7 +171,10 @@ def form(
     ]
     if item_key:
         blocks.append(ui.select_input("status", "Status", statuses, initial=values.get("status")))
-    metadata = json.dumps({"project": project_key, "item": item_key, "source": source})
+    version = values.get("version")  # an edit is refused if the item changed since
+    metadata = json.dumps(
+        {"project": project_key, "item": item_key, "source": source, "version": version}
+    )
     title = f"Edit {item_key}" if item_key else "Add to RAID log"
     return ui.modal(title, FORM, blocks, private_metadata=metadata)
 
@@ -188,6 +191,7 @@ def form_values(item: RaidItem) -> dict[str, Any]:
         "strategy": item.strategy,
         "mitigation": item.mitigation,
         "status": item.status,
+        "version": item.version,
     }
 
 

@@ -112,15 +112,15 @@ def checkin_settings(
         if rest[0].lower() in ("members", "default", "all", "everyone"):
             change.reset_participants = True
         elif rest[0].lower() in ("add", "remove"):
-            config = settings.config_or_new(ctx.session, project)
-            now = settings.participants(ctx.session, project, config)
             named = settings.parse_people(rest[1:])
             if not named:
                 raise UserError(
                     f"Whom should I {rest[0].lower()}? e.g. `checkin participants add @a`."
                 )
-            keep = [u for u in now if u not in named]
-            change.participants = keep + named if rest[0].lower() == "add" else keep
+            if rest[0].lower() == "add":  # applied to who takes part when it is saved
+                change.add_participants = named
+            else:
+                change.remove_participants = named
         else:
             change.participants = settings.parse_people(rest)
     elif sub in ("observers", "observer"):

@@ -6,6 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
+from bot.core.concurrency import ChangedMeanwhile
 from bot.core.context import Context
 from bot.core.messages import Action, FieldErrors, Reply, UserError, ViewSubmission
 from bot.core.models import Project
@@ -237,16 +238,17 @@ def _count(value: Any) -> int:
 @checkin_skill.view(SETUP)
 def save_setup(ctx: Context, submission: ViewSubmission) -> Reply:
     try:
-        project = require_project(
-            ctx.session, str(json.loads(submission.private_metadata)["project"])
-        )
+        meta = json.loads(submission.private_metadata)
+        project = require_project(ctx.session, str(meta["project"]))
     except (ValueError, KeyError, TypeError):
         raise UserError("That form has expired; open it again with `/pmo checkin setup`.") from None
     ctx.require_pm(project)
     change = read_setup(submission.values)
     try:
-        config = settings.apply_settings(ctx.session, project, change, actor=ctx.user)
-    except FieldErrors:
+        config = settings.apply_settings(
+            ctx.session, project, change, actor=ctx.user, seen=meta.get("version")
+        )
+    except (FieldErrors, ChangedMeanwhile):
         raise
     except UserError as exc:
         field = "participants" if change.participants or change.reset_participants else "enabled"
