@@ -68,17 +68,24 @@ def _cli(settings: Settings, *args: str) -> Any:
 
 
 def hostile_ingest(settings: Settings, folder: Path) -> dict[str, Any]:
-    """`livepmo ingest` of hostile files beside a good one (project `apollo` must exist)."""
-    docs = folder / "hostile-docs"
+    """`livepmo ingest` of hostile files beside a good one (project `apollo` must exist).
+
+    A good folder is ingested first, unmeasured: the embedding model and the parsers' fork
+    server are loaded once whatever the files, so the peak is what the hostile files cost.
+    """
+    warm, docs = folder / "warm-docs", folder / "hostile-docs"
+    warm.mkdir()
     docs.mkdir()
-    (docs / "handbook.md").write_text(HANDBOOK)
+    (warm / "handbook.md").write_text(HANDBOOK)
+    (warm / "plan.docx").write_bytes(make_docx(title="Release plan"))
+    _cli(settings, "ingest", str(warm), "--project", "apollo")
+    (docs / "notes.md").write_text("# Notes\n\nThe steering group meets on Mondays.\n")
     (docs / "plan.docx").write_bytes(hostile.bomb_docx(400))
     (docs / "minutes.docx").write_bytes(hostile.paragraphs_docx(60))
     (docs / "slides.pdf").write_bytes(hostile.bomb_pdf())
     (docs / "wiki.html").write_bytes(hostile.deep_html())
     (folder / "private.md").write_text("# Private\n\nNot for the bot.\n")
     (docs / "private.md").symlink_to(folder / "private.md")
-    load_bytes(make_docx(title="warm-up"), "warm-up.docx")  # the fork server starts once
     started = time.monotonic()
     with hostile.peak_memory() as peak:
         result = _cli(settings, "ingest", str(docs), "--project", "apollo")
@@ -201,7 +208,8 @@ def concurrent_edits(
     """Two people edit APOLLO-R1 at once, `rounds` times: P and I, then status and close.
 
     The database must be empty and migrated. A lost update is a round whose stored score is
-    not P×I or whose history forks.
+    not P×I or whose history forks. `refused` counts every refusal (close first makes
+    "monitoring" no valid move); `conflicts` the "someone changed it" ones among them.
     """
     settings = _settings(database_url, folder)
     with_project(settings)  # Alice PM, Bob a member
@@ -209,16 +217,17 @@ def concurrent_edits(
         project = get_project(session, "apollo")
         service.create_item(session, project=project, raid_type=service.RaidType.RISK,
                             title="Vendor may slip", actor=PM, owner=BOB)  # fmt: skip
-    counts = {"rounds": rounds, "edits": 0, "applied": 0, "refused": 0, "bad_scores": 0}
-    counts["forked_history"] = 0
+    counts = dict.fromkeys(["edits", "applied", "refused", "conflicts", "bad_scores"], 0)
+    counts["rounds"], counts["forked_history"] = rounds, 0
     with _editors(database_url, folder, processes) as pool:
         for _ in range(rounds):
             mark = _reset(database_url)
             for first, second in EDITS:
                 replies = [pool.submit(_edit, *first), pool.submit(_edit, *second)]
-                for _text, refused in (reply.result(timeout=120) for reply in replies):
+                for text, refused in (reply.result(timeout=120) for reply in replies):
                     counts["edits"] += 1
                     counts["refused" if refused else "applied"] += 1
+                    counts["conflicts"] += text.startswith("Someone changed")
             with session_scope(database_url) as session:
                 item = service.find_item(session, KEY)
                 score, band = scored(item.probability, item.impact)

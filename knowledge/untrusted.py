@@ -20,12 +20,18 @@ from __future__ import annotations
 import io
 import logging
 import multiprocessing
+import multiprocessing.forkserver
+import multiprocessing.spawn
+import os
 import pickle
 import resource
+import runpy
 import signal
 import struct
+import sys
 import threading
 import traceback
+import types
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -156,9 +162,43 @@ def _fork_server() -> multiprocessing.context.BaseContext:
     with _context_lock:
         if _context is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["__main__", *sorted(_PRELOAD)])
+            context.set_forkserver_preload([__name__, *sorted(_PRELOAD - {__name__})])
+            os.environ[_MAIN_ENV] = _main_reference()
+            try:
+                multiprocessing.forkserver.ensure_running()
+            finally:
+                os.environ.pop(_MAIN_ENV, None)
             _context = context
         return _context
+
+
+# Each child of a fork server runs the parent's main module again unless the server has it
+# as its own __main__ (CPython 3.11's forkserver means to preload it, but never gets the
+# path). Loading the bot's CLI per child costs over a second, so the server adopts it once.
+_MAIN_ENV = "LIVEPMO_FORK_SERVER_MAIN"
+
+
+def _main_reference() -> str:
+    """How the running program was started: ``name:pkg.module`` (``python -m``),
+    ``path:/bin/livepmo`` (a script), or empty (``python -c``, pytest)."""
+    main = sys.modules["__main__"]
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    if name:
+        return "" if name.endswith("__main__") else f"name:{name}"
+    path = getattr(main, "__file__", None)
+    return f"path:{os.path.abspath(path)}" if path else ""
+
+
+def _adopt_main() -> None:
+    """In the fork server: run the parent's main module once, as ``__mp_main__``, and make
+    it ``__main__``, which is what each child checks before running it again."""
+    kind, _, target = os.environ.pop(_MAIN_ENV, "").partition(":")
+    if kind == "path":
+        multiprocessing.spawn.import_main_path(target)
+    elif kind == "name":
+        main = types.ModuleType("__mp_main__")
+        main.__dict__.update(runpy.run_module(target, run_name="__mp_main__", alter_sys=True))
+        sys.modules["__main__"] = sys.modules["__mp_main__"] = main
 
 
 def run_bounded(func: Callable[..., T], /, *args: Any, budget: Budget | None = None) -> T:
@@ -273,3 +313,6 @@ def _failure(exc: BaseException) -> tuple[Any, ...]:
         seen = seen.__cause__ or seen.__context__
     trace = "".join(traceback.format_exception(exc))
     return ("raise", exc, f"in the parser's child process:\n{trace}")
+
+
+_adopt_main()  # a no-op except in the fork server, which imports this module first

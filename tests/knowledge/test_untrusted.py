@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -150,3 +153,29 @@ def test_ordinary_files_are_parsed_alike_in_the_child() -> None:
     assert load_bytes(make_docx(title="Release plan"), "plan.docx").title == "Release plan"
     shallow = b"<html><body>" + b"<div>" * 50 + b"Shallow." + b"</div>" * 50 + b"</body></html>"
     assert load_bytes(shallow, "page.html").text == "Shallow."
+
+
+@pytest.mark.parametrize("how", ["script", "module"])
+def test_children_do_not_run_the_main_module_again(tmp_path, how: str) -> None:
+    """The bot runs as a script (`livepmo`): the fork server loads it once, not each child
+    (which cost over a second per file)."""
+    runs = tmp_path / "runs.txt"
+    (tmp_path / "parsing_main.py").write_text(
+        "import os\n"
+        "from knowledge.untrusted import run_bounded\n"
+        f"with open({str(runs)!r}, 'a') as f:\n"
+        "    f.write(f'{os.getpid()}\\n')\n"
+        "if __name__ == '__main__':\n"
+        "    pids = {run_bounded(os.getpid) for _ in range(3)}\n"
+        "    assert len(pids) == 3 and os.getpid() not in pids\n"
+    )
+    command = [sys.executable, "parsing_main.py"] if how == "script" else [
+        sys.executable, "-m", "parsing_main"]  # fmt: skip
+    root = str(Path(__file__).resolve().parents[2])
+    done = subprocess.run(
+        command, cwd=tmp_path, env={**os.environ, "PYTHONPATH": root}, timeout=120,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr
+    assert len(runs.read_text().split()) == 2  # the program, and the fork server once
