@@ -52,6 +52,9 @@ class DocumentLoadError(Exception):
         self.user_message = f"{filename} {detail}"
         super().__init__(self.user_message)
 
+    def __reduce__(self) -> tuple[object, ...]:  # rebuilt from (filename, detail) when pickled
+        return type(self), (self.filename, self.detail)
+
 
 class UnsupportedFileType(DocumentLoadError):
     code = "unsupported_type"
@@ -63,6 +66,12 @@ class BinaryFile(DocumentLoadError):
 
 class FileTooLarge(DocumentLoadError):
     code = "too_large"
+
+
+class OverBudget(DocumentLoadError):
+    """Reading it would take more memory, time or nesting than one file may use."""
+
+    code = "over_budget"
 
 
 class CorruptDocument(DocumentLoadError):

@@ -1,7 +1,9 @@
 """Load .md, .txt, .rst, .html, .pdf and .docx files into ``LoadedDocument`` blocks.
 
 Every refusal is a ``DocumentLoadError`` subclass carrying a ``user_message``
-that says what is wrong and what to do, so the bot can reply per file.
+that says what is wrong and what to do, so the bot can reply per file. PDF, Word and
+HTML are parsed in a child process with a memory and time budget, a .docx only after its
+zip directory passed `knowledge.untrusted.check_zip`.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from knowledge.documents import (
     EmptyDocument,
     FileTooLarge,
     LoadedDocument,
+    OverBudget,
     UnsupportedFileType,
 )
 from knowledge.office_formats import parse_docx, parse_pdf
 from knowledge.text_formats import parse_html, parse_markdown, parse_plain_text, parse_rst
+from knowledge.untrusted import FileRefused, check_zip, preload, run_bounded
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -36,6 +40,9 @@ FILE_TYPES = {
     ".docx": "docx",
 }
 SUPPORTED_EXTENSIONS = tuple(sorted(FILE_TYPES))
+BOUNDED_TYPES = frozenset({"pdf", "docx", "html"})  # parsers that can be made to explode
+ZIP_TYPES = frozenset({"docx"})
+preload(__name__, "docx", "pypdf", "bs4")
 _BINARY_MAGIC = {
     b"%PDF-": "a PDF",
     b"PK\x03\x04": "a zip or Office file",
@@ -104,6 +111,19 @@ def decode_text(data: bytes, filename: str) -> str:
 
 
 def _parse(data: bytes, filename: str, file_type: str) -> tuple[list[Block], str | None]:
+    """Parse in a child with a budget where the format needs one, else here."""
+    if file_type not in BOUNDED_TYPES:
+        return _parse_here(data, filename, file_type)
+    try:
+        if file_type in ZIP_TYPES:
+            check_zip(data)
+        return run_bounded(_parse_here, data, filename, file_type)
+    except FileRefused as exc:
+        cls = FileTooLarge if exc.code == "unpacks_too_large" else OverBudget
+        raise cls(filename, exc.detail) from None
+
+
+def _parse_here(data: bytes, filename: str, file_type: str) -> tuple[list[Block], str | None]:
     if file_type == "pdf":
         return parse_pdf(data, filename)
     if file_type == "docx":

@@ -38,8 +38,29 @@ def get_engine(url: str) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        open_transaction_before_savepoints(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def open_transaction_before_savepoints(engine: Engine) -> None:
+    """Make a SQLite SAVEPOINT always nest inside a transaction.
+
+    pysqlite opens a transaction only before INSERT, UPDATE or DELETE, so a SAVEPOINT
+    issued before any of those is itself the outermost transaction: its RELEASE commits,
+    and a later rollback of the request keeps what the savepoint wrote. This is the
+    savepoint half of SQLAlchemy's documented pysqlite recipe; the other half (BEGIN before
+    every statement) would make concurrent writers fail with "database is locked" where
+    they now wait for the lock. The BEGIN is IMMEDIATE: code opening a savepoint is about
+    to write, and holding the write lock from there makes what it re-reads current, the
+    way `SELECT ... FOR UPDATE` does on PostgreSQL.
+    """
+
+    @event.listens_for(engine, "savepoint")
+    def _begin_first(connection, _name) -> None:  # noqa: ANN001
+        dbapi_connection = connection.connection.dbapi_connection
+        if not dbapi_connection.in_transaction:
+            dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 @contextmanager

@@ -67,7 +67,7 @@ def ingest(
             target = _target(session, project, org)
     except UserError as exc:
         fail(unformat(exc))
-    files, _, _ = expand_paths(paths)
+    files = expand_paths(paths).files
     if not files:
         print("No .md, .txt, .rst, .pdf, .docx or .html files found there.", file=sys.stderr)
     with typer.progressbar(length=len(files), label="Indexing", file=sys.stderr) as bar:

@@ -10,11 +10,13 @@ saves nothing of it.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
@@ -33,6 +35,7 @@ from knowledge.vector_store import ORG_SCOPE
 from skills.kb.index import retriever
 from skills.kb.models import KbChunk, KbDocument
 
+log = logging.getLogger(__name__)
 ADDED, UPDATED, UNCHANGED, REMOVED, FAILED = "added", "updated", "unchanged", "removed", "failed"
 
 
@@ -187,36 +190,63 @@ def document_count(session: Session, scopes: Sequence[str]) -> int:
 # -- files on disk ---------------------------------------------------------------
 
 
-def _files_under(folder: Path) -> list[Path]:
-    """Readable documents in a folder tree, hidden folders and files skipped, sorted."""
+class FoundPaths(NamedTuple):
+    """What `expand_paths` found: files to ingest, folders walked, names that do not exist,
+    and links inside a walked folder that lead out of it (skipped)."""
+
+    files: list[Path]
+    folders: list[Path]
+    missing: list[Path]
+    outside: list[Path]
+
+
+def _files_under(folder: Path, outside: list[Path]) -> list[Path]:
+    """Readable documents in a folder tree, hidden folders and files skipped, sorted.
+
+    A symbolic link is followed only when it stays inside `folder`; one leading out of it
+    is added to `outside` instead (linked folders are never walked).
+    """
     found = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in dirs:
+            if _leaves(Path(root) / name, folder):
+                outside.append(Path(root) / name)
         for name in sorted(names):
-            if not name.startswith(".") and name.lower().endswith(SUPPORTED_EXTENSIONS):
-                found.append(Path(root) / name)
+            path = Path(root) / name
+            if name.startswith(".") or not name.lower().endswith(SUPPORTED_EXTENSIONS):
+                continue
+            if _leaves(path, folder):
+                outside.append(path)
+            else:
+                found.append(path)
     return found
 
 
-def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[Path]]:
-    """(files to ingest, folders walked, paths that do not exist).
+def _leaves(path: Path, folder: Path) -> bool:
+    """Whether `path` is a symbolic link whose target is outside `folder`."""
+    return path.is_symlink() and not path.resolve().is_relative_to(folder)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> FoundPaths:
+    """The files to ingest, the folders walked, the paths that do not exist, and the links
+    that lead out of a walked folder.
 
     Named files are taken whatever their type (an unreadable type is reported);
     folders contribute only the types we can read.
     """
-    files: list[Path] = []
-    folders: list[Path] = []
-    missing: list[Path] = []
+    found = FoundPaths([], [], [], [])
     for raw in paths:
         path = Path(raw).expanduser().resolve()
         if path.is_dir():
-            folders.append(path)
-            files += _files_under(path)
+            found.folders.append(path)
+            found.files.extend(_files_under(path, found.outside))
         elif path.is_file():
-            files.append(path)
+            found.files.append(path)
         else:
-            missing.append(Path(raw))
-    return list(dict.fromkeys(files)), folders, missing
+            found.missing.append(Path(raw))
+    found.files[:] = dict.fromkeys(found.files)
+    return found
 
 
 def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
@@ -248,14 +278,21 @@ def ingest_paths(
     Documents that came from a walked folder and whose file is gone are removed.
     """
     kb = retriever(settings)
-    files, folders, missing = expand_paths(paths)
+    files, folders, missing, outside = expand_paths(paths)
     outcomes = [Outcome(p.name or str(p), FAILED, detail=f"{p} does not exist.") for p in missing]
+    outcomes += [
+        Outcome(p.name, FAILED, detail=f"{p} is a link to outside the folder; skipped it.")
+        for p in outside
+    ]
     for path in files:
         try:
             with session_scope(settings.database_url) as session:
                 outcome = add_document(session, kb, project, read_file(path), actor=actor)
         except DocumentLoadError as exc:
             outcome = Outcome(path.name, FAILED, detail=exc.user_message)
+        except Exception:  # a bug with one file is logged; the other files still go in
+            log.exception("ingesting %s failed", path)
+            outcome = Outcome(path.name, FAILED, detail=f"{path} failed on my side (logged).")
         outcome.detail = outcome.detail or str(path)
         outcomes.append(outcome)
         if progress:

@@ -40,6 +40,7 @@ class UpdateArgs(ItemArgs):
     strategy: str | None = flag(description="avoid, mitigate, transfer or accept")
     mitigation: str | None = flag(description="Mitigation or planned action")
     status: str | None = flag(description="New status")
+    version: int | None = flag(description="The item's version the form showed", internal=True)
 
     @classmethod
     def from_words(cls, text: str) -> dict[str, object]:
@@ -62,7 +63,7 @@ class UpdateArgs(ItemArgs):
 
 
 def changes_of(ctx: Context, args: UpdateArgs, project: Project) -> dict[str, object]:
-    fields = args.model_dump(exclude={"key", "project"}, exclude_none=True)
+    fields = args.model_dump(exclude={"key", "project", "version"}, exclude_none=True)
     if not fields:
         raise UserError(
             "Say what to change: `raid update KEY owner @sam`, `… date next friday`,"
@@ -100,7 +101,9 @@ def changes_of(ctx: Context, args: UpdateArgs, project: Project) -> dict[str, ob
 def update(ctx: Context, args: UpdateArgs) -> list[Reply]:
     item, project = target_item(ctx), ctx.project
     changes = changes_of(ctx, args, project)
-    changed = service.update_item(ctx.session, item=item, changes=changes, actor=ctx.user)
+    changed = service.update_item(
+        ctx.session, item=item, changes=changes, actor=ctx.user, seen=args.version
+    )
     if "owner" in changed and item.owner:
         learn_correction(ctx, item, "raid_owner", item.owner)
     if not changed:

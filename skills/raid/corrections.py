@@ -13,6 +13,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from bot.core import clock
+from bot.core.concurrency import editing
 from bot.core.messages import UserError
 from bot.core.models import Project
 from bot.core.text import escape, mention
@@ -159,16 +160,18 @@ def _unlink(session: Session, item: RaidItem, row: RaidHistory) -> None:
 def _apply(
     session: Session, item: RaidItem, changes: dict[str, object], *, actor: str, note: str
 ) -> None:
-    """Set fields directly (a correction, not a workflow move), with a history row each."""
-    for field, value in changes.items():
-        old = getattr(item, field)
-        if old == value:
-            continue
-        setattr(item, field, value)
-        service.record(session, item, actor=actor, field=field, old=old, new=value, note=note)
-    service.rescore(item)
-    item.updated_at = clock.now()
-    session.add(item)
+    """Set fields directly (a correction, not a workflow move), with a history row each, on
+    the item as stored now (locked and version-checked like every edit)."""
+    with editing(session, item, conflict=service.changed_meanwhile):
+        for field, value in changes.items():
+            old = getattr(item, field)
+            if old == value:
+                continue
+            setattr(item, field, value)
+            service.record(session, item, actor=actor, field=field, old=old, new=value, note=note)
+        service.rescore(item)
+        item.updated_at = clock.now()
+        session.add(item)
 
 
 def describe_undo(item: RaidItem, rows: list[RaidHistory]) -> str:

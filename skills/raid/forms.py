@@ -48,4 +48,9 @@ def edited_item(submission: ViewSubmission) -> dict[str, Any]:
         values[name] = values[name] or None
     if submission.values.get("status"):
         values["status"] = submission.values["status"]
-    return {**values, "key": meta["item"], "project": meta["project"]}
+    return {
+        **values,
+        "key": meta["item"],
+        "project": meta["project"],
+        "version": meta.get("version"),
+    }

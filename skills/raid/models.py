@@ -7,11 +7,15 @@ from datetime import date, datetime
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.core.concurrency import Versioned
 from bot.core.models import utc_column
 
 
-class RaidItem(SQLModel, table=True):
-    """A risk, assumption, issue or dependency, keyed per project like `APOLLO-R7`."""
+class RaidItem(Versioned, table=True):
+    """A risk, assumption, issue or dependency, keyed per project like `APOLLO-R7`.
+
+    Its `version` is checked on every write: see `bot.core.concurrency`.
+    """
 
     __tablename__ = "raid_items"
     __table_args__ = (UniqueConstraint("project_id", "type", "seq", name="uq_raid_seq"),)

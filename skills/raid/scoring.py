@@ -139,6 +139,15 @@ def severity(probability: int, impact: int) -> Severity:
     return severity_for_score(risk_score(probability, impact))
 
 
+def scored(probability: int | None, impact: int | None) -> tuple[int | None, Severity | None]:
+    """The score and band an item stores: ``(p * i, band)``, or ``(None, None)`` unless both
+    are set. The only place a stored score comes from."""
+    if not (probability and impact):
+        return None, None
+    score = risk_score(probability, impact)
+    return score, severity_for_score(score)
+
+
 def severity_matrix() -> list[list[Severity]]:
     """The 5x5 matrix as rows of bands: ``matrix[p - 1][i - 1]``, handy for views."""
     levels = range(MIN_LEVEL, MAX_LEVEL + 1)

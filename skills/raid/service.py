@@ -1,4 +1,9 @@
-"""RAID services: create, find, update, close, convert, delete — every change in history."""
+"""RAID services: create, find, update, close, convert, delete — every change in history.
+
+Every change to an item is a read-modify-write under `bot.core.concurrency.editing`: the
+item is locked and re-read first, and a write over a version someone else wrote meanwhile
+is refused with the item as it is now.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from bot.core import clock
+from bot.core.concurrency import editing
 from bot.core.messages import UserError
 from bot.core.models import Project
 from bot.core.projects import audit
@@ -24,9 +30,9 @@ from skills.raid.scoring import (
     ResponseStrategy,
     can_transition,
     is_closed,
-    risk_score,
-    severity_for_score,
+    scored,
 )
+from skills.raid.views import item_text
 
 KEY = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)-([RAID])(\d+)$", re.I)
 MAX_TITLE = 200
@@ -129,11 +135,16 @@ def normalise(field: str, value: Any) -> Any:
 
 
 def rescore(item: RaidItem) -> None:
-    if item.probability and item.impact:
-        item.score = risk_score(item.probability, item.impact)
-        item.severity = severity_for_score(item.score).value
-    else:
-        item.score, item.severity = None, None
+    score, band = scored(item.probability, item.impact)
+    item.score, item.severity = score, band.value if band else None
+
+
+def changed_meanwhile(_session: Session, item: RaidItem) -> str:
+    """The reply when someone else changed `item` first: what it is now."""
+    return (
+        f"Someone changed {item.key} while you were editing it, so I saved nothing. "
+        f"It is now:\n{item_text(item)}\nMake your change again if it still applies."
+    )
 
 
 def next_seq(session: Session, project: Project, raid_type: RaidType) -> int:
@@ -267,26 +278,33 @@ def update_item(
     changes: dict[str, Any],
     actor: str,
     note: str | None = None,
+    seen: int | None = None,
 ) -> list[str]:
-    """Apply validated changes; return the fields that really changed."""
+    """Apply validated changes to the item as stored now; return the fields that changed.
+
+    `seen` is the version the person looked at (an edit form's); if the item changed since,
+    nothing is saved and `ChangedMeanwhile` shows it as it is now.
+    """
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise UserError(f"I can't change {', '.join(sorted(unknown))}.")
     cleaned = {field: normalise(field, value) for field, value in changes.items()}
-    if "status" in cleaned and cleaned["status"] != item.status:
-        check_move(item, str(cleaned["status"]))
     changed = []
-    for field, value in cleaned.items():
-        old = getattr(item, field)
-        if old == value:
-            continue
-        setattr(item, field, value)
-        record(session, item, actor=actor, field=field, old=old, new=value, note=note)
-        changed.append(field)
+    with editing(session, item, conflict=changed_meanwhile, seen=seen):
+        if "status" in cleaned and cleaned["status"] != item.status:
+            check_move(item, str(cleaned["status"]))
+        for field, value in cleaned.items():
+            old = getattr(item, field)
+            if old == value:
+                continue
+            setattr(item, field, value)
+            record(session, item, actor=actor, field=field, old=old, new=value, note=note)
+            changed.append(field)
+        if changed:
+            rescore(item)
+            item.updated_at = clock.now()
+            session.add(item)
     if changed:
-        rescore(item)
-        item.updated_at = clock.now()
-        session.add(item)
         audit(
             session,
             actor=actor,
@@ -320,9 +338,10 @@ def close_item(
 ) -> RaidStatus:
     """Move an item to its closing status (or `status`), with an optional note."""
     target = status or CLOSING_STATUS[RaidType(item.type)]
-    if is_closed(RaidType(item.type), RaidStatus(item.status)) and item.status == target.value:
+    if not update_item(
+        session, item=item, changes={"status": target.value}, actor=actor, note=note
+    ):
         raise UserError(f"{item.key} is already {item.status}.")
-    update_item(session, item=item, changes={"status": target.value}, actor=actor, note=note)
     return target
 
 
@@ -400,20 +419,24 @@ def linked_keys(session: Session, item: RaidItem) -> list[tuple[str, str]]:
 
 def delete_item(session: Session, *, item: RaidItem, actor: str, note: str | None = None) -> None:
     """Soft delete: the item disappears from lists; its history stays."""
-    item.deleted = True
-    item.updated_at = clock.now()
-    session.add(item)
-    record(session, item, actor=actor, field="deleted", old=False, new=True, note=note)
+    _set_deleted(session, item, True, actor=actor, note=note)
 
 
 def restore_item(session: Session, *, item: RaidItem, actor: str, note: str | None = None) -> None:
     """Undo a soft delete: the item is back in lists, and its history says who restored it."""
-    if not item.deleted:
-        raise UserError(f"{item.key} is not deleted.")
-    item.deleted = False
-    item.updated_at = clock.now()
-    session.add(item)
-    record(session, item, actor=actor, field="deleted", old=True, new=False, note=note)
+    _set_deleted(session, item, False, actor=actor, note=note)
+
+
+def _set_deleted(
+    session: Session, item: RaidItem, deleted: bool, *, actor: str, note: str | None
+) -> None:
+    with editing(session, item, conflict=changed_meanwhile):
+        if item.deleted == deleted:
+            raise UserError(f"{item.key} is {'already' if deleted else 'not'} deleted.")
+        item.deleted = deleted
+        item.updated_at = clock.now()
+        session.add(item)
+        record(session, item, actor=actor, field="deleted", old=not deleted, new=deleted, note=note)
 
 
 def history(session: Session, item: RaidItem) -> list[RaidHistory]:

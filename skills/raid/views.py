@@ -172,7 +172,14 @@ def form(
     ]
     if item_key:
         blocks.append(ui.select_input("status", "Status", statuses, initial=values.get("status")))
-    metadata = {"project": project_key, "item": item_key, "source": source, "channel": channel}
+    version = values.get("version")  # an edit is refused if the item changed since
+    metadata = {
+        "project": project_key,
+        "item": item_key,
+        "source": source,
+        "channel": channel,
+        "version": version,
+    }
     title = f"Edit {item_key}" if item_key else "Add to RAID log"
     callback = FORM_EDIT if item_key else FORM
     return ui.modal(title, callback, blocks, private_metadata=json.dumps(metadata))
@@ -190,6 +197,7 @@ def form_values(item: RaidItem) -> dict[str, Any]:
         "strategy": item.strategy,
         "mitigation": item.mitigation,
         "status": item.status,
+        "version": item.version,
     }
 
 

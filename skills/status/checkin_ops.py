@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.core import projects, ui
 from bot.core.args import split_args
+from bot.core.concurrency import ChangedMeanwhile
 from bot.core.context import Context
 from bot.core.messages import FieldErrors, Reply, UserError, ViewSubmission
 from bot.core.models import Project
@@ -53,15 +54,15 @@ def checkin_settings(
         if rest[0].lower() in ("members", "default", "all", "everyone"):
             change.reset_participants = True
         elif rest[0].lower() in ("add", "remove"):
-            config = settings.config_or_new(ctx.session, project)
-            now = settings.participants(ctx.session, project, config)
             named = settings.parse_people(rest[1:])
             if not named:
                 raise UserError(
                     f"Whom should I {rest[0].lower()}? e.g. `checkin participants add @a`."
                 )
-            keep = [u for u in now if u not in named]
-            change.participants = keep + named if rest[0].lower() == "add" else keep
+            if rest[0].lower() == "add":  # applied to who takes part when it is saved
+                change.add_participants = named
+            else:
+                change.remove_participants = named
         else:
             change.participants = settings.parse_people(rest)
     elif sub in ("observers", "observer"):
@@ -189,14 +190,16 @@ class SetupArgs(ProjectArgs):
     values: dict[str, Any] = flag(
         default_factory=dict, description="The form's fields", internal=True
     )
+    version: int | None = flag(description="The settings' version the form showed", internal=True)
 
 
 def from_setup_form(submission: ViewSubmission) -> dict[str, Any]:
     try:
-        project = str(json.loads(submission.private_metadata)["project"])
+        meta = json.loads(submission.private_metadata)
+        project = str(meta["project"])
     except (ValueError, KeyError, TypeError):
         raise UserError("That form has expired; open it again with `/pmo checkin setup`.") from None
-    return {"project": project, "values": submission.values}
+    return {"project": project, "values": submission.values, "version": meta.get("version")}
 
 
 @skill.operation(
@@ -214,8 +217,10 @@ def save_setup(ctx: Context, args: SetupArgs) -> Reply:
     project = ctx.project_for(args.project)
     change = read_setup(args.values)
     try:
-        config = settings.apply_settings(ctx.session, project, change, actor=ctx.user)
-    except FieldErrors:
+        config = settings.apply_settings(
+            ctx.session, project, change, actor=ctx.user, seen=args.version
+        )
+    except (FieldErrors, ChangedMeanwhile):
         raise
     except UserError as exc:
         field = "participants" if change.participants or change.reset_participants else "enabled"

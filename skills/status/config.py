@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, select
 
 from bot.core import clock
+from bot.core.concurrency import editing, get_or_add
 from bot.core.messages import UserError
 from bot.core.models import Project, Role
 from bot.core.people import People
@@ -199,6 +200,8 @@ class Settings:
     days: list[int] | None = None
     window_minutes: int | None = None
     participants: list[str] | None = None
+    add_participants: list[str] = field(default_factory=list)  # to those taking part now
+    remove_participants: list[str] = field(default_factory=list)
     reset_participants: bool = False
     observers: list[str] | None = None
     questions: list[str] | None = None
@@ -211,12 +214,21 @@ class Settings:
 
 
 def apply_settings(
-    session: Session, project: Project, changes: Settings, *, actor: str
+    session: Session,
+    project: Project,
+    changes: Settings,
+    *,
+    actor: str,
+    seen: int | None = None,
 ) -> CheckinConfig:
-    """Check every change, then save them together (nothing is saved if one is wrong)."""
-    config = config_or_new(session, project)
-    if changes.participants is not None:
-        check_in_project(session, project, changes.participants)
+    """Check every change, then save them together (nothing is saved if one is wrong).
+
+    The settings are changed as stored now (locked and re-read); `seen` is the version a
+    setup form showed, refused with the new settings if they changed since.
+    """
+    for named in (changes.participants, changes.add_participants):
+        if named:
+            check_in_project(session, project, named)
     if changes.destination is not None and changes.destination not in DESTINATIONS:
         raise UserError("Post the report in the `channel`, or in a `thread` per check-in.")
     if changes.reminder_count is not None and not 0 <= changes.reminder_count <= MAX_REMINDERS:
@@ -225,6 +237,24 @@ def apply_settings(
         if zone:
             check_timezone(zone)
         check_in_project(session, project, [user])
+    config, _ = get_or_add(
+        session, lambda: get_config(session, project), lambda: CheckinConfig(project_id=project.id)
+    )
+
+    def changed_meanwhile(stored: Session, now: CheckinConfig) -> str:
+        return (
+            f"Someone changed the check-in settings of `{project.key}` while you were editing "
+            f"them, so I saved nothing. They are now:\n{describe(stored, project, now)}"
+        )
+
+    with editing(session, config, conflict=changed_meanwhile, seen=seen):
+        _apply(session, project, config, changes)
+        config.updated_by, config.updated_at = actor, clock.now()
+        session.add(config)
+    return config
+
+
+def _apply(session: Session, project: Project, config: CheckinConfig, changes: Settings) -> None:
     for name in ("time", "days", "window_minutes", "observers", "questions", "destination"):
         value = getattr(changes, name)
         if value is not None:
@@ -233,6 +263,10 @@ def apply_settings(
         config.participants = changes.participants
     if changes.reset_participants:
         config.participants = None
+    if changes.add_participants or changes.remove_participants:
+        named = changes.add_participants + changes.remove_participants
+        keep = [u for u in participants(session, project, config) if u not in named]
+        config.participants = keep + changes.add_participants
     if changes.reminder_count is not None:
         config.reminder_count = changes.reminder_count
     if changes.reminder_before_minutes is not None:
@@ -250,10 +284,6 @@ def apply_settings(
             "`/pmo checkin participants @a @b` (they must be project members)."
         )
     _change_holidays(session, project, changes)
-    config.updated_by, config.updated_at = actor, clock.now()
-    session.add(config)
-    session.flush()
-    return config
 
 
 def _change_holidays(session: Session, project: Project, changes: Settings) -> None:

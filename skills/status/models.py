@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.core.concurrency import Versioned
 from bot.core.models import utc_column
 
 DEFAULT_QUESTIONS = [
@@ -19,7 +20,7 @@ DEFAULT_QUESTIONS = [
 ]
 
 
-class CheckinConfig(SQLModel, table=True):
+class CheckinConfig(Versioned, table=True):
     """How a project runs its check-ins; no row means check-ins were never set up (off)."""
 
     __tablename__ = "checkin_configs"
@@ -87,7 +88,7 @@ class CheckinPerson(SQLModel, table=True):
     window_end: datetime = Field(sa_type=DateTime(timezone=True))
 
 
-class StatusUpdate(SQLModel, table=True):
+class StatusUpdate(Versioned, table=True):
     """What one person said: their answer to a check-in (one per check-in) or a free update."""
 
     __tablename__ = "status_updates"

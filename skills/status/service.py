@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bot.core import clock
+from bot.core.concurrency import editing, get_or_add
 from bot.core.messages import UserError
 from bot.core.models import Project
 from bot.core.people import People
@@ -198,28 +199,35 @@ def submit_update(
     checkin: Checkin | None = None,
 ) -> Saved:
     """Save `user`'s update (parsed offline unless `draft` is given), replacing their
-    earlier answer to the same check-in while it is open."""
+    earlier answer to the same check-in while it is open (their two answers sent at once
+    are saved one after the other, never as two)."""
     text = check_text(text)
     draft = draft or parse_status_update(text)
     target = checkin if checkin is not None else checkin_for(session, people, project, user)
-    existing = update_for(session, target, user) if target else None
     late = bool(target and is_closed(target))
-    if late and existing and not existing.skipped:
-        raise UserError(
-            f"The check-in of {target.day:%a %d %b} has closed with your update in it, so it "
-            "can't be edited now. Send news with `/pmo status …` at the next check-in."
+    if target is None:  # a free update: always one of its own
+        update, created = StatusUpdate(project_id=project.id, user_id=user), True
+        session.add(update)
+    else:
+        update, created = get_or_add(
+            session,
+            lambda: update_for(session, target, user),
+            lambda: StatusUpdate(project_id=project.id, checkin_id=target.id, user_id=user),
         )
-    update = existing or StatusUpdate(project_id=project.id, checkin_id=target and target.id)
-    replaced = existing is not None and not existing.skipped
-    update.user_id = user
-    update.text, update.answers = text, dict(answers or {})
-    update.done, update.next, update.blockers = draft.done, draft.next, draft.blockers
-    update.rag, update.percent = draft.rag, draft.percent
-    update.skipped, update.late, update.source = False, late, source
-    update.edits = update.edits + 1 if replaced else update.edits
-    update.updated_at = clock.now()
-    session.add(update)
-    session.flush()
+    with editing(session, update, conflict=_update_changed):
+        replaced = not created and not update.skipped
+        if late and replaced:
+            raise UserError(
+                f"The check-in of {target.day:%a %d %b} has closed with your update in it, so "
+                "it can't be edited now. Send news with `/pmo status …` at the next check-in."
+            )
+        update.text, update.answers = text, dict(answers or {})
+        update.done, update.next, update.blockers = draft.done, draft.next, draft.blockers
+        update.rag, update.percent = draft.rag, draft.percent
+        update.skipped, update.late, update.source = False, late, source
+        update.edits += 1 if replaced else 0
+        update.updated_at = clock.now()
+        session.add(update)
     return Saved(update, project, target, replaced, late)
 
 
@@ -229,18 +237,30 @@ def skip_checkin(
     """Record that `user` skips this check-in (refused when they already answered)."""
     if on_roster(session, checkin, user) is None:
         raise UserError(f"You are not on the check-in of {checkin.day:%a %d %b}.")
-    existing = update_for(session, checkin, user)
-    if existing and not existing.skipped:
-        raise UserError(
-            "You already gave your update for this check-in; edit it instead of skipping."
-        )
-    if is_closed(checkin):
-        raise UserError(f"The check-in of {checkin.day:%a %d %b} has already closed.")
-    update = existing or StatusUpdate(project_id=project.id, checkin_id=checkin.id, user_id=user)
-    update.skipped, update.source, update.updated_at = True, "skip", clock.now()
-    session.add(update)
-    session.flush()
+    update, _ = get_or_add(
+        session,
+        lambda: update_for(session, checkin, user),
+        lambda: StatusUpdate(
+            project_id=project.id, checkin_id=checkin.id, user_id=user, skipped=True
+        ),
+    )
+    with editing(session, update, conflict=_update_changed):
+        if not update.skipped:
+            raise UserError(
+                "You already gave your update for this check-in; edit it instead of skipping."
+            )
+        if is_closed(checkin):
+            raise UserError(f"The check-in of {checkin.day:%a %d %b} has already closed.")
+        update.skipped, update.source, update.updated_at = True, "skip", clock.now()
+        session.add(update)
     return update
+
+
+def _update_changed(_session: Session, update: StatusUpdate) -> str:
+    return (
+        "Your update changed in another window while this one was saved, so I saved nothing "
+        "here. `/pmo status` shows it; send it again if it is still news."
+    )
 
 
 def updates_of(session: Session, checkin: Checkin) -> dict[str, StatusUpdate]:

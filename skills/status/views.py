@@ -7,6 +7,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import inspect
+
 from bot.core import ui
 from bot.core.messages import Reply
 from bot.core.models import Project
@@ -314,5 +316,6 @@ def setup_form(project: Project, config: CheckinConfig, participants: list[str] 
             multiline=True,
         ),
     ]
-    meta = json.dumps({"project": project.key})
+    saved = inspect(config).has_identity  # a saving over newer settings is refused
+    meta = json.dumps({"project": project.key, "version": config.version if saved else None})
     return ui.modal(f"Check-ins: {project.key}", SETUP, blocks, private_metadata=meta)

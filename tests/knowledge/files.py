@@ -39,6 +39,11 @@ def make_pdf(pages: list[list[str | tuple[str, int]]], *, title: str | None = No
     if title:
         objects.append(f"<< /Title ({_pdf_escape(title)}) >>".encode())
         info_id = len(objects)
+    return pdf_from_objects(objects, info_id=info_id)
+
+
+def pdf_from_objects(objects: list[bytes], *, info_id: int | None = None) -> bytes:
+    """A PDF file of numbered objects (object 1 is the catalog), with its xref table."""
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []

@@ -17,6 +17,7 @@ from skills.raid.scoring import (
     can_transition,
     is_closed,
     risk_score,
+    scored,
     severity,
     severity_for_score,
     severity_matrix,
@@ -145,3 +146,9 @@ def test_lifecycles_only_move_between_their_own_statuses() -> None:
 
 def test_response_strategies() -> None:
     assert [s.value for s in ResponseStrategy] == ["avoid", "reduce", "transfer", "accept", "share"]
+
+
+def test_the_stored_score_and_band_come_from_one_function() -> None:
+    assert scored(1, 5) == (5, Severity.MEDIUM)
+    assert scored(4, 5) == (20, Severity.CRITICAL)
+    assert scored(None, 5) == scored(3, None) == (None, None)

@@ -39,9 +39,7 @@ def test_question_buttons_and_learning(events, slack, slack_settings, bot) -> No
     with session_scope(slack_settings.database_url) as session:
         assert session.exec(select(RaidItem)).all()
         learned = session.exec(select(LearnedExample)).all()
-    assert [(e.kind, e.label, e.workspace) for e in learned] == [
-        ("intent", "raid.add", TEAM_ID)
-    ]
+    assert [(e.kind, e.label, e.workspace) for e in learned] == [("intent", "raid.add", TEAM_ID)]
     posted = len(slack.calls("chat.postMessage"))
     events.post_event(
         payloads.event_callback(

@@ -1,7 +1,9 @@
 """Reading files: CSV, xlsx or JSON to numbered rows of {column: raw value}.
 
 Headers are matched loosely (`Due date` -> date, `Mitigation/Action` -> mitigation); values
-are left as the file has them, for :mod:`skills.raid.spreadsheets.rows` to check.
+are left as the file has them, for :mod:`skills.raid.spreadsheets.rows` to check. A file is
+read in a child process with a memory and time budget, an xlsx only after its zip directory
+passed `knowledge.untrusted.check_zip`, so a hostile file is refused, never swallowed.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from knowledge.untrusted import FileRefused, check_zip, preload, run_bounded
 from skills.raid.spreadsheets.columns import COLUMNS, CSV_GUARD, SHEET_TITLE
 
 MAX_ROWS = 10_000
+MAX_BYTES = 20 * 1024 * 1024
+preload(__name__)
 # Header names people use, after lower-casing and turning punctuation into spaces.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "key": ("id", "ref", "reference", "raid id", "item id", "item key"),
@@ -72,9 +77,27 @@ def file_kind(content: bytes, filename: str) -> str:
 
 
 def read_table(content: bytes, filename: str) -> Table:
-    """The data rows of a CSV, xlsx or JSON file, numbered as a spreadsheet shows them."""
+    """The data rows of a CSV, xlsx or JSON file, numbered as a spreadsheet shows them.
+
+    Raises `ImportFileError` when the file cannot be read at all, or would take more than
+    its budget to read.
+    """
+    if len(content) > MAX_BYTES:
+        raise ImportFileError(
+            f"{filename} is {len(content) / 1024 / 1024:.1f} MB, over the "
+            f"{MAX_BYTES // 1024 // 1024} MB limit: split it up."
+        )
     if not content.strip():
         return []
+    try:
+        if file_kind(content, filename) == "xlsx":
+            check_zip(content)
+        return run_bounded(_read_table, content, filename)
+    except FileRefused as exc:
+        raise ImportFileError(f"{filename} {exc.detail}") from None
+
+
+def _read_table(content: bytes, filename: str) -> Table:
     kind = file_kind(content, filename)
     if kind == "json":
         return _json_rows(content, filename)
