@@ -230,7 +230,9 @@ def ways_in(op_name: str, refs: dict[str, str], user: str, team: str) -> dict[st
     text = SAMPLES[op_name].format(**refs)
     ways: dict[str, object] = {
         "command": Message(f"/pmo {text}", user, ELSEWHERE, "command", team=team),
-        "mention": Message(f"<@U0BOT> {text}", user, ELSEWHERE, "mention", team=team),
+        "mention": Message(
+            text, user, ELSEWHERE, "mention", team=team
+        ),  # as Slack's adapter gives it
         "dm": Message(text, user, f"D{user}", "dm", is_dm=True, team=team),
     }
     for action_id in op.buttons:
