@@ -55,7 +55,8 @@ class Interpretation:
 
     @property
     def is_command(self) -> bool:
-        return self.how == "command"
+        """Said as command words (`raid close R4`, `checkin time 10:00`), not in prose."""
+        return self.how in ("command", "explicit")
 
 
 def strip_address(text: str) -> str:
