@@ -1,0 +1,93 @@
+"""Sentence embeddings for classifiers: a per-text cache and the process's local MiniLM."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+Embed = Callable[[list[str]], np.ndarray]  # texts -> (n, d) float rows, L2-normalised
+
+
+class CachedEmbed:
+    """An embed function that batches the texts it has not seen and caches every vector."""
+
+    def __init__(self, embed: Embed, *, max_items: int = 4096, model_id: str = "") -> None:
+        self._embed = embed
+        self.max_items = max_items
+        self.model_id = model_id
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        fresh = (
+            dict(zip(missing, np.asarray(self._embed(missing), dtype=np.float32), strict=True))
+            if missing
+            else {}
+        )
+        with self._lock:
+            rows = []
+            for text in texts:
+                vector = fresh.get(text)
+                if vector is None:
+                    vector = self._cache.get(text)
+                if vector is None:  # evicted by a concurrent call: embed it again
+                    vector = np.asarray(self._embed([text]), dtype=np.float32)[0]
+                self._cache[text] = vector
+                self._cache.move_to_end(text)
+                rows.append(vector)
+            while len(self._cache) > self.max_items:
+                self._cache.popitem(last=False)
+        return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+
+
+_UNSET = object()
+_shared: object = _UNSET
+_shared_lock = threading.Lock()
+
+
+def shared_embedder() -> CachedEmbed | None:
+    """The process's local all-MiniLM-L6-v2 (the settings' model and cache folders), or None.
+
+    Loaded on first use; ``knowledge.embedding`` is imported only then.
+    """
+    global _shared
+    with _shared_lock:
+        if _shared is _UNSET:
+            _shared = _load_local_embedder()
+        return _shared  # type: ignore[return-value]
+
+
+def set_shared_embedder(embed: CachedEmbed | Embed | None) -> None:
+    """Replace the process's embedder (tests, benchmarks; None means lexical features only)."""
+    global _shared
+    with _shared_lock:
+        _shared = embed if embed is None or isinstance(embed, CachedEmbed) else CachedEmbed(embed)
+
+
+def _load_local_embedder() -> CachedEmbed | None:
+    from bot.core.settings import ConfigError, load_settings
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        log.warning("classifier embeddings off: %s", exc)
+        return None
+    from knowledge.embedding import load_embedder
+
+    loaded = load_embedder(
+        provider="local",
+        model_dir=settings.livepmo_embedding_model_dir,
+        cache_dir=settings.livepmo_model_cache_dir,
+    )
+    if loaded.embedder is None:
+        log.warning("classifiers run on lexical features only: %s", loaded.reason)
+        return None
+    return CachedEmbed(loaded.embedder.embed, model_id=loaded.embedder.model_id)
