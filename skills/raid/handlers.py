@@ -16,7 +16,13 @@ from bot.core.skills import Skill
 from bot.core.text import escape, mention
 from skills.raid import files, service, views
 from skills.raid.models import RaidItem
-from skills.raid.parsing import RaidDraft, parse_date_phrase, parse_level, parse_raid_message
+from skills.raid.parsing import (
+    RaidDraft,
+    parse_date_phrase,
+    parse_level,
+    parse_raid_message,
+    resolve_owner,
+)
 from skills.raid.routing import looks_like_raid
 from skills.raid.scoring import RaidStatus, RaidType
 
@@ -123,9 +129,10 @@ def may_add(ctx: Context, project: Project) -> None:
 
 
 def parse(ctx: Context, project: Project, text: str, default: RaidType | None = None) -> RaidDraft:
-    return parse_raid_message(
-        text, now=clock.now(), tz=ZoneInfo(project.timezone), default_type=default
+    draft = parse_raid_message(
+        text, now=clock.now(), tz=ZoneInfo(project.timezone), default_type=default, sender=ctx.user
     )
+    return resolve_owner(draft, ctx.people)
 
 
 def add(ctx: Context, project: Project, text: str, source: str | None = None) -> list[Reply]:
@@ -153,6 +160,11 @@ def add(ctx: Context, project: Project, text: str, source: str | None = None) ->
         probability=draft.probability,
         impact=draft.impact,
         source=source,
+        status=draft.status,
+        owner_name=draft.owner_name,
+        external_ref=draft.external_ref,
+        decided_by=draft.decided_by,
+        rationale=draft.rationale,
     )
     replies = [card(item, project, undo=True, note=f"Logged by {mention(ctx.user)}")]
     if item.owner and item.owner != ctx.user:

@@ -79,6 +79,10 @@ def from_message(ctx: Context, shortcut: Shortcut) -> Reply:
         "title": None if draft.missing_title else draft.title,
         "description": shortcut.message_text[:3000],
         "owner": draft.owner,
+        "owner_name": draft.owner_name,
+        "external_ref": draft.external_ref,
+        "decided_by": draft.decided_by,
+        "rationale": draft.rationale,
         "due_on": draft.date.isoformat() if draft.date else None,
         "probability": str(draft.probability) if draft.probability else None,
         "impact": str(draft.impact) if draft.impact else None,
@@ -102,6 +106,7 @@ def read_form(values: dict[str, Any]) -> dict[str, Any]:
         "strategy",
         "mitigation",
         "due_on",
+        *views.TEXT_FIELDS,
     ):
         try:
             fields[name] = service.normalise(name, values.get(name))

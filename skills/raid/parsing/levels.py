@@ -236,6 +236,8 @@ class _LevelReader:
             return None
         if ka in ("plab", "ilab") and b.group() == "L":  # "I: L" is impact low
             kb = "hml"
+        if ka == "num" and "%" in a.group() and kb == "probw" and re.fullmatch(r"\s*", gap):
+            return ("p", a)  # "40% likely", "90% certain"
         if ka in ("plab", "ilab") and kb in ("gen", "num", "probw", "hml"):
             if kb == "probw" and ka == "ilab":
                 return None
