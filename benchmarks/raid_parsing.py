@@ -14,8 +14,9 @@ impact are scored by exact match. Titles are abstractive, so they are judged "us
 their content-word F1 against the reference is at least ``TITLE_F1_THRESHOLD`` and they are at
 most ``TITLE_MAX_WORDS`` words long. ``parse_ms_*`` time the parser alone on each message
 (embedding included, model load excluded); ``median_ms``/``max_ms`` the whole round trip.
-``--no-embeddings`` runs the type model on lexical features only. The last line printed is
-one JSON object of figures.
+``--no-embeddings`` runs the type model on lexical features only; ``--as-item`` sends each
+text as ``/pmo raid add TEXT``, measuring the fields of a message already known to be an item
+(the router's share of the work left out). The last line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from bot.console.chat import ConsoleSession
 from bot.console.runner import console_dispatcher
 from bot.core import clock
 from bot.core.db import session_scope
-from bot.core.learned import set_shared_embedder
+from bot.core.learned import set_shared_embedder, shared_embedder
 from bot.runtime import start
 from skills.raid.models import RaidItem
 from skills.raid.parsing import parse_raid_message
@@ -67,7 +68,8 @@ class ChatUnderTest:
     The one seam to the bot: point `send` at another entry point (the interpreter) and
     every figure follows."""
 
-    def __init__(self, folder: Path, tz: ZoneInfo) -> None:
+    def __init__(self, folder: Path, tz: ZoneInfo, *, prefix: str = "") -> None:
+        self.prefix = prefix  # "/pmo raid add ": the message is known to be an item
         settings = start(database_url=f"sqlite:///{folder / 'bench.db'}")
         create = f"/pmo project create bench Benchmark --timezone {tz.key}"
         self.chat = ConsoleSession(console_dispatcher(settings), user="U0BENCH", channel="C0BENCH")
@@ -75,7 +77,7 @@ class ChatUnderTest:
         self.database_url = settings.database_url
 
     def send(self, text: str) -> dict[str, Any]:
-        self.chat.send(text)
+        self.chat.send(self.prefix + text)
         with session_scope(self.database_url) as session:
             item = session.exec(select(RaidItem).order_by(RaidItem.id.desc())).first()  # type: ignore[union-attr]
             if item is None or item.id == getattr(self, "last_id", None):
@@ -202,15 +204,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--now", default=NOW.isoformat(), help="pinned clock (ISO 8601)")
     parser.add_argument("--tz", default=TZ.key, help="timezone for relative dates")
     parser.add_argument("--no-embeddings", action="store_true", help="lexical type model only")
+    parser.add_argument(
+        "--as-item",
+        action="store_true",
+        help="send each text as `/pmo raid add TEXT`: fields of messages known to be items",
+    )
     args = parser.parse_args(argv)
     clock.pin(args.now)
     if args.no_embeddings:
         set_shared_embedder(None)
+    else:
+        shared_embedder()  # loaded before the clock starts, as `livepmo run` warms it up
     tz = ZoneInfo(args.tz)
     lines = args.file.read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines if line.strip()]
     with tempfile.TemporaryDirectory() as folder:
-        chat = ChatUnderTest(Path(folder), tz)
+        chat = ChatUnderTest(Path(folder), tz, prefix="/pmo raid add " if args.as_item else "")
         chat.send("raid add risk: warm-up so one-off start-up costs stay out of the timings")
         chat.send("the vendor could be late: warm-up of the type model and its embedder")
         outcomes = evaluate(rows, chat, tz)

@@ -24,7 +24,7 @@ from skills.raid.parsing import (
     resolve_owner,
 )
 from skills.raid.routing import looks_like_raid
-from skills.raid.scoring import RaidStatus, RaidType
+from skills.raid.scoring import LIFECYCLES, RaidStatus, RaidType
 
 skill = Skill(
     "raid",
@@ -98,7 +98,9 @@ CLOSE_WORDS = {
     "delivered": RaidStatus.DELIVERED,
 }
 PROJECT_FLAG = re.compile(r"(?:^|\s)--project[= ](\S+)")
-TYPE_WORDS = re.compile(r"^(risks?|issues?|assumptions?|dependenc(?:y|ies)|deps?)$", re.I)
+TYPE_WORDS = re.compile(
+    r"^(risks?|issues?|assumptions?|dependenc(?:y|ies)|deps?|actions?|decisions?)$", re.I
+)
 
 
 def today(project: Project) -> date:
@@ -357,7 +359,8 @@ def handle(ctx: Context, args: str) -> list[Reply] | Reply:
     if sub == "reopen":
         item = service.find_item(ctx.session, rest[0], project=project)
         may_close(ctx, project, item)
-        service.update_item(ctx.session, item=item, changes={"status": "open"}, actor=ctx.user)
+        initial = LIFECYCLES[RaidType(item.type)].initial.value  # "proposed" for decisions
+        service.update_item(ctx.session, item=item, changes={"status": initial}, actor=ctx.user)
         return card(item, project, note=f"{mention(ctx.user)} reopened it")
     if sub == "convert":
         item = service.find_item(ctx.session, rest[0], project=project)

@@ -19,12 +19,6 @@ from tests.helpers import BOB, CHANNEL, PM
 from tests.slack_harness import MockSlackWebAPI
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def slack() -> Iterator[MockSlackWebAPI]:
     with MockSlackWebAPI() as mock:
@@ -66,3 +60,26 @@ def test_owners_from_chat(settings: Settings, slack: MockSlackWebAPI) -> None:
     assert items["APOLLO-ACT1"].owner == BOB
     listed = chat.send("raid list")[0].text
     assert "Legal team" in listed and "_no owner_" not in listed
+
+
+def test_actions_and_decisions_live_their_own_lifecycles(settings: Settings) -> None:
+    chat = ConsoleSession(console_dispatcher(settings), user=PM, channel=CHANNEL)
+    chat.send("/pmo project create apollo Apollo")
+    chat.send("raid add action: circulate the plan by Friday")
+    chat.send("raid add decision: should we move the launch? decide by Friday")
+    chat.send("raid add decision: going with vendor B, agreed on Friday")
+    chat.send("raid add risk: the vendor may slip, review 2026-11-20")
+    assert "overdue" in chat.send("raid list all")[0].text  # the open risk is
+    chat.send("raid close APOLLO-R1")
+    assert "APOLLO-ACT1" in chat.send("raid list actions")[0].text
+    decisions = chat.send("raid list decisions")[0].text  # a decision taken is not open
+    assert "APOLLO-DEC1" in decisions and "APOLLO-DEC2" not in decisions
+    assert "marked it done" in chat.send("raid close APOLLO-ACT1")[0].text
+    assert "marked it decided" in chat.send("raid close APOLLO-DEC1")[0].text
+    assert "reopened" in chat.send("raid reopen APOLLO-DEC1")[0].text
+    with session_scope(settings.database_url) as session:
+        items = {i.key: i for i in session.exec(select(RaidItem))}
+    assert (items["APOLLO-ACT1"].status, items["APOLLO-DEC1"].status) == ("done", "proposed")
+    assert items["APOLLO-DEC2"].status == "decided"
+    everything = chat.send("raid list all")[0].text
+    assert "overdue" not in everything  # closed items and decisions taken are never overdue

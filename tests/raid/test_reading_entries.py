@@ -209,3 +209,11 @@ def test_probability_and_impact_in_words_letters_and_percentages(
 ) -> None:
     draft = parse(text)
     assert (draft.probability, draft.impact) == levels
+
+
+def test_an_action_that_opens_with_its_owner() -> None:
+    draft = parse("<@U0BOB> to send us the assessment sheet by Friday")
+    assert (draft.type, draft.owner, draft.date) == (RaidType.ACTION, "U0BOB", date(2026, 11, 27))
+    assert draft.title == "Send us the assessment sheet"
+    assert parse("<@U0BOB> will write up the incident timeline").owner == "U0BOB"
+    assert parse("<@U0BOT> log a risk: vendor may slip").owner is None  # the bot, addressed

@@ -106,8 +106,7 @@ def test_a_register_template_imports_row_by_row(database_url: str) -> None:
     assert report.errors == [
         (
             "Risk Register!8",
-            "probability must be 1-5 (or very low, low, medium, high, very high), "
-            "not 'Unclear'",
+            "probability must be 1-5 (or very low, low, medium, high, very high), not 'Unclear'",
         )
     ]
     assert len(report.created) == 12 and report.rows == 13

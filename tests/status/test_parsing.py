@@ -345,3 +345,27 @@ def test_updates_in_unusual_shapes() -> None:
     assert paragraph.next == ["Start on exports"]
     emoji = parse_status_update(":white_check_mark: shipped v2.1\n:soon: docs\n:construction: none")
     assert (emoji.done, emoji.next, emoji.blockers) == (["Shipped v2.1"], ["Docs"], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "rag", "blockers"),
+    [
+        ("Housing redesign is progressing as planned, workshops booked", "green", []),
+        ("Payroll project is amber — waiting on the pensions provider", "amber", 1),
+        ("Intranet: amber this month", "amber", []),
+        ("Portals moved green → amber, the launch missed its date", "amber", []),
+        ("still red but should move out of red shortly", "red", []),
+        ("migration is happening and on track to finish by January", "green", []),
+        ("the supplier negotiations are dragging", None, 1),
+        ("equipment delivery is delayed, roughly a four week overrun", None, 1),
+        ("the upgrade merges once the licensing question is sorted", None, 1),
+        ("it was waiting on the location decision, which is now agreed", None, []),
+        ("still waiting to hear back about the venue", None, 1),
+    ],
+)
+def test_statuses_and_blockers_said_in_other_words(
+    text: str, rag: str | None, blockers: list | int
+) -> None:
+    draft = parse_status_update(text)
+    assert draft.rag == rag
+    assert len(draft.blockers) == (blockers if isinstance(blockers, int) else 0)

@@ -41,6 +41,15 @@ HEAD_CHARS, TAIL_CHARS = 6000, 2000
 STATEMENT_CHARS = 400  # the type model reads the start of what the message states
 
 
+_DOER = re.compile(r"\s*(?:to|will|'ll|pls|please|can you|could you|volunteered to)?\b", re.I)
+
+
+def _doer(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """An opening "<@U1> to" left out of the title, not the task it names."""
+    m = _DOER.match(text, span[1])
+    return span[0], m.end() if m else span[1]
+
+
 def _statement(masked: str) -> str | None:
     """What the message states, without who owns it, levels and links (``\x1f`` blanks), or
     None when little is left ("<@U1> to send the figures" is all owner clause)."""
@@ -82,6 +91,9 @@ def _parse(
     named, named_span = (None, None) if owner or self_span else _owner_text(text)
     said = level_spans + [m.mask for m in mentions] + specials  # who and how bad, not what
     said += [span for span in (self_span, named_span) if span]
+    openers = [m for m in mentions if m.mask[0] <= title_from]  # "<@U1> to send the plan"
+    opening = [m.mask for m in openers]
+    stated = [span for span in said if span not in opening]
     reading = (
         TypeReading(typo_type, "explicit")
         if typo_type
@@ -89,14 +101,17 @@ def _parse(
             text[start:],
             default_type,
             probability is not None,
-            statement=_statement(_blank(labelled, said)[described_from:]),
+            statement=_statement(_blank(labelled, stated)[described_from:]),
         )
     )
     decided = reading.type is RaidType.DECISION and decision_status(body) == RaidStatus.DECIDED
 
     today = _today(now, tz)
     no_levels = _blank(text, level_spans + specials + link_spans)
-    date_hits, date_context, date_problems = _find_dates(no_levels, today, past=decided)
+    owner_clauses = [m.mask for m in mentions if m.strength >= 2]
+    date_hits, date_context, date_problems = _find_dates(
+        no_levels, today, past=decided, owner_clauses=owner_clauses
+    )
     problems.extend(date_problems)
     problems.extend(_unreadable_dates(no_levels, date_hits, level_spans))
     chosen = _pick_date(date_hits)
@@ -114,7 +129,8 @@ def _parse(
             by_mention = any(m.user_id == decided_by for m in mentions)
             owner_id, owner_name = (decided_by, None) if by_mention else (None, None)
 
-    masks = said + [decided_span] if decided_span else list(said)
+    masks = [span for span in said if span not in opening] + [_doer(text, m.span) for m in openers]
+    masks += [decided_span] if decided_span else []
     masks += [(h.cue_start, h.span[1]) for h in date_hits if _ends_clause(text, h.span[1])]
     masks += [s for s in date_context if _ends_clause(text, s[1]) or _starts_clause(text, s[0])]
     scan_end = min(len(text), title_from + TITLE_SCAN_CHARS)

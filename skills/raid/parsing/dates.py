@@ -64,7 +64,7 @@ _DATE = re.compile(  # every alternative starts a word: the lookarounds make mis
     r"|(?P<quarter>\b(?:end of (?:the |this )?quarter|eoq|quarter[- ]end"
     r"|(?:end of )?q(?P<q>[1-4])(?:\s+(?P<qy>\d{4}))?)\b)"
     # in 2 weeks, within 10 working days, 3 days from now, in a fortnight
-    rf"|(?P<dur>\b(?:(?:in|within|after)\s+)?(?P<dn>{_NUMW})\s+"
+    rf"|(?P<dur>\b(?:(?:in|within|after|over)\s+(?:the\s+)?(?:next\s+)?)?(?P<dn>{_NUMW})\s+"
     r"(?P<du>(?:working |business )?days?|weeks?|months?|fortnights?|years?)"
     r"(?:\s+(?P<dtail>from now|from today|time|today|tomorrow|later))?\b)"
     r"|(?P<fortnight>\b(?:in|within)\s+a\s+fortnight\b)"
@@ -166,7 +166,11 @@ def _resolve(m: re.Match[str], today: date, past: bool = False) -> _Resolved:
         return today, 2, _SELF  # EOD, COB
     if g["week"] or g["rmonth"] or g["year"] or g["quarter"]:
         return _resolve_period(g, today)
-    if g["dur"] and not g["dtail"] and not g["dur"].lower().startswith(("in", "with", "after")):
+    if (
+        g["dur"]
+        and not g["dtail"]
+        and not g["dur"].lower().startswith(("in", "with", "after", "over"))
+    ):
         return None, 0, _SKIP  # "overran by 3 days" is an amount, not a date
     if g["dur"] or g["fortnight"]:
         return _resolve_duration(g, today), 2, _SELF

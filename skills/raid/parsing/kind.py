@@ -50,7 +50,7 @@ _EXPLICIT = [  # the message says what it is: "log a risk", "Issue (RED):", "as 
 _NEGATED_BEFORE = re.compile(r"(?:\bat|\bno|\bnot\s+an?|\bwithout)\s+$", re.IGNORECASE)
 _NOT_A_TYPE_AFTER = re.compile(r"\s*(?:#?\d|register|log\b|owner)", re.IGNORECASE)  # "risk 8"
 _OTHER_LABELS = {"todo": RaidType.ACTION, "to-do": RaidType.ACTION, "todos": RaidType.ACTION}
-PROBABILITY_PRIOR = 3.0  # a stated likelihood makes "risk" this many times as likely
+PROBABILITY_PRIOR = 20.0  # a stated likelihood makes "risk" this many times as likely
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,13 @@ _OWN_AFTER = re.compile(  # what follows a mention of the owner: "owns", "to cha
     r"|is (?:the )?owner|as owner|owning|is on (?:it|this)|on it|has (?:it|this)|taking (?:it|this)"
     r"|is handling|is responsible|is accountable|assigned|is assigned|to take (?:it|this))"
     r"|(?P<act>to (?!be\b|the\b)[a-z]+|pls\b|please\b|plz\b|can you\b|could you\b|would you\b"
-    r"|will\b|chasing|handling|driving|leading|investigating|looking|is looking|is chasing))",
+    r"|will\b|chasing|handling|driving|leading|investigating|looking|is looking|is chasing"
+    r"|volunteered|agreed to|offered to))",
+    re.IGNORECASE,
+)
+_DOER_AFTER = re.compile(
+    r"\s*(?:to\s+(?!be\b|the\b|do\s+list)[a-z]+|will\b|'ll\b|volunteered|agreed to|offered to"
+    r"|is going to|is on (?:it|this)|owns?\b|has (?:the|this)\b)",
     re.IGNORECASE,
 )
 _NOT_OWNER_AFTER = re.compile(  # "thanks <@U1> for spotting", "<@U1> said", "<@U1>'s team"
@@ -103,8 +109,9 @@ def _mentions(text: str, bot_user_id: str | None) -> tuple[list[_Mention], tuple
         leading = m.start() < 40 and not text[: m.start()].strip(" ,:")
         if bot_user_id and user_id:
             is_bot = user_id == bot_user_id
-        else:  # unknown bot id, or a typed "@pmo": a mention leading the message is the bot
-            is_bot = leading and not is_own and not bot_span
+        else:  # unknown bot id, or a typed "@pmo": a mention leading the message is the bot,
+            # unless it goes on as a person doing something ("<@U1> to send ...", "<@U1> will")
+            is_bot = leading and not is_own and not bot_span and not _DOER_AFTER.match(after)
         if is_bot:
             if leading:
                 bot_span = m.span()

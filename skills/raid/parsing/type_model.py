@@ -3,7 +3,8 @@
 A :class:`bot.core.learned.TextClassifier` trained on ``type_examples.jsonl`` (register
 entries and chat messages written for this repo) by ``python -m
 skills.raid.parsing.type_training``, which writes ``type_weights.npz``. It uses the process's
-MiniLM embedder when there is one and lexical features alone otherwise.
+MiniLM embedder when it is loaded and lexical features alone otherwise (no message waits for
+the model to load: the bot calls ``bot.core.learned.warm_up()`` at start).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ _lock = threading.Lock()
 
 
 def type_classifier() -> TextClassifier:
-    """The trained model, bound to the process's embedder (loaded once per embedder)."""
-    embed = shared_embedder()
+    """The trained model, bound to the process's embedder (loaded once per embedder); while
+    the embedder is still loading, the model answers from lexical features."""
+    embed = shared_embedder(wait=False)
     with _lock:
         model = _models.get(id(embed))
         if model is None:

@@ -27,6 +27,7 @@ from bot.core.learned import Config, Embed, TextClassifier, shared_embedder
 from skills.raid.parsing.type_model import EXAMPLES, WEIGHTS
 
 L2_GRID = (1e-5, 1e-4)
+BLEND = 0.25  # share of the lexical head: chosen by cross-validation on the examples
 FOLDS = 5
 _PREFIXES = ("", "", "fyi ", "heads up: ", "pls log: ", "<@U0EXAMPLE> ", "can you add this: ",
              "quick one - ", "\U0001f4cc ", "for the log: ", "hey team, ")  # fmt: skip
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     key = "embedded_log_loss" if embed is not None else "lexical_log_loss"
     best = min(L2_GRID, key=lambda l2: scores[l2][key])
     model = TextClassifier.train(
-        *dressed(texts, labels), embed=embed, config=replace(Config(), l2=best)
+        *dressed(texts, labels), embed=embed, config=Config(l2=best, lexical_blend=BLEND)
     )
     model.save(args.output)
     result = {

@@ -51,6 +51,7 @@ _STRONG_CUES = _words(
     "cut-over kickoff kick-off w/c commencing agreed decided approved signed"
 )
 _WEAK_CUES = _words("on for at in from")
+_DECIDED_CUES = _words("agreed decided approved signed decision confirmed")
 _NEGATIVE_CUES = _words("since last past ago was were")
 _NAMED_DAY_CUES = _words("black cyber good easter ash holy")  # "Black Friday" ...
 # Dates of events that are not the entry's date: "reported on 3 Nov", "effective 1 Jan".

@@ -16,6 +16,29 @@ _RAG_RULES: list[tuple[int, str | None, re.Pattern[str]]] = [
     # a colour opening the update, or one in capitals on its own: "Red - lost two devs", "RED"
     (2, None, re.compile(rf"\A\W*{_C}(?=\s*(?:[-:,.!;\u2013\u2014]|$))", re.I)),
     (2, None, re.compile(r"(?<![\w-])(?P<c>GREEN|AMBER|YELLOW|RED)(?![\w-])")),
+    # "Advice Hubs is amber —", "X: amber this month", "still red", "moved green → amber"
+    (
+        3,
+        None,
+        re.compile(
+            r"(?:\b(?:is|are|remains?|stays?|showing|still|now|currently|reporting|rated|turned"
+            r"|went|moved\s+to)\s+|[\u2192>]\s*|:\s*)(?:\u00a7[GAR]\u00a7\s*)?"
+            rf"{_C}(?=\s*(?:$|[.,;!(\u2013\u2014-]|\u00a7|this\s+(?:week|month|sprint|quarter)"
+            r"|again|overall|but|for\s+now|because|due|as\b))",
+            re.I | re.M,
+        ),
+    ),
+    (
+        4,
+        "green",
+        re.compile(
+            r"\b(?:progressing|going|proceeding|running|delivering|moving)\s+(?:ahead\s+)?"
+            r"(?:as\s+planned|to\s+plan|according\s+to\s+plan)\b"
+            r"|(?<!not\s)(?<!n't\s)(?<!\bkeep\s)(?<!\bget\s)(?<!\bput\s)(?<!\bbring\s)"
+            r"\b(?:(?:and|is|are|still|all|now|back)\s+)?on\s+track\s+(?:for|to)\b",
+            re.I,
+        ),
+    ),
     # a check-in answer ending "... — at risk" states the whole
     (2, "amber", re.compile(r"(?:\s[-\u2013\u2014]+|[,;(])\s*at[\s-]risk\s*\)?[.!]*\s*\Z", re.I)),
     (1, None, re.compile(rf"{_STATUS_WORD}{_M}", re.I)),
