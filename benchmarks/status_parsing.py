@@ -9,7 +9,9 @@ dispatcher, the router (the status skill's patterns and `claim`), the status ski
 and the database (a fresh SQLite file, LLM off, clock pinned to Monday 2026-11-23
 09:00 UTC, the participant owing that day's answer); the stored update is read back
 and scored. A text not routed to the status skill or not stored scores as an empty
-update; ``stored_rate`` is the share of texts that were stored.
+update; ``stored_rate`` is the share of texts that were stored. ``--as-update`` sends each
+text as ``/pmo status TEXT`` instead: the parsing of texts known to be updates, the router's
+share of the work left out.
 
 FILE holds one JSON object per line with ``text``, ``done``, ``next``, ``blockers``,
 ``rag`` and ``percent`` (the format of ``eval/status_dev.jsonl``). Figures:
@@ -24,8 +26,9 @@ FILE holds one JSON object per line with ``text``, ``done``, ``next``, ``blocker
   share of updates whose reference states none that get one anyway.
 * **Percent.** ``percent_exact``: share of all updates whose parsed percent equals
   the reference (both null counts as a match).
-* **Items.** ``done_recall`` / ``next_recall``: share of reference items (micro
-  average) matched by some parsed item of the same section. ``*_precision`` is
+* **Items.** ``item_recall``: share of all reference done and next items (micro average)
+  matched by some parsed item of the same section; ``done_recall`` / ``next_recall`` per
+  section. ``*_precision`` is
   the share of parsed items matching some reference item.
 
 Fuzzy match: both strings are lower-cased, split into word tokens, stop words are
@@ -92,11 +95,12 @@ class DirectMessages:
         self.chat.send(f"/pmo project create bench Benchmark --member <@{PARTICIPANT}>")
         self.chat.send(f"/pmo checkin participants <@{PARTICIPANT}>")
         self.sent = self.stored = 0
+        self.prefix = ""  # "/pmo status ": the text is known to be an update
 
     def send(self, text: str) -> StatusDraft:
         with session_scope(self.database_url) as session:
             session.exec(delete(StatusUpdate))  # type: ignore[call-overload]
-        self.chat.send(text, user=PARTICIPANT, channel="")
+        self.chat.send(self.prefix + text, user=PARTICIPANT, channel="")
         self.sent += 1
         with session_scope(self.database_url) as session:
             update = session.exec(select(StatusUpdate)).first()
@@ -220,6 +224,9 @@ def evaluate(rows: list[dict[str, Any]], verbose: bool = False) -> dict[str, Any
         "rag_accuracy": _ratio(counts["rag_right"], counts["rag_stated"]),
         "rag_invented_rate": _ratio(counts["rag_invented"], counts["rag_none"]),
         "percent_exact": _ratio(counts["pct_right"], len(rows)),
+        "item_recall": _ratio(
+            counts["done_hit"] + counts["next_hit"], counts["done_ref"] + counts["next_ref"]
+        ),
         "done_recall": _ratio(counts["done_hit"], counts["done_ref"]),
         "next_recall": _ratio(counts["next_hit"], counts["next_ref"]),
         "done_recall_strict": _ratio(counts["done_strict"], counts["done_ref"]),
@@ -240,7 +247,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path, help="JSONL of labelled status updates")
     parser.add_argument("--verbose", action="store_true", help="print every miss")
+    parser.add_argument(
+        "--as-update",
+        action="store_true",
+        help="send each text as `/pmo status TEXT`: parsing of texts known to be updates",
+    )
     args = parser.parse_args(argv)
+    if args.as_update:
+        parse_message("")  # set up the DMs, then send every text as the status command
+        _dms.prefix = "/pmo status "  # type: ignore[union-attr]
+        _dms.sent = _dms.stored = 0  # type: ignore[union-attr]
     figures = evaluate(_load(args.file), verbose=args.verbose)
     print(f"updates: {figures['updates']}")
     print(
@@ -254,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"percent exact match: {figures['percent_exact']}")
     print(f"stored by the status skill: {figures['stored_rate']}")
+    print(f"item recall (done and next): {figures['item_recall']}")
     print(
         f"item recall (fuzzy): done={figures['done_recall']} next={figures['next_recall']}; "
         f"strict: done={figures['done_recall_strict']} next={figures['next_recall_strict']}"

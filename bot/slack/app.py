@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.core import learned
 from bot.core.db import get_engine
 from bot.core.dispatch import Dispatcher
 from bot.core.settings import Settings
@@ -55,6 +56,7 @@ def build_app(settings: Settings, *, verify_token: bool = True) -> tuple[App, Di
         process_before_response=True,
     )
     dispatcher = Dispatcher(settings, registry(), SlackPeople(client, settings.livepmo_timezone))
+    learned.warm_up()  # the sentence embedder loads while the bot connects
     workers = ThreadPoolExecutor(max_workers=16, thread_name_prefix="work")
     register_listeners(app, dispatcher, workers)
     return app, dispatcher

@@ -18,7 +18,9 @@ from skills.raid.models import RaidItem
 from skills.raid.scoring import RaidType
 
 SHORT_KEY = re.compile(r"^#?([A-Za-z])?(\d{1,6})$")
-TYPE_WORDS = re.compile(r"^(risks?|issues?|assumptions?|dependenc(?:y|ies)|deps?)$", re.I)
+TYPE_WORDS = re.compile(
+    r"^(risks?|issues?|assumptions?|dependenc(?:y|ies)|deps?|actions?|decisions?)$", re.I
+)
 
 
 class ItemArgs(Args):

@@ -21,7 +21,7 @@ from skills.raid.args import ItemArgs, ItemNoteArgs, Level, UserRef, item_scope,
 from skills.raid.handlers import FIELD_ALIASES, card, owner_dm, skill, today
 from skills.raid.models import RaidItem
 from skills.raid.parsing import parse_date_phrase
-from skills.raid.scoring import RaidStatus, RaidType
+from skills.raid.scoring import LIFECYCLES, RaidStatus, RaidType
 
 
 def non_empty(value: Any) -> Any:
@@ -40,6 +40,10 @@ class UpdateArgs(ItemArgs):
     strategy: str | None = flag(description="avoid, mitigate, transfer or accept")
     mitigation: str | None = flag(description="Mitigation or planned action")
     status: str | None = flag(description="New status")
+    owner_name: str | None = flag(description="An owner outside Slack, e.g. Legal team")
+    external_ref: str | None = flag(description="Its id elsewhere: R-001, a ticket key, a link")
+    decided_by: str | None = flag(description="Who took a decision")
+    rationale: str | None = flag(description="Why a decision was taken")
     version: int | None = flag(description="The item's version the form showed", internal=True)
 
     @classmethod
@@ -195,7 +199,8 @@ def close(ctx: Context, args: CloseArgs) -> Reply:
 )
 def reopen(ctx: Context, args: ItemArgs) -> Reply:
     item = target_item(ctx)
-    service.update_item(ctx.session, item=item, changes={"status": "open"}, actor=ctx.user)
+    initial = LIFECYCLES[RaidType(item.type)].initial.value  # "proposed" for decisions
+    service.update_item(ctx.session, item=item, changes={"status": initial}, actor=ctx.user)
     return card(item, ctx.project, note=f"{mention(ctx.user)} reopened it")
 
 

@@ -19,7 +19,7 @@ def export_reply(ctx: Context, project: Project, fmt: str) -> Reply:
     items = service.list_items(
         ctx.session, project, service.RaidFilter(status="all"), limit=100_000
     )
-    content = export_items(ctx.session, items, fmt)
+    content = export_items(ctx.session, items, fmt, ctx.people)
     name = f"{project.key}-raid-{clock.today(project.timezone):%Y%m%d}.{fmt}"
     return Reply(
         text=f"RAID log of `{project.key}`: {len(items)} items.",

@@ -22,7 +22,7 @@ from skills.raid.args import (
     UserRef,
 )
 from skills.raid.models import RaidItem
-from skills.raid.parsing import RaidDraft, parse_raid_message
+from skills.raid.parsing import RaidDraft, parse_raid_message, resolve_owner
 from skills.raid.routing import looks_like_raid
 from skills.raid.scoring import RaidType
 
@@ -115,7 +115,7 @@ def clean_fields(values: dict[str, object]) -> dict[str, object]:
 
 
 class AddArgs(ProjectArgs):
-    type: str | None = flag(description="risk, assumption, issue or dependency")
+    type: str | None = flag(description="risk, assumption, issue, dependency, action or decision")
     title: str = rest(default="", description="A short statement of the item")
     description: str = flag(default="", description="More detail")
     owner: UserRef = flag(description="The owner, as a mention or user id (or `me`)")
@@ -124,6 +124,11 @@ class AddArgs(ProjectArgs):
     impact: Level = flag(description="Impact 1-5")
     mitigation: str | None = flag(description="Mitigation or planned action")
     strategy: str | None = flag(description="Response strategy")
+    owner_name: str | None = flag(description="An owner outside Slack, e.g. Legal team")
+    external_ref: str | None = flag(description="Its id elsewhere: R-001, a ticket key, a link")
+    decided_by: str | None = flag(description="Who took a decision")
+    rationale: str | None = flag(description="Why a decision was taken")
+    status: str | None = flag(description="A status other than the type's first")
     source: str | None = flag(description="Link to the message it came from", internal=True)
     channel: str | None = flag(description="Channel to post the card in", internal=True)
 
@@ -135,7 +140,7 @@ def read_message(ctx: Context, text: str) -> AddArgs:
     if not text.strip():
         raise UserError("What should I log? e.g. `raid add risk: vendor may slip the go-live`.")
     project = ctx.project_for(named.group(1) if named else None)
-    draft = parse(project, text)
+    draft = parse(ctx, project, text)
     if draft.problems:
         raise UserError("I didn't save that: " + " ".join(draft.problems))
     return AddArgs(
@@ -147,14 +152,21 @@ def read_message(ctx: Context, text: str) -> AddArgs:
         due_on=draft.date.isoformat() if draft.date else None,
         probability=draft.probability,
         impact=draft.impact,
+        owner_name=draft.owner_name,
+        external_ref=draft.external_ref,
+        decided_by=draft.decided_by,
+        rationale=draft.rationale,
+        status=draft.status,
         source=ctx.permalink,
     )
 
 
-def parse(project: Project, text: str, default: RaidType | None = None) -> RaidDraft:
-    return parse_raid_message(
-        text, now=clock.now(), tz=ZoneInfo(project.timezone), default_type=default
+def parse(ctx: Context, project: Project, text: str) -> RaidDraft:
+    """The message as a draft item, its owner resolved to a Slack user where one is named."""
+    draft = parse_raid_message(
+        text, now=clock.now(), tz=ZoneInfo(project.timezone), sender=ctx.user
     )
+    return resolve_owner(draft, ctx.people)
 
 
 @skill.operation(
@@ -192,6 +204,10 @@ def add(ctx: Context, args: AddArgs) -> list[Reply]:
             "due_on": args.due_on,
             "mitigation": args.mitigation,
             "strategy": args.strategy,
+            "owner_name": args.owner_name,
+            "external_ref": args.external_ref,
+            "decided_by": args.decided_by,
+            "rationale": args.rationale,
         }
     )
     item = service.create_item(
@@ -203,6 +219,7 @@ def add(ctx: Context, args: AddArgs) -> list[Reply]:
         probability=args.probability,
         impact=args.impact,
         source=args.source,
+        status=args.status,
         **fields,
     )
     where = {"to_channel": args.channel} if args.channel else {}

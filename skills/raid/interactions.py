@@ -46,12 +46,16 @@ def open_form(ctx: Context, args: FormArgs) -> Reply:
     raid_type = RaidType.from_text(args.type or "risk") or RaidType.RISK
     values: dict[str, Any] = {"type": raid_type.value}
     if args.text:
-        draft = parse(project, args.text)
+        draft = parse(ctx, project, args.text)
         values = {
             "type": draft.type.value,
             "title": None if draft.missing_title else draft.title,
             "description": args.text,
             "owner": draft.owner,
+            "owner_name": draft.owner_name,
+            "external_ref": draft.external_ref,
+            "decided_by": draft.decided_by,
+            "rationale": draft.rationale,
             "due_on": draft.date.isoformat() if draft.date else None,
             "probability": str(draft.probability) if draft.probability else None,
             "impact": str(draft.impact) if draft.impact else None,

@@ -12,9 +12,14 @@ from bot.core.models import utc_column
 
 
 class RaidItem(Versioned, table=True):
-    """A risk, assumption, issue or dependency, keyed per project like `APOLLO-R7`.
+    """A risk, assumption, issue, dependency, action or decision, keyed like `APOLLO-R7`.
 
-    Its `version` is checked on every write: see `bot.core.concurrency`.
+    The owner is a Slack user id (`owner`) or, for someone outside Slack ("Legal team", a
+    vendor), a name kept as text (`owner_name`). `due_on` is the due date (issues,
+    dependencies, actions), the review date (risks, assumptions) or the date a decision was
+    taken. `external_ref` is the item's id elsewhere: `R-001` in an imported register, a
+    ticket key or a link. Its `version` is checked on every write: see
+    `bot.core.concurrency`.
     """
 
     __tablename__ = "raid_items"
@@ -28,6 +33,7 @@ class RaidItem(Versioned, table=True):
     title: str = Field(max_length=200)
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     owner: str | None = Field(default=None, max_length=32, index=True)
+    owner_name: str | None = Field(default=None, max_length=120)
     raised_by: str = Field(max_length=32)
     raised_at: datetime = utc_column()
     due_on: date | None = Field(default=None, index=True)
@@ -39,6 +45,9 @@ class RaidItem(Versioned, table=True):
     mitigation: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     status: str = Field(default="open", max_length=16, index=True)
     source: str | None = Field(default=None, max_length=500)
+    external_ref: str | None = Field(default=None, max_length=300, index=True)
+    decided_by: str | None = Field(default=None, max_length=120)  # a user id or a name
+    rationale: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     updated_at: datetime = utc_column()
     deleted: bool = Field(default=False, index=True)
 

@@ -29,16 +29,19 @@ MAX_LEVEL = 5
 
 
 class RaidType(StrEnum):
-    """The four kinds of RAID log entry."""
+    """The six kinds of RAID log entry (both readings: assumptions and dependencies, or
+    actions and decisions)."""
 
     RISK = "risk"
     ASSUMPTION = "assumption"
     ISSUE = "issue"
     DEPENDENCY = "dependency"
+    ACTION = "action"
+    DECISION = "decision"
 
     @property
     def key_letter(self) -> str:
-        """The letter used in item keys, e.g. ``R`` in ``APOLLO-R7``."""
+        """The letters used in item keys: ``R`` in ``APOLLO-R7``, ``ACT`` in ``APOLLO-ACT2``."""
         return _KEY_LETTERS[self]
 
     @property
@@ -67,6 +70,8 @@ _KEY_LETTERS: Mapping[RaidType, str] = MappingProxyType(
         RaidType.ASSUMPTION: "A",
         RaidType.ISSUE: "I",
         RaidType.DEPENDENCY: "D",
+        RaidType.ACTION: "ACT",
+        RaidType.DECISION: "DEC",
     }
 )
 
@@ -84,6 +89,13 @@ _TYPE_ALIASES: Mapping[str, RaidType] = MappingProxyType(
         "dependencies": RaidType.DEPENDENCY,
         "dep": RaidType.DEPENDENCY,
         "deps": RaidType.DEPENDENCY,
+        "action": RaidType.ACTION,
+        "actions": RaidType.ACTION,
+        "action item": RaidType.ACTION,
+        "todo": RaidType.ACTION,
+        "task": RaidType.ACTION,
+        "decision": RaidType.DECISION,
+        "decisions": RaidType.DECISION,
     }
 )
 
@@ -177,6 +189,10 @@ class RaidStatus(StrEnum):
     INVALIDATED = "invalidated"
     AT_RISK = "at_risk"
     DELIVERED = "delivered"
+    DONE = "done"  # actions
+    PROPOSED = "proposed"  # decisions
+    DECIDED = "decided"
+    SUPERSEDED = "superseded"
 
 
 @dataclass(frozen=True)
@@ -185,6 +201,7 @@ class Lifecycle:
 
     initial: RaidStatus
     transitions: Mapping[RaidStatus, frozenset[RaidStatus]]
+    closed: frozenset[RaidStatus] = frozenset()  # when empty: those leading only to reopening
 
     @property
     def statuses(self) -> tuple[RaidStatus, ...]:
@@ -193,7 +210,9 @@ class Lifecycle:
 
     @property
     def terminal(self) -> frozenset[RaidStatus]:
-        """Statuses that end the entry's active life (only reopening leads out)."""
+        """Statuses that end the entry's active life (by default: only reopening leads out)."""
+        if self.closed:
+            return self.closed
         return frozenset(
             s
             for s, nxt in self.transitions.items()
@@ -205,14 +224,19 @@ class Lifecycle:
         return new in self.transitions.get(current, frozenset())
 
 
-def _lifecycle(initial: RaidStatus, moves: dict[RaidStatus, set[RaidStatus]]) -> Lifecycle:
+def _lifecycle(
+    initial: RaidStatus,
+    moves: dict[RaidStatus, set[RaidStatus]],
+    closed: set[RaidStatus] | None = None,
+) -> Lifecycle:
     frozen = {status: frozenset(nxt) for status, nxt in moves.items()}
-    return Lifecycle(initial=initial, transitions=MappingProxyType(frozen))
+    return Lifecycle(initial, MappingProxyType(frozen), frozenset(closed or ()))
 
 
 _S = RaidStatus
 
-# Closed-type statuses may be reopened; a converted risk lives on as its issue.
+# Closed-type statuses may be reopened; a converted risk lives on as its issue. A decision is
+# proposed, then decided (or superseded by a later one).
 LIFECYCLES: Mapping[RaidType, Lifecycle] = MappingProxyType(
     {
         RaidType.RISK: _lifecycle(
@@ -247,6 +271,16 @@ LIFECYCLES: Mapping[RaidType, Lifecycle] = MappingProxyType(
                 _S.AT_RISK: {_S.OPEN, _S.DELIVERED},
                 _S.DELIVERED: {_S.OPEN},
             },
+        ),
+        RaidType.ACTION: _lifecycle(_S.OPEN, {_S.OPEN: {_S.DONE}, _S.DONE: {_S.OPEN}}),
+        RaidType.DECISION: _lifecycle(
+            _S.PROPOSED,
+            {
+                _S.PROPOSED: {_S.DECIDED, _S.SUPERSEDED},
+                _S.DECIDED: {_S.SUPERSEDED, _S.PROPOSED},
+                _S.SUPERSEDED: {_S.PROPOSED},
+            },
+            closed={_S.DECIDED, _S.SUPERSEDED},
         ),
     }
 )

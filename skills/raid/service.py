@@ -34,7 +34,7 @@ from skills.raid.scoring import (
 )
 from skills.raid.views import item_text
 
-KEY = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)-([RAID])(\d+)$", re.I)
+KEY = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)-(ACT|DEC|[RAID])(\d+)$", re.I)
 MAX_TITLE = 200
 MAX_TEXT = 40_000  # as long as a message may be
 # What "close" means for each type.
@@ -43,8 +43,10 @@ CLOSING_STATUS = {
     RaidType.ISSUE: RaidStatus.RESOLVED,
     RaidType.ASSUMPTION: RaidStatus.VALIDATED,
     RaidType.DEPENDENCY: RaidStatus.DELIVERED,
+    RaidType.ACTION: RaidStatus.DONE,
+    RaidType.DECISION: RaidStatus.DECIDED,
 }
-CLOSED_STATUSES = {s.value for s in CLOSING_STATUS.values()} | {"invalidated"}
+CLOSED_STATUSES = {s.value for lc in LIFECYCLES.values() for s in lc.terminal}
 EDITABLE = (
     "title",
     "description",
@@ -56,7 +58,12 @@ EDITABLE = (
     "mitigation",
     "status",
     "source",
+    "owner_name",
+    "external_ref",
+    "decided_by",
+    "rationale",
 )
+TEXT_LIMITS = {"owner_name": 120, "external_ref": 300, "decided_by": 120}
 
 
 @dataclass
@@ -101,7 +108,13 @@ def normalise(field: str, value: Any) -> Any:
     """Validate one field's new value, raising `UserError` with what to fix."""
     if field == "title":
         return clean_title(str(value))
-    if field in ("description", "mitigation"):
+    if field in TEXT_LIMITS:
+        text = " ".join(str(value or "").split())
+        if len(text) > TEXT_LIMITS[field]:
+            name = field.replace("_", " ")
+            raise UserError(f"The {name} is too long: keep it to {TEXT_LIMITS[field]} characters.")
+        return text or None
+    if field in ("description", "mitigation", "rationale"):
         text = str(value or "").strip()
         return text[:MAX_TEXT] if text or field == "description" else None
     if field in ("probability", "impact"):
@@ -121,7 +134,7 @@ def normalise(field: str, value: Any) -> Any:
         if raid_type is None:
             raise UserError(
                 f"`{escape(str(value))}` is not a RAID type: use risk, assumption, "
-                "issue or dependency."
+                "issue, dependency, action or decision."
             )
         return raid_type.value
     if field == "due_on":
@@ -215,6 +228,10 @@ def create_item(
     source: str | None = None,
     status: str | None = None,
     seq: int | None = None,
+    owner_name: str | None = None,
+    external_ref: str | None = None,
+    decided_by: str | None = None,
+    rationale: str | None = None,
 ) -> RaidItem:
     """Validate everything first, then save the item and its first history line.
 
@@ -229,6 +246,10 @@ def create_item(
         "strategy": normalise("strategy", strategy),
         "mitigation": normalise("mitigation", mitigation),
         "due_on": normalise("due_on", due_on),
+        "owner_name": None if owner else normalise("owner_name", owner_name),
+        "external_ref": normalise("external_ref", external_ref),
+        "decided_by": normalise("decided_by", decided_by),
+        "rationale": normalise("rationale", rationale),
     }
     lifecycle = LIFECYCLES[raid_type]
     if status and status not in lifecycle.statuses:
@@ -289,6 +310,10 @@ def update_item(
     if unknown:
         raise UserError(f"I can't change {', '.join(sorted(unknown))}.")
     cleaned = {field: normalise(field, value) for field, value in changes.items()}
+    if cleaned.get("owner"):  # one owner: a Slack user replaces a name kept as text
+        cleaned["owner_name"] = None
+    elif cleaned.get("owner_name"):
+        cleaned["owner"] = None
     changed = []
     with editing(session, item, conflict=changed_meanwhile, seen=seen):
         if "status" in cleaned and cleaned["status"] != item.status:
@@ -358,6 +383,7 @@ def convert_to_issue(session: Session, *, item: RaidItem, project: Project, acto
         actor=actor,
         description=item.description,
         owner=item.owner,
+        owner_name=item.owner_name,
         probability=None,
         impact=item.impact,
         mitigation=item.mitigation,

@@ -18,7 +18,22 @@ SEVERITY_ICON = {
     "medium": ":large_yellow_circle:",
     "low": ":white_circle:",
 }
-DATE_LABEL = {"risk": "Review", "assumption": "Review", "issue": "Due", "dependency": "Due"}
+DATE_LABEL = {
+    "risk": "Review",
+    "assumption": "Review",
+    "issue": "Due",
+    "dependency": "Due",
+    "action": "Due",
+    "decision": "Decided",
+}
+# Text fields of the form beyond the core ones: (field, label, multiline).
+TEXT_INPUTS = (
+    ("owner_name", "Owner outside Slack (a team, a vendor)", False),
+    ("external_ref", "Reference (R-001, a ticket or a link)", False),
+    ("decided_by", "Decided by (decisions)", False),
+    ("rationale", "Rationale (decisions)", True),
+)
+TEXT_FIELDS = tuple(name for name, _, _ in TEXT_INPUTS)
 FIELD_NAMES = {"due_on": "date"}
 
 # Action and view ids, named once.
@@ -39,20 +54,33 @@ def score_text(item: RaidItem) -> str:
     return f"{icon} {str(item.severity).title()} (P{item.probability}×I{item.impact}={item.score})"
 
 
+def is_overdue(item: RaidItem, today: date | None) -> bool:
+    """An open item whose date has passed (closed items and decisions taken never are)."""
+    closed = is_closed(RaidType(item.type), RaidStatus(item.status))
+    return bool(today and item.due_on and item.due_on < today and not closed)
+
+
+def owner_text(item: RaidItem, none: str = "_no owner_") -> str:
+    """The owner as mrkdwn: a mention, or the name kept as text."""
+    if item.owner:
+        return mention(item.owner)
+    return escape(item.owner_name) if item.owner_name else none
+
+
 def date_text(item: RaidItem, today: date | None = None) -> str:
     if not item.due_on:
         return "none"
     text = item.due_on.strftime("%a %d %b %Y")
-    if today and item.due_on < today:
-        text += f" — *overdue by {(today - item.due_on).days}d*"
+    if is_overdue(item, today):
+        text += f" — *overdue by {(today - item.due_on).days}d*"  # type: ignore[operator]
     return text
 
 
 def item_line(item: RaidItem, today: date | None = None) -> str:
     """One line for lists: key, severity, title, owner, date."""
-    owner = mention(item.owner) if item.owner else "_no owner_"
+    owner = owner_text(item)
     when = f" · {DATE_LABEL[item.type].lower()} {item.due_on:%d %b}" if item.due_on else ""
-    late = " · *overdue*" if today and item.due_on and item.due_on < today else ""
+    late = " · *overdue*" if is_overdue(item, today) else ""
     icon = SEVERITY_ICON.get(item.severity or "", ":black_small_square:")
     return (
         f"{icon} *{item.key}* {escape(shorten(item.title, 90))} · {owner}"
@@ -65,10 +93,20 @@ def item_text(item: RaidItem, today: date | None = None) -> str:
     lines = [
         f"*{item.key}* · {RaidType(item.type).label} · {item.status.replace('_', ' ')}",
         f"*{escape(item.title)}*",
-        f"Owner: {mention(item.owner) if item.owner else '_none_ — assign one'}"
+        f"Owner: {owner_text(item, '_none_ — assign one')}"
         f" · {DATE_LABEL[item.type]}: {date_text(item, today)}",
         f"Score: {score_text(item)}",
     ]
+    if item.decided_by:
+        lines.append(f"Decided by: {mention(item.decided_by)}")
+    if item.rationale:
+        lines.append(f"Rationale: {escape(shorten(item.rationale, 500))}")
+    if item.external_ref:
+        ref = item.external_ref
+        shown = (
+            link(ref, shorten(ref, 60)) if ref.startswith(("http://", "https://")) else escape(ref)
+        )
+        lines.append(f"Ref: {shown}")
     if item.strategy or item.mitigation:
         plan = f"{item.strategy.title()}: " if item.strategy else ""
         lines.append(f"Response: {plan}{escape(shorten(item.mitigation or '', 500))}")
@@ -144,7 +182,7 @@ def form(
             optional=True,
         ),
         ui.user_input("owner", "Owner", initial=values.get("owner")),
-        ui.date_input("due_on", "Due / review date", initial=values.get("due_on")),
+        ui.date_input("due_on", "Due / review / decision date", initial=values.get("due_on")),
         ui.select_input(
             "probability",
             "Probability",
@@ -168,6 +206,10 @@ def form(
             initial=values.get("mitigation"),
             multiline=True,
             optional=True,
+        ),
+        *(
+            ui.text_input(name, label, initial=values.get(name), multiline=multi, optional=True)
+            for name, label, multi in TEXT_INPUTS
         ),
     ]
     if item_key:
@@ -198,6 +240,7 @@ def form_values(item: RaidItem) -> dict[str, Any]:
         "mitigation": item.mitigation,
         "status": item.status,
         "version": item.version,
+        **{name: getattr(item, name) for name in TEXT_FIELDS},
     }
 
 

@@ -54,8 +54,10 @@ def checkin_digest(
     asked = sum(r.asked for r in rows)
     if asked:
         given = sum(r.answered + r.late for r in rows)
-        quiet = [mention(r.user) for r in rows if r.asked and not (r.answered + r.late)]
+        quiet = [mention(r.user) for r in rows if r.asked and not (r.answered + r.late + r.skipped)]
+        skipped = [mention(r.user) for r in rows if r.skipped and not (r.answered + r.late)]
         line = f"*Check-ins:* {given} of {asked} answers given ({given / asked:.0%})"
+        line += f"; skipped by {', '.join(skipped)}" if skipped else ""
         lines.append(line + (f"; nothing from {', '.join(quiet)}" if quiet else "") + ".")
     found = recurring_blockers(session, project, since=since, now=now)
     issues = logged_issues(session, [u.id or 0 for u, _ in found])

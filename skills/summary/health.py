@@ -45,9 +45,11 @@ class HealthFacts:
 
     overdue: int = 0
     critical_risks: int = 0
-    unmanaged_high_risks: int = 0
+    unmanaged_high_risks: int = 0  # without an owner or without a mitigation
     dependencies_at_risk: int = 0
     statuses: tuple[str, ...] = ()
+    unowned_high_risks: int = 0  # the two reasons, when counted from items
+    unmitigated_high_risks: int = 0
 
     @property
     def red_statuses(self) -> int:
@@ -68,6 +70,20 @@ class Rule:
     colour: Colour
     text: str
     check: Callable[[HealthFacts], str | None]
+
+
+def _unmanaged_reason(f: HealthFacts) -> str:
+    """ "3 high risks without a mitigation", "1 high risk without an owner, 2 without a
+    mitigation": what each is missing, when the counts say."""
+    unowned, unmitigated = f.unowned_high_risks, f.unmitigated_high_risks
+    if unowned and unmitigated:
+        return (
+            f"{plural(unowned, 'high risk')} without an owner, {unmitigated} without a mitigation"
+        )
+    if unowned or unmitigated:
+        missing = "an owner" if unowned else "a mitigation"
+        return f"{plural(unowned or unmitigated, 'high risk')} without {missing}"
+    return f"{plural(f.unmanaged_high_risks, 'high risk')} without an owner or mitigation"
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -108,10 +124,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "amber",
         f"an open risk scoring {HIGH_SCORE} or more has no owner or no mitigation",
-        lambda f: _when(
-            f.unmanaged_high_risks > 0,
-            f"{plural(f.unmanaged_high_risks, 'high risk')} without an owner or mitigation",
-        ),
+        lambda f: _when(f.unmanaged_high_risks > 0, _unmanaged_reason(f)),
     ),
     Rule(
         "amber",
@@ -196,14 +209,15 @@ def facts_from_items(
 ) -> HealthFacts:
     """Count the rule's facts over items (closed ones are ignored)."""
     live = [i for i in items if is_open(i)]
+    high = [i for i in live if is_risk_at_least(i, HIGH_SCORE)]
+    unowned = [i for i in high if not (i.owner or getattr(i, "owner_name", None))]
+    unmitigated = [i for i in high if not (i.mitigation or "").strip()]
     return HealthFacts(
         overdue=sum(1 for i in live if is_overdue(i, today)),
         critical_risks=sum(1 for i in live if is_risk_at_least(i, CRITICAL_SCORE)),
-        unmanaged_high_risks=sum(
-            1
-            for i in live
-            if is_risk_at_least(i, HIGH_SCORE) and not (i.owner and (i.mitigation or "").strip())
-        ),
+        unmanaged_high_risks=len({id(i) for i in unowned + unmitigated}),
+        unowned_high_risks=len(unowned),
+        unmitigated_high_risks=len(unmitigated),
         dependencies_at_risk=sum(
             1
             for i in live

@@ -16,7 +16,7 @@ from bot.core.models import Project
 from skills.raid.models import RaidHistory, RaidItem
 
 INT_FIELDS = ("probability", "impact")
-NULLABLE_TEXT = ("owner", "mitigation", "source")
+NULLABLE_TEXT = ("owner", "owner_name", "mitigation", "source")
 REQUIRED_TEXT = ("title", "status")
 
 
@@ -36,6 +36,7 @@ class ItemState:
     impact: int | None
     source: str | None
     deleted: bool
+    owner_name: str | None = None  # an owner outside Slack, kept as text
 
     @property
     def score(self) -> int | None:
@@ -56,6 +57,7 @@ class ItemState:
             impact=item.impact,
             source=item.source,
             deleted=item.deleted,
+            owner_name=item.owner_name,
         )
 
 

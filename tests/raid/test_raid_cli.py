@@ -148,7 +148,7 @@ def test_import_where_every_row_fails_exits_1(apollo: str, tmp_path: Path) -> No
     result = livepmo(apollo, "import", str(sheet), "--project", "apollo")
     assert result.exit_code == 1
     assert result.stdout.splitlines()[1:] == [
-        "row 2: unknown type 'hazard': use risk, assumption, issue or dependency",
+        "row 2: unknown type 'hazard': use risk, assumption, issue, dependency, action or decision",
         "row 3: missing title",
     ]
 

@@ -337,7 +337,7 @@ def test_good_rows_are_kept_and_bad_rows_leave_nothing(database_url: str) -> Non
         ["", "risk", "Vendor may slip", BOB, "2026-12-04", "4", "3", "reduce", "open"],
         ["", "risk", "", BOB, "", "", "", "", ""],
         ["", "hazard", "Odd type", "", "", "", "", "", ""],
-        ["", "risk", "Bad date", "", "12/03/2026", "", "", "", ""],
+        ["", "risk", "Bad date", "", "31/13/2026", "", "", "", ""],
         ["", "risk", "Too likely", "", "", "7", "0", "", ""],
         ["", "risk", "Wrong status", "", "", "", "", "", "delivered"],
         ["", "risk", "Wrong strategy", "", "", "", "", "ignore", ""],
@@ -346,12 +346,12 @@ def test_good_rows_are_kept_and_bad_rows_leave_nothing(database_url: str) -> Non
         ["APOLLO-I1", "issue", "Build is broken", "", "", "", "", "", "in progress"],
     )
     report = import_file(database_url, content, "mixed.csv")
-    assert report.created == ["APOLLO-R1"]
+    assert report.created == ["APOLLO-R1", "APOLLO-R2"]
     assert report.updated == ["APOLLO-I1"]
     assert report.errors == [
         (3, "missing title"),
-        (4, "unknown type 'hazard': use risk, assumption, issue or dependency"),
-        (5, "bad date '12/03/2026': use YYYY-MM-DD, e.g. 2026-12-15"),
+        (4, "unknown type 'hazard': use risk, assumption, issue, dependency, action or decision"),
+        (5, "bad date '31/13/2026': use a date like 2026-12-15, 15/12/2026 or 15 Dec 2026"),
         (
             6,
             "probability must be a whole number from 1 to 5, not 7; "
@@ -364,16 +364,13 @@ def test_good_rows_are_kept_and_bad_rows_leave_nothing(database_url: str) -> Non
             "key HERMES-R1 belongs to another project, not apollo: clear the key to add the "
             "row as a new item",
         ),
-        (
-            10,
-            "owner 'Sam' is not a Slack user id (like U0123ABCD): leave it empty or use the "
-            "person's member id",
-        ),
     ]
-    assert report.summary() == "1 created, 1 updated, 0 unchanged, 8 rows with errors"
+    assert report.summary() == "2 created, 1 updated, 0 unchanged, 7 rows with errors"
     with session_scope(database_url) as session:
         titles = sorted(session.exec(select(RaidItem.title)))
-        assert titles == ["Build is broken", "Vendor may slip"]
+        assert titles == ["Build is broken", "Named owner", "Vendor may slip"]
+        named = service.find_item(session, "APOLLO-R2")
+        assert (named.owner, named.owner_name) == (None, "Sam")  # not a Slack user: kept as text
         risk = service.find_item(session, "APOLLO-R1")
         assert (risk.owner, risk.due_on, risk.score, risk.strategy) == (
             BOB,
@@ -382,9 +379,9 @@ def test_good_rows_are_kept_and_bad_rows_leave_nothing(database_url: str) -> Non
             "reduce",
         )
         assert service.find_item(session, "APOLLO-I1").status == "in_progress"
-    # one created line for R1, one status line for I1, nothing from the bad rows
-    assert count(database_url, RaidHistory) == history_before + 2
-    assert count(database_url, AuditEntry) == audit_before + 2
+    # created lines for R1 and R2, one status line for I1, nothing from the bad rows
+    assert count(database_url, RaidHistory) == history_before + 3
+    assert count(database_url, AuditEntry) == audit_before + 3
 
 
 def test_a_row_failing_halfway_is_rolled_back(database_url: str, monkeypatch) -> None:

@@ -122,6 +122,7 @@ class Workspace:
             },
             "users.info": self._users_info,
             "users.list": self._users_list,
+            "users.lookupByEmail": self._users_lookup_by_email,
             "conversations.info": self._conversations_info,
             "conversations.members": self._conversations_members,
             "conversations.open": self._conversations_open,
@@ -201,6 +202,12 @@ class Workspace:
         if not isinstance(user_id, str) or not user_id:
             return error("user_not_found")
         return {"ok": True, "user": self.user(user_id).to_json()}
+
+    def _users_lookup_by_email(self, args: dict[str, Any]) -> dict[str, Any]:
+        email = str(args.get("email") or "").casefold() or "-"
+        with self.lock:
+            found = [u for u in self.users.values() if (u.email or "").casefold() == email]
+        return {"ok": True, "user": found[0].to_json()} if found else error("users_not_found")
 
     def _users_list(self, _: dict[str, Any]) -> dict[str, Any]:
         with self.lock:

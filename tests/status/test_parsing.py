@@ -290,3 +290,82 @@ def test_benchmark_prints_figures_as_last_json_line(
     assert figures["rag_accuracy"] == 1.0 and figures["rag_invented_rate"] == 0.0
     assert figures["percent_exact"] == 1.0
     assert figures["done_recall"] == 1.0 and figures["next_recall"] == 1.0
+
+
+# --------------------------------------------------------------------------- issue 12
+
+
+@pytest.mark.parametrize(
+    ("text", "rag"),
+    [
+        ("slipping: the data import is taking longer than planned", "amber"),
+        ("we're at risk for Friday, the payment provider hasn't sent the keys", "amber"),
+        ("green-ish. wrapped up the onboarding flow, starting on billing tomorrow", "green"),
+        ("RED - lost two devs to the incident, nothing shipped", "red"),
+        ("Amber. Docs half done", "amber"),
+        ("finished the report. overall we're on track", "green"),
+        ("Status: 3 projects green, 2 amber, 1 red", None),
+        ("Portfolio: GREEN 4, AMBER 2, RED 1", None),
+        ("the CI is RED again, fixing flaky tests", None),
+        ("Red team finished the exercise, writing it up next", None),
+        ("closed two tickets, next the export", None),
+    ],
+)
+def test_overall_status_in_free_words(text: str, rag: str | None) -> None:
+    assert parse_status_update(text).rag == rag
+
+
+def test_at_risk_ending_a_checkin_answer_is_the_status_not_part_of_a_blocker() -> None:
+    draft = parse_status_update(
+        "Done: tests. Next: release. Blockers: waiting for QA sign-off — at risk"
+    )
+    assert draft.rag == "amber"
+    assert draft.blockers == ["Waiting for QA sign-off"]
+
+
+def test_updates_in_unusual_shapes() -> None:
+    checklist = parse_status_update(
+        "- [x] wrote the migration\n- [x] reviewed PR 42\n- [ ] deploy to staging"
+    )
+    assert checklist.done == ["Wrote the migration", "Reviewed PR 42"]
+    assert checklist.next == ["Deploy to staging"]
+    standup = parse_status_update(
+        "Yesterday: fixed the login bug\nToday: pairing on search\nBlockers: none"
+    )
+    assert (standup.done, standup.next, standup.blockers) == (
+        ["Fixed the login bug"],
+        ["Pairing on search"],
+        [],
+    )
+    paragraph = parse_status_update(
+        "Spent the week on the report generator, it now handles PDFs. Still waiting on legal "
+        "to sign off the data sharing agreement. Next week I will start on exports."
+    )
+    assert paragraph.blockers == ["Still waiting on legal to sign off the data sharing agreement"]
+    assert paragraph.next == ["Start on exports"]
+    emoji = parse_status_update(":white_check_mark: shipped v2.1\n:soon: docs\n:construction: none")
+    assert (emoji.done, emoji.next, emoji.blockers) == (["Shipped v2.1"], ["Docs"], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "rag", "blockers"),
+    [
+        ("Housing redesign is progressing as planned, workshops booked", "green", []),
+        ("Payroll project is amber — waiting on the pensions provider", "amber", 1),
+        ("Intranet: amber this month", "amber", []),
+        ("Portals moved green → amber, the launch missed its date", "amber", []),
+        ("still red but should move out of red shortly", "red", []),
+        ("migration is happening and on track to finish by January", "green", []),
+        ("the supplier negotiations are dragging", None, 1),
+        ("equipment delivery is delayed, roughly a four week overrun", None, 1),
+        ("the upgrade merges once the licensing question is sorted", None, 1),
+        ("it was waiting on the location decision, which is now agreed", None, []),
+        ("still waiting to hear back about the venue", None, 1),
+    ],
+)
+def test_statuses_and_blockers_said_in_other_words(
+    text: str, rag: str | None, blockers: list | int
+) -> None:
+    draft = parse_status_update(text)
+    assert draft.rag == rag
+    assert len(draft.blockers) == (blockers if isinstance(blockers, int) else 0)

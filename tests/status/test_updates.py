@@ -191,3 +191,19 @@ def test_a_reply_in_own_words_to_an_open_prompt_is_the_update(settings, router: 
     assert saved.user_id == PM and saved.checkin_id is not None and saved.text == words
     dm(chat, PM, "Lunch with the team, back at two")  # answered: no longer claimed
     assert [u.text for u in updates(settings)] == [words]
+
+
+def test_the_digest_lists_who_skipped_apart_from_who_said_nothing(settings) -> None:
+    chat = with_checkins(settings)
+    outbox = Outbox()
+    clock.pin("2026-11-23T15:00:00+00:00")
+    assert "Skipped" in chat.send("status skip", user=BOB)[0].text
+    dm(chat, CHEN, "Done: parser. Next: docs. Blockers: none")
+    at(settings, "2026-11-23T18:31:00", outbox)
+    with session_scope(settings.database_url) as session:
+        project = require_project(session, "apollo")
+        now = clock.now()
+        digest = checkin_digest(session, project, since=now - timedelta(days=7), now=now)
+    assert digest[0] == (
+        "*Check-ins:* 1 of 3 answers given (33%); skipped by <@U0BOB>; nothing from <@U0ALICE>."
+    )

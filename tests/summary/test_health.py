@@ -91,3 +91,23 @@ def test_explain_rule_states_every_clause() -> None:
         "*Green* otherwise",
     ):
         assert clause in text, clause
+
+
+def test_high_risks_are_reported_by_what_they_lack() -> None:
+    owned = [state(probability=4, impact=4, mitigation=None) for _ in range(3)]
+    _, reasons = health_of(owned)
+    assert reasons == ["3 high risks without a mitigation"]  # all three have owners
+    text_owner = [state(probability=4, impact=4, owner=None, owner_name="Legal team")]
+    assert health_of(text_owner) == ("green", [])  # an owner outside Slack is an owner
+    mixed = [
+        state(probability=4, impact=4, owner=None),
+        state(probability=4, impact=4, mitigation=""),
+        state(probability=4, impact=4, owner=None, mitigation=None),
+    ]
+    assert health_of(mixed)[1] == ["2 high risks without an owner, 2 without a mitigation"]
+
+
+def health_of(items: list[ItemState]) -> tuple[str, list[str]]:
+    from skills.summary.health import assess
+
+    return tuple(assess(facts_from_items(items, today=TODAY)))  # type: ignore[return-value]

@@ -74,7 +74,7 @@ def test_summary_shows_health_risks_issues_dates_and_changes(settings, heatmaps)
     text = reply.text
     assert ":red_circle: *Apollo launch* (`apollo`) — health *red*" in text
     assert "1 critical risk" in text and "1 dependency at risk" in text
-    assert "2 high risks without an owner or mitigation" in text
+    assert "1 high risk without an owner, 2 without a mitigation" in text
     top = section(text, "*Top risks*")
     assert "(4 of 4 open)" in top
     order = [top.index(k) for k in ("APOLLO-R1", "APOLLO-R2", "APOLLO-R3", "APOLLO-R5")]

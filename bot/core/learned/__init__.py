@@ -5,7 +5,8 @@ when an embedder answers, its sentence embedding (all-MiniLM-L6-v2 via
 ``knowledge.embedding``, imported lazily). Two heads are trained on the same examples, one
 with the embedding and one on the lexical features alone, so a missing or failing embedder
 degrades to the lexical head instead of skewing every score. Each head's probabilities are
-calibrated with a temperature fitted on out-of-fold logits.
+calibrated with a temperature fitted on out-of-fold logits; ``Config.lexical_blend`` mixes
+the lexical head's probabilities into the embedded head's.
 
 Stable API::
 
@@ -20,11 +21,19 @@ Stable API::
 ``embed`` is any function from a list of texts to an (n, d) array of L2-normalised rows.
 :class:`CachedEmbed` wraps one to batch and cache per text; :func:`shared_embedder` is the
 process's cached local MiniLM, or None without the model (:func:`set_shared_embedder`
-replaces it). Modules: ``features`` (hashing, :class:`Config`), ``embeddings``, ``fitting``
-(L2 logistic regression in dual form, calibration), ``model`` (:class:`TextClassifier`).
+replaces it; ``shared_embedder(wait=False)`` never blocks on loading, :func:`warm_up` starts
+the load in the background). Modules: ``features`` (hashing, :class:`Config`),
+``embeddings``, ``fitting`` (L2 logistic regression in dual form, calibration), ``model``
+(:class:`TextClassifier`).
 """
 
-from bot.core.learned.embeddings import CachedEmbed, Embed, set_shared_embedder, shared_embedder
+from bot.core.learned.embeddings import (
+    CachedEmbed,
+    Embed,
+    set_shared_embedder,
+    shared_embedder,
+    warm_up,
+)
 from bot.core.learned.features import Config, lexical_features, normalise
 from bot.core.learned.model import Prediction, TextClassifier
 
@@ -38,4 +47,5 @@ __all__ = [
     "normalise",
     "set_shared_embedder",
     "shared_embedder",
+    "warm_up",
 ]

@@ -50,14 +50,36 @@ class CachedEmbed:
 
 _UNSET = object()
 _shared: object = _UNSET
-_shared_lock = threading.Lock()
+_shared_lock = threading.Lock()  # held while the model loads
+_loading_lock = threading.Lock()
+_loading: threading.Thread | None = None
 
 
-def shared_embedder() -> CachedEmbed | None:
+def shared_embedder(*, wait: bool = True) -> CachedEmbed | None:
     """The process's local all-MiniLM-L6-v2 (the settings' model and cache folders), or None.
 
-    Loaded on first use; ``knowledge.embedding`` is imported only then.
+    Loaded on first use (``knowledge.embedding`` is imported only then). With ``wait=False``
+    it never blocks: until the model has loaded (in the background, see :func:`warm_up`)
+    the answer is None, and callers use their lexical features for that message.
     """
+    if _shared is not _UNSET:
+        return _shared  # type: ignore[return-value]
+    if not wait:
+        warm_up()
+        return None
+    return _load_once()
+
+
+def warm_up() -> None:
+    """Start loading the shared embedder in the background (once), so no message waits."""
+    global _loading
+    with _loading_lock:
+        if _shared is _UNSET and _loading is None:
+            _loading = threading.Thread(target=_load_once, name="embedder-load", daemon=True)
+            _loading.start()
+
+
+def _load_once() -> CachedEmbed | None:
     global _shared
     with _shared_lock:
         if _shared is _UNSET:

@@ -18,6 +18,7 @@ class Config:
     word_weight: float = 1.0  # each block is L2-normalised, then scaled by its weight
     char_weight: float = 1.0
     embed_weight: float = 1.0
+    lexical_blend: float = 0.0  # share of the lexical head in answers when both heads answer
     l2: float = 1e-3  # penalty added to the mean weighted log-loss
     iterations: int = 500
     max_chars: int = 1000  # longer texts are read at their start only

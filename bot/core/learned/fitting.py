@@ -60,25 +60,48 @@ def head_logits(head: Head, batch: Batch, *, bias: bool = True) -> np.ndarray:
 
 @dataclass
 class Design:
-    """Examples as a dense matrix over the feature ids they use, and their Gram matrix."""
+    """Examples as a sparse matrix over the feature ids they use (coordinate lists), their
+    embeddings, and their Gram matrix."""
 
-    cols: np.ndarray
-    x: np.ndarray  # (n, len(cols))
+    cols: np.ndarray  # the feature ids used, sorted
+    rows: np.ndarray  # per stored value: its example
+    where: np.ndarray  # per stored value: its position in ``cols``
+    values: np.ndarray
     emb: np.ndarray | None  # (n, d)
     gram: np.ndarray  # (n, n)
 
     @classmethod
     def of(cls, batch: Batch) -> Design:
-        ids = sorted({f for row in batch.rows for f in row})
-        cols = np.array(ids, dtype=np.int64)
-        index = {f: n for n, f in enumerate(ids)}
-        x = np.zeros((len(batch.rows), len(ids)))
-        for n, row in enumerate(batch.rows):
-            for feature, value in row.items():
-                x[n, index[feature]] = value
+        n = len(batch.rows)
+        rows = np.repeat(np.arange(n), [len(r) for r in batch.rows])
+        ids = np.fromiter((f for r in batch.rows for f in r), dtype=np.int64, count=len(rows))
+        values = np.fromiter((v for r in batch.rows for v in r.values()), float, len(rows))
+        cols, where = np.unique(ids, return_inverse=True)
+        gram = np.zeros((n, n))
+        dense = np.zeros(len(cols))
+        ends = np.cumsum([len(r) for r in batch.rows])
+        for i, (start, end) in enumerate(
+            zip(ends - [len(r) for r in batch.rows], ends, strict=True)
+        ):
+            dense[where[start:end]] = values[start:end]  # row i against every row
+            gram[i] = np.bincount(rows, weights=values * dense[where], minlength=n)
+            dense[where[start:end]] = 0.0
         emb = None if batch.embedded is None else batch.embedded.astype(np.float64)
-        gram = x @ x.T + (emb @ emb.T if emb is not None else 0.0)
-        return cls(cols, x, emb, gram)
+        if emb is not None:
+            gram += emb @ emb.T
+        return cls(cols, rows, where, values, emb, gram)
+
+    def lexical_weights(self, a: np.ndarray) -> np.ndarray:
+        """X^T a: the lexical weights (len(cols), k) of dual coefficients ``a`` (n, k)."""
+        return np.stack(
+            [
+                np.bincount(
+                    self.where, weights=self.values * a[self.rows, c], minlength=len(self.cols)
+                )
+                for c in range(a.shape[1])
+            ],
+            axis=1,
+        )
 
 
 def fit_dual(
@@ -97,9 +120,7 @@ def fit_dual(
     n, k = offset.shape
     targets = np.eye(k)[y]
     b0 = np.zeros(k) if bias0 is None else bias0.astype(np.float64)
-    root = np.sqrt(weights)
-    top = float(np.linalg.eigvalsh((gram + 1.0) * np.outer(root, root))[-1]) if n else 0.0
-    step = 1.0 / (0.5 * top + config.l2 + bias_l2 + 1e-12)
+    step = 1.0 / (0.5 * _top_eigenvalue(gram + 1.0, weights) + config.l2 + bias_l2 + 1e-12)
     a, b = np.zeros((n, k)), b0.copy()
     prev_a, prev_b, t = a, b, 1.0
     for _ in range(config.iterations):
@@ -110,12 +131,27 @@ def fit_dual(
         ga, gb = residual + config.l2 * ya, residual.sum(0) + bias_l2 * (yb - b0)
         new_a, new_b = ya - step * ga, yb - step * gb
         da, db = new_a - a, new_b - b
-        if np.sum(ga * (gram @ da)) + np.sum(gb * db) > 0:
+        if np.sum(ga * da) + np.sum(gb * db) > 0:
             t_next = 1.0  # adaptive restart: the momentum pointed uphill
         prev_a, prev_b, a, b, t = a, b, new_a, new_b, t_next
-        if max(np.abs(da).max(initial=0), np.abs(db).max()) < 1e-9:
+        if max(np.abs(da).max(initial=0), np.abs(db).max()) < 1e-8:
             break
     return a, b
+
+
+def _top_eigenvalue(gram: np.ndarray, weights: np.ndarray) -> float:
+    """Largest eigenvalue of diag(sqrt w) gram diag(sqrt w) (power iteration, from above)."""
+    root = np.sqrt(weights)
+    matrix = gram * np.outer(root, root)
+    v = np.ones(len(weights)) / max(1.0, np.sqrt(len(weights)))
+    value = 0.0
+    for _ in range(50):
+        u = matrix @ v
+        value = float(np.linalg.norm(u))
+        if value == 0.0:
+            return 0.0
+        v = u / value
+    return value * 1.05  # power iteration approaches from below: keep the step safe
 
 
 def fit_head(
@@ -137,7 +173,7 @@ def fit_head(
         offset = head_logits(anchor, batch, bias=False)
         total, bias0, bias_l2 = config.total_weight or w.sum(), anchor.bias, config.l2
     a, b = fit_dual(design.gram, offset, y, w / total, config, bias0=bias0, bias_l2=bias_l2)
-    cols, w_lex = design.cols, design.x.T @ a
+    cols, w_lex = design.cols, design.lexical_weights(a)
     w_emb = design.emb.T @ a if design.emb is not None else None
     if anchor is not None:
         cols, w_lex = _merge(anchor.cols, anchor.w_lex, cols, w_lex)

@@ -29,6 +29,10 @@ FORMAT_VERSION = 1
 HEADS = ("embedded", "lexical")  # with the sentence embedding; lexical features alone
 
 
+def _float32(array: np.ndarray | None) -> np.ndarray | None:
+    return None if array is None else array.astype(np.float32)
+
+
 class Prediction(NamedTuple):
     """The likeliest label, its calibrated probability, and every label's probability."""
 
@@ -69,6 +73,12 @@ class TextClassifier:
         batch = self.features(list(texts))
         head = self.heads["embedded" if batch.embedded is not None else "lexical"]
         probs = softmax(head_logits(head, batch) / head.temperature)
+        blend = self.config.lexical_blend if batch.embedded is not None else 0.0
+        if blend:
+            lexical = self.heads["lexical"]
+            probs = (1 - blend) * probs + blend * softmax(
+                head_logits(lexical, batch) / lexical.temperature
+            )
         out = []
         for row in probs:
             best = int(np.argmax(row))
@@ -183,11 +193,11 @@ class TextClassifier:
         }
         for name, head in self.heads.items():
             arrays[f"{name}.cols"] = head.cols.astype(np.int64)
-            arrays[f"{name}.w_lex"] = head.w_lex.astype(np.float32)
+            arrays[f"{name}.w_lex"] = head.w_lex.astype(np.float16)  # halves the file
             arrays[f"{name}.bias"] = head.bias.astype(np.float32)
             arrays[f"{name}.temperature"] = np.array(head.temperature)
             if head.w_emb is not None:
-                arrays[f"{name}.w_emb"] = head.w_emb.astype(np.float32)
+                arrays[f"{name}.w_emb"] = head.w_emb.astype(np.float16)
         with open(path, "wb") as handle:
             np.savez_compressed(handle, **arrays)
 
@@ -202,8 +212,8 @@ class TextClassifier:
             heads = {
                 name: Head(
                     cols=data[f"{name}.cols"],
-                    w_lex=data[f"{name}.w_lex"],
-                    w_emb=data.get(f"{name}.w_emb"),
+                    w_lex=data[f"{name}.w_lex"].astype(np.float32),
+                    w_emb=_float32(data.get(f"{name}.w_emb")),
                     bias=data[f"{name}.bias"],
                     temperature=float(data[f"{name}.temperature"]),
                 )

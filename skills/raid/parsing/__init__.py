@@ -34,6 +34,7 @@ from skills.raid.parsing.assemble import HEAD_CHARS, TAIL_CHARS, _parse
 from skills.raid.parsing.dates import parse_date_phrase
 from skills.raid.parsing.draft import RaidDraft, TypeSource
 from skills.raid.parsing.levels import LEVEL_HELP, LevelKind, parse_level, parse_levels
+from skills.raid.parsing.owner import resolve_owner
 from skills.raid.parsing.text import MAX_MATCHES, _normalise
 from skills.raid.parsing.title import (
     TITLE_MAX_CHARS,
@@ -59,6 +60,7 @@ __all__ = [
     "parse_level",
     "parse_levels",
     "parse_raid_message",
+    "resolve_owner",
 ]
 
 logger = logging.getLogger(__name__)
@@ -71,6 +73,7 @@ def parse_raid_message(
     tz: ZoneInfo,
     default_type: RaidType | None = None,
     bot_user_id: str | None = None,
+    sender: str | None = None,
 ) -> RaidDraft:
     """Read a Slack message describing a RAID entry into a :class:`RaidDraft`.
 
@@ -81,11 +84,19 @@ def parse_raid_message(
         default_type: the type to use when the message names none (e.g. ``/pmo risk ...``).
         bot_user_id: the bot's own user id, never taken as the owner. Without it a mention
             leading the message is taken to be the bot.
+        sender: the user id of whoever wrote it: the owner of "owner me", "I'll take it".
 
     Never raises: unreadable parts are reported in ``problems``.
     """
     try:
-        return _parse(text, now=now, tz=tz, default_type=default_type, bot_user_id=bot_user_id)
+        return _parse(
+            text,
+            now=now,
+            tz=tz,
+            default_type=default_type,
+            bot_user_id=bot_user_id,
+            sender=sender,
+        )
     except Exception:  # a parser bug must not lose the user's message
         logger.exception("RAID message parsing failed; falling back to a bare draft")
         raw = _normalise(text if isinstance(text, str) else "")

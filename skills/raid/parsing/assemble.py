@@ -1,7 +1,8 @@
-"""Reading a whole message into a RaidDraft: levels, dates, owner, type, then title."""
+"""Reading a whole message into a RaidDraft: levels, type, dates, owner, then title."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,11 +14,19 @@ from skills.raid.parsing.date_search import (
     _unreadable_dates,
 )
 from skills.raid.parsing.dates import _today
+from skills.raid.parsing.decision import decision_status, rationale
 from skills.raid.parsing.draft import RaidDraft
-from skills.raid.parsing.kind import _classify
+from skills.raid.parsing.kind import TypeReading, _classify, typo_label
 from skills.raid.parsing.levels import _best_level, _read_levels
-from skills.raid.parsing.owner import _OWNER_TEXT, _mentions, _pick_owner
-from skills.raid.parsing.text import _SPECIAL, _blank, _normalise
+from skills.raid.parsing.links import external_ref, with_link_text
+from skills.raid.parsing.owner import (
+    _decided_by,
+    _mentions,
+    _owner_text,
+    _pick_owner,
+    _self_owner,
+)
+from skills.raid.parsing.text import _SPECIAL, _blank, _normalise, _overlaps
 from skills.raid.parsing.title import (
     _COMMAND_PREFIXES,
     _LEAD_INS,
@@ -25,10 +34,27 @@ from skills.raid.parsing.title import (
     _strip_prefixes,
     _title_from,
 )
-from skills.raid.scoring import RaidType
+from skills.raid.scoring import RaidStatus, RaidType
 
 # Long messages (pasted documents) are read at the start and the end only, to stay fast.
 HEAD_CHARS, TAIL_CHARS = 6000, 2000
+STATEMENT_CHARS = 400  # the type model reads the start of what the message states
+
+
+_DOER = re.compile(r"\s*(?:to|will|'ll|pls|please|can you|could you|volunteered to)?\b", re.I)
+
+
+def _doer(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """An opening "<@U1> to" left out of the title, not the task it names."""
+    m = _DOER.match(text, span[1])
+    return span[0], m.end() if m else span[1]
+
+
+def _statement(masked: str) -> str | None:
+    """What the message states, without who owns it, levels and links (``\x1f`` blanks), or
+    None when little is left ("<@U1> to send the figures" is all owner clause)."""
+    text = " ".join(masked.replace("\x1f", " ").split())[:STATEMENT_CHARS]
+    return text if len(re.findall(r"[^\W\d_]{2,}", text)) >= 3 else None
 
 
 def _parse(
@@ -38,6 +64,7 @@ def _parse(
     tz: ZoneInfo,
     default_type: RaidType | None,
     bot_user_id: str | None,
+    sender: str | None = None,
 ) -> RaidDraft:
     full_text = _normalise(text if isinstance(text, str) else "")
     text = full_text
@@ -48,47 +75,75 @@ def _parse(
     mentions, bot_span = _mentions(text, bot_user_id)
     start = bot_span[1] if bot_span else 0
     described_from = _strip_prefixes(text, _COMMAND_PREFIXES, start)
-    title_from = _strip_prefixes(text, _LEAD_INS + _COMMAND_PREFIXES, described_from)
+    typo_type, typo_end = typo_label(text[described_from:])
+    title_from = _strip_prefixes(text, _LEAD_INS + _COMMAND_PREFIXES, described_from + typo_end)
     body = full_text[described_from:]
 
-    specials = [m.span() for m in _SPECIAL.finditer(text)]  # links, @here, #channel
-    levels, level_problems = _read_levels(_blank(text, specials))
+    labelled, link_spans = with_link_text(text)  # "<https://…|ATL-12> may slip"
+    specials = [m.span() for m in _SPECIAL.finditer(text) if not _overlaps(m.span(), link_spans)]
+    levels, level_problems = _read_levels(_blank(text, specials + link_spans))
     problems.extend(level_problems)
     probability, impact = _best_level(levels, "p"), _best_level(levels, "i")
     level_spans = [lv.span for lv in levels]
 
+    owner = _pick_owner(mentions)
+    self_span = _self_owner(text) if not owner else None
+    named, named_span = (None, None) if owner or self_span else _owner_text(text)
+    said = level_spans + [m.mask for m in mentions] + specials  # who and how bad, not what
+    said += [span for span in (self_span, named_span) if span]
+    openers = [m for m in mentions if m.mask[0] <= title_from]  # "<@U1> to send the plan"
+    opening = [m.mask for m in openers]
+    stated = [span for span in said if span not in opening]
+    reading = (
+        TypeReading(typo_type, "explicit")
+        if typo_type
+        else _classify(
+            text[start:],
+            default_type,
+            probability is not None,
+            statement=_statement(_blank(labelled, stated)[described_from:]),
+        )
+    )
+    decided = reading.type is RaidType.DECISION and decision_status(body) == RaidStatus.DECIDED
+
     today = _today(now, tz)
-    no_levels = _blank(text, level_spans + specials)
-    date_hits, date_context, date_problems = _find_dates(no_levels, today)
+    no_levels = _blank(text, level_spans + specials + link_spans)
+    owner_clauses = [m.mask for m in mentions if m.strength >= 2]
+    date_hits, date_context, date_problems = _find_dates(
+        no_levels, today, past=decided, owner_clauses=owner_clauses
+    )
     problems.extend(date_problems)
     problems.extend(_unreadable_dates(no_levels, date_hits, level_spans))
     chosen = _pick_date(date_hits)
 
-    owner = _pick_owner(mentions)
+    owner_id = owner.user_id if owner else None
     owner_name = owner.name if owner and not owner.user_id else None
-    owner_text = None if owner else _OWNER_TEXT.search(text)
-    if owner_text and owner_text.group("name").lower() not in ("tbc", "tbd", "none", "unknown"):
-        owner_name = owner_text.group("name").lstrip("@") or None
+    if self_span and sender:
+        owner_id = sender
+    elif named:
+        owner_name = named
+    decided_by, decided_span = (None, None)
+    if reading.type is RaidType.DECISION:
+        decided_by, decided_span = _decided_by(text, mentions)
+        if owner_id is None and owner_name is None and decided_by:
+            by_mention = any(m.user_id == decided_by for m in mentions)
+            owner_id, owner_name = (decided_by, None) if by_mention else (None, None)
 
-    raid_type, type_source = _classify(text[start:], default_type, probability is not None)
-
-    masks = level_spans + [m.mask for m in mentions]
+    masks = [span for span in said if span not in opening] + [_doer(text, m.span) for m in openers]
+    masks += [decided_span] if decided_span else []
     masks += [(h.cue_start, h.span[1]) for h in date_hits if _ends_clause(text, h.span[1])]
     masks += [s for s in date_context if _ends_clause(text, s[1]) or _starts_clause(text, s[0])]
-    if owner_text:
-        masks.append(owner_text.span())
-    masks += specials
     scan_end = min(len(text), title_from + TITLE_SCAN_CHARS)
     window = [
         (max(s, title_from), min(e, scan_end)) for s, e in masks if e > title_from and s < scan_end
     ]
-    title = _title_from(_blank(text[:scan_end], window, "\x1f")[title_from:])
+    title = _title_from(_blank(labelled[:scan_end], window, "\x1f")[title_from:])
 
     return RaidDraft(
-        type=raid_type,
+        type=reading.type,
         title=title,
         description=body,
-        owner=owner.user_id if owner else None,
+        owner=owner_id,
         owner_name=owner_name,
         date=chosen.value if chosen else None,
         date_text=chosen.text if chosen else None,
@@ -96,5 +151,10 @@ def _parse(
         impact=impact,
         problems=list(dict.fromkeys(problems)),
         missing_title=not title,
-        type_source=type_source,
+        type_source=reading.source,
+        type_probability=reading.probability,
+        status=RaidStatus.DECIDED.value if decided else None,
+        decided_by=decided_by,
+        rationale=rationale(body) if reading.type is RaidType.DECISION else None,
+        external_ref=external_ref(text[described_from:]),
     )

@@ -10,6 +10,9 @@ from datetime import date
 from skills.raid.parsing.dates import _ANY_CUE, _ASCII_LOWER, _DATE, _SKIP, _STRONG, _resolve
 from skills.raid.parsing.text import _head_and_tail, _overlaps
 from skills.raid.parsing.words import (
+    _DECIDED_CUES,
+    _EVENT_CUES,
+    _FILLER_CUES,
     _MASKABLE_CUES,
     _MONTHS,
     _NAMED_DAY_CUES,
@@ -45,13 +48,21 @@ def _cue_words(text: str, start: int) -> list[tuple[str, int]]:
     return [(m.group().lower(), low + cut + m.start()) for m in words][-4:]
 
 
-def _find_dates(text: str, today: date) -> tuple[list[_DateHit], list[tuple[int, int]], list[str]]:
-    """Dates in ``text``: usable hits, spans of past/context dates ("since Monday"), problems."""
+def _find_dates(
+    text: str, today: date, *, past: bool = False, owner_clauses: list[tuple[int, int]] = ()
+) -> tuple[list[_DateHit], list[tuple[int, int]], list[str]]:
+    """Dates in ``text``: usable hits, spans of past/context dates ("since Monday"), problems.
+
+    ``past``: the entry's date has happened (a decision's), so undated days read backwards
+    and dates ahead are an event's, not the entry's. A date inside an owner's clause ("<@U1>
+    to send it today") is when they will do it. Dates that say when something was reported,
+    raised, took effect or happened ("was approved in June") are context.
+    """
     hits: list[_DateHit] = []
     context: list[tuple[int, int]] = []
     problems: list[str] = []
     for m in _head_and_tail(list(_DATE.finditer(text.translate(_ASCII_LOWER)))):
-        value, base, cue_level = _resolve(m, today)
+        value, base, cue_level = _resolve(m, today, past)
         if cue_level == _SKIP:
             continue
         cues = _cue_words(text, m.start())
@@ -62,10 +73,21 @@ def _find_dates(text: str, today: date) -> tuple[list[_DateHit], list[tuple[int,
         if words[-2:] == ["as", "of"]:
             context.append((cues[-2][1], m.end()))
             continue
-        if last in _NEGATIVE_CUES or re.match(r"\s+ago\b", text[m.end() : m.end() + 5]):
+        context_cue = next((w for w in reversed(words) if w not in _WEAK_CUES | _FILLER_CUES), "")
+        happened = {"was", "were"} & set(words[-3:]) and not {"due", "by"} & set(words)
+        if (
+            (last in _NEGATIVE_CUES and not past)
+            or context_cue in _EVENT_CUES
+            or (happened and not past)
+            or re.match(r"\s+ago\b", text[m.end() : m.end() + 5])
+        ):
             context.append((cues[-1][1] if cues else m.start(), m.end()))
             continue
         strong = [(word, pos) for word, pos in cues if word in _STRONG_CUES]
+        if any(start <= m.start() < end for start, end in owner_clauses):
+            strong.append(("owner", m.start()))  # "<@U1> to re-send it today"
+        if past and m.group("wday") and not {w for w, _ in strong} & _DECIDED_CUES:
+            continue  # "goes live on Thursday": an event, unless "agreed on Friday"
         weak = any(word in _WEAK_CUES for word in words[-2:])
         if (cue_level == _STRONG and not strong) or (
             cue_level == _ANY_CUE and not (strong or weak)
@@ -73,6 +95,9 @@ def _find_dates(text: str, today: date) -> tuple[list[_DateHit], list[tuple[int,
             continue
         if value is None:
             problems.append(_date_problem(text[m.start() : m.end()].strip()))
+            continue
+        if past and value > today:  # "decided: launch moves to 12 Jan": an event's date
+            context.append((m.start(), m.end()))
             continue
         score = base + (3 if strong else 0.5 if last in _WEAK_CUES else 0)
         cue_start = m.start()

@@ -64,7 +64,7 @@ _DATE = re.compile(  # every alternative starts a word: the lookarounds make mis
     r"|(?P<quarter>\b(?:end of (?:the |this )?quarter|eoq|quarter[- ]end"
     r"|(?:end of )?q(?P<q>[1-4])(?:\s+(?P<qy>\d{4}))?)\b)"
     # in 2 weeks, within 10 working days, 3 days from now, in a fortnight
-    rf"|(?P<dur>\b(?:(?:in|within|after)\s+)?(?P<dn>{_NUMW})\s+"
+    rf"|(?P<dur>\b(?:(?:in|within|after|over)\s+(?:the\s+)?(?:next\s+)?)?(?P<dn>{_NUMW})\s+"
     r"(?P<du>(?:working |business )?days?|weeks?|months?|fortnights?|years?)"
     r"(?:\s+(?P<dtail>from now|from today|time|today|tomorrow|later))?\b)"
     r"|(?P<fortnight>\b(?:in|within)\s+a\s+fortnight\b)"
@@ -124,8 +124,9 @@ _SKIP = -1  # not a date at all ("overran by 3 days")
 _Resolved = tuple[date | None, float, int]  # (date, or None if impossible; base score; cue level)
 
 
-def _resolve(m: re.Match[str], today: date) -> _Resolved:
-    """Resolve one match of ``_DATE`` against ``today``."""
+def _resolve(m: re.Match[str], today: date, past: bool = False) -> _Resolved:
+    """Resolve one match of ``_DATE`` against ``today`` (``past``: a weekday or "the 15th"
+    alone means the last one, not the next)."""
     g = m.groupdict()
     if g["iso"]:
         return _safe_date(int(g["iy"]), int(g["im"]), int(g["id"])), 3, _SELF
@@ -151,7 +152,7 @@ def _resolve(m: re.Match[str], today: date) -> _Resolved:
             year += 1
         return date(year, month, 1), 1, _STRONG
     if g["wday"]:
-        return _resolve_weekday(g, today)
+        return _resolve_weekday(g, today, past)
     if g["rel"]:
         word = g["relw"].lower()
         if word == "day after tomorrow":
@@ -165,7 +166,11 @@ def _resolve(m: re.Match[str], today: date) -> _Resolved:
         return today, 2, _SELF  # EOD, COB
     if g["week"] or g["rmonth"] or g["year"] or g["quarter"]:
         return _resolve_period(g, today)
-    if g["dur"] and not g["dtail"] and not g["dur"].lower().startswith(("in", "with", "after")):
+    if (
+        g["dur"]
+        and not g["dtail"]
+        and not g["dur"].lower().startswith(("in", "with", "after", "over"))
+    ):
         return None, 0, _SKIP  # "overran by 3 days" is an amount, not a date
     if g["dur"] or g["fortnight"]:
         return _resolve_duration(g, today), 2, _SELF
@@ -179,7 +184,10 @@ def _resolve(m: re.Match[str], today: date) -> _Resolved:
     if g["nth"]:
         day = int(g["nthd"])
         value = _safe_date(today.year, today.month, day)
-        if value is None or value < today:
+        if past and (value is None or value > today):
+            last = _add_months(today.replace(day=1), -1)
+            value = _safe_date(last.year, last.month, day)
+        elif value is None or value < today:
             nxt = _add_months(today.replace(day=1), 1)
             value = _safe_date(nxt.year, nxt.month, day)
         return value, 2, _STRONG
@@ -238,12 +246,15 @@ def _resolve_month_part(g: dict[str, str | None], today: date) -> date:
     return date(year, month, 15 if mod in ("mid", "middle") else 1)
 
 
-def _resolve_weekday(g: dict[str, str | None], today: date) -> _Resolved:
+def _resolve_weekday(g: dict[str, str | None], today: date, past: bool = False) -> _Resolved:
     target = _WEEKDAYS[(g["wd"] or "").lower()]
     mod = (g["wmod"] or "").lower()
     week = (g["wweek"] or "").lower()
     monday = today - timedelta(days=today.weekday())
     ahead = (target - today.weekday()) % 7 or 7  # the next one, never today
+    behind = (today.weekday() - target) % 7 or 7  # the last one, never today
+    if past and (mod in ("", "last") and not week):
+        return today - timedelta(days=behind), 2, _ANY_CUE if not mod else _SELF
     if mod == "last":
         return None, 0, _SKIP
     if week == "week" and not mod:  # British "Friday week": a week after the coming Friday

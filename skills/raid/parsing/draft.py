@@ -19,14 +19,19 @@ class RaidDraft:
     title: str
     description: str
     owner: str | None = None  # Slack user id, e.g. "U04F2KQ8V1M"
-    owner_name: str | None = None  # owner written as plain text ("@bob", "supplier lead")
-    date: date | None = None  # due date (issues, dependencies) or review/target date
+    owner_name: str | None = None  # owner written as text ("Legal team", "jo@acme.org")
+    date: date | None = None  # due date, review/target date, or the date a decision was taken
     date_text: str | None = None  # the phrase the date was read from
     probability: int | None = None  # 1-5
     impact: int | None = None  # 1-5
     problems: list[str] = field(default_factory=list)
     missing_title: bool = False
     type_source: TypeSource = "guess"
+    type_probability: float | None = None  # the type model's confidence, when it guessed
+    status: str | None = None  # an initial status the message states ("decided")
+    decided_by: str | None = None  # decisions: a user id or a name
+    rationale: str | None = None  # decisions: why
+    external_ref: str | None = None  # a ticket key or link the message names the item by
 
     @property
     def score(self) -> int | None:

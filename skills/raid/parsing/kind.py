@@ -1,13 +1,16 @@
-"""The entry's type (risk, issue, assumption, dependency): type words first, then cues."""
+"""The entry's type: type words when the message has them, else the learned type model."""
 
 from __future__ import annotations
 
+import difflib
 import re
+from dataclasses import dataclass
 
 from skills.raid.parsing.draft import TypeSource
+from skills.raid.parsing.type_model import predict_type
 from skills.raid.scoring import RaidType
 
-_TYPE_WORDS = {
+_TYPE_WORDS = {  # words that name a type wherever they stand (negations aside)
     RaidType.RISK: r"risks?",
     RaidType.ISSUE: r"issues?|problems?|blockers?|incidents?",
     RaidType.ASSUMPTION: r"assumptions?|assum(?:e|es|ed|ing)|presum(?:e|es|ed|ing)"
@@ -17,19 +20,24 @@ _TYPE_WORDS = {
     r"|contingent (?:on|upon)|prerequisites?",
 }
 _TYPE_WORD_RES = {t: re.compile(rf"\b(?:{p})\b", re.IGNORECASE) for t, p in _TYPE_WORDS.items()}
-_EXPLICIT_NOUNS = r"risk|issue|problem|blocker|assumption|dependency|dep|incident"
+# Actions and decisions are named only where a label stands ("Action:", "log a decision"):
+# "mitigating action" or "waiting on a decision" say nothing about the entry's type.
+_LABEL_NOUNS = (
+    r"risks?|issues?|problems?|blockers?|assumptions?|dependency|dependencies|deps?"
+    r"|action items?|actions?|to-?dos?|decisions?"
+)
+_EXPLICIT_NOUNS = r"risk|issue|problem|blocker|assumption|dependency|dep|incident|action|decision"
 _EXPLICIT = [  # the message says what it is: "log a risk", "Issue (RED):", "as a dependency"
     re.compile(
         r"\b(?:log|logging|logged|add|adding|raise|raising|new|record|recording|create|creating"
         r"|open|opening|track|tracking|flag|flagging|register|registering|capture|capturing|note"
         r"|noting)\s+(?:(?:this|that|it|these|down|as|under|an?|another|the|new|one more|hard"
         r"|soft|key|potential|major|minor|critical|external)\s+){0,4}"
-        rf"(?P<word>{_EXPLICIT_NOUNS})\b",
+        rf"(?P<word>{_EXPLICIT_NOUNS})\b(?!\s+(?:plan|log|register|owner|points?)\b)",
         re.IGNORECASE,
     ),
     re.compile(
-        r"^\W*(?:[\w/+-]+\s+){0,2}?(?P<word>risks?|issues?|problems?|blockers?|assumptions?"
-        r"|dependency|dependencies|deps?)\b\s*(?:\([^)]{0,40}\)\s*)?"
+        rf"^\W*(?:[\w/+-]+\s+){{0,2}}?(?P<word>{_LABEL_NOUNS})\b\s*(?:\([^)]{{0,40}}\)\s*)?"
         r"(?:[:\-–—>]|for\b|that\b|of\b|on\b|upon\b|$)",
         re.IGNORECASE,
     ),
@@ -41,99 +49,27 @@ _EXPLICIT = [  # the message says what it is: "log a risk", "Issue (RED):", "as 
 ]
 _NEGATED_BEFORE = re.compile(r"(?:\bat|\bno|\bnot\s+an?|\bwithout)\s+$", re.IGNORECASE)
 _NOT_A_TYPE_AFTER = re.compile(r"\s*(?:#?\d|register|log\b|owner)", re.IGNORECASE)  # "risk 8"
+_OTHER_LABELS = {"todo": RaidType.ACTION, "to-do": RaidType.ACTION, "todos": RaidType.ACTION}
+PROBABILITY_PRIOR = 20.0  # a stated likelihood makes "risk" this many times as likely
 
 
-def _cue(pattern: str, weight: float) -> tuple[re.Pattern[str], float]:
-    return re.compile(pattern, re.IGNORECASE), weight
+@dataclass(frozen=True)
+class TypeReading:
+    """The type, where it came from, and the model's probability when it guessed."""
 
-
-# Hints used when the message names no type: (pattern, weight), counted at most twice each.
-_CUES: dict[RaidType, list[tuple[re.Pattern[str], float]]] = {
-    RaidType.RISK: [
-        _cue(r"\b(?:may|might|could)\b(?! have been)", 2),
-        _cue(r"\bif\b[^.;]{0,80}\b(?:we'll|we will|we'd|we would|will|would)\b", 3),
-        _cue(
-            r"\b(?:potential(?:ly)?|possibl[ey]|chance|threat|in case|what if|exposure|fail to"
-            r"|not be able to|won't be able to|if\b)",
-            1,
-        ),
-    ],
-    RaidType.ISSUE: [
-        _cue(
-            r"\b(?:is|are|has been|have been|was|were|got|gets)\s+"
-            r"(?:now\s+|still\s+|fully\s+|completely\s+|totally\s+)?"
-            r"(?:broken|down|failing|failed|blocked|delayed|late|stuck|outstanding|overdue"
-            r"|missing|exhausted|used up|over budget|overspent|unavailable|corrupt(?:ed)?"
-            r"|crashing|wrong)\b",
-            3,
-        ),
-        _cue(
-            r"\b(?:stalled|unfilled|vacant|on hold|still (?:not|no|waiting|pending|open"
-            r"|outstanding|unresolved|missing))\b",
-            2,
-        ),
-        _cue(
-            r"\b(?:resigned|quit|lost|missed|rejected|cancell?ed|slipped|breached|leaked|exceeded"
-            r"|went (?:down|over)|has (?:left|gone)|dropped|refused|withdrawn|pulled out"
-            r"|keeps? (?:failing|crashing|breaking))\b",
-            2,
-        ),
-        _cue(
-            r"\b(?:broke|broken|failed|fails|failures?|failing|crash(?:ed|es|ing)?|not working"
-            r"|stopped working|outage|bug|defects?|errors?|overran|overrun|shortfall|ran out"
-            r"|run out|used up|exhausted)\b",
-            2,
-        ),
-        _cue(
-            r"\b(?:causing|caused|has (?:now )?(?:impacted|affected|hit|delayed)|holding up"
-            r"|holding back|blocking|slipped|burned|burnt|didn't|doesn't|isn't|aren't|hasn't"
-            r"|haven't|wasn't|weren't|(?:are|is|we're|i'm) (?:now )?blocked|none of|nobody"
-            r"|no one|no longer|as of today|right now|currently|(?:has|have) just"
-            r"|just (?:told|announced|found|heard|learned|learnt)|(?:is|are) going up"
-            r"|(?:has|have) gone up|increased"
-            r"|since (?:the|yesterday|last|this|\w+day))\b",
-            1.5,
-        ),
-        _cue(
-            r"\b(?:delay(?:s|ed)? (?:in|to|on)|no (?:\w+ )?(?:sponsor|budget|owner|access|funding"
-            r"|resource)s?)\b|\bcan't\b(?![^.]{0,60}\buntil\b)",
-            2,
-        ),
-    ],
-    RaidType.DEPENDENCY: [
-        _cue(
-            r"\b(?:until|till|unless|hinges on|prerequisite"
-            r"|only (?:happens|possible|after|once|when|if))\b",
-            2,
-        ),
-        _cue(r"\b(?:once|relies|rely|depends?|waiting)\b", 1.5),
-        _cue(
-            r"\b(?:needs?|needed|requires?|required)\b[^.]{0,60}\b(?:before|from|in place)\b"
-            r"|\b(?:before|prior to) (?:any|we|build|design|go-live|launch|starting)\b",
-            2,
-        ),
-        _cue(
-            r"\b(?:must deliver|to deliver|can deliver|deliver(?:s|ed)? (?:by|on)|hand ?over)\b",
-            1,
-        ),
-        _cue(r"\b(?:supplier|vendor|third[- ]party|other team)\b", 0.5),
-    ],
-    RaidType.ASSUMPTION: [
-        _cue(
-            r"\b(?:assum\w*|presum\w*|take for granted|given that|we believe|we expect"
-            r"|expected to (?:be|remain|stay)|will remain|will stay|premise)\b",
-            2,
-        ),
-    ],
-}
-_GUESS_ORDER = (RaidType.ISSUE, RaidType.DEPENDENCY, RaidType.ASSUMPTION, RaidType.RISK)
+    type: RaidType
+    source: TypeSource
+    probability: float | None = None
 
 
 def _word_type(word: str) -> RaidType:
+    low = word.lower()
+    if low in _OTHER_LABELS:
+        return _OTHER_LABELS[low]
     for raid_type, pattern in _TYPE_WORD_RES.items():
         if pattern.fullmatch(word):
             return raid_type
-    return RaidType.RISK
+    return RaidType.from_text(low) or RaidType.from_text(low.rstrip("s")) or RaidType.RISK
 
 
 def _keyword_scores(sample: str) -> dict[RaidType, float]:
@@ -156,27 +92,54 @@ def _keyword_scores(sample: str) -> dict[RaidType, float]:
     return scores
 
 
-def _cue_scores(text: str, has_probability: bool) -> dict[RaidType, float]:
-    scores = dict.fromkeys(RaidType, 0.0)
-    for raid_type, cues in _CUES.items():
-        for pattern, weight in cues:
-            scores[raid_type] += weight * min(2, len(pattern.findall(text)))
-    if has_probability:
-        scores[RaidType.RISK] += 3
-    return scores
+def _model_probabilities(text: str, has_probability: bool) -> dict[RaidType, float]:
+    _, prediction = predict_type(text)
+    probs = {RaidType(label): p for label, p in prediction.probabilities.items()}
+    if has_probability:  # only risks (and the odd assumption) come with a likelihood
+        probs[RaidType.RISK] *= PROBABILITY_PRIOR
+    total = sum(probs.values()) or 1.0
+    return {t: p / total for t, p in probs.items()}
 
 
 def _classify(
-    text: str, default_type: RaidType | None, has_probability: bool
-) -> tuple[RaidType, TypeSource]:
-    """Type words first, then ``default_type``, then a guess from how the sentence reads."""
+    text: str,
+    default_type: RaidType | None,
+    has_probability: bool,
+    statement: str | None = None,
+) -> TypeReading:
+    """Type words first, then ``default_type``, then the learned model's guess from the
+    ``statement`` (the message without owners, levels and links) or else the text."""
     sample = text[:4000]
     keywords = _keyword_scores(sample)
-    if any(keywords.values()):
-        cues = _cue_scores(sample, has_probability)
-        return max(RaidType, key=lambda t: (keywords[t], cues[t])), "explicit"
+    top = max(keywords.values())
+    model_input = statement or sample[:400]
+    if top:
+        named = [t for t, score in keywords.items() if score == top]
+        if len(named) == 1:
+            return TypeReading(named[0], "explicit")
+        probs = _model_probabilities(model_input, has_probability)
+        return TypeReading(max(named, key=probs.__getitem__), "explicit")
     if default_type is not None:
-        return default_type, "default"
-    cues = _cue_scores(sample, has_probability)
-    best = max(_GUESS_ORDER, key=lambda t: cues[t])
-    return (best if cues[best] > 0 else RaidType.RISK), "guess"
+        return TypeReading(default_type, "default")
+    probs = _model_probabilities(model_input, has_probability)
+    best = max(probs, key=probs.__getitem__)
+    return TypeReading(best, "guess", round(probs[best], 4))
+
+
+_LABELS = ("risk", "issue", "assumption", "dependency", "action", "decision", "blocker", "problem")
+_FIRST_WORD = re.compile(r"^\W*(?P<word>[A-Za-z]{3,12})\s*(?:[:>—–]|-{1,2}\s|\s-\s)")
+
+
+def typo_label(text: str) -> tuple[RaidType | None, int]:
+    """A mistyped type word labelling the message ("Rsik —", "Isue:"): its type and end."""
+    m = _FIRST_WORD.match(text)
+    if not m:
+        return None, 0
+    word = m.group("word").lower()
+    if word in _LABELS or RaidType.from_text(word):
+        return None, 0
+    for label in _LABELS:
+        close = word[0] == label[0] and abs(len(word) - len(label)) <= 2
+        if close and difflib.SequenceMatcher(None, word, label).ratio() >= 0.75:
+            return _word_type(label), m.end()
+    return None, 0

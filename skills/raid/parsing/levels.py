@@ -55,13 +55,17 @@ _LEVEL_ATOM = re.compile(  # every alternative starts a word: the lookarounds ma
     re.IGNORECASE,
 )
 _LEVEL_GAP = re.compile(
-    r"[\s:=,/&()\-–—]*(?:(?:is|was|of|at|would be|will be|could be|rated(?: as)?"
+    r"[\s:=,/&()\-–—]*(?:(?:is|was|of|at|would be|will be|could be|rated(?: as)?|quite|fairly"
+    r"|pretty|rather|reasonably|relatively|somewhat"
     r"|scored?(?: as| at)?|level|being|probably|and|looks|seems|feels"
     r"|if (?:wrong|not|so|incorrect|invalid|it happens|this happens|it fails|that's wrong))"
     r"[\s:=,/()\-–—]+)*",
     re.IGNORECASE,
 )
-_CLAUSE_EDGE = re.compile(r"[.,;:!?()\[\]\n—–]|\s-\s|\b(?:and|but|with|so)\b", re.IGNORECASE)
+_CLAUSE_EDGE = re.compile(
+    r"[.,;:!?()\[\]\n—–\U0001f000-\U0001faff\u2600-\u27bf]|\s-\s|\b(?:and|but|with|so)\b",
+    re.IGNORECASE,
+)
 _BARE_FILLER = re.compile(
     r"^(?:\s|i'd say|i would say|i think|i reckon|i'd guess"
     r"|(?:i'd )?(?:rate|rated|put|call) (?:it|this)(?: as| at)?|imo|imho|tbh|probably|fairly"
@@ -236,6 +240,8 @@ class _LevelReader:
             return None
         if ka in ("plab", "ilab") and b.group() == "L":  # "I: L" is impact low
             kb = "hml"
+        if ka == "num" and "%" in a.group() and kb == "probw" and re.fullmatch(r"\s*", gap):
+            return ("p", a)  # "40% likely", "90% certain"
         if ka in ("plab", "ilab") and kb in ("gen", "num", "probw", "hml"):
             if kb == "probw" and ka == "ilab":
                 return None

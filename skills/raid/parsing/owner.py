@@ -1,10 +1,17 @@
-"""The entry's owner: Slack mentions, "owner X" phrases, and the bot's own mention."""
+"""The entry's owner: Slack mentions, "owner X" phrases, "owner me", and the bot's mention.
+
+People named for another reason (cc, thanks, "send contacts to", "raised by") are not owners.
+An owner who is not a Slack mention is kept as text ("owner: Legal team", an e-mail address);
+:func:`resolve_owner` turns a name or e-mail into a Slack user where the directory can.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from bot.core.people import People
+from skills.raid.parsing.draft import RaidDraft
 from skills.raid.parsing.text import _head_and_tail
 
 _MENTION = re.compile(
@@ -18,7 +25,13 @@ _OWN_AFTER = re.compile(  # what follows a mention of the owner: "owns", "to cha
     r"|is (?:the )?owner|as owner|owning|is on (?:it|this)|on it|has (?:it|this)|taking (?:it|this)"
     r"|is handling|is responsible|is accountable|assigned|is assigned|to take (?:it|this))"
     r"|(?P<act>to (?!be\b|the\b)[a-z]+|pls\b|please\b|plz\b|can you\b|could you\b|would you\b"
-    r"|will\b|chasing|handling|driving|leading|investigating|looking|is looking|is chasing))",
+    r"|will\b|chasing|handling|driving|leading|investigating|looking|is looking|is chasing"
+    r"|volunteered|agreed to|offered to))",
+    re.IGNORECASE,
+)
+_DOER_AFTER = re.compile(
+    r"\s*(?:to\s+(?!be\b|the\b|do\s+list)[a-z]+|will\b|'ll\b|volunteered|agreed to|offered to"
+    r"|is going to|is on (?:it|this)|owns?\b|has (?:the|this)\b)",
     re.IGNORECASE,
 )
 _NOT_OWNER_AFTER = re.compile(  # "thanks <@U1> for spotting", "<@U1> said", "<@U1>'s team"
@@ -33,15 +46,42 @@ _OWN_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _NOT_OWNER_BEFORE = re.compile(
-    r"\b(?:thanks|thank you|thx|ty|cheers|kudos|cc|raised by|reported by|spotted by|flagged by|"
-    r"from|per|via|as|like|with|and|ask|asked|told|tell|by|says|said)\s*[:,]?\s*$",
+    r"\b(?:thanks|thank you|thx|ty|cheers|kudos|cc|cc'd|raised by|reported by|spotted by"
+    r"|flagged by|from|per|via|as|like|with|and|ask|asked|told|tell|by|says|said"
+    r"|loop(?:ing)? in|copy(?:ing)?"
+    r"|ping(?:ing)?|let|notify|inform|send\s+(?:\w+\s+){0,3}?to|sent\s+(?:\w+\s+){0,3}?to"
+    r"|forward(?:ed)?\s+(?:\w+\s+){0,3}?to|contacts?(?:\s+\w+)?\s+to|shout-?out\s+to"
+    r"|credit\s+to|h/t)\s*[:,]?\s*$",
     re.IGNORECASE,
 )
-_OWNER_TEXT = re.compile(  # an owner named without a Slack mention: "owner supplier lead,"
-    r"\b(?:owner|owned by|assigned to)\s*[:=\-]?\s*(?:is\s+)?"
-    r"(?P<name>@[\w.\-]+|[A-Za-z][\w.\-]*(?:\s+[A-Za-z][\w.\-]*){0,2}?)"
-    r"(?=\s*(?:[,.;!?\n)]|$)|\s+(?:to|review|due|by|and|for|on|pls|please)\b)",
+_DECIDED_BY_BEFORE = re.compile(
+    r"\b(?:decided|approved|agreed|signed off|sign-off|signed|ratified|chosen|accepted|endorsed"
+    r"|confirmed|made|taken)\b[^.;!?\n]{0,30}?\bby\s*:?\s*$"
+    r"|\b(?:decision[- ]maker|decided by|approver|per)\s*[:=]?\s*$",
     re.IGNORECASE,
+)
+_DECIDED_BY_AFTER = re.compile(
+    r"\s*(?:'s\s+(?:call|decision)|\s*(?:made|took)\s+the\s+(?:call|decision)|\s*(?:decided|approved"
+    r"|signed\s+(?:it\s+)?off|agreed|chose|picked|went\s+with|ruled|confirmed|ok'?d|okayed))",
+    re.IGNORECASE,
+)
+_EMAIL = r"[\w.+'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+"
+_OWNER_TEXT = re.compile(  # an owner named without a Slack mention: "owner supplier lead,"
+    r"\b(?:owner|owned by|assigned to|assignee|action owner|accountable)\s*[:=\-]?\s*(?:is\s+)?"
+    rf"(?P<name><mailto:{_EMAIL}(?:\|[^>]*)?>|{_EMAIL}|@[\w.\-]+"
+    r"|[A-Za-z][\w.'&\-]*(?:\s+[A-Za-z][\w.'&\-]*){0,2}?)"
+    r"(?=\s*(?:[,.;!?\n)(]|$)|\s+(?:to|review|due|by|and|for|on|pls|please|until|from|[—–-])\b)",
+    re.IGNORECASE,
+)
+_SELF_OWNER = re.compile(  # the sender owns it: "owner me", "I'll own it", "assign to me"
+    r"\b(?:owner|owned by|assign(?:ed)? to|assignee)\s*[:=\-]?\s*(?:is\s+)?(?:me|myself)\b"
+    r"|\bi(?:'ll| will)\s+(?:own|take|handle|chase|pick up|look (?:at|into))\b"
+    r"|\bmine\s*(?:[,.;!]|$)",
+    re.IGNORECASE,
+)
+_NOT_A_NAME = frozenset(
+    ("tbc", "tbd", "none", "unknown", "n/a", "na", "me", "myself", "us", "we", "team")
+    + ("someone", "anyone", "nobody", "the", "a", "an")
 )
 
 
@@ -69,8 +109,9 @@ def _mentions(text: str, bot_user_id: str | None) -> tuple[list[_Mention], tuple
         leading = m.start() < 40 and not text[: m.start()].strip(" ,:")
         if bot_user_id and user_id:
             is_bot = user_id == bot_user_id
-        else:  # unknown bot id, or a typed "@pmo": a mention leading the message is the bot
-            is_bot = leading and not is_own and not bot_span
+        else:  # unknown bot id, or a typed "@pmo": a mention leading the message is the bot,
+            # unless it goes on as a person doing something ("<@U1> to send ...", "<@U1> will")
+            is_bot = leading and not is_own and not bot_span and not _DOER_AFTER.match(after)
         if is_bot:
             if leading:
                 bot_span = m.span()
@@ -101,3 +142,56 @@ def _pick_owner(mentions: list[_Mention]) -> _Mention | None:
     neutral = [m for m in mentions if m.strength == 1]
     people = {m.user_id or (m.name or "").lower() for m in neutral}
     return neutral[0] if len(people) == 1 else None
+
+
+def _owner_text(text: str) -> tuple[str | None, tuple[int, int] | None]:
+    """An owner written out ("owner: Legal team", "owner jo@acme.org"), and its span."""
+    m = _OWNER_TEXT.search(text)
+    if not m:
+        return None, None
+    name = m.group("name")
+    mail = re.match(rf"<mailto:({_EMAIL})", name)
+    name = mail.group(1) if mail else name.lstrip("@").strip()
+    if (
+        name.lower() in _NOT_A_NAME
+        or name.lower().split()[0] in ("the", "a", "an")
+        and len(name.split()) == 1
+    ):
+        return None, m.span()
+    return name, m.span()
+
+
+def _self_owner(text: str) -> tuple[int, int] | None:
+    """The span of "owner me", "I'll take it" ... when the sender names themself owner."""
+    m = _SELF_OWNER.search(text)
+    return m.span() if m else None
+
+
+def _decided_by(text: str, mentions: list[_Mention]) -> tuple[str | None, tuple[int, int] | None]:
+    """Who took a decision: a mention next to "decided by", "approved by", "made the call"."""
+    for mention in mentions:
+        start, end = mention.span
+        before = text[max(0, start - 60) : start]
+        verb = _DECIDED_BY_BEFORE.search(before)
+        if verb or _DECIDED_BY_AFTER.match(text[end : end + 40]):
+            begin = start - len(before) + verb.start() if verb else start
+            return mention.user_id or mention.name, (begin, end)
+    m = re.search(
+        r"\b(?:decided|approved|agreed|signed off|ratified|taken)\s+by\s+(?P<who>(?:the\s+)?"
+        r"[A-Za-z][\w&'-]*(?:\s+[A-Za-z][\w&'-]*){0,3}?)(?=\s*(?:[,.;!?\n(]|$)|\s+(?:on|at|in|"
+        r"because|as|since|to|for|after)\b)",
+        text,
+        re.IGNORECASE,
+    )
+    return (m.group("who"), m.span("who")) if m else (None, None)
+
+
+def resolve_owner(draft: RaidDraft, people: People) -> RaidDraft:
+    """The draft with a written-out owner (a name or e-mail) made the Slack user the
+    directory finds for it, when it finds exactly one; otherwise unchanged."""
+    if draft.owner or not draft.owner_name:
+        return draft
+    person = people.find(draft.owner_name)
+    if person is None or person.is_bot:
+        return draft
+    return replace(draft, owner=person.user_id, owner_name=None)

@@ -13,10 +13,15 @@ TITLE_MAX_CHARS = 100
 
 _WORD = re.compile(r"[^\W_][\w'&+./-]*")
 
-_TYPE_NOUN = r"(?:risks?|issues?|problems?|blockers?|assumptions?|dependency|dependencies|deps?)"
+_TYPE_NOUN = (
+    r"(?:risks?|issues?|problems?|blockers?|assumptions?|dependency|dependencies|deps?"
+    r"|action items?|actions?|to-?dos?|decisions?)"
+)
+_SHORTCODE = re.compile(r":([a-z0-9_+'-]{1,40}):")  # :fire: -> kept whole in titles
+_OPEN, _CLOSE = "\u27e6", "\u27e7"  # stand-ins for a shortcode's colons while splitting
 _SEP = r"[\s,:;!.\-–—>]*"
 _COMMAND_PREFIXES = [  # how people address the bot; cut from the description and the title
-    re.compile(r"^[^\w<@(]+"),  # leading emoji and punctuation
+    re.compile(r"^(?:[^\w<@(:]+|:[a-z0-9_+'-]{1,40}:|:)+"),  # leading emoji and punctuation
     re.compile(
         r"^(?:hey|hi|hello|ok(?:ay)?|also|btw|fyi|nb|heads[- ]up|quick one|one more|urgent"
         r"|important)\b" + _SEP,
@@ -156,6 +161,13 @@ def _drop_parentheticals(sentence: str) -> str:
 
 
 def _title_from(body: str) -> str:
+    """The title: the first sentence's first segment, shortened and cleaned; emoji shortcodes
+    inside it are kept whole (":fire:")."""
+    protected = _SHORTCODE.sub(lambda m: f"{_OPEN}{m.group(1)}{_CLOSE}", body)
+    return _first_segment(protected).replace(_OPEN, ":").replace(_CLOSE, ":")
+
+
+def _first_segment(body: str) -> str:
     sentences: list[str] = []
     last = 0
     for m in _SENTENCE_END.finditer(body):

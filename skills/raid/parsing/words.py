@@ -14,7 +14,7 @@ _GENERIC_LEVELS = {
     "med": 3, "moderate": 3, "mid": 3, "average": 3, "high": 4, "major": 4, "significant": 4,
     "serious": 4, "big": 4, "very high": 5, "really high": 5, "extremely high": 5,
     "super high": 5, "extreme": 5, "critical": 5, "severe": 5, "catastrophic": 5, "huge": 5,
-    "massive": 5,
+    "massive": 5, "v high": 5, "v. high": 5, "v low": 1, "v. low": 1,
 }  # fmt: skip
 _PROBABILITY_WORDS = {
     "rare": 1, "remote": 1, "very unlikely": 1, "highly unlikely": 1, "extremely unlikely": 1,
@@ -48,11 +48,18 @@ _STRONG_CUES = _words(
     "validate confirm confirmed need needed needs target eta chase fix fixed deliver delivered "
     "ready complete completed done expected scheduled planned land lands revisit reassess "
     "decision decide sort resolve close finish finished than go-live launch milestone cutover "
-    "cut-over kickoff kick-off w/c commencing"
+    "cut-over kickoff kick-off w/c commencing agreed decided approved signed"
 )
 _WEAK_CUES = _words("on for at in from")
+_DECIDED_CUES = _words("agreed decided approved signed decision confirmed")
 _NEGATIVE_CUES = _words("since last past ago was were")
 _NAMED_DAY_CUES = _words("black cyber good easter ash holy")  # "Black Friday" ...
+# Dates of events that are not the entry's date: "reported on 3 Nov", "effective 1 Jan".
+_EVENT_CUES = _words(
+    "reported raised logged opened noticed spotted flagged effective occurred happened "
+    "started began dated incident since sent received published announced"
+)
+_FILLER_CUES = _words("the a an this that its our their from of")
 _MASKABLE_CUES = _WEAK_CUES | _words(
     "by due until till til before deadline review reviewed revisit reassess check check-in "
     "checkin validate confirm need needed needs eta target chase expected scheduled planned "

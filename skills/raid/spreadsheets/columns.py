@@ -5,12 +5,14 @@ from __future__ import annotations
 from skills.raid.scoring import RaidType
 
 COLUMNS = (
-    "key", "type", "title", "description", "owner", "raised_by", "raised_at", "date",
-    "probability", "impact", "score", "severity", "strategy", "mitigation", "status", "source",
-    "links", "updated_at", "deleted",
+    "key", "type", "title", "description", "owner", "owner_name", "raised_by", "raised_by_name",
+    "raised_at", "date", "probability", "impact", "score", "severity", "strategy", "mitigation",
+    "status", "decided_by", "rationale", "external_ref", "source", "links", "updated_at",
+    "deleted",
 )  # fmt: skip
 SHEET_TITLE = "RAID"
-# Register order: risks, assumptions, issues, dependencies.
+# Register order: risks, assumptions, issues, dependencies, actions, decisions.
 TYPE_ORDER = {t.value: n for n, t in enumerate(RaidType)}
-# Text starting like this is quoted with an apostrophe in CSV (undone on import).
+# Text starting like this could run as a formula: quoted with an apostrophe in CSV (undone on
+# import), marked as quoted text in xlsx.
 CSV_GUARD = ("=", "+", "-", "@", "\t", "\r", "'")

@@ -1,4 +1,9 @@
-"""Export: RAID items as a CSV, xlsx or JSON file, one row (or object) per item."""
+"""Export: RAID items as a CSV, xlsx or JSON file, one row (or object) per item.
+
+Names stand beside user ids (`owner_name`, `raised_by_name`, from the people directory when
+given; an owner kept as text is its own name). Text that could run as a formula in a
+spreadsheet (starting with `=`, `+`, `-`, `@` ...) is quoted in CSV and marked as text in xlsx.
+"""
 
 from __future__ import annotations
 
@@ -18,15 +23,18 @@ from sqlmodel import Session, select
 
 from bot.core import clock
 from bot.core.models import Project
+from bot.core.people import People
+from bot.core.text import USER_ID
 from skills.raid.models import RaidItem
 from skills.raid.service import KEY, linked_keys
 from skills.raid.spreadsheets.columns import COLUMNS, CSV_GUARD, SHEET_TITLE, TYPE_ORDER
 
 FORMATS = ("csv", "xlsx", "json")
 XLSX_WIDTHS = {
-    "key": 14, "type": 12, "title": 48, "description": 60, "owner": 13, "raised_by": 13,
-    "raised_at": 20, "date": 12, "probability": 12, "impact": 8, "score": 7, "severity": 10,
-    "strategy": 10, "mitigation": 48, "status": 12, "source": 30, "links": 36,
+    "key": 14, "type": 12, "title": 48, "description": 60, "owner": 13, "owner_name": 20,
+    "raised_by": 13, "raised_by_name": 20, "raised_at": 20, "date": 12, "probability": 12,
+    "impact": 8, "score": 7, "severity": 10, "strategy": 10, "mitigation": 48, "status": 12,
+    "decided_by": 16, "rationale": 40, "external_ref": 16, "source": 30, "links": 36,
     "updated_at": 20, "deleted": 9,
 }  # fmt: skip
 
@@ -54,7 +62,7 @@ def _link_order(pair: tuple[str, str]) -> tuple[str, str, int, str]:
     return pair[0], match.group(1).upper(), int(match.group(3)), match.group(2).upper()
 
 
-def export_row(session: Session, item: RaidItem) -> dict[str, Any]:
+def export_row(session: Session, item: RaidItem, people: People | None = None) -> dict[str, Any]:
     """One item as {column: value}; empty values are None."""
     return {
         "key": item.key,
@@ -62,7 +70,9 @@ def export_row(session: Session, item: RaidItem) -> dict[str, Any]:
         "title": item.title,
         "description": item.description or None,
         "owner": item.owner or None,
+        "owner_name": _name(people, item.owner) if item.owner else item.owner_name,
         "raised_by": item.raised_by,
+        "raised_by_name": _name(people, item.raised_by),
         "raised_at": clock.as_utc(item.raised_at),
         "date": item.due_on,
         "probability": item.probability,
@@ -72,6 +82,9 @@ def export_row(session: Session, item: RaidItem) -> dict[str, Any]:
         "strategy": item.strategy,
         "mitigation": item.mitigation or None,
         "status": item.status,
+        "decided_by": item.decided_by,
+        "rationale": item.rationale,
+        "external_ref": item.external_ref,
         "source": item.source or None,
         "links": links_text(session, item) or None,
         "updated_at": clock.as_utc(item.updated_at),
@@ -79,9 +92,19 @@ def export_row(session: Session, item: RaidItem) -> dict[str, Any]:
     }
 
 
-def export_items(session: Session, items: list[RaidItem], fmt: str) -> bytes:
+def _name(people: People | None, user_id: str | None) -> str | None:
+    """The person's name for a user id (None without a directory, or when it only knows the id)."""
+    if not user_id or people is None or not USER_ID.match(user_id):
+        return None
+    name = people.get(user_id).name
+    return name if name and name != user_id else None
+
+
+def export_items(
+    session: Session, items: list[RaidItem], fmt: str, people: People | None = None
+) -> bytes:
     """The items as a `csv`, `xlsx` or `json` file, one row (or object) per item."""
-    rows = [export_row(session, item) for item in items]
+    rows = [export_row(session, item, people) for item in items]
     fmt = fmt.lower().lstrip(".")
     if fmt == "json":
         return _json(rows)
@@ -158,6 +181,8 @@ def _xlsx_cell(sheet: Worksheet, row: int, column: int, value: Any) -> None:
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # text, never a formula, even if it starts with "="
+        if value.startswith(CSV_GUARD):
+            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
     elif isinstance(value, datetime):
         cell.number_format = "yyyy-mm-dd hh:mm:ss"
     elif isinstance(value, date):

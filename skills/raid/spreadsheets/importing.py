@@ -1,8 +1,9 @@
 """Import: each row of a file checked, matched to an item and saved in a SAVEPOINT of its own.
 
 A row with a key updates that item (through `update_item`, so history is kept); a row
-without one updates the one live item of the same type and title; otherwise an item is
-created, with the number its key has in the file. Links are added once every row is in, so
+without one updates the live item with its external reference (the ID of an imported
+register), else the one live item of the same type and title; otherwise an item is created,
+with the number its key has in the file. Links are added once every row is in, so
 a row may link to an item a later row creates.
 """
 
@@ -16,6 +17,7 @@ from sqlmodel import Session, select
 
 from bot.core.messages import UserError
 from bot.core.models import Project
+from bot.core.people import People
 from bot.core.text import unformat
 from skills.raid.models import RaidItem, RaidLink
 from skills.raid.service import create_item, delete_item, link_items, restore_item, update_item
@@ -25,21 +27,22 @@ from skills.raid.spreadsheets.rows import RowData, RowError, read_row
 
 log = logging.getLogger(__name__)
 
-Saved = dict[int, tuple[RowData, RaidItem, str]]  # row number -> (row, item, outcome)
+Saved = dict[int | str, tuple[RowData, RaidItem, str]]  # row -> (row, item, outcome)
 
 
 @dataclass
 class ImportReport:
     """What an import did: keys created, updated and unchanged, and (row, reason) errors.
 
-    Row numbers are those a spreadsheet user sees: the header is row 1, the first data row
-    is row 2 (for JSON, the first object is "row 2" too, so every format numbers alike).
+    Row numbers are those a spreadsheet user sees (under a header in row 1, the first data
+    row is row 2; for JSON, the first object is "row 2" too, so every format numbers alike);
+    in a workbook with several sheets of items, rows are named like ``"Risks!5"``.
     """
 
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[tuple[int | str, str]] = field(default_factory=list)
     rows: int = 0  # data rows read, blank rows not counted
 
     @property
@@ -56,24 +59,34 @@ class ImportReport:
 
 
 def import_rows(
-    session: Session, *, project: Project, content: bytes, filename: str, actor: str
+    session: Session,
+    *,
+    project: Project,
+    content: bytes,
+    filename: str,
+    actor: str,
+    people: People | None = None,
 ) -> ImportReport:
     """Import a CSV, xlsx or JSON file into `project`, each row all-or-nothing.
 
     Raises `ImportFileError` when the file cannot be read at all; problems of single rows
-    are in the report and never stop the other rows.
+    are in the report and never stop the other rows. With `people`, owners written as a
+    name or e-mail become the Slack user the directory finds (else they are kept as text).
     """
     table = read_table(content, filename)
     report = ImportReport(rows=len(table))
-    rows = _checked_rows(project, table, report)
+    rows = _checked_rows(project, table, report, people)
     saved = _save_rows(session, project, rows, actor=actor, filename=filename, report=report)
     _link_rows(session, project, saved, actor=actor, report=report)
-    report.errors.sort(key=lambda error: error[0])
+    order = {number: position for position, (number, _) in enumerate(table)}
+    report.errors.sort(key=lambda error: order.get(error[0], len(order)))
     log.info("raid import into %s by %s: %s", project.key, actor, report.summary())
     return report
 
 
-def _checked_rows(project: Project, table: Table, report: ImportReport) -> list[RowData]:
+def _checked_rows(
+    project: Project, table: Table, report: ImportReport, people: People | None
+) -> list[RowData]:
     """The rows that pass their checks, keyed rows first, by type and number.
 
     Keyed rows go first so that in a fresh project new items get the file's numbers before
@@ -82,10 +95,13 @@ def _checked_rows(project: Project, table: Table, report: ImportReport) -> list[
     rows: list[RowData] = []
     for number, values in table:
         try:
-            rows.append(read_row(project, number, values))
+            rows.append(read_row(project, number, values, people))
         except RowError as exc:
             report.errors.append((number, str(exc)))
-    rows.sort(key=lambda r: (r.seq is None, TYPE_ORDER[r.type] if r.seq else 0, r.seq or 0, r.row))
+    order = {number: position for position, (number, _) in enumerate(table)}
+    rows.sort(
+        key=lambda r: (r.seq is None, TYPE_ORDER[r.type] if r.seq else 0, r.seq or 0, order[r.row])
+    )
     return rows
 
 
@@ -101,7 +117,7 @@ def _save_rows(
     """Save each row in a SAVEPOINT of its own; a row that fails writes nothing."""
     note = f"imported from {filename[-100:]}"
     saved: Saved = {}
-    claimed: dict[int, int] = {}  # item id -> the row that wrote it
+    claimed: dict[int, int | str] = {}  # item id -> the row that wrote it
     for data in rows:
         try:
             with session.begin_nested():
@@ -124,7 +140,7 @@ def _save_row(
     data: RowData,
     actor: str,
     note: str,
-    claimed: dict[int, int],
+    claimed: dict[int, int | str],
 ) -> tuple[RaidItem, str]:
     """Create or update the row's item: (item, "created" | "updated" | "unchanged")."""
     item = _existing_item(session, project, data)
@@ -132,6 +148,10 @@ def _save_row(
         earlier = claimed[item.id]  # type: ignore[index]
         if data.key:
             raise RowError(f"{item.key} is also on row {earlier}: keep one row per item")
+        if data.fields.get("external_ref") and item.external_ref == data.fields["external_ref"]:
+            raise RowError(
+                f"ID {item.external_ref} is also on row {earlier}: keep one row per item"
+            )
         raise RowError(
             f"same type and title as row {earlier} ({item.key}): give one of them "
             "a key or another title"
@@ -139,7 +159,9 @@ def _save_row(
     if item is None:
         return _create(session, project, data, actor, note), "created"
     # A row matched by title keeps the item's spelling of it ("vendor slip" = "Vendor slip").
-    changes = {k: v for k, v in data.fields.items() if data.key or k != "title"}
+    ref = data.fields.get("external_ref")
+    by_title = not data.key and not (ref and item.external_ref == ref)
+    changes = {k: v for k, v in data.fields.items() if not by_title or k != "title"}
     changed = update_item(session, item=item, changes=changes, actor=actor, note=note)
     if data.deleted is not None and data.deleted != item.deleted:
         if data.deleted:
@@ -152,12 +174,24 @@ def _save_row(
 
 
 def _existing_item(session: Session, project: Project, data: RowData) -> RaidItem | None:
-    """The item a row is about: by key, else the one live item of that type and title."""
+    """The item a row is about: by key, else by external reference, else the one live item of
+    that type and title."""
     if data.key:
         item = session.exec(select(RaidItem).where(RaidItem.key == data.key)).first()
         if item is not None and item.project_id != project.id:
             raise RowError(f"key {data.key} belongs to another project")
         return item
+    if ref := data.fields.get("external_ref"):
+        by_ref = session.exec(
+            select(RaidItem).where(
+                RaidItem.project_id == project.id,
+                RaidItem.type == data.type.value,
+                RaidItem.external_ref == ref,
+                RaidItem.deleted == False,  # noqa: E712
+            )
+        ).first()
+        if by_ref is not None:
+            return by_ref
     title = _same_title(data.fields["title"])
     query = select(RaidItem).where(
         RaidItem.project_id == project.id,

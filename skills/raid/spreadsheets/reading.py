@@ -18,36 +18,68 @@ from openpyxl import load_workbook
 
 from knowledge.untrusted import FileRefused, check_zip, preload, run_bounded
 from skills.raid.spreadsheets.columns import COLUMNS, CSV_GUARD, SHEET_TITLE
+from skills.raid.spreadsheets.layout import (
+    HEADER_SCAN_ROWS,
+    blank,
+    data_rows,
+    find_header,
+    header_type,
+    sheet_type,
+)
 
 MAX_ROWS = 10_000
 MAX_BYTES = 20 * 1024 * 1024
+MAX_SHEETS = 20
 preload(__name__)
-# Header names people use, after lower-casing and turning punctuation into spaces.
+# Header names people use, after lower-casing and turning punctuation into spaces; a leading
+# type word is also tried without ("Risk description" -> description, "Action owner" -> owner).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "key": ("id", "ref", "reference", "raid id", "item id", "item key"),
-    "type": ("raid type", "category", "kind", "item type"),
-    "title": ("summary", "name", "headline", "subject"),
-    "description": ("details", "detail", "notes"),
-    "owner": ("owner id", "assignee", "assigned to", "action owner", "responsible"),
-    "raised_by": ("raiser", "reporter", "reported by", "created by", "logged by"),
-    "raised_at": ("raised", "raised on", "date raised", "created", "created at", "logged on"),
+    "key": ("id", "ref", "reference", "raid id", "item id", "item key", "no", "number", "ref no",
+            "reference number", "item no", "log no", "id no"),
+    "type": ("raid type", "category", "kind", "item type", "type of item", "raid category"),
+    "title": ("summary", "name", "headline", "subject", "short description", "risk", "issue",
+              "assumption", "dependency", "decision", "decision made"),
+    "description": ("details", "detail", "notes", "full description", "comments", "comment",
+                    "latest update", "update", "progress", "description of risk"),
+    "owner": ("owner id", "assignee", "assigned to", "action owner", "responsible", "owned by",
+              "lead", "who", "action by", "person responsible", "accountable", "actionee"),
+    "owner_name": ("owner name",),
+    "raised_by": ("raiser", "reporter", "reported by", "created by", "logged by", "identified by",
+                  "originator", "author", "requested by"),
+    "raised_at": ("raised", "raised on", "date raised", "created", "created at", "logged on",
+                  "date identified", "date logged", "identified on", "date opened", "opened",
+                  "date reported", "reported on"),
     "date": ("due", "due date", "due on", "review date", "review by", "review on", "deadline",
-             "target date", "need by"),
-    "probability": ("likelihood", "prob", "p"),
-    "impact": ("i",),
-    "strategy": ("response", "response strategy"),
-    "mitigation": ("mitigation action", "mitigation actions", "mitigation plan", "action",
-                   "actions", "action plan", "response plan"),
+             "target date", "need by", "target", "target completion date", "completion date",
+             "target resolution date", "by when", "when", "next review", "next review date",
+             "review", "date due", "decision date", "date of decision", "date decided",
+             "date agreed", "required by", "needed by"),
+    "probability": ("likelihood", "prob", "p", "likelihood rating", "likelihood score",
+                    "probability rating", "chance", "l"),
+    "impact": ("i", "consequence", "consequences", "severity", "impact rating", "impact score",
+               "seriousness", "c"),
+    "strategy": ("response strategy", "response type", "treatment strategy", "approach"),
+    "mitigation": ("response", "mitigation action", "mitigation actions", "mitigation plan",
+                   "action", "actions", "action plan", "response plan", "mitigating actions",
+                   "mitigating action", "treatment", "controls", "countermeasures",
+                   "contingency", "resolution", "next steps", "action required",
+                   "actions required", "proposed action", "mitigation response"),
+    "decided_by": ("decision maker", "approved by", "agreed by", "approver", "decision owner"),
+    "rationale": ("reason", "justification", "reasoning", "why", "basis"),
+    "external_ref": ("external ref", "external reference", "ticket", "jira", "jira ref",
+                     "ticket id", "ticket key"),
     "links": ("link", "linked", "related", "related items"),
     "updated_at": ("updated", "last updated", "modified", "last modified"),
     "deleted": ("is deleted",),
-    "score": ("risk score", "rating"),
+    "score": ("risk score", "rating", "p x i", "pxi", "rag", "risk rating", "overall rating",
+              "total score"),
 }  # fmt: skip
 _HEADERS = {name.replace("_", " "): name for name in COLUMNS} | {
     alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases
 }
+_TYPE_WORD = re.compile(r"^(?:risk|issue|assumption|dependency|action|decision|raid|item)s?\s+")
 
-Table = list[tuple[int, dict[str, Any] | None]]  # (row number, {column: raw value}) or None
+Table = list[tuple[int | str, dict[str, Any] | None]]  # (row, {column: raw value}) or None
 Grid = list[list[Any]]
 
 
@@ -56,9 +88,14 @@ class ImportFileError(Exception):
 
 
 def header_field(name: Any) -> str | None:
-    """The column a header names: `Due date` -> date, `Mitigation/Action` -> mitigation."""
-    text = re.sub(r"\(.*?\)|\[.*?\]", " ", str(name or "")).lower()
-    return _HEADERS.get(" ".join(re.sub(r"[^a-z0-9]+", " ", text).split()))
+    """The column a header names: `Due date` -> date, `Mitigation/Action` -> mitigation,
+    `Risk description` -> description, `#` -> key."""
+    raw = str(name or "").strip()
+    if raw in ("#", "No.", "№"):
+        return "key"
+    text = re.sub(r"\(.*?\)|\[.*?\]", " ", raw).lower()
+    words = " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    return _HEADERS.get(words) or _HEADERS.get(_TYPE_WORD.sub("", words))
 
 
 def file_kind(content: bytes, filename: str) -> str:
@@ -77,7 +114,8 @@ def file_kind(content: bytes, filename: str) -> str:
 
 
 def read_table(content: bytes, filename: str) -> Table:
-    """The data rows of a CSV, xlsx or JSON file, numbered as a spreadsheet shows them.
+    """The data rows of a CSV, xlsx or JSON file, numbered as a spreadsheet shows them
+    (``"Risks!5"`` when a workbook has several sheets with items).
 
     Raises `ImportFileError` when the file cannot be read at all, or would take more than
     its budget to read.
@@ -101,37 +139,47 @@ def _read_table(content: bytes, filename: str) -> Table:
     kind = file_kind(content, filename)
     if kind == "json":
         return _json_rows(content, filename)
-    grid = _xlsx_grid(content, filename) if kind == "xlsx" else _csv_grid(content, filename)
-    return _grid_rows(grid, filename)
+    if kind == "xlsx":
+        return _sheet_rows(_xlsx_sheets(content, filename), filename)
+    return _sheet_rows([("", _csv_grid(content, filename))], filename)
 
 
-def _grid_rows(grid: Grid, filename: str) -> Table:
-    """The rows under the first non-blank row (the header), blank rows left out."""
-    header_at = next((n for n, row in enumerate(grid) if not _blank(row)), None)
-    if header_at is None:
-        return []
-    columns = [header_field(name) for name in grid[header_at]]
-    if "title" not in columns:
+def _sheet_rows(sheets: list[tuple[str, Grid]], filename: str) -> Table:
+    """Each sheet's table under its header; sheets without one (a cover, a matrix) skipped.
+
+    Rows of a sheet named for a type ("Risks", "Action log"), or under a header that names
+    one ("Risk ID", "Risk description"), carry it as ``sheet_type``.
+    """
+    tables = []
+    for name, grid in sheets:
+        named_type = sheet_type(name)
+        header = find_header(grid, header_field, named_type)
+        if header is None:
+            continue
+        index, columns = header
+        default = named_type or header_type(grid[index])
+        rows = data_rows(grid, index, columns)
+        for _, values in rows:
+            if default is not None:
+                values["sheet_type"] = default.value
+        tables.append((name, rows))
+    if not tables:
+        if all(blank(row) for _, grid in sheets for row in grid):
+            return []
         raise ImportFileError(
-            f"{filename} has no title column in its header (row {header_at + 1}): the first row "
-            "must name the columns, e.g. key, type, title, owner, date, probability, impact."
+            f"{filename} has no title column in its header: name the columns in one of the "
+            f"first {HEADER_SCAN_ROWS} rows, e.g. ID, Type, Title (or Description), Owner, "
+            "Due date, Likelihood, Impact."
         )
-    table: Table = []
-    for index in range(header_at + 1, len(grid)):
-        row = grid[index]
-        if not _blank(row):
-            values: dict[str, Any] = {}
-            for col, name in enumerate(columns):
-                if name and name not in values:  # the first of two same-named columns wins
-                    values[name] = row[col] if col < len(row) else None
-            table.append((index + 1, values))
+    several = len(tables) > 1
+    table: Table = [
+        (f"{name}!{number}" if several else number, values)
+        for name, rows in tables
+        for number, values in rows
+    ]
     if len(table) > MAX_ROWS:
         raise ImportFileError(f"{filename} has more than {MAX_ROWS} rows: split it up.")
     return table
-
-
-def _blank(row: list[Any] | tuple[Any, ...]) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
 
 
 # --------------------------------------------------------------------------- csv
@@ -141,8 +189,9 @@ def _csv_grid(content: bytes, filename: str) -> Grid:
     if b"\x00" in content[:8192]:
         raise ImportFileError(f"{filename} is not a CSV text file: save it as CSV or .xlsx.")
     text = _decode(content)
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count) if any(c in first for c in ",;\t") else ","
+    lines = text.split("\n", 20)[:20]  # title rows above the header have few delimiters
+    delimiter = max(",;\t", key=lambda c: max(line.count(c) for line in lines))
+    delimiter = delimiter if any(delimiter in line for line in lines) else ","
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         return [[_unguard(cell) for cell in row] for row in reader]
@@ -167,13 +216,17 @@ def _unguard(cell: str) -> str:
 # --------------------------------------------------------------------------- xlsx
 
 
-def _xlsx_grid(content: bytes, filename: str) -> Grid:
+def _xlsx_sheets(content: bytes, filename: str) -> list[tuple[str, Grid]]:
+    """(name, rows) of every sheet; only the RAID sheet of a file this app exported."""
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
             names = book.sheetnames
-            sheet = book[SHEET_TITLE] if SHEET_TITLE in names else book.worksheets[0]
-            return _sheet_grid(sheet.iter_rows(values_only=True), filename)
+            sheets = [book[SHEET_TITLE]] if SHEET_TITLE in names else book.worksheets
+            return [
+                (sheet.title, _sheet_grid(sheet.iter_rows(values_only=True), filename))
+                for sheet in sheets[:MAX_SHEETS]
+            ]
         finally:
             book.close()
     except ImportFileError:
@@ -191,7 +244,7 @@ def _sheet_grid(rows: Any, filename: str) -> Grid:
     blanks = 0
     for values in rows:
         grid.append(list(values))
-        blanks = blanks + 1 if _blank(values) else 0
+        blanks = blanks + 1 if blank(values) else 0
         if blanks > 1000:
             break
         if len(grid) > MAX_ROWS + 1001:

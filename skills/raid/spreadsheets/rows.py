@@ -1,7 +1,10 @@
 """Checking one row: raw values from a file to the fields the RAID services take.
 
 Every problem in a row is named at once (`read_row` raises one `RowError` listing them), in
-plain text: escape it before putting it into Slack.
+plain text: escape it before putting it into Slack. A row's type comes from its type column,
+else its key, else its sheet ("Risks", "Action log") or header ("Risk ID"). An ID that is not
+this project's key (`R-001`, `42`) is kept as the item's external reference. Without a title
+column, the title is the first sentence of the description.
 """
 
 from __future__ import annotations
@@ -9,31 +12,41 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
 from bot.core.messages import UserError
 from bot.core.models import Project
-from bot.core.text import USER_ID, unformat
-from skills.raid.parsing import parse_level
-from skills.raid.scoring import RaidType, ResponseStrategy, allowed_statuses
+from bot.core.people import People
+from bot.core.text import unformat
+from skills.raid.parsing.title import _title_from
+from skills.raid.scoring import RaidType
 from skills.raid.service import EDITABLE, KEY, normalise
+from skills.raid.spreadsheets.values import (
+    RowError,
+    read_date,
+    read_flag,
+    read_instant,
+    read_level,
+    read_owner,
+    read_status,
+    read_strategy,
+    strategy_word,
+    text_of,
+)
 
-_TRUE, _FALSE = {"true", "yes", "y", "1", "x", "deleted"}, {"false", "no", "n", "0", ""}
-_STRATEGY_WORDS = {"mitigate": "reduce", "mitigation": "reduce", "reduction": "reduce"}
+__all__ = ["RowData", "RowError", "read_row"]
+
 _LINK_PART = re.compile(r"^(?:([a-z][a-z_ ]{0,30}?)\s*(\(from\))?\s+)?(\S+)$", re.I)
 _FIELD_OF = {"date": "due_on"}  # file column -> item field, where they differ
-
-
-class RowError(Exception):
-    """One row cannot be imported; the message is the reason, in plain text."""
+_TYPES = "risk, assumption, issue, dependency, action or decision"
 
 
 @dataclass
 class RowData:
     """One row, checked: the fields `create_item`/`update_item` take, plus the rest."""
 
-    row: int
+    row: int | str
     type: RaidType
     key: str | None
     seq: int | None
@@ -45,22 +58,20 @@ class RowData:
     links: list[tuple[str, str, bool]] = field(default_factory=list)  # (relation, key, incoming)
 
 
-def read_row(project: Project, number: int, values: dict[str, Any] | None) -> RowData:
+def read_row(
+    project: Project, number: int | str, values: dict[str, Any] | None, people: People | None = None
+) -> RowData:
     """Check one row; raise `RowError` naming every problem found in it."""
     if values is None:
         raise RowError("not an object with a title, type, key …")
     problems: list[str] = []
     key, seq, raid_type = _read_identity(project, values, problems)
-    checked = _read_columns(project, values, problems)
-    if (raw_status := _text(values.get("status"))) and raid_type:
-        status = "_".join(raw_status.lower().replace("-", " ").split())
-        allowed = [s.value for s in allowed_statuses(raid_type)]
-        if status in allowed:
-            checked["status"] = status
-        else:
-            problems.append(
-                f"unknown status '{raw_status}' for a {raid_type.value}: use {', '.join(allowed)}"
-            )
+    checked = _read_columns(project, values, problems, people)
+    if (raw_status := text_of(values.get("status"))) and raid_type:
+        try:
+            checked["status"] = read_status(raw_status, raid_type)
+        except RowError as exc:
+            problems.append(str(exc))
     if problems or raid_type is None:
         raise RowError("; ".join(problems))
     fields = {_FIELD_OF.get(c, c): v for c, v in checked.items() if _FIELD_OF.get(c, c) in EDITABLE}
@@ -81,30 +92,42 @@ def read_row(project: Project, number: int, values: dict[str, Any] | None) -> Ro
 def _read_identity(
     project: Project, values: dict[str, Any], problems: list[str]
 ) -> tuple[str | None, int | None, RaidType | None]:
-    """The row's key, number and type; what is wrong with them or the title goes to `problems`."""
+    """The row's key, number and type (an ID of another system goes to `external_ref`); what
+    is wrong with them or the title goes to `problems`."""
     key = seq = key_type = None
-    if raw_key := _text(values.get("key")):
-        try:
-            key, seq, key_type = _read_key(project, raw_key)
-        except RowError as exc:
-            problems.append(str(exc))
-    raw_type = _text(values.get("type"))
-    raid_type = RaidType.from_text(raw_type) if raw_type else key_type
-    if raw_type and raid_type is None:
-        problems.append(f"unknown type '{raw_type}': use risk, assumption, issue or dependency")
-    elif raid_type and key_type and raid_type != key_type:
+    if raw_key := text_of(values.get("key")):
+        if KEY.match(raw_key.strip().strip("`*")):
+            try:
+                key, seq, key_type = _read_key(project, raw_key)
+            except RowError as exc:
+                problems.append(str(exc))
+        elif not text_of(values.get("external_ref")):
+            values["external_ref"] = raw_key
+    sheet = RaidType.from_text(text_of(values.get("sheet_type")))
+    raw_type = text_of(values.get("type"))
+    named = RaidType.from_text(raw_type) if raw_type else None
+    raid_type = named or key_type or sheet
+    if raw_type and named is None and sheet is None:
+        problems.append(f"unknown type '{raw_type}': use {_TYPES}")
+        raid_type = None
+    elif named and key_type and named != key_type:
         problems.append(f"type '{raw_type}' does not match key {key}, which is a {key_type}")
     elif raid_type is None and not raw_key:
-        problems.append("missing type: use risk, assumption, issue or dependency")
-    if not _text(values.get("title")):
+        problems.append(f"missing type: use {_TYPES}")
+    if not text_of(values.get("title")) and text_of(values.get("description")):
+        values["title"] = _title_from(text_of(values["description"])) or values["description"]
+    if not text_of(values.get("title")):
         problems.append("missing title")
     return key, seq, raid_type
 
 
-def _read_columns(project: Project, values: dict[str, Any], problems: list[str]) -> dict[str, Any]:
+def _read_columns(
+    project: Project, values: dict[str, Any], problems: list[str], people: People | None
+) -> dict[str, Any]:
     """{column: checked value} for the columns the row has; what is wrong goes to `problems`."""
     checked: dict[str, Any] = {}
-    for column, reader in _READERS.items():
+    readers = _readers(project)
+    for column, reader in readers.items():
         if column in values:
             try:
                 checked[column] = reader(values[column])
@@ -112,6 +135,11 @@ def _read_columns(project: Project, values: dict[str, Any], problems: list[str])
                 problems.append(str(exc))
             except UserError as exc:
                 problems.append(unformat(exc))
+    if "owner" in values or "owner_name" in values:
+        _read_owner_cell(values.get("owner"), checked, problems, people)
+    mitigation = checked.get("mitigation") or ""
+    if "strategy" not in values and (word := strategy_word(mitigation)):
+        checked["strategy"], checked["mitigation"] = word, None  # "Response: Accept"
     if "links" in values:
         try:
             checked["links"] = _read_links(project, values["links"])
@@ -120,16 +148,20 @@ def _read_columns(project: Project, values: dict[str, Any], problems: list[str])
     return checked
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
+def _read_owner_cell(
+    value: Any, checked: dict[str, Any], problems: list[str], people: People | None
+) -> None:
+    """A user id, a name or e-mail the directory knows, or a name kept as text (from the
+    owner column, else the owner name column)."""
+    try:
+        user, name = read_owner(value)
+    except UserError as exc:
+        problems.append(f"owner: {unformat(exc)}")
+        return
+    name = name or (None if user else checked.get("owner_name"))
+    if name and people is not None and (person := people.find(name)) and not person.is_bot:
+        user, name = person.user_id, None
+    checked["owner"], checked["owner_name"] = user, None if user else name
 
 
 # --------------------------------------------------------------------------- one column each
@@ -150,127 +182,38 @@ def _read_key(project: Project, raw: str) -> tuple[str, int, RaidType]:
     if not 1 <= seq <= 999_999:
         raise RowError(f"key {key}: the number must be from 1 to 999999, like {example}")
     raid_type = RaidType.from_key_letter(letter)
-    if raid_type is None:  # cannot happen: the key pattern only lets R, A, I and D through
+    if raid_type is None:  # cannot happen: the key pattern only lets known letters through
         raise RowError(f"'{raw}' is not a RAID key: they look like {example}")
     return key, seq, raid_type
 
 
+def _read_text(name: str) -> Callable[[Any], Any]:
+    return lambda value: normalise(name, text_of(value))
+
+
 def _read_title(value: Any) -> str | None:
-    return normalise("title", _text(value)) if _text(value) else None  # empty: "missing title"
-
-
-def _read_long_text(name: str) -> Callable[[Any], Any]:
-    return lambda value: normalise(name, _text(value))
+    return normalise("title", text_of(value)) if text_of(value) else None  # empty: "missing title"
 
 
 def _read_source(value: Any) -> str | None:
-    text = _text(value)
+    text = text_of(value)
     if len(text) > 500:
         raise RowError(f"source is {len(text)} characters long: keep it to 500 at most")
     return text or None
 
 
-def _read_owner(value: Any) -> str | None:
-    text = _text(value)
-    user = text.removeprefix("<@").removesuffix(">").split("|")[0].lstrip("@")
-    if not text:
-        return None
-    if len(user) > 32 or not USER_ID.match(user):
-        raise RowError(
-            f"owner '{text}' is not a Slack user id (like U0123ABCD): leave it empty or use "
-            "the person's member id"
-        )
-    return user
-
-
 def _read_raiser(value: Any) -> str | None:
-    text = _text(value)
+    text = text_of(value)
     if len(text) > 32:
-        raise RowError(f"raised_by '{text}' is too long: use a Slack user id (like U0123ABCD)")
+        raise RowError(f"raised_by '{text[:40]}' is too long: use a Slack user id or a short name")
     return text or None
-
-
-def _read_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    if not text:
-        return None
-    for read in (date.fromisoformat, lambda t: datetime.fromisoformat(t).date()):
-        try:
-            return read(text)
-        except ValueError:
-            pass
-    for pattern in ("%d %b %Y", "%d %B %Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            pass
-    raise RowError(f"bad date '{text}': use YYYY-MM-DD, e.g. 2026-12-15")
-
-
-def _read_instant(name: str) -> Callable[[Any], datetime | None]:
-    def read(value: Any) -> datetime | None:
-        if isinstance(value, date) and not isinstance(value, datetime):
-            value = datetime(value.year, value.month, value.day)
-        if not isinstance(value, datetime):
-            text = _text(value)
-            if not text:
-                return None
-            try:
-                value = datetime.fromisoformat(text)
-            except ValueError:
-                raise RowError(
-                    f"bad {name} '{text}': use a date and time like 2026-11-23T09:00:00+00:00"
-                ) from None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-    return read
-
-
-def _read_level(name: str) -> Callable[[Any], int | None]:
-    def read(value: Any) -> int | None:
-        text = _text(value)
-        if not text:
-            return None
-        if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", text) or isinstance(value, bool):
-            number = float(text) if not isinstance(value, bool) else -1.0
-            if number.is_integer() and 1 <= number <= 5:
-                return int(number)
-            raise RowError(f"{name} must be a whole number from 1 to 5, not {text}")
-        level = parse_level(text, kind=name)
-        if level is None:
-            raise RowError(
-                f"{name} must be 1-5 (or very low, low, medium, high, very high), not '{text}'"
-            )
-        return level
-
-    return read
-
-
-def _read_strategy(value: Any) -> str | None:
-    text = _text(value)
-    word = _STRATEGY_WORDS.get(text.lower(), text.lower())
-    if not word:
-        return None
-    if word not in {s.value for s in ResponseStrategy}:
-        options = ", ".join(s.value for s in ResponseStrategy)
-        raise RowError(f"unknown strategy '{text}': use {options}")
-    return word
-
-
-def _read_flag(value: Any) -> bool:
-    text = _text(value).lower()
-    if text in _TRUE or text in _FALSE:
-        return text in _TRUE
-    raise RowError(f"deleted must be true or false, not '{text}'")
 
 
 def _read_links(project: Project, value: Any) -> list[tuple[str, str, bool]]:
     parts = (
-        [_text(p) for p in value] if isinstance(value, list) else re.split(r"[;,\n]", _text(value))
+        [text_of(p) for p in value]
+        if isinstance(value, list)
+        else re.split(r"[;,\n]", text_of(value))
     )
     links = []
     for part in filter(None, (p.strip() for p in parts)):
@@ -288,18 +231,22 @@ def _read_links(project: Project, value: Any) -> list[tuple[str, str, bool]]:
     return links
 
 
-_READERS: dict[str, Callable[[Any], Any]] = {
-    "title": _read_title,
-    "description": _read_long_text("description"),
-    "mitigation": _read_long_text("mitigation"),
-    "source": _read_source,
-    "owner": _read_owner,
-    "raised_by": _read_raiser,
-    "raised_at": _read_instant("raised_at"),
-    "updated_at": _read_instant("updated_at"),
-    "date": _read_date,
-    "probability": _read_level("probability"),
-    "impact": _read_level("impact"),
-    "strategy": _read_strategy,
-    "deleted": _read_flag,
-}
+def _readers(project: Project) -> dict[str, Callable[[Any], Any]]:
+    return {
+        "title": _read_title,
+        "description": _read_text("description"),
+        "mitigation": _read_text("mitigation"),
+        "rationale": _read_text("rationale"),
+        "owner_name": _read_text("owner_name"),
+        "decided_by": _read_text("decided_by"),
+        "external_ref": _read_text("external_ref"),
+        "source": _read_source,
+        "raised_by": _read_raiser,
+        "raised_at": read_instant("raised_at"),
+        "updated_at": read_instant("updated_at"),
+        "date": lambda value: read_date(value, project.timezone),
+        "probability": read_level("probability"),
+        "impact": read_level("impact"),
+        "strategy": read_strategy,
+        "deleted": read_flag,
+    }

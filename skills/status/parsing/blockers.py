@@ -21,6 +21,21 @@ _BLOCKER_CUE = re.compile(
     r"bottleneck)",
     re.I,
 )
+# Blockers said without the word: waiting, pending, dragging, delayed, a shortage, a challenge.
+_IMPLIED_BLOCKER = re.compile(
+    r"\bwait(?:ed|ing)\s+(?:\w+\s+){0,3}?(?:for|on)\b|\bwaiting\s+to\s+hear\b"
+    r"|\b(?:still\s+pending|pending\s+(?:review|approval|feedback|sign-?off|decision|response"
+    r"|answer|input))\b|\b(?:held|holding)\s+up\b|\bdragg(?:ing|ed)(?:\s+on)?\b"
+    r"|\b(?:is|are|was|were|has\s+been|have\s+been|got|keeps?\s+getting)\s+(?:\w+\s+)?delayed\b"
+    r"|\bshortages?\b|\bprone\s+to\b|\bthe\s+(?:hard|hardest|tricky|difficult)\s+(?:part|bit)\b"
+    r"|\b(?:is|are|remains?|proving)\s+(?:a\s+)?(?:real\s+|big\s+|major\s+|bit\s+of\s+a\s+)?"
+    r"(?:challenge|struggle|bottleneck|concern|headache)\b"
+    r"|\bonce\s+(?:the\s+)?[\w/'&-]+(?:\s+[\w/'&-]+){0,4}\s+(?:is|are|gets?|has\s+been)\s+"
+    r"(?:sorted|resolved|answered|decided|agreed|fixed|approved|reviewed)\b"
+    r"|\b(?:small|minor|some|a\s+few|several)\s+(?:issues|problems|bugs|glitches)\s+(?:mean|keep"
+    r"|make|stop|prevent)",
+    re.I,
+)
 _CUE_DISARMED = re.compile(r"\b(?:if|unless|in case|without|not|never|while|whilst)\s+$", re.I)
 _PLACE_STUCK = re.compile(
     r"\bstuck\s+(?:at|in)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+)?(?!review|ci\b|queue|pipeline|"
@@ -30,7 +45,8 @@ _PLACE_STUCK = re.compile(
 _RESOLVED = re.compile(
     r"(?<!not )(?<!n't )\b(?:solved|resolved|fixed|figured\s+(?:it\s+)?out|sorted\s+(?:it\s+)?out"
     r"|helped\s+(?:me|us)|unblocked|got\s+(?:past|around)|no\s+longer|patched|got\s+it\s+working"
-    r"|(?:it's|is|now)\s+(?:sorted|fixed|working|resolved))\b"
+    r"|(?:it's|is|now)\s+(?:sorted|fixed|working|resolved)"
+    r"|(?:is|are)\s+now\s+(?:agreed|approved|decided|in\s+place|done|confirmed))\b"
     r"|\b(?:was|were|got|had\s+been|struggled)\s+(?:\w+\s+){0,2}?(?:stuck|blocked|with)\b.*"
     r"\b(?:but|until|then|eventually|finally)\b",
     re.I,
@@ -58,11 +74,16 @@ _SOFTENED = re.compile(
 )
 
 
+_CONDITION = re.compile(  # "once the question is sorted": not sorted yet
+    r"\b(?:once|when|until|till|after|if)\s+(?:\w+\s+){0,5}?(?:is|are|gets?|has\s+been)\s+\w+", re.I
+)
+
+
 def _blocker_cue(fragment: str) -> bool:
     """True when an unlabelled fragment reports something blocking the writer."""
-    if _NEGATION.search(fragment) or _RESOLVED.search(fragment):
+    if _NEGATION.search(fragment) or _RESOLVED.search(_CONDITION.sub(" ", fragment)):
         return False
-    for m in _BLOCKER_CUE.finditer(fragment):
+    for m in [*_BLOCKER_CUE.finditer(fragment), *_IMPLIED_BLOCKER.finditer(fragment)]:
         if _CUE_DISARMED.search(fragment[max(0, m.start() - 12) : m.start()]):
             continue
         if m.group(0).lower() == "stuck" and _PLACE_STUCK.search(fragment):

@@ -122,9 +122,21 @@ _PCT_ONLY = re.compile(
 )
 
 
+_STATUS_TAIL = re.compile(  # "... — at risk" closing an item states the whole update
+    r"\s*(?:[-\u2013\u2014]+|[,;(])\s*(?:at[\s-]risk|on[\s-]track|off[\s-]track|red|amber|green"
+    r"|yellow)\s*\)?[.!]*\s*$",
+    re.I,
+)
+_STATUS_LEAD = re.compile(
+    r"^\W*(?:slipping|at[\s-]risk|on[\s-]track|off[\s-]track|behind)\s*:\s*", re.I
+)
+_COLOUR_WORD = re.compile(r"\b(?:green|amber|yellow|red)\b", re.I)
+
+
 def _clean(item: str) -> str:
     """A tidy item: no markers, bullets, leading connectives or pronouns; "" if nothing is left."""
     item = _BULLET.sub("", _ANY_MARK.sub(" ", item))
+    item = _STATUS_LEAD.sub("", _STATUS_TAIL.sub("", item))
     for _ in range(6):
         stripped = _LEAD_NOISE.sub("", item.strip(), count=1)
         if stripped == item.strip():
@@ -147,6 +159,8 @@ def _clean(item: str) -> str:
 
 def _is_status_only(fragment: str) -> bool:
     """A short statement of overall status ("we're on track", "bug triage - yellow")."""
+    if len(fragment.split()) <= 12 and len(_COLOUR_WORD.findall(fragment)) >= 2:
+        return True  # "3 projects green, 2 amber, 1 red": counts of statuses
     if len(fragment.split()) > 6 or _blocker_cue(fragment):
         return False
     return any(p.search(fragment) for _, _, p in _RAG_RULES) or bool(

@@ -8,11 +8,39 @@ from skills.status.parsing.words import _ARTICLES, _TECH_SUBJECTS
 
 _COLOUR = {"green": "green", "amber": "amber", "yellow": "amber", "orange": "amber", "red": "red"}
 _CIRCLE = {"G": "green", "A": "amber", "R": "red"}
-_C = r"(?P<c>green|amber|yellow|orange|red)(?![\w-])"
+_C = r"(?P<c>green|amber|yellow|orange|red)(?:-?ish)?(?![\w-])"  # "green-ish" is green
 _M = r"\u00a7(?P<m>[GAR])\u00a7"
 _STATUS_WORD = r"\b(?:status|overall|rag|health)\s*(?:is\s+|[:=\-\u2013]\s*)?"
 _RAG_RULES: list[tuple[int, str | None, re.Pattern[str]]] = [
     (1, None, re.compile(rf"{_STATUS_WORD}(?:{_M}\s*)?{_C}", re.I)),
+    # a colour opening the update, or one in capitals on its own: "Red - lost two devs", "RED"
+    (2, None, re.compile(rf"\A\W*{_C}(?=\s*(?:[-:,.!;\u2013\u2014]|$))", re.I)),
+    (2, None, re.compile(r"(?<![\w-])(?P<c>GREEN|AMBER|YELLOW|RED)(?![\w-])")),
+    # "Advice Hubs is amber —", "X: amber this month", "still red", "moved green → amber"
+    (
+        3,
+        None,
+        re.compile(
+            r"(?:\b(?:is|are|remains?|stays?|showing|still|now|currently|reporting|rated|turned"
+            r"|went|moved\s+to)\s+|[\u2192>]\s*|:\s*)(?:\u00a7[GAR]\u00a7\s*)?"
+            rf"{_C}(?=\s*(?:$|[.,;!(\u2013\u2014-]|\u00a7|this\s+(?:week|month|sprint|quarter)"
+            r"|again|overall|but|for\s+now|because|due|as\b))",
+            re.I | re.M,
+        ),
+    ),
+    (
+        4,
+        "green",
+        re.compile(
+            r"\b(?:progressing|going|proceeding|running|delivering|moving)\s+(?:ahead\s+)?"
+            r"(?:as\s+planned|to\s+plan|according\s+to\s+plan)\b"
+            r"|(?<!not\s)(?<!n't\s)(?<!\bkeep\s)(?<!\bget\s)(?<!\bput\s)(?<!\bbring\s)"
+            r"\b(?:(?:and|is|are|still|all|now|back)\s+)?on\s+track\s+(?:for|to)\b",
+            re.I,
+        ),
+    ),
+    # a check-in answer ending "... — at risk" states the whole
+    (2, "amber", re.compile(r"(?:\s[-\u2013\u2014]+|[,;(])\s*at[\s-]risk\s*\)?[.!]*\s*\Z", re.I)),
     (1, None, re.compile(rf"{_STATUS_WORD}{_M}", re.I)),
     (
         3,
@@ -65,6 +93,11 @@ _RAG_RULES: list[tuple[int, str | None, re.Pattern[str]]] = [
         ),
     ),
 ]
+_TECH_BEFORE = re.compile(
+    rf"\b(?:{'|'.join(sorted(_TECH_SUBJECTS))})\s+(?:is|are|was|were|went|turned|goes|stays)"
+    r"\s+(?:\w+\s+)?$",
+    re.I,
+)
 _COUNTED = re.compile(
     r"(?:\b\d+|\b(?:no|any|few|some|several|many|which|that|two|three|four|five))\s+"
     r"(?:\w+\s+){0,2}$",
@@ -83,6 +116,14 @@ def _detect_rag(norm: str) -> str | None:
                 norm[max(0, m.start() + risk.start() - 30) : m.start() + risk.start()]
             ):
                 continue  # "3 at risk", "some tickets at risk": not the overall status
+            colour = m.start("c") if groups.get("c") else -1
+            before = norm[max(0, colour - 40) : colour]
+            if colour >= 0 and (
+                _COUNTED.search(before)
+                or _TECH_BEFORE.search(before)
+                or re.match(r"\s*[:=]?\s*\d", norm[m.end("c") :])
+            ):
+                continue  # "3 projects green", "RED: 2", "the CI is RED": not the status
             subject = (groups.get("s") or "").lower().split()
             if subject and (
                 subject[0] in _ARTICLES or (len(subject) == 1 and subject[0] in _TECH_SUBJECTS)

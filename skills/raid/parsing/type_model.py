@@ -1,0 +1,40 @@
+"""The RAID type model: which of the six types a message reads as, when it names none.
+
+A :class:`bot.core.learned.TextClassifier` trained on ``type_examples.jsonl`` (register
+entries and chat messages written for this repo) by ``python -m
+skills.raid.parsing.type_training``, which writes ``type_weights.npz``. It uses the process's
+MiniLM embedder when it is loaded and lexical features alone otherwise (no message waits for
+the model to load: the bot calls ``bot.core.learned.warm_up()`` at start).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from bot.core.learned import Prediction, TextClassifier, shared_embedder
+from skills.raid.scoring import RaidType
+
+WEIGHTS = Path(__file__).with_name("type_weights.npz")
+EXAMPLES = Path(__file__).with_name("type_examples.jsonl")
+
+_models: dict[int, TextClassifier] = {}
+_lock = threading.Lock()
+
+
+def type_classifier() -> TextClassifier:
+    """The trained model, bound to the process's embedder (loaded once per embedder); while
+    the embedder is still loading, the model answers from lexical features."""
+    embed = shared_embedder(wait=False)
+    with _lock:
+        model = _models.get(id(embed))
+        if model is None:
+            _models.clear()
+            model = _models[id(embed)] = TextClassifier.load(WEIGHTS, embed=embed)
+        return model
+
+
+def predict_type(text: str) -> tuple[RaidType, Prediction]:
+    """The likeliest type of ``text`` and the model's full prediction."""
+    prediction = type_classifier().predict(text)
+    return RaidType(prediction.label), prediction
