@@ -7,12 +7,17 @@ and kind (the newest); an admin can forget them all (`/pmo admin learning reset`
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
+from bot.core.learned import TextClassifier
 from bot.interpret.tables import LearnedExample
 
 CAP = 500
+LEARNED_WEIGHT = 5.0  # a workspace's own example counts as this many training examples
 DEFAULT_WORKSPACE = "local"  # the console and CLI, which have no Slack team
 
 
@@ -86,3 +91,35 @@ def forget(session: Session, workspace: str) -> int:
     gone = sum(counts(session, workspace).values())
     session.execute(delete(LearnedExample).where(LearnedExample.workspace == workspace))
     return gone
+
+
+class Adapted:
+    """A classifier and its copies that also learned one workspace's examples of one kind,
+    each cached until that workspace learns or forgets something."""
+
+    def __init__(self, kind: str, base: Callable[[], TextClassifier | None]) -> None:
+        self.kind = kind
+        self.base = base
+        self.copies: dict[str, tuple[tuple[int, int], TextClassifier]] = {}
+        self.lock = threading.Lock()
+
+    def for_workspace(
+        self, session: Session | None, workspace: str | None
+    ) -> TextClassifier | None:
+        base = self.base()
+        if base is None or session is None or workspace is None:
+            return base
+        stamp = fingerprint(session, workspace, self.kind)
+        if stamp[0] == 0:
+            return base
+        with self.lock:
+            cached = self.copies.get(workspace)
+            if cached and cached[0] == stamp:
+                return cached[1]
+        rows = [r for r in examples(session, workspace, self.kind) if r.label in base.labels]
+        model = base.with_examples(
+            [r.text for r in rows], [r.label for r in rows], weight=LEARNED_WEIGHT
+        )
+        with self.lock:
+            self.copies[workspace] = (stamp, model)
+        return model

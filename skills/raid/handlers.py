@@ -16,6 +16,7 @@ from bot.core.models import Project
 from bot.core.operations import Access, ProjectArgs, flag, rest
 from bot.core.skills import Skill
 from bot.core.text import mention
+from bot.interpret import learning
 from skills.raid import forms, service, views
 from skills.raid.args import (
     Level,
@@ -23,6 +24,7 @@ from skills.raid.args import (
 )
 from skills.raid.models import RaidItem
 from skills.raid.parsing import RaidDraft, parse_raid_message, resolve_owner
+from skills.raid.parsing.type_model import type_classifier
 from skills.raid.routing import looks_like_raid
 from skills.raid.scoring import RaidType
 
@@ -161,12 +163,31 @@ def read_message(ctx: Context, text: str) -> AddArgs:
     )
 
 
+NO_BOT = "-"  # Slack's adapter took the bot's own mention out: every mention left is a person
+RAID_TYPES = learning.Adapted("raid_type", type_classifier)
+
+
 def parse(ctx: Context, project: Project, text: str) -> RaidDraft:
-    """The message as a draft item, its owner resolved to a Slack user where one is named."""
+    """The message as a draft item, its type guessed by the model that learned this
+    workspace's corrections, its owner resolved to a Slack user where one is named."""
     draft = parse_raid_message(
-        text, now=clock.now(), tz=ZoneInfo(project.timezone), sender=ctx.user
+        text,
+        now=clock.now(),
+        tz=ZoneInfo(project.timezone),
+        sender=ctx.user,
+        bot_user_id=NO_BOT,
+        types=RAID_TYPES.for_workspace(ctx.session, learning.workspace_of(ctx.team)),
     )
     return resolve_owner(draft, ctx.people)
+
+
+def type_choices(ctx: Context, text: str) -> list[tuple[str, dict[str, object]]]:
+    """How a clarifying question offers logging `text`: as its two likeliest types."""
+    model = RAID_TYPES.for_workspace(ctx.session, learning.workspace_of(ctx.team))
+    if model is None:
+        return [("Log it in the RAID log", {})]
+    ranked = sorted(model.predict(text).probabilities.items(), key=lambda kv: -kv[1])
+    return [(f"Log as {label}", {"type": label}) for label, _ in ranked[:2]]
 
 
 @skill.operation(
@@ -179,6 +200,7 @@ def parse(ctx: Context, project: Project, text: str) -> RaidDraft:
     forms={views.FORM: forms.new_item},
     usage="raid add TEXT (type, title, owner, date, probability and impact, in your words)",
     label="Log it in the RAID log",
+    variants=type_choices,
     examples=[
         "raid add risk: vendor may slip the go-live, owner @bob, review Friday, P4 I3",
         "new dependency: the data team must deliver the extract by 15 Dec",

@@ -127,7 +127,9 @@ def test_unsure_asks_with_buttons_and_the_answer_is_learned(settings) -> None:
     assert "not sure what you'd like" in question.text and question.ephemeral
     labels = [e["text"]["text"] for e in question.blocks[-1]["elements"]]
     assert labels[-1] == "Not for me" and len(labels) >= 2
-    chosen = next(e for e in question.blocks[-1]["elements"] if e["text"]["text"].startswith("Log"))
+    chosen = next(
+        e for e in question.blocks[-1]["elements"] if e["text"]["text"].startswith("Log as")
+    )
     press = f"!press {chosen['action_id']} {chosen['value']}"
     assert "Only who asked" in chat.send(press, user=BOB)[0].text
     done = chat.send(press)

@@ -27,7 +27,7 @@ def test_question_buttons_and_learning(events, slack, slack_settings, bot) -> No
     assert "not sure what you'd like" in question["text"] and question["user"] == "U0ALICE"
     buttons = [e for b in question["blocks"] for e in b.get("elements", []) if "action_id" in e]
     assert [b["text"]["text"] for b in buttons][-1] == "Not for me"
-    log_it = next(b for b in buttons if b["text"]["text"] == "Log it in the RAID log")
+    log_it = next(b for b in buttons if b["text"]["text"].startswith("Log as "))
     url = slack.response_url("choose")
     events.post_interactive(
         payloads.block_actions(

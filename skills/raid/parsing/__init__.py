@@ -30,6 +30,7 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.core.learned import TextClassifier
 from skills.raid.parsing.assemble import HEAD_CHARS, TAIL_CHARS, _parse
 from skills.raid.parsing.dates import parse_date_phrase
 from skills.raid.parsing.draft import RaidDraft, TypeSource
@@ -74,6 +75,7 @@ def parse_raid_message(
     default_type: RaidType | None = None,
     bot_user_id: str | None = None,
     sender: str | None = None,
+    types: TextClassifier | None = None,
 ) -> RaidDraft:
     """Read a Slack message describing a RAID entry into a :class:`RaidDraft`.
 
@@ -85,6 +87,8 @@ def parse_raid_message(
         bot_user_id: the bot's own user id, never taken as the owner. Without it a mention
             leading the message is taken to be the bot.
         sender: the user id of whoever wrote it: the owner of "owner me", "I'll take it".
+        types: the type model to guess with (a workspace's, which learned its corrections);
+            default the trained one.
 
     Never raises: unreadable parts are reported in ``problems``.
     """
@@ -96,6 +100,7 @@ def parse_raid_message(
             default_type=default_type,
             bot_user_id=bot_user_id,
             sender=sender,
+            types=types,
         )
     except Exception:  # a parser bug must not lose the user's message
         logger.exception("RAID message parsing failed; falling back to a bare draft")

@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.core.learned import TextClassifier
 from skills.raid.parsing.date_search import (
     _ends_clause,
     _find_dates,
@@ -65,6 +66,7 @@ def _parse(
     default_type: RaidType | None,
     bot_user_id: str | None,
     sender: str | None = None,
+    types: TextClassifier | None = None,
 ) -> RaidDraft:
     full_text = _normalise(text if isinstance(text, str) else "")
     text = full_text
@@ -102,6 +104,7 @@ def _parse(
             default_type,
             probability is not None,
             statement=_statement(_blank(labelled, stated)[described_from:]),
+            types=types,
         )
     )
     decided = reading.type is RaidType.DECISION and decision_status(body) == RaidStatus.DECIDED

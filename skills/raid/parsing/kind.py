@@ -6,6 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from bot.core.learned import TextClassifier
 from skills.raid.parsing.draft import TypeSource
 from skills.raid.parsing.type_model import predict_type
 from skills.raid.scoring import RaidType
@@ -92,8 +93,10 @@ def _keyword_scores(sample: str) -> dict[RaidType, float]:
     return scores
 
 
-def _model_probabilities(text: str, has_probability: bool) -> dict[RaidType, float]:
-    _, prediction = predict_type(text)
+def _model_probabilities(
+    text: str, has_probability: bool, types: TextClassifier | None = None
+) -> dict[RaidType, float]:
+    prediction = types.predict(text) if types is not None else predict_type(text)[1]
     probs = {RaidType(label): p for label, p in prediction.probabilities.items()}
     if has_probability:  # only risks (and the odd assumption) come with a likelihood
         probs[RaidType.RISK] *= PROBABILITY_PRIOR
@@ -106,6 +109,7 @@ def _classify(
     default_type: RaidType | None,
     has_probability: bool,
     statement: str | None = None,
+    types: TextClassifier | None = None,
 ) -> TypeReading:
     """Type words first, then ``default_type``, then the learned model's guess from the
     ``statement`` (the message without owners, levels and links) or else the text."""
@@ -117,11 +121,11 @@ def _classify(
         named = [t for t, score in keywords.items() if score == top]
         if len(named) == 1:
             return TypeReading(named[0], "explicit")
-        probs = _model_probabilities(model_input, has_probability)
+        probs = _model_probabilities(model_input, has_probability, types)
         return TypeReading(max(named, key=probs.__getitem__), "explicit")
     if default_type is not None:
         return TypeReading(default_type, "default")
-    probs = _model_probabilities(model_input, has_probability)
+    probs = _model_probabilities(model_input, has_probability, types)
     best = max(probs, key=probs.__getitem__)
     return TypeReading(best, "guess", round(probs[best], 4))
 
