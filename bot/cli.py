@@ -22,7 +22,9 @@ app.add_typer(project_app, name="project")
 
 def _register_subcommands() -> None:
     from scheduler.cli import schedule_app
+    from skills.cost.cli import cost_app
     from skills.kb.cli import ask, ingest, kb_app
+    from skills.milestones.cli import milestone_app
     from skills.raid.cli import raid_app
     from skills.status.cli import checkin_app, status_app
 
@@ -31,6 +33,8 @@ def _register_subcommands() -> None:
     app.add_typer(checkin_app, name="checkin")
     app.add_typer(status_app, name="status")
     app.add_typer(kb_app, name="kb")
+    app.add_typer(milestone_app, name="milestone")
+    app.add_typer(cost_app, name="cost")
     app.command()(ingest)
     app.command()(ask)
 

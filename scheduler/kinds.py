@@ -24,6 +24,7 @@ from scheduler.plan import (
     prefs_for,
     working_days,
 )
+from skills.milestones.jobs import SlipAlerts
 from skills.raid import attention as raid
 from skills.raid.models import RaidItem
 from skills.raid.views import nudge_blocks
@@ -198,4 +199,10 @@ class PmDigest:
         return [Reply(text=text, blocks=[ui.section(text)], to_user=pm)]
 
 
-KINDS: list[JobKind] = [WeeklySummary(), RaidReminders(), PmDigest(), *CHECKIN_KINDS]
+KINDS: list[JobKind] = [
+    WeeklySummary(),
+    RaidReminders(),
+    PmDigest(),
+    *CHECKIN_KINDS,
+    SlipAlerts(),
+]

@@ -8,8 +8,10 @@ from bot.core.skills import Skill, SkillRegistry
 def all_skills() -> list[Skill]:
     """Every skill module's `skill`, imported lazily so tables register on demand."""
     from skills import availability, help, projects, schedule
+    from skills.cost import skill as cost
     from skills.kb.handlers import ask_skill
     from skills.kb.handlers import skill as kb
+    from skills.milestones import skill as milestones
     from skills.raid import skill as raid
     from skills.status import checkin_skill
     from skills.status import skill as status
@@ -27,6 +29,8 @@ def all_skills() -> list[Skill]:
         kb,
         help.skill,
         projects.skill,
+        milestones,
+        cost,
     ]
 
 

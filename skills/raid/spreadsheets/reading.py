@@ -75,11 +75,16 @@ def read_table(content: bytes, filename: str) -> Table:
     """The data rows of a CSV, xlsx or JSON file, numbered as a spreadsheet shows them."""
     if not content.strip():
         return []
-    kind = file_kind(content, filename)
-    if kind == "json":
+    if file_kind(content, filename) == "json":
         return _json_rows(content, filename)
-    grid = _xlsx_grid(content, filename) if kind == "xlsx" else _csv_grid(content, filename)
-    return _grid_rows(grid, filename)
+    return _grid_rows(read_grid(content, filename), filename)
+
+
+def read_grid(content: bytes, filename: str) -> Grid:
+    """Every row of a CSV or xlsx file as a list of cells (also for other skills' imports)."""
+    if file_kind(content, filename) == "xlsx":
+        return _xlsx_grid(content, filename)
+    return _csv_grid(content, filename)
 
 
 def _grid_rows(grid: Grid, filename: str) -> Table:
