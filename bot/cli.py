@@ -133,6 +133,26 @@ def demo() -> None:
     run_demo()
 
 
+@app.command()
+def hub(
+    user: Annotated[str, typer.Option("--user", help="Slack user id whose Home to show.")],
+    as_json: Annotated[bool, typer.Option("--json", help="The Block Kit view as JSON.")] = False,
+) -> None:
+    """Print a person's App Home (the Hub), the very view Slack would show them."""
+    from bot.console.render import render_reply
+    from bot.console.runner import console_dispatcher
+
+    settings = start()
+    replies = console_dispatcher(settings).invoke("hub.home", {}, user=user.strip())
+    home = next((r for r in replies if r.home is not None), None)
+    if home is None:
+        fail(unformat(replies[0].text if replies else "No Home to show."))
+    if as_json:
+        print(json.dumps({"user": user.strip(), "text": home.text, "view": home.home}))
+    else:
+        print(render_reply(home))
+
+
 @project_app.command("create")
 def project_create(
     key: str,

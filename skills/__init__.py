@@ -9,6 +9,7 @@ def all_skills() -> list[Skill]:
     """Every skill module's `skill`, imported lazily so tables register on demand."""
     from skills import availability, help, projects, schedule
     from skills.cost import skill as cost
+    from skills.hub import skill as hub
     from skills.kb.handlers import ask_skill
     from skills.kb.handlers import skill as kb
     from skills.milestones import skill as milestones
@@ -31,6 +32,7 @@ def all_skills() -> list[Skill]:
         projects.skill,
         milestones,
         cost,
+        hub,
     ]
 
 

@@ -134,6 +134,10 @@ SAMPLES = {
     "cost.actual": "cost actual Oct 2026 42k --project apollo",
     "cost.chart": "cost chart --project apollo",
     "cost.import": "cost import --project apollo",
+    "hub.home": "hub",
+    "hub.portfolio": "hub portfolio",
+    "hub.log": "hub log apollo",
+    "hub.log_item": "hub new item --project apollo",
 }
 BUTTONS = {  # action id: value
     "raid_close": "APOLLO-R1",
@@ -152,6 +156,10 @@ BUTTONS = {  # action id: value
     "milestone_done": '{{"key": "APOLLO-M1", "shown": "2027-01-15"}}',
     "milestone_follow": '{{"key": "APOLLO-M1"}}',
     "cost_chart": "apollo",
+    "hub_page": '{{"page": 2}}',
+    "hub_post_portfolio": "post",
+    "hub_drill": '{{"project": "apollo", "filter": "overdue"}}',
+    "hub_log_item": "apollo",
 }
 FORMS = {  # callback id: (private metadata, values)
     "raid_form": ({"project": "apollo", "channel": CHANNEL}, {"type": "risk", "title": "x"}),
