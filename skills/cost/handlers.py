@@ -29,7 +29,8 @@ skill = Skill(
     "Budget and currency, actual spend by month, the forecast at completion and the burn chart.",
     aliases=("costs",),
     patterns=(
-        r"^\s*(?:we\s+)?spent\s+(?:[A-Z]{3}\s?)?[€$£¥₹]?\d",
+        r"^\s*(?:we(?:'ve| have)?\s+)?spent\s+(?:(?:EUR|USD|GBP|CHF)\s?\d|[€$£¥₹]\s?\d"
+        r"|\d[\d.]*\s?(?:k|m|bn)\b|\d{1,3}(?:,\d{3})+)",
         r"^\s*actuals?\s+(?:for|in|of)\b[^?]*\d",
         r"^\s*(?:the\s+)?actual\s+(?:spend|cost)s?\b[^?]*\d",
     ),

@@ -62,6 +62,7 @@ def test_mistakes_get_a_clear_answer(settings) -> None:
     assert "couldn't find an amount" in chat.send("/pmo cost budget a lot")[0].text
     assert "can't be negative" in chat.send("/pmo cost actual Oct 2026 -5k")[0].text
     assert "a currency I know" in chat.send("/pmo cost budget 100 --currency XYZ")[0].text
+    assert "Which month" not in chat.send("spent 3 hours debugging the build")[0].text
     refused = chat.send("/pmo cost budget 1m", user=BOB)[0]
     assert refused.refused and "Only a PM of `apollo`" in refused.text
     assert figures(settings) == {}
