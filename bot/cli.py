@@ -22,7 +22,9 @@ app.add_typer(project_app, name="project")
 
 def _register_subcommands() -> None:
     from scheduler.cli import schedule_app
+    from skills.cost.cli import cost_app
     from skills.kb.cli import ask, ingest, kb_app
+    from skills.milestones.cli import milestone_app
     from skills.raid.cli import raid_app
     from skills.status.cli import checkin_app, status_app
 
@@ -31,6 +33,8 @@ def _register_subcommands() -> None:
     app.add_typer(checkin_app, name="checkin")
     app.add_typer(status_app, name="status")
     app.add_typer(kb_app, name="kb")
+    app.add_typer(milestone_app, name="milestone")
+    app.add_typer(cost_app, name="cost")
     app.command()(ingest)
     app.command()(ask)
 
@@ -127,6 +131,26 @@ def demo() -> None:
     from bot.console.demo import run_demo
 
     run_demo()
+
+
+@app.command()
+def hub(
+    user: Annotated[str, typer.Option("--user", help="Slack user id whose Home to show.")],
+    as_json: Annotated[bool, typer.Option("--json", help="The Block Kit view as JSON.")] = False,
+) -> None:
+    """Print a person's App Home (the Hub), the very view Slack would show them."""
+    from bot.console.render import render_reply
+    from bot.console.runner import console_dispatcher
+
+    settings = start()
+    replies = console_dispatcher(settings).invoke("hub.home", {}, user=user.strip())
+    home = next((r for r in replies if r.home is not None), None)
+    if home is None:
+        fail(unformat(replies[0].text if replies else "No Home to show."))
+    if as_json:
+        print(json.dumps({"user": user.strip(), "text": home.text, "view": home.home}))
+    else:
+        print(render_reply(home))
 
 
 @project_app.command("create")

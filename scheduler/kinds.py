@@ -24,6 +24,8 @@ from scheduler.plan import (
     prefs_for,
     working_days,
 )
+from skills.hub.urgency import most_urgent_first
+from skills.milestones.jobs import SlipAlerts
 from skills.raid import attention as raid
 from skills.raid.models import RaidItem
 from skills.raid.views import nudge_blocks
@@ -134,6 +136,7 @@ class RaidReminders:
             )
         if not entries:
             return []
+        entries = most_urgent_first(ctx.session, entries, person=owner)
         count = (
             "1 of your RAID items needs"
             if len(entries) == 1
@@ -198,4 +201,10 @@ class PmDigest:
         return [Reply(text=text, blocks=[ui.section(text)], to_user=pm)]
 
 
-KINDS: list[JobKind] = [WeeklySummary(), RaidReminders(), PmDigest(), *CHECKIN_KINDS]
+KINDS: list[JobKind] = [
+    WeeklySummary(),
+    RaidReminders(),
+    PmDigest(),
+    *CHECKIN_KINDS,
+    SlipAlerts(),
+]

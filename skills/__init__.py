@@ -8,8 +8,11 @@ from bot.core.skills import Skill, SkillRegistry
 def all_skills() -> list[Skill]:
     """Every skill module's `skill`, imported lazily so tables register on demand."""
     from skills import admin, availability, help, interpret, projects, schedule
+    from skills.cost import skill as cost
+    from skills.hub import skill as hub
     from skills.kb.handlers import ask_skill
     from skills.kb.handlers import skill as kb
+    from skills.milestones import skill as milestones
     from skills.raid import skill as raid
     from skills.reminders import skill as reminders
     from skills.status import checkin_skill
@@ -29,6 +32,9 @@ def all_skills() -> list[Skill]:
         kb,
         help.skill,
         projects.skill,
+        milestones,
+        cost,
+        hub,
         admin.skill,
         interpret.skill,
     ]

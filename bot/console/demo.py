@@ -80,6 +80,27 @@ SCRIPT = [
     Line("U0ALICE", "what's the weather like?", note="Anything unclear gets help, never silence."),
 ]
 
+PLAN_SCRIPT = [
+    Line(
+        "U0ALICE",
+        "new milestone: Beta launch on 15 Jan, owner <@U0BOB>",
+        note="Milestones: a baseline date, a forecast, an owner.",
+    ),
+    Line("U0ALICE", "/pmo milestone link M1 APOLLO-I1"),
+    Line(
+        "U0BOB",
+        "move M1 to 29 Jan because the vendor slipped two weeks",
+        note="Every move is kept with who and why, shown as baseline → forecast (+N days).",
+    ),
+    Line(
+        "U0ALICE",
+        "/pmo cost budget 1.2m EUR --start 2026-09 --end 2027-06",
+        note="Cost: a budget, actuals by month, and the forecast at completion by run rate.",
+    ),
+    Line("U0ALICE", "spent €110k in September"),
+    Line("U0ALICE", "/pmo cost actual Oct 2026 140k contractors and licences"),
+]
+
 KNOWLEDGE_SCRIPT = [
     Line(
         "U0BOB",
@@ -109,9 +130,11 @@ def run_demo() -> None:
     pinned = f"{clock.now():%Y-%m-%d %H:%M}"
     print(f"Live PMO demo — a fresh database at {DEMO_DB}, clock pinned to {pinned} UTC.\n")
     play(session, people, SCRIPT)
+    play(session, people, PLAN_SCRIPT)
     add_sample_documents(settings)
     play(session, people, KNOWLEDGE_SCRIPT)
     show_scheduler(settings, people)
+    show_home(session, people)
     print("That's the tour. Talk to the bot yourself with `livepmo chat --channel C0APOLLO`.")
 
 
@@ -157,7 +180,8 @@ def show_scheduler(settings: Settings, people: StaticPeople) -> None:
     clock.pin(later)
     print(
         f"# Later: the scheduler wakes at {later:%H:%M} UTC and posts what is due — the weekly"
-        " summary in the channel and Bob's reminder at 09:30 his time."
+        " summary in the channel, Bob's reminder at 09:30 his time, and Alice's alert that"
+        " Beta launch slipped past the project's threshold."
     )
     poster = ConsolePoster(
         lambda reply: (
@@ -170,3 +194,12 @@ def show_scheduler(settings: Settings, people: StaticPeople) -> None:
         f"# Posted {len(report.posted)}; running again at the same time posts "
         f"{len(again.posted)} (each firing is recorded before it posts).\n"
     )
+
+
+def show_home(session: ConsoleSession, people: StaticPeople) -> None:
+    """Alice's App Home, exactly as `views.publish` would show it (`livepmo hub --user`)."""
+    print("# Alice opens the bot's Home tab in Slack: `livepmo hub --user U0ALICE` prints it.")
+    for reply in session.dispatcher.invoke("hub.home", {}, user="U0ALICE"):
+        shown = render_reply(reply, lambda user: people.get(user).name)
+        print("  " + shown.replace("\n", "\n  "))
+    print()

@@ -106,6 +106,8 @@ def render_reply(reply: Reply, name_of: NameOf | None = None) -> str:
     elif in_thread:
         prefix = f"{prefix[:-2]}, in the thread) " if prefix else "(in the thread) "
     body = render_blocks(reply.blocks, name_of) if reply.blocks else [plain(reply.text, name_of)]
+    if reply.home:
+        body = ["[App Home]", *render_blocks(reply.home.get("blocks", []), name_of)]
     if reply.modal:
         body += render_modal(reply.modal)
     if reply.upload:
@@ -125,6 +127,7 @@ def reply_json(reply: Reply) -> dict[str, Any]:
         "to_user": reply.to_user,
         "to_channel": reply.to_channel,
         "modal": reply.modal,
+        "home": reply.home,
         "file": reply.upload.filename if reply.upload else None,
         "thread_key": reply.thread_key,
         "starts_thread": reply.starts_thread,

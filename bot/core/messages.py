@@ -85,7 +85,8 @@ class Reply:
     By default a reply goes back where the message came from (in its thread for
     mentions). `to_user` sends it as a DM to someone else, `to_channel` posts it
     in a channel; `modal` opens a Block Kit view; `replace_original` updates the
-    message whose button was pressed.
+    message whose button was pressed; `home` is an App Home tab view, published for
+    `to_user` (default: the asker).
 
     `thread_key` names a thread across requests and processes (e.g.
     `checkin:apollo:2026-11-23`): the post with `starts_thread` opens it, and the
@@ -106,6 +107,7 @@ class Reply:
     thread_key: str | None = None
     starts_thread: bool = False
     refused: bool = False  # the authorization rule said no (for tests and the console's JSON)
+    home: dict[str, Any] | None = None
 
 
 class UserError(Exception):

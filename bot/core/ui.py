@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from bot.core.text import shorten
 
@@ -13,8 +14,10 @@ MAX_MESSAGE_TEXT = 3900
 MAX_BUTTON_LABEL = 75
 MAX_BUTTON_VALUE = 2000
 MAX_MODAL_BLOCKS = 100
+MAX_HOME_BLOCKS = 100
 
 Block = dict[str, Any]
+T = TypeVar("T")
 
 
 def section(text: str, *, accessory: Block | None = None) -> Block:
@@ -144,26 +147,41 @@ def modal(
     callback_id: str,
     blocks: list[Block],
     *,
-    submit: str = "Save",
+    submit: str | None = "Save",
+    close: str = "Cancel",
     private_metadata: str = "",
 ) -> Block:
-    """A modal view definition."""
-    return {
+    """A modal view definition (`submit=None`: a read-only modal with only a close button)."""
+    view: Block = {
         "type": "modal",
         "callback_id": callback_id,
         "title": {"type": "plain_text", "text": shorten(title, 24)},
-        "submit": {"type": "plain_text", "text": shorten(submit, 24)},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "close": {"type": "plain_text", "text": shorten(close, 24)},
         "private_metadata": private_metadata[:3000],
-        "blocks": blocks[:MAX_MODAL_BLOCKS],
+        "blocks": clamp_blocks(blocks, MAX_MODAL_BLOCKS),
     }
+    if submit:
+        view["submit"] = {"type": "plain_text", "text": shorten(submit, 24)}
+    return view
 
 
-def within_limits(text: str, blocks: list[Block] | None) -> tuple[str, list[Block] | None]:
-    """Clamp a message to Slack's limits: 50 blocks, 3,000 characters a section."""
-    text = shorten(text, MAX_MESSAGE_TEXT)
-    if not blocks:
-        return text, blocks
+def home(blocks: list[Block]) -> Block:
+    """An App Home tab view within Slack's limits: 100 blocks, 3,000 characters a section.
+    Build long lists a page at a time (`page_of`) so nothing needs cutting here."""
+    return {"type": "home", "blocks": clamp_blocks(blocks, MAX_HOME_BLOCKS)}
+
+
+def page_of(items: Sequence[T], page: int, size: int) -> tuple[list[T], int, int]:
+    """The items on `page` (1-based, moved into the pages there are), that page, and how many
+    pages there are (at least 1)."""
+    pages = max(1, -(-len(items) // size))
+    page = min(max(1, page), pages)
+    return list(items[(page - 1) * size : page * size]), page, pages
+
+
+def clamp_blocks(blocks: list[Block], max_blocks: int) -> list[Block]:
+    """At most `max_blocks` blocks (the last one saying more was cut), sections of at most
+    3,000 characters."""
     clamped: list[Block] = []
     for block in blocks:
         block = dict(block)
@@ -171,6 +189,14 @@ def within_limits(text: str, blocks: list[Block] | None) -> tuple[str, list[Bloc
         if isinstance(inner, dict) and isinstance(inner.get("text"), str):
             block["text"] = {**inner, "text": shorten(inner["text"], MAX_SECTION_TEXT)}
         clamped.append(block)
-    if len(clamped) > MAX_BLOCKS:
-        clamped = clamped[: MAX_BLOCKS - 1] + [context("_…more than fits in one message._")]
-    return text, clamped
+    if len(clamped) > max_blocks:
+        clamped = clamped[: max_blocks - 1] + [context("_…more than fits in one message._")]
+    return clamped
+
+
+def within_limits(text: str, blocks: list[Block] | None) -> tuple[str, list[Block] | None]:
+    """Clamp a message to Slack's limits: 50 blocks, 3,000 characters a section."""
+    text = shorten(text, MAX_MESSAGE_TEXT)
+    if not blocks:
+        return text, blocks
+    return text, clamp_blocks(blocks, MAX_BLOCKS)

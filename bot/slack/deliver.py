@@ -1,4 +1,5 @@
-"""Posting replies to Slack: threads, DMs, ephemerals, modals, files and `respond`.
+"""Posting replies to Slack: threads, DMs, ephemerals, modals, App Home views, files and
+`respond`.
 
 Replies with a `thread_key` are threaded through `bot.core.threads`: the opener's
 channel and ts are recorded in the database once posted, and later replies with
@@ -32,6 +33,7 @@ class Origin:
     thread_ts: str | None = None
     trigger_id: str | None = None
     respond: Callable[..., Any] | None = None
+    view_id: str | None = None  # the open modal a button was pressed in (a modal updates it)
 
 
 _threads_database: str | None = None
@@ -74,7 +76,13 @@ def deliver(
 def _deliver_one(
     client: WebClient, reply: Reply, origin: Origin, database: str | None = None
 ) -> None:
+    if reply.home is not None:
+        client.views_publish(user_id=reply.to_user or origin.user, view=reply.home)
+        return
     text, blocks = ui.within_limits(reply.text, reply.blocks)
+    if reply.modal and origin.view_id:
+        client.views_update(view_id=origin.view_id, view=reply.modal)
+        return
     if reply.modal and origin.trigger_id:
         client.views_open(trigger_id=origin.trigger_id, view=reply.modal)
         return

@@ -1,29 +1,78 @@
-"""The App Home tab: what the bot can do and the user's projects."""
+"""The App Home in Slack. The Hub skill builds the view (`hub.home`, transport-neutral, so the
+console shows the very same Home); this module publishes it with `views.publish`:
+
+* when the person opens the tab;
+* after a button pressed in it: a modal opens, messages meant for others go out, and the Home
+  is published again with what the button did (or why it could not) at its top;
+* after any request, for the asker and everyone it messaged, when they have opened their
+  Home before and what it shows has changed (`hub.home` with `refresh` decides).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.core import ui
-from bot.core.db import session_scope
+from slack_sdk import WebClient
+
 from bot.core.dispatch import Dispatcher
-from bot.core.projects import projects_for_user
-from bot.core.text import escape
+from bot.core.messages import Action, Reply
+from bot.core.text import shorten
+from bot.slack.deliver import Origin, deliver
+
+MAX_NOTICE = 600
 
 
-def home_view(dispatcher: Dispatcher, user: str) -> dict[str, Any]:
-    with session_scope(dispatcher.settings.database_url) as session:
-        mine = projects_for_user(session, user)
-        lines = [f"• *{escape(p.name)}* (`{p.key}`)" for p in mine]
-    blocks = [
-        ui.header("Live PMO"),
-        ui.section(
-            "Your projects:\n"
-            + ("\n".join(lines) or "_none yet — create one with_ `/pmo project create KEY Name`")
-        ),
-    ]
-    blocks.append(ui.divider())
-    for skill in dispatcher.registry.skills:
-        example = f"\n`{escape(skill.examples[0])}`" if skill.examples else ""
-        blocks.append(ui.section(f"*{skill.name}* — {escape(skill.summary)}{example}"))
-    return {"type": "home", "blocks": blocks[: ui.MAX_BLOCKS]}
+def publish_home(
+    dispatcher: Dispatcher, client: WebClient, user: str, team: str | None = None, **args: Any
+) -> None:
+    """Build `user`'s Home through the `hub.home` operation and publish it."""
+    replies = dispatcher.invoke("hub.home", args, user=user, team=team)
+    deliver(client, [r for r in replies if r.home is not None], Origin(user, None, "home"))
+
+
+def from_home(body: dict[str, Any]) -> bool:
+    """Whether a button was pressed in the App Home (not in a message or a modal)."""
+    return (body.get("view") or {}).get("type") == "home"
+
+
+def modal_view_id(body: dict[str, Any]) -> str | None:
+    """The id of the modal a button was pressed in, if it was."""
+    view = body.get("view") or {}
+    return view.get("id") if view.get("type") == "modal" else None
+
+
+def answer_home_press(
+    dispatcher: Dispatcher, client: WebClient, pressed: Action, replies: list[Reply]
+) -> None:
+    """Modals open, replies addressed to someone go, files go to the presser by DM, and the
+    rest becomes the notice at the top of their re-published Home."""
+    origin = Origin(pressed.user, None, "home", trigger_id=pressed.trigger_id)
+    if any(r.home is not None for r in replies):  # the button was the Home's own (paging)
+        deliver(client, replies, origin)
+        return
+    notices = []
+    for reply in replies:
+        if reply.upload and not (reply.to_user or reply.to_channel):
+            reply.to_user = pressed.user
+            notices.append(f"{reply.text.splitlines()[0]} (sent to your messages with me)")
+        elif not (reply.modal or reply.to_user or reply.to_channel):
+            notices.append(shorten(reply.text.splitlines()[0] if reply.text else "", MAX_NOTICE))
+    deliver(client, [r for r in replies if r.modal or r.to_user or r.to_channel], origin)
+    notice = "\n".join(n for n in notices if n)
+    if notice:
+        publish_home(dispatcher, client, pressed.user, pressed.team, notice=notice, opened=True)
+    else:  # only a modal opened: the Home changes only if something else did
+        publish_home(dispatcher, client, pressed.user, pressed.team, refresh=True)
+
+
+def refresh_homes(
+    dispatcher: Dispatcher,
+    client: WebClient,
+    user: str,
+    replies: list[Reply],
+    team: str | None = None,
+) -> None:
+    """Re-publish the Homes a request may have changed (see the module docstring)."""
+    touched = {user} | {r.to_user for r in replies if r.to_user}
+    for person in sorted(touched):
+        publish_home(dispatcher, client, person, team if person == user else None, refresh=True)

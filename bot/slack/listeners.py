@@ -27,7 +27,13 @@ from bot.core.messages import Action, Message, Shortcut, ViewSubmission
 from bot.core.projects import project_for_channel
 from bot.slack.deliver import Origin, deliver
 from bot.slack.files import fetch_file, share_ts
-from bot.slack.home import home_view
+from bot.slack.home import (
+    answer_home_press,
+    from_home,
+    modal_view_id,
+    publish_home,
+    refresh_homes,
+)
 
 log = logging.getLogger(__name__)
 ANY = re.compile(".*")
@@ -69,6 +75,7 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
         with working_reaction(client, message):
             replies = dispatcher.handle_message(message)
             deliver(client, replies, Origin(message.user, message.channel, message.via, thread_ts))
+        refresh_homes(dispatcher, client, message.user, replies, message.team)
 
     def on_mention(event: dict[str, Any], client: WebClient, context: Any) -> None:
         thread_ts = event.get("thread_ts") or event.get("ts")
@@ -97,6 +104,7 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
             message.user, message.channel, "command", trigger_id=message.trigger_id, respond=respond
         )
         deliver(client, replies, origin)
+        refresh_homes(dispatcher, client, message.user, replies, message.team)
 
     def on_action(
         body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
@@ -116,15 +124,20 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
             team=team_of(body),
         )
         replies = dispatcher.handle_action(pressed)
+        if from_home(body):
+            answer_home_press(dispatcher, client, pressed, replies)
+            return
         origin = Origin(
             pressed.user,
             channel,
             "action",
             thread_ts=pressed.thread_ts,
             trigger_id=pressed.trigger_id,
-            respond=respond,
+            respond=respond if body.get("response_url") else None,  # none in a modal
+            view_id=modal_view_id(body),
         )
         deliver(client, replies, origin)
+        refresh_homes(dispatcher, client, pressed.user, replies, pressed.team)
 
     def on_shortcut(body: dict[str, Any], client: WebClient) -> None:
         message = body.get("message") or {}
@@ -149,7 +162,7 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
 
     def on_home(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") == "home":
-            client.views_publish(user_id=event["user"], view=home_view(dispatcher, event["user"]))
+            publish_home(dispatcher, client, event["user"], opened=True)
 
     def on_file_shared(event: dict[str, Any], client: WebClient, context: Any) -> None:
         """A document shared in a project channel is added to its knowledge base."""
@@ -195,10 +208,12 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
             ack(response_action="errors", errors=outcome.errors)
             return
         ack()
-        origin = Origin(submission.user, None, "view")
-        workers.submit(
-            logged, deliver, {"client": client, "replies": outcome.replies, "origin": origin}
-        )
+
+        def answer() -> None:
+            deliver(client, outcome.replies, Origin(submission.user, None, "view"))
+            refresh_homes(dispatcher, client, submission.user, outcome.replies, submission.team)
+
+        workers.submit(logged, answer, {})
 
 
 def logged(work: Callable[..., None], kwargs: dict[str, Any]) -> None:

@@ -122,6 +122,9 @@ def test_demo_runs_offline_without_tokens(tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Created project `apollo`" in result.stdout
     assert "Only a PM of `apollo`" in result.stdout
+    home = result.stdout[result.stdout.index("[App Home]") :]  # the PM's Home, with a slip
+    assert "== Portfolio (1 project, worst first) ==" in home
+    assert "Fri 15 Jan 2027 → Fri 29 Jan 2027 (+14 days)" in home
     assert "Traceback" not in result.stdout + result.stderr
 
 

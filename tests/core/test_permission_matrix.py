@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -27,7 +27,9 @@ from bot.core.settings import Settings, load_settings
 from bot.interpret.interpreter import Interpreter
 from bot.interpret.tables import Clarification
 from skills import registry
+from skills.cost import service as cost
 from skills.kb.models import KbAnswer, KbDocument
+from skills.milestones import service as milestones
 from skills.raid import service as raid
 from skills.raid.scoring import RaidType
 from skills.reminders.models import Reminder
@@ -129,6 +131,27 @@ SAMPLES = {
     "project.members_add": "project members add <@U0NEW> --project apollo",
     "project.members_remove": f"project members remove <@{FOREIGN}> --project apollo",
     "project.other_teams": "project teams deny --project apollo",
+    "milestone.add": "milestone add Beta two --date 2027-02-01 --project apollo",
+    "milestone.list": "milestone list --project apollo",
+    "milestone.show": "milestone show APOLLO-M1",
+    "milestone.move": "milestone move APOLLO-M1 2027-01-20 vendor late",
+    "milestone.set": "milestone set APOLLO-M1 status at risk",
+    "milestone.delete": "milestone delete APOLLO-M1",
+    "milestone.link": "milestone link APOLLO-M1 APOLLO-R1",
+    "milestone.follow": "milestone follow APOLLO-M1",
+    "milestone.threshold": "milestone threshold 5 --project apollo",
+    "milestone.form": "milestone form --project apollo",
+    "milestone.edit_form": "milestone form edit APOLLO-M1",
+    "milestone.import": "milestone import --project apollo",
+    "cost.show": "cost show --project apollo",
+    "cost.budget": "cost budget 1.2m EUR --project apollo",
+    "cost.actual": "cost actual Oct 2026 42k --project apollo",
+    "cost.chart": "cost chart --project apollo",
+    "cost.import": "cost import --project apollo",
+    "hub.home": "hub",
+    "hub.portfolio": "hub portfolio",
+    "hub.log": "hub log apollo",
+    "hub.log_item": "hub new item --project apollo",
 }
 BUTTONS = {  # action id: value
     "raid_close": "APOLLO-R1",
@@ -143,12 +166,26 @@ BUTTONS = {  # action id: value
     "kb_helpful": "{answer}",
     **{f"interpret_choose_{i}": "{question}:0" for i in range(5)},
     "kb_unhelpful": "{answer}",
+    "milestone_open_form": '{{"project": "apollo"}}',
+    "milestone_edit": '{{"key": "APOLLO-M1", "shown": "2027-01-15"}}',
+    "milestone_done": '{{"key": "APOLLO-M1", "shown": "2027-01-15"}}',
+    "milestone_follow": '{{"key": "APOLLO-M1"}}',
+    "cost_chart": "apollo",
+    "hub_page": '{{"page": 2}}',
+    "hub_post_portfolio": "post",
+    "hub_drill": '{{"project": "apollo", "filter": "overdue"}}',
+    "hub_log_item": "apollo",
 }
 FORMS = {  # callback id: (private metadata, values)
     "raid_form": ({"project": "apollo", "channel": CHANNEL}, {"type": "risk", "title": "x"}),
     "raid_form_edit": ({"project": "apollo", "item": "APOLLO-R1"}, {"title": "Better words"}),
     "checkin_update": ({"project": "apollo"}, {"done": "the plan"}),
     "checkin_setup": ({"project": "apollo"}, {}),
+    "milestone_form": ({"project": "apollo"}, {"name": "Beta two", "date": "2027-02-01"}),
+    "milestone_form_edit": (
+        {"project": "apollo", "key": "APOLLO-M1"},
+        {"name": "Beta", "date": "2027-01-15", "status": "at_risk"},
+    ),
 }
 SHORTCUTS = {"raid_from_message": "the vendor may slip the go-live"}
 
@@ -180,6 +217,12 @@ def build_world(settings) -> World:
         )
         raid.create_item(
             session, project=project, raid_type=RaidType.ISSUE, title="Late", actor=PM, owner=PM
+        )
+        milestones.create_milestone(
+            session, project=project, name="Beta", due_on=date(2027, 1, 15), actor=PM, owner=PM
+        )
+        cost.set_budget(
+            session, project=project, cents=10**8, currency="EUR", actor=PM, source="test"
         )
         update = StatusUpdate(
             project_id=project.id, user_id=PM, text="blocked", blockers=["legal sign-off"]

@@ -144,6 +144,28 @@ def _read_table(content: bytes, filename: str) -> Table:
     return _sheet_rows([("", _csv_grid(content, filename))], filename)
 
 
+def read_grid(content: bytes, filename: str) -> Grid:
+    """Every row of a CSV file or of an xlsx file's first sheet with rows, as lists of cells
+    (other skills' imports), read within the same budget as `read_table`."""
+    if len(content) > MAX_BYTES:
+        raise ImportFileError(
+            f"{filename} is {len(content) / 1024 / 1024:.1f} MB, over the "
+            f"{MAX_BYTES // 1024 // 1024} MB limit: split it up."
+        )
+    try:
+        if file_kind(content, filename) == "xlsx":
+            check_zip(content)
+        return run_bounded(_read_grid, content, filename)
+    except FileRefused as exc:
+        raise ImportFileError(f"{filename} {exc.detail}") from None
+
+
+def _read_grid(content: bytes, filename: str) -> Grid:
+    if file_kind(content, filename) == "xlsx":
+        return next((grid for _, grid in _xlsx_sheets(content, filename) if grid), [])
+    return _csv_grid(content, filename)
+
+
 def _sheet_rows(sheets: list[tuple[str, Grid]], filename: str) -> Table:
     """Each sheet's table under its header; sheets without one (a cover, a matrix) skipped.
 

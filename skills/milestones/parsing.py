@@ -1,0 +1,133 @@
+"""Milestones in words: "new milestone: Beta launch on 15 Jan, owner @bob", "move M2 to
+20 Jan because the vendor slipped". Dates are read by the RAID log's date reader."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from bot.core import clock
+from skills.raid.parsing import parse_date_phrase
+
+KEY_WORD = r"(?:[A-Za-z][\w-]*-)?M\d{1,6}"
+ADD = re.compile(
+    r"^\s*(?:(?:new|add|create|set up)\s+(?:an?\s+)?)?milestones?\b\s*(?:add\b)?[:\-—–]?\s*", re.I
+)
+MOVE = re.compile(
+    rf"^\s*(?:(?:move|push|slip|shift|delay|bring|pull)\s+(?:back\s+|forward\s+|out\s+)?"
+    rf"(?:milestone\s+)?(?P<a>{KEY_WORD})\b|(?P<b>{KEY_WORD})\s+(?:slips?|slipped|moves?|moved|"
+    rf"is\s+moving|pushed|shifts?|shifted)\b)",
+    re.I,
+)
+OWNER = re.compile(
+    r"[,;]?\s*\b(?:owner|owned by|owner is|led by)\s*:?\s*(<@[UW][A-Z0-9]+(?:\|[^>]*)?>|@?me\b)",
+    re.I,
+)
+DATE_CUE = re.compile(r"\b(?:on|by|due(?: on| by)?|for|date(?:d)?|target(?:ed)?(?: for)?)\s+", re.I)
+LEADING_TO = re.compile(r"^\s*(?:back\s+|out\s+|forward\s+)?(?:to|until|till|into|for)\s+", re.I)
+REASON_LEAD = re.compile(
+    r"^\s*(?:[,;:.\-—–]+\s*)?(?:(?:because(?: of)?|as|since|due to|reason|why)\b:?)?\s*", re.I
+)
+MAX_DATE_WORDS = 5
+_DAY_WORDS = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|(?:mon|tue|wed|thu|fri|sat|sun)"
+    r"[a-z]*|today|tomorrow|eo[mwdq]|\S*\d\S*"
+)
+DATE_START = re.compile(rf"^(?:{_DAY_WORDS}|next|this|in|end|mid|early|late|the)$", re.I)
+WHOLE_DATE = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4})$")
+DATE_END = re.compile(rf"^(?:{_DAY_WORDS}|weeks?|months?|days?|quarter|year)$", re.I)
+
+
+@dataclass
+class MilestoneWords:
+    """What a message says about a milestone; `None` where it says nothing."""
+
+    name: str = ""
+    date: date | None = None
+    date_text: str = ""
+    owner: str | None = None
+    key: str | None = None
+    reason: str = ""
+
+
+def read_date(words: list[str], *, timezone: str) -> tuple[date | None, int]:
+    """The date the first words give (the longest that reads as one), and how many it took."""
+    tz = ZoneInfo(timezone)
+    # A full date or a year ends the phrase: "2027-01-17 two days late" is the 17th.
+    ends = [n for n, w in enumerate(words[:MAX_DATE_WORDS]) if WHOLE_DATE.match(w.rstrip(",;:."))]
+    longest = ends[0] + 1 if ends else min(MAX_DATE_WORDS, len(words))
+    for size in range(longest, 0, -1):
+        phrase = " ".join(words[:size]).rstrip(",;:.")
+        first, last = phrase.split()[0], phrase.split()[-1] if phrase else ""
+        if re.fullmatch(r"\d{1,2}", phrase) or not (
+            DATE_START.match(first) and DATE_END.match(last)
+        ):
+            continue
+        found = parse_date_phrase(phrase, now=clock.now(), tz=tz)
+        if found is not None:
+            return found, size
+    return None, 0
+
+
+def looks_like_date(phrase: str) -> bool:
+    """Starts and ends with words a date is made of (and is more than a bare day number)."""
+    words = phrase.split()
+    if not words or re.fullmatch(r"\d{1,2}", phrase):
+        return False
+    return bool(DATE_START.match(words[0]) and DATE_END.match(words[-1]))
+
+
+def read_new(text: str, *, timezone: str) -> MilestoneWords:
+    """A new milestone: its name, date and owner, from "Beta launch on 15 Jan, owner @bob"."""
+    body = ADD.sub("", text, count=1).strip()
+    words = MilestoneWords()
+    owner = OWNER.search(body)
+    if owner:
+        raw = owner.group(1)
+        words.owner = "me" if raw.lstrip("@").lower() == "me" else raw
+        body = (body[: owner.start()] + body[owner.end() :]).strip()
+    for cue in reversed(list(DATE_CUE.finditer(body))):
+        after = body[cue.end() :].split()
+        found, size = read_date(after, timezone=timezone)
+        if found:
+            words.date, words.date_text = found, " ".join(after[:size])
+            rest = " ".join(after[size:])
+            body = f"{body[: cue.start()]} {rest}".strip()
+            break
+    else:
+        tokens = body.split()
+        for start in range(max(0, len(tokens) - MAX_DATE_WORDS), len(tokens)):
+            found, size = read_date(tokens[start:], timezone=timezone)
+            if found and start + size == len(tokens):
+                words.date, words.date_text = found, " ".join(tokens[start:])
+                body = " ".join(tokens[:start])
+                break
+    words.name = body.strip(" ,;:.-—–")
+    return words
+
+
+def read_move(text: str, *, timezone: str) -> MilestoneWords:
+    """A move: "M2 to 20 Jan because the vendor slipped" (after any "move" or "milestone move")."""
+    body = re.sub(r"^\s*milestones?\s+(?:move\s+)?", "", text, flags=re.I)
+    words = MilestoneWords()
+    lead = MOVE.match(body)
+    if lead:
+        words.key = lead.group("a") or lead.group("b")
+        body = body[lead.end() :]
+    else:
+        first, _, body = body.strip().partition(" ")
+        words.key = first or None
+    body = LEADING_TO.sub("", body.strip(), count=1)
+    tokens = body.split()
+    found, size = read_date(tokens, timezone=timezone)
+    if found:
+        words.date, words.date_text = found, " ".join(tokens[:size])
+        body = " ".join(tokens[size:])
+    words.reason = REASON_LEAD.sub("", body, count=1).strip()
+    return words
+
+
+def looks_like_move(text: str) -> bool:
+    return bool(MOVE.match(re.sub(r"^\s*milestones?\s+", "", text, flags=re.I)))

@@ -1,0 +1,156 @@
+"""Cost as people use it: the budget, actuals in chat and from a spreadsheet, the forecast at
+completion by run rate, where each figure came from, and the burn chart (both databases)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from sqlmodel import select
+
+from bot.core.db import session_scope
+from bot.core.messages import Message
+from skills.cost.models import CostFigure
+from tests.helpers import BOB, PM, with_project
+
+
+def figures(settings) -> dict[tuple[str, str], int]:
+    with session_scope(settings.database_url) as session:
+        rows = session.exec(select(CostFigure))
+        return {(f.period.isoformat()[:7], f.kind): f.amount_cents for f in rows}
+
+
+def test_budget_actuals_and_the_forecast_stated(settings) -> None:
+    chat = with_project(settings)
+    assert "has no budget yet" in chat.send("spent €85k in September")[0].text
+    reply = chat.send("/pmo cost budget 1.2m EUR --start 2026-09 --end 2027-06")[0]
+    assert "*€1.20M* for Sep 2026 – Jun 2027" in reply.text
+    chat.send("spent €85k in September on contractors")
+    chat.send("/pmo cost actual Oct 2026 90,000")
+    last = chat.send("actuals for November: 95k")[0].text
+    assert figures(settings) == {
+        ("2026-09", "actual"): 8_500_000,
+        ("2026-10", "actual"): 9_000_000,
+        ("2026-11", "actual"): 9_500_000,
+    }
+    # 270k spent + 90k a month (average of Sep–Nov) × 7 months (Dec–Jun) = 900k.
+    assert "Forecast at completion *€900k*, €300k (25%) under the €1.20M budget" in last
+    assert (
+        "€270k spent to Nov 2026 + €90,000 a month (the average of Sep–Nov 2026) × 7 months" in last
+    )
+
+    shown = chat.send("/pmo cost")[0].text
+    assert "Spent *€270k* to Nov 2026: 22% of the budget" in shown
+    assert "the plan to date is €360k (€90,000, 25% under plan)" in shown  # 1.2M / 10 × 3
+    assert "• Sep 2026 actual €85,000 (contractors) — /pmo command" not in shown
+    assert "• Sep 2026 actual €85,000 (contractors) — console, <@U0ALICE>, 23 Nov 2026" in shown
+
+    replaced = chat.send("/pmo cost actual Nov 2026 100k")[0].text
+    assert "(was €95,000)" in replaced
+    assert figures(settings)[("2026-11", "actual")] == 10_000_000
+
+
+def test_mistakes_get_a_clear_answer(settings) -> None:
+    chat = with_project(settings)
+    chat.send("/pmo cost budget €500k --end 2027-03")
+    assert "in EUR, not USD" in chat.send("/pmo cost actual Oct 2026 $40k")[0].text
+    assert "hasn't started yet" in chat.send("/pmo cost actual Jan 2027 40k")[0].text
+    assert "Which month?" in chat.send("/pmo cost actual 40k")[0].text
+    assert "How much?" in chat.send("/pmo cost actual Oct 2026 lots")[0].text
+    assert "couldn't find an amount" in chat.send("/pmo cost budget a lot")[0].text
+    assert "can't be negative" in chat.send("/pmo cost actual Oct 2026 -5k")[0].text
+    assert "a currency I know" in chat.send("/pmo cost budget 100 --currency XYZ")[0].text
+    assert "Which month" not in chat.send("spent 3 hours debugging the build")[0].text
+    refused = chat.send("/pmo cost budget 1m", user=BOB)[0]
+    assert refused.refused and "Only a PM of `apollo`" in refused.text
+    assert figures(settings) == {}
+
+
+def sheet(rows: list[list[object]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode()
+
+
+def import_file(chat, name: str, content: bytes) -> str:
+    message = Message(
+        "/pmo cost import", PM, "C0APOLLO", "command", files=[{"name": name, "content": content}]
+    )
+    return chat.dispatcher.handle_message(message)[0].text
+
+
+def test_an_import_reports_a_bad_row_and_keeps_the_rest(settings) -> None:
+    chat = with_project(settings)
+    chat.send("/pmo cost budget 1.2m EUR --start 2026-09 --end 2027-06")
+    content = sheet(
+        [
+            ["Apollo — cost report", ""],
+            ["Month", "Actual", "Plan", "Notes"],
+            ["2026-09", "85000", "", "contractors"],
+            ["Smarch 2026", "90000", "", ""],
+            ["Oct 2026", "€90k", "", ""],
+            ["Nov 2026", "", "", ""],
+            ["Dec 2026", "", "120,000", "hardware"],
+        ]
+    )
+    text = import_file(chat, "costs.csv", content)
+    assert "3 months saved, 2 rows with errors" in text
+    assert "row 4: Smarch 2026 is not a month" in text
+    assert "row 6: Nov 2026 has no actual or planned amount" in text
+    expected = {
+        ("2026-09", "actual"): 8_500_000,
+        ("2026-10", "actual"): 9_000_000,
+        ("2026-12", "plan"): 12_000_000,
+    }
+    assert figures(settings) == expected
+    assert "3 months saved" in import_file(chat, "costs.csv", content)  # nothing twice
+    assert figures(settings) == expected
+    shown = chat.send("/pmo cost")[0].text
+    assert "• Oct 2026 actual €90,000 — import costs.csv row 5, <@U0ALICE>" in shown
+
+
+def test_an_xlsx_with_date_cells(settings) -> None:
+    chat = with_project(settings)
+    chat.send("/pmo cost budget 300k GBP --start 2026-10 --end 2027-03")
+    book = Workbook()
+    sheet_ = book.active
+    sheet_.append(["Period", "Spend", "Currency"])
+    sheet_.append([datetime(2026, 10, 31), 40000.5, "GBP"])
+    sheet_.append([date(2026, 11, 15), 60000, "EUR"])
+    out = io.BytesIO()
+    book.save(out)
+    text = import_file(chat, "costs.xlsx", out.getvalue())
+    assert "1 month saved, 1 row with errors" in text and "row 3: the currency is EUR" in text
+    assert figures(settings) == {("2026-10", "actual"): 4_000_050}
+
+
+def test_the_burn_chart_is_a_png(settings) -> None:
+    chat = with_project(settings)
+    chat.send("/pmo cost budget 1.2m EUR --start 2026-09 --end 2027-06")
+    chat.send("/pmo cost actual Sep 2026 85k")
+    chat.send("/pmo cost actual Oct 2026 95k")
+    reply = chat.send("/pmo cost chart")[0]
+    assert reply.upload and reply.upload.content.startswith(b"\x89PNG")
+    assert "15% of €1.20M spent · forecast 75%" in reply.text
+
+
+def test_livepmo_cost_import(database_url, tmp_path) -> None:
+    from tests.core.test_cli import livepmo
+
+    env = {"DATABASE_URL": database_url, "LIVEPMO_NOW": "2026-11-23T09:00:00+00:00"}
+    setup = "/pmo project create apollo Apollo\n/pmo cost budget 1.2m EUR --end 2027-06\n"
+    assert (
+        livepmo("chat", "--channel", "C0APOLLO", "--user", PM, stdin=setup, env=env).returncode == 0
+    )
+    good = tmp_path / "costs.csv"
+    good.write_bytes(sheet([["Month", "Actual"], ["2026-10", "90000"], ["2026-13", "5"]]))
+    result = livepmo("cost", "import", str(good), "--project", "apollo", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "1 month saved, 1 row with errors" in result.stdout and "row 3:" in result.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(sheet([["Month", "Actual"], ["someday", "1"]]))
+    assert livepmo("cost", "import", str(bad), "--project", "apollo", env=env).returncode == 1
+    missing = livepmo("cost", "import", str(tmp_path / "nope.csv"), "--project", "apollo", env=env)
+    assert missing.returncode == 2 and "Cannot read" in missing.stderr

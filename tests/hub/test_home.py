@@ -1,0 +1,109 @@
+"""The Hub's Home as the console and `livepmo hub` show it: the very view Slack publishes
+(both databases for what is stored; Block Kit limits checked as Slack checks them)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from bot.console.render import render_reply
+from bot.core import clock, ui
+from bot.core.db import session_scope
+from bot.core.projects import create_project
+from tests.core.test_cli import livepmo
+from tests.helpers import BOB, PM, with_project
+from tests.slack_harness.blockkit import view_errors
+
+
+def home_of(chat, user: str, **args) -> dict:
+    [reply] = chat.dispatcher.invoke("hub.home", args, user=user)
+    assert reply.home is not None and view_errors(reply.home) == []
+    return reply.home
+
+
+def test_a_pm_sees_the_portfolio_with_its_trend_milestone_and_burn(settings) -> None:
+    clock.pin(datetime(2026, 10, 19, 9, 0, tzinfo=UTC))
+    chat = with_project(settings)
+    chat.send("raid add risk: supplier insolvency, P5 I5")  # critical: red
+    chat.send("/pmo milestone add Beta launch --date 2027-01-15")
+    clock.pin(datetime(2026, 11, 9, 9, 0, tzinfo=UTC))
+    chat.send("/pmo raid close APOLLO-R1 new supplier signed")  # green from here
+    chat.send("/pmo milestone move M1 2027-01-29 supplier change")
+    clock.pin(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    chat.send("/pmo cost budget 1.2m EUR --start 2026-09 --end 2027-06")
+    chat.send("/pmo cost actual Oct 2026 150k")
+
+    shown = render_reply(chat.dispatcher.invoke("hub.home", {}, user=PM)[0])
+    assert "== Portfolio (1 project, worst first) ==" in shown
+    trend = ":red_circle: :red_circle: :red_circle: :large_green_circle: → :large_green_circle:"
+    assert f"Trend (4 weeks): {trend}" in shown
+    assert "Next milestone: *APOLLO-M1* Beta launch 29 Jan (+14 days)" in shown
+    assert "Budget: 12% of €1.20M spent · forecast 112%" in shown
+    assert "[Post portfolio summary]" in shown
+    member = render_reply(chat.dispatcher.invoke("hub.home", {}, user=BOB)[0])
+    assert "Portfolio" not in member and "Beta launch" in member
+
+
+def test_a_newcomer_gets_the_start_screen(settings) -> None:
+    chat = with_project(settings)
+    view = home_of(chat, "U0NEWBIE")
+    text = json.dumps(view)
+    assert "not in a project yet" in text and "/pmo project create KEY Project name" in text
+    assert "project members add @you" in text
+
+
+def test_many_projects_page_within_100_blocks(settings) -> None:
+    chat = with_project(settings)
+    with session_scope(settings.database_url) as session:
+        for n in range(30):
+            create_project(session, key=f"p{n:02d}", name=f"Project {n}", actor=PM, pms=[PM])
+    view = home_of(chat, PM)
+    assert len(view["blocks"]) <= ui.MAX_HOME_BLOCKS
+    pagers = [b["block_id"] for b in view["blocks"] if b.get("block_id", "").endswith("_pager")]
+    assert pagers == ["projects_page_pager", "portfolio_page_pager"]
+    last = json.dumps(home_of(chat, PM, projects_page=6, portfolio_page=4))
+    assert "(`p29`)" in last and "(`p00`)" not in last  # 31 projects: 6 and 8 a page
+
+
+def test_a_refresh_publishes_only_a_changed_home(settings) -> None:
+    chat = with_project(settings)
+    assert chat.dispatcher.invoke("hub.home", {"refresh": True}, user=BOB) == []  # never opened
+    home_of(chat, BOB, opened=True)
+    assert chat.dispatcher.invoke("hub.home", {"refresh": True}, user=BOB) == []  # unchanged
+    chat.send(f"raid add issue: printer on fire, owner <@{BOB}>")
+    [again] = chat.dispatcher.invoke("hub.home", {"refresh": True}, user=BOB)
+    assert "Printer on fire" in json.dumps(again.home)
+
+
+def test_page_of_keeps_pages_in_range() -> None:
+    items = list(range(25))
+    assert ui.page_of(items, 1, 10) == (list(range(10)), 1, 3)
+    assert ui.page_of(items, 9, 10) == ([20, 21, 22, 23, 24], 3, 3)
+    assert ui.page_of([], 4, 10) == ([], 1, 1)
+    long = ui.home([ui.section("x" * 5000)] * 150)
+    assert len(long["blocks"]) == 100 and len(long["blocks"][0]["text"]["text"]) == 3000
+
+
+def test_livepmo_hub_prints_a_persons_home(database_url) -> None:
+    env = {"DATABASE_URL": database_url, "LIVEPMO_NOW": "2026-11-23T09:00:00+00:00"}
+    created = livepmo(
+        "chat",
+        "--channel",
+        "C0APOLLO",
+        "--user",
+        PM,
+        stdin=f"/pmo project create apollo Apollo --member <@{BOB}>\n"
+        f"raid add issue: build broken, owner <@{BOB}>, due 2026-11-20\n",
+        env=env,
+    )
+    assert created.returncode == 0, created.stderr
+    result = livepmo("hub", "--user", BOB, "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["user"] == BOB and data["view"]["type"] == "home"
+    assert (
+        "APOLLO-I1" in json.dumps(data["view"])
+        and "1 open item (most urgent: APOLLO-I1)" in data["text"]
+    )
+    plain = livepmo("hub", "--user", BOB, env=env)
+    assert "[App Home]" in plain.stdout and "overdue 3d" in plain.stdout
