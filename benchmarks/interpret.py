@@ -87,6 +87,8 @@ def normal(session: Any, name: str, value: Any) -> Any:
     """A value in the form the labels use: full item keys, ISO dates and datetimes."""
     if value is None:
         return None
+    if name in ("owner", "who") and str(value) in ("me", USER):
+        return "me"
     if name in ("key", "other"):
         try:
             project = get_project(session, "apollo")

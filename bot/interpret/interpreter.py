@@ -34,8 +34,11 @@ from bot.interpret.model import IntentModel
 log = logging.getLogger(__name__)
 
 ADDRESS = re.compile(r"^(\s*(@pmo\b|/pmo\b)[\s,:]*)+", re.I)
-ROUTE_AT = 0.55  # act on the likeliest operation from this calibrated probability
-NONE_AT = 0.6  # "not for me" from this probability
+# Act on the likeliest operation from these calibrated probabilities (chosen on the
+# development conversation set): a change to the log needs more certainty than a question.
+WRITE_AT = 0.45
+READ_AT = 0.3
+NONE_AT = 0.35  # "not for me"
 CANDIDATES = 3
 CANDIDATE_AT = 0.04
 
@@ -146,7 +149,8 @@ class Interpreter:
         label, p = ranked[0]
         if label == NONE and p >= NONE_AT:
             return Interpretation(None, None, body, "none", p)
-        if label != NONE and p >= ROUTE_AT and label in self.registry.operations:
+        op = self.registry.operations.get(label)
+        if op is not None and p >= (WRITE_AT if op.writes else READ_AT):
             return self.to_operation(label, body, "intent", p)
         candidates = [
             name
