@@ -20,7 +20,6 @@ skill = Skill(
     "ooo",
     "Tell me when you're away (no check-ins or reminders) and your quiet hours.",
     aliases=("away",),
-    patterns=(r"^\s*(i'?m|i am|i will be|i'll be)\s+(out of office|ooo|away|on leave|off)\b",),
     priority=40,
     text_operation="ooo.set",
     bare_operation="ooo.show",

@@ -13,7 +13,6 @@ skill = Skill(
     "help",
     "Show what I can do, with examples.",
     aliases=("?", "commands"),
-    phrases=("what can you do", "how do I use this bot", "show me the commands"),
     priority=90,
     text_operation="help.show",
 )

@@ -13,8 +13,10 @@ from typing import Any
 
 from bot.core.dispatch import Dispatcher
 from bot.core.messages import Action, Message, Reply, ViewSubmission
+from bot.core.text import without_mention
 
 CONSOLE_USER = "UCONSOLE"
+CONSOLE_BOT = "U0PMO"  # the bot's user id in the console: `<@U0PMO> ...` addresses it
 
 
 @dataclass
@@ -45,7 +47,7 @@ class ConsoleSession:
         else:
             via = "command" if stripped.startswith("/pmo") else ("console" if channel else "dm")
             message = Message(
-                text=stripped,
+                text=without_mention(stripped, CONSOLE_BOT),
                 user=user,
                 channel=channel or f"D{user}",
                 via=via,

@@ -190,7 +190,8 @@ class Dispatcher:
                 return op.validate(candidates)
             if route.is_command and op.text is None:
                 return op.parse(route.args, route.preset)
-            return slots.fill(op, ctx, route.args)
+            args = slots.fill(op, ctx, route.args)
+            return args.model_copy(update=route.preset) if route.preset else args
 
         replies = self._run(
             user=message.user,

@@ -43,10 +43,9 @@ class Skill:
     name: str
     summary: str
     aliases: tuple[str, ...] = ()
-    patterns: tuple[str, ...] = ()
-    phrases: tuple[str, ...] = ()
+    # Labels a message opens with that say it is for `text_operation` ("Risk: …", "Done: …").
+    leads: tuple[str, ...] = ()
     details: str = ""
-    claim: Callable[[str], bool] | None = None
     claim_message: MessageClaim | None = None
     priority: int = 50
     text_operation: str | Callable[[str], str] | None = None
@@ -56,7 +55,7 @@ class Skill:
     jobs: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.compiled = [re.compile(p, re.IGNORECASE) for p in self.patterns]
+        self.compiled_leads = [re.compile(p, re.IGNORECASE) for p in self.leads]
         self.name_guard = re.compile(self.name_pattern, re.I) if self.name_pattern else None
 
     def operation(
@@ -114,6 +113,10 @@ class Skill:
             return fn
 
         return attach
+
+    def led_by(self, text: str) -> bool:
+        """Whether `text` opens with one of the skill's labels."""
+        return any(lead.match(text) for lead in self.compiled_leads)
 
     def operation_for(self, text: str) -> str | None:
         """The operation that reads `text` (the skill's name alone when `text` is empty)."""

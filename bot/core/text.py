@@ -18,6 +18,13 @@ def mention(user_id: str) -> str:
     return f"<@{user_id}>" if USER_ID.match(user_id) else escape(user_id)
 
 
+def without_mention(text: str, user_id: str | None) -> str:
+    """The text with `user_id`'s mentions taken out (how the bot was addressed)."""
+    if not user_id:
+        return text
+    return " ".join(re.sub(rf"<@{re.escape(user_id)}(?:\|[^>]*)?>", " ", text).split())
+
+
 def link(url: str, label: str) -> str:
     """A mrkdwn link with an escaped label (`|` and `>` cannot break out)."""
     safe_url = url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")

@@ -3,9 +3,11 @@
 Order:
 1. explicit command words (`/pmo raid close R4`, `raid list`), or a skill's name alone or
    followed by free text (`raid vendor may slip`);
-2. context (`Skill.claim_message`): who sent it and where — a DM from someone who owes a
+2. a label the message opens with (`Skill.leads`: "Risk: …", "Done: …"), the written form
+   of an item or an update;
+3. context (`Skill.claim_message`): who sent it and where — a DM from someone who owes a
    check-in answer, a follow-up in a thread where the bot answered;
-3. the intent model (`model.IntentModel`, adapted to what the workspace taught): confident →
+4. the intent model (`model.IntentModel`, adapted to what the workspace taught): confident →
    that operation; "not for the bot" → a short note; unsure → one clarifying question with
    the likeliest operations as buttons (`skills.interpret`).
 
@@ -51,7 +53,7 @@ class Interpretation:
     skill: Skill | None
     operation: Operation | None
     args: str
-    how: str  # command | explicit | claim | intent | unsure | none | fallback
+    how: str  # command | explicit | lead | claim | intent | unsure | none | fallback
     confidence: float = 1.0
     preset: dict[str, Any] = field(default_factory=dict)
     candidates: list[str] = field(default_factory=list)
@@ -102,6 +104,9 @@ class Interpreter:
         explicit = self.explicit(body)
         if explicit:
             return explicit
+        led = next((s for s in self.registry.skills if s.led_by(body)), None)
+        if led:
+            return self.to_skill(led, body, "lead")
         if message is None or not database_url:
             return self.by_model(body, None, None)
         try:

@@ -25,6 +25,7 @@ from bot.core.db import claim_delivery, session_scope
 from bot.core.dispatch import Dispatcher
 from bot.core.messages import Action, Message, Shortcut, ViewSubmission
 from bot.core.projects import project_for_channel
+from bot.core.text import without_mention
 from bot.slack.deliver import Origin, deliver
 from bot.slack.files import fetch_file, share_ts
 from bot.slack.home import (
@@ -232,11 +233,8 @@ def team_of(body: dict[str, Any]) -> str | None:
 
 def message_from(event: dict[str, Any], *, via: str, bot_user: str | None = None) -> Message:
     """The event as a message; the bot's own mention (how it was addressed) is taken out."""
-    text = event.get("text", "")
-    if bot_user:
-        text = " ".join(re.sub(rf"<@{re.escape(bot_user)}(?:\|[^>]*)?>", " ", text).split())
     return Message(
-        text=text,
+        text=without_mention(event.get("text", ""), bot_user),
         user=event.get("user", ""),
         channel=event.get("channel"),
         via=via,

@@ -28,7 +28,7 @@ skill = Skill(
     "cost",
     "Budget and currency, actual spend by month, the forecast at completion and the burn chart.",
     aliases=("costs",),
-    patterns=(
+    leads=(  # "spent €42k in November", "actuals for Oct: 38,500"
         r"^\s*(?:we(?:'ve| have)?\s+)?spent\s+(?:(?:EUR|USD|GBP|CHF)\s?\d|[€$£¥₹]\s?\d"
         r"|\d[\d.]*\s?(?:k|m|bn)\b|\d{1,3}(?:,\d{3})+)",
         r"^\s*actuals?\s+(?:for|in|of)\b[^?]*\d",
@@ -160,12 +160,18 @@ class FigureArgs(ProjectArgs):
         return values
 
 
+def read_spend(ctx: Context, text: str) -> FigureArgs:
+    """Said in prose ("we spent €42k in November on contractors"): the command's own words."""
+    return FigureArgs.model_validate(FigureArgs.from_words(text))
+
+
 @skill.operation(
     "cost.actual",
     summary="Record a month's actual spend (or, as `cost plan`, its planned spend) (PMs).",
     access=Access.PM,
     writes=True,
     aliases={"cost plan": {"kind": "plan"}, "cost spent": {}},
+    text=read_spend,
     usage='cost actual|plan MONTH AMOUNT [NOTE...] (or: "spent €42k in November")',
     examples=[
         "cost actual Nov 2026 42k contractors",

@@ -1,7 +1,7 @@
 """The `kb` skill: questions answered from the project's documents, and the document list.
 
-Questions reach it by name (`ask …`, `kb …`) or, when no other skill wants a message,
-because it reads as a question (`looks_like_question`).
+Questions reach it by name (`ask …`, `kb …`), by the intent model, or as a follow-up in a
+thread where it answered (`follows_an_answer`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from bot.core.messages import Message, Reply, UserError
 from bot.core.models import Project
 from bot.core.operations import Access, Args, ProjectArgs, Scope, positional, rest
 from bot.core.skills import Skill
-from bot.core.text import MENTION, escape
+from bot.core.text import escape
 from knowledge.vector_store import ORG_SCOPE
 from skills.kb import answers, service
 from skills.kb.index import retriever
@@ -60,23 +60,12 @@ ask_skill = Skill(
     text_operation="kb.ask",
 )
 
-QUESTION = re.compile(
-    r"\?\s*$|^(?:who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|"
-    r"can|could|should|would|will|may|must|has|have|tell\s+me|explain)\b",
-    re.I,
-)
 ABOUT_THE_BOT = re.compile(
     r"\b(?:what\s+can\s+you\s+do|help|commands?|how\s+(?:do|can)\s+i\s+(?:use|log|add|create|"
     r"set\s+up|give|report|export|link|update|close))\b",
     re.I,
 )
 PROJECT_FLAG = re.compile(r"(?:^|\s)--project[= ](\S+)")
-
-
-def looks_like_question(text: str) -> bool:
-    """A question for the documents (not one about using the bot)."""
-    body = MENTION.sub(" ", text or "").strip()
-    return len(body.split()) >= 2 and bool(QUESTION.search(body)) and not ABOUT_THE_BOT.search(body)
 
 
 def follows_an_answer(text: str, message: Message, session: Session) -> bool:
@@ -90,7 +79,6 @@ def follows_an_answer(text: str, message: Message, session: Session) -> bool:
     )
 
 
-ask_skill.claim = looks_like_question
 ask_skill.claim_message = follows_an_answer
 
 

@@ -31,7 +31,7 @@ skill = Skill(
     "milestone",
     "Milestones: baseline and forecast dates, every move with who and why, slip alerts.",
     aliases=("milestones",),
-    patterns=(
+    leads=(  # "new milestone: …", "milestone - …", "move M2 to 20 Jan …"
         r"^\s*(?:new|add|create)\s+(?:an?\s+)?milestone\b",
         r"^\s*milestone\s*[:\-—–]",
         parsing.MOVE.pattern,

@@ -25,34 +25,22 @@ from skills.raid.args import (
 from skills.raid.models import RaidItem
 from skills.raid.parsing import RaidDraft, parse_raid_message, resolve_owner
 from skills.raid.parsing.type_model import type_classifier
-from skills.raid.routing import looks_like_raid
 from skills.raid.scoring import RaidType
 
 skill = Skill(
     "raid",
-    "Log and work risks, assumptions, issues and dependencies.",
-    patterns=(
-        r"^\s*(raid|risk|issue|assumption|dependency|dep)\s*[:\-—–]",
-        r"\b(log|add|record|track|raise|register|note|file|open|create|capture)\b[^.?!\n]{0,40}?"
-        r"\b(risks?|issues?|assumptions?|dependenc(y|ies)|deps?)\b",
-        r"\b(new|another)\s+(risk|issue|assumption|dependency)\b",
-        r"\bwe(?:'re| are)\s+assuming\b",
-        r"\b(can|could) you (track|log|note|record|add)\b",
-        r"\btrack this\b",
-    ),
-    phrases=(
-        "there is a risk that",
-        "log this risk",
-        "we depend on the vendor",
-        "assumption the budget is approved",
-        "issue: the build is broken",
+    "Log and work risks, assumptions, issues, dependencies, actions and decisions.",
+    # "Risk: …", "new issue - …", "log a decision: …": an item written in the log's own form.
+    leads=(
+        r"\s*(?:please\s+)?(?:(?:log|add|record|raise|open|create|capture)\s+(?:a|an|this|the)?\s*)?"
+        r"(?:(?:new|another)\s+)?(?:raid|risk|issue|assumption|dependency|dep|decision|action"
+        r"(?:\s+item)?)\s*(?::|\s[-\u2013\u2014]\s)",
     ),
     details=(
         'Or just tell me ("log a risk: …, owner @bob, review Friday, likelihood high impact '
         'medium"), or use the *Add to RAID log* message shortcut. Keys like `R4` work in the '
         "project's channel."
     ),
-    claim=looks_like_raid,
     priority=20,
     text_operation="raid.add",
     bare_operation="raid.list",

@@ -22,21 +22,14 @@ from skills.status import service
 from skills.status.days import is_checkin_day, plan_day
 from skills.status.parsing import StatusDraft
 from skills.status.report import late_update_reply
-from skills.status.routing import (
-    RAG_LINE,
-    SECTION_LABEL,
-    STATUS_COMMAND,
-    answers_open_prompt,
-    looks_like_status,
-)
+from skills.status.routing import SECTION_LABEL, STATUS_COMMAND, answers_open_prompt
 from skills.status.views import GIVE, checkin_value, history_text, saved_reply, stats_text
 
 skill = Skill(
     "status",
     "Give your status update (done, next, blockers) and see the team's history and stats.",
     aliases=("standup", "stand-up"),
-    patterns=(STATUS_COMMAND, SECTION_LABEL, RAG_LINE),
-    claim=looks_like_status,
+    leads=(SECTION_LABEL,),
     claim_message=answers_open_prompt,
     details=(
         "`status <your update>` any time, or reply to the check-in DM in your own words, or "

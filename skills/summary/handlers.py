@@ -27,29 +27,6 @@ skill = Skill(
     "summary",
     "Project health at a glance: top risks, issues, due dates and what changed.",
     aliases=("summarise", "summarize"),
-    patterns=(
-        # how is apollo doing? / how's the project going / how are we tracking
-        r"^\s*how(?:['’]s|\s+is|\s+are|\s+has|\s+have)\s+(?:[\w'’-]+\s+){0,4}?"
-        r"(?:doing|going|tracking|looking|progressing|getting on|coming along)\b",
-        # status of apollo / what's the health of the apollo launch?
-        r"^\s*(?:what(?:['’]s|\s+is)\s+)?(?:the\s+)?(?:current\s+|overall\s+)?"
-        r"(?:status|health|state)\s+(?:of|for|on)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s*[?.!]*\s*$",
-        r"^\s*what(?:['’]s|\s+is)\s+the\s+(?:current\s+|overall\s+)?(?:status|health|state)"
-        r"\s+(?:of|for|on)\b[^?]*\?\s*$",
-        # give me a summary / show us the project overview
-        r"\b(?:give|send|show|get|post|share)\s+(?:me|us)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
-        r"(?:summary|overview|rundown|health\s*check)\b",
-        # project health / what's the portfolio status?
-        r"^\s*(?:what(?:['’]s|\s+is)\s+)?(?:the\s+)?(?:(?:project|portfolio|overall)\s+"
-        r"(?:health|summary|status|overview)|health\s*check)(?:\s+(?:of|for|on)\s+[\w-]+)?"
-        r"\s*[?.!]*\s*$",
-        r"^\s*(?:please\s+)?summari[sz]e\b",
-        # what's the health rule? / how is health worked out?
-        r"^\s*(?:what|how|explain)\b[^.!]*\bhealth\s+(?:rules?|colou?rs?)\b",
-        r"\bhow\s+is\s+(?:project\s+)?health\s+(?:worked out|calculated|decided)\b",
-    ),
-    # No `phrases`: the patterns catch these questions, and joining the intent classifier
-    # lowered its confidence enough to send some RAID messages of eval/raid_dev to help.
     details=(
         "`summary` is this channel's project (in a DM, your only project); `summary KEY` names "
         "one; `--since 7d|14d|2026-11-01` sets how far back *what changed* looks (default 7 "
@@ -142,6 +119,7 @@ def project_summary_op(ctx: Context, args: SummaryArgs) -> Reply:
     summary="Every project you are in, worst first, with its trend over a week.",
     access=Access.ANYONE,
     scope=no_scope,
+    aliases={"summary all": {}},
     examples=["summary portfolio", "how are all my projects doing?"],
 )
 def portfolio(ctx: Context, args: Args) -> Reply:

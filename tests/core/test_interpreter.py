@@ -11,6 +11,7 @@ from bot.core.db import session_scope
 from bot.core.learned import TextClassifier
 from bot.core.messages import Message
 from bot.core.skills import Skill, SkillRegistry
+from bot.interpret import interpreter as interpreter_module
 from bot.interpret.interpreter import Interpreter, strip_address
 from bot.interpret.model import IntentModel
 from bot.interpret.tables import LearnedExample
@@ -119,7 +120,8 @@ def test_a_database_error_in_context_falls_back_to_the_words(tmp_path) -> None:
     assert interpreter.interpret(message.text, message, missing).how == "none"
 
 
-def test_unsure_asks_with_buttons_and_the_answer_is_learned(settings) -> None:
+def test_unsure_asks_with_buttons_and_the_answer_is_learned(settings, monkeypatch) -> None:
+    monkeypatch.setattr(interpreter_module, "WRITE_AT", 0.6)  # tiny_model says 0.52 here
     chat = with_project(settings)
     chat.dispatcher.interpreter = Interpreter(chat.dispatcher.registry, tiny_model())
     words = "chase the vendor about the licence renewal"
@@ -147,9 +149,10 @@ def test_unsure_asks_with_buttons_and_the_answer_is_learned(settings) -> None:
     assert (again.how, again.operation.name) == ("intent", "raid.add")
 
 
-def test_not_for_me_is_learned_and_admins_can_forget(settings) -> None:
+def test_not_for_me_is_learned_and_admins_can_forget(settings, monkeypatch) -> None:
     from tests.helpers import ADMIN
 
+    monkeypatch.setattr(interpreter_module, "WRITE_AT", 0.6)
     chat = with_project(settings)
     chat.dispatcher.interpreter = Interpreter(chat.dispatcher.registry, tiny_model())
     question = chat.send("chase the vendor about the licence renewal")[0]

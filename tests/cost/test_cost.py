@@ -50,6 +50,8 @@ def test_budget_actuals_and_the_forecast_stated(settings) -> None:
     replaced = chat.send("/pmo cost actual Nov 2026 100k")[0].text
     assert "(was €95,000)" in replaced
     assert figures(settings)[("2026-11", "actual")] == 10_000_000
+    chat.send("/pmo cost plan Jan 2027 100k")  # the alias's preset survives the prose reader
+    assert figures(settings)[("2027-01", "plan")] == 10_000_000
 
 
 def test_mistakes_get_a_clear_answer(settings) -> None:

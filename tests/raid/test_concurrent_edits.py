@@ -60,7 +60,7 @@ def test_an_edit_form_opened_before_someone_else_changed_the_item_is_refused(
     bob = console(settings, user=BOB)
     assert "updated p" in bob.send("/pmo raid update APOLLO-R1 p 1")[0].text
 
-    [refused] = alice.send('!submit raid_form {"title": "Vendor may slip badly"}')
+    [refused] = alice.send('!submit raid_form_edit {"title": "Vendor may slip badly"}')
     assert refused.text.startswith(
         "Someone changed APOLLO-R1 while you were editing it, so I saved nothing. It is now:"
     )
@@ -70,8 +70,8 @@ def test_an_edit_form_opened_before_someone_else_changed_the_item_is_refused(
         assert (item.title, item.probability, item.score) == (title, 1, 3)
 
     alice.send("!press raid_edit APOLLO-R1")  # the form opened again shows the new state
-    [saved] = alice.send('!submit raid_form {"title": "Vendor may slip badly"}')
-    assert "edited title" in saved.text
+    [saved] = alice.send('!submit raid_form_edit {"title": "Vendor may slip badly"}')
+    assert "updated title" in saved.text
     with session_scope(settings.database_url) as session:
         item = service.find_item(session, "APOLLO-R1")
         assert (item.title, item.probability, item.score) == ("Vendor may slip badly", 1, 3)
