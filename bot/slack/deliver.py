@@ -118,7 +118,7 @@ def _deliver_one(
             response_type="ephemeral" if ephemeral else "in_channel",
         )
         return
-    if reply.ephemeral and target:
+    if reply.ephemeral and target and not target.startswith("D"):  # a DM: only they see it
         client.chat_postEphemeral(
             channel=target, user=origin.user, text=text, blocks=blocks, thread_ts=origin.thread_ts
         )

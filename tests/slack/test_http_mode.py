@@ -96,6 +96,6 @@ def test_unknown_button_and_home_tab(events, slack) -> None:
 def test_user_text_is_escaped_in_replies(events, slack) -> None:
     event = payloads.message_im_event("raid show <!channel>", user="U0ALICE")  # echoed back
     events.post_event(payloads.event_callback(event))
-    [post] = slack.wait_for("chat.postEphemeral")
+    [post] = slack.wait_for("chat.postMessage")
     assert "<!channel>" not in post.args["text"]
     assert "&lt;!channel&gt;" in post.args["text"]
