@@ -70,9 +70,9 @@ SCRIPT = [
     ),
     Line("U0ALICE", "/pmo raid list", note="The log, worst first."),
     Line(
-        "U0BOB",
-        "/pmo raid close APOLLO-R1",
-        note="Only the owner, a PM or an admin may close an item.",
+        "U0CHEN",
+        "/pmo raid close APOLLO-I1",
+        note="Only the owner or author of an item, a PM or an admin may close it.",
     ),
     Line("U0ALICE", "/pmo raid convert APOLLO-R1", note="The risk happened: it becomes an issue."),
     Line("U0ALICE", "/pmo raid export csv"),
