@@ -113,6 +113,7 @@ def fit_dual(
     *,
     bias0: np.ndarray | None = None,
     bias_l2: float = 0.0,
+    fixed_bias: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Dual coefficients A (n, k) and bias b minimising, over W = W0 + X^T A,
     ``sum_i weights_i * logloss(offset_i + (X W)_i + b, y_i) + l2/2 |W - W0|^2
@@ -129,6 +130,8 @@ def fit_dual(
         ya, yb = a + mix * (a - prev_a), b + mix * (b - prev_b)
         residual = (softmax(offset + gram @ ya + yb) - targets) * weights[:, None]
         ga, gb = residual + config.l2 * ya, residual.sum(0) + bias_l2 * (yb - b0)
+        if fixed_bias:
+            gb = np.zeros(k)
         new_a, new_b = ya - step * ga, yb - step * gb
         da, db = new_a - a, new_b - b
         if np.sum(ga * da) + np.sum(gb * db) > 0:
@@ -172,7 +175,16 @@ def fit_head(
     else:
         offset = head_logits(anchor, batch, bias=False)
         total, bias0, bias_l2 = config.total_weight or w.sum(), anchor.bias, config.l2
-    a, b = fit_dual(design.gram, offset, y, w / total, config, bias0=bias0, bias_l2=bias_l2)
+    a, b = fit_dual(
+        design.gram,
+        offset,
+        y,
+        w / total,
+        config,
+        bias0=bias0,
+        bias_l2=bias_l2,
+        fixed_bias=anchor is not None,
+    )
     cols, w_lex = design.cols, design.lexical_weights(a)
     w_emb = design.emb.T @ a if design.emb is not None else None
     if anchor is not None:
