@@ -26,7 +26,7 @@ from bot.core.dispatch import Dispatcher
 from bot.core.messages import Action, Message, Shortcut, ViewSubmission
 from bot.core.projects import project_for_channel
 from bot.slack.deliver import Origin, deliver
-from bot.slack.files import fetch_file, share_ts
+from bot.slack.files import fetch_file, fetch_message_files, share_ts
 from bot.slack.home import (
     answer_home_press,
     from_home,
@@ -73,6 +73,8 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
         """Run a mention or DM (with a working reaction if it is slow), then reply."""
         message.permalink = message_link(client, workspace, message)
         with working_reaction(client, message):
+            if message.files:
+                message.files = fetch_message_files(client, message.files)
             replies = dispatcher.handle_message(message)
             deliver(client, replies, Origin(message.user, message.channel, message.via, thread_ts))
         refresh_homes(dispatcher, client, message.user, replies, message.team)
