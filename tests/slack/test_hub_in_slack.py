@@ -180,6 +180,16 @@ def test_paging_beyond_100_blocks(events, slack, slack_settings) -> None:
     assert len(second) == 12 and not first_page & second
     assert all(call.ok for call in slack.calls("views.publish"))
 
+    # The drill-down modal pages too: Next › updates it in place with the next 20 lines.
+    press_in(events, slack, page_two, button(page_two, "hub_drill"), BOB)
+    modal = slack.wait_for("views.open")[-1]
+    view = {**modal.response["view"], "type": "modal"}
+    assert "Open: 202 · page 1 of 11" in texts(view) and view_errors(view) == []
+    press_in(events, slack, view, button(view, "hub_drill", '"page":2'), BOB)
+    [updated] = slack.wait_for("views.update")
+    assert updated.args["view_id"] == view["id"]
+    assert "Open: 202 · page 2 of 11" in texts(updated.args["view"])
+
 
 def test_stale_buttons_say_so(events, slack) -> None:
     setup_project(events, slack)
@@ -187,6 +197,15 @@ def test_stale_buttons_say_so(events, slack) -> None:
     command(events, slack, "raid delete APOLLO-R1")
     done = button(home, "raid_close", "APOLLO-R1")
     press_for(events, slack, home, done, BOB, "There is no RAID item `APOLLO-R1`")
+
+    # Done and Snooze on an item someone else closed since the Home was shown.
+    command(events, slack, "raid close APOLLO-I1 env is back")
+    done = button(home, "raid_close", "APOLLO-I1")
+    press_for(events, slack, home, done, BOB, "APOLLO-I1 is already resolved")
+    snooze = button(home, "raid_snooze", "APOLLO-I1")
+    press_for(events, slack, home, snooze, BOB, "nothing to snooze")
+    command(events, slack, "raid show APOLLO-I1")
+    assert "2026-11-20" in slack.calls("response_url")[-1].args["text"]  # date not moved
 
     # A milestone button from a message, after the milestone moved: an ephemeral answer.
     command(events, slack, "milestone show APOLLO-M1")
