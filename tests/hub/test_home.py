@@ -38,7 +38,10 @@ def test_a_pm_sees_the_portfolio_with_its_trend_milestone_and_burn(settings) -> 
     trend = ":red_circle: :red_circle: :red_circle: :large_green_circle: → :large_green_circle:"
     assert f"Trend (4 weeks): {trend}" in shown
     assert "Next milestone: *APOLLO-M1* Beta launch 29 Jan (+14 days)" in shown
-    assert "Budget: 12% of €1.20M spent · forecast 112%" in shown
+    assert (
+        "Budget: 12% of €1.20M spent to Oct 2026 · forecast 112% at €150k a month · "
+        "latest: /pmo command, 23 Nov 2026" in shown
+    )
     assert "[Post portfolio summary]" in shown
     member = render_reply(chat.dispatcher.invoke("hub.home", {}, user=BOB)[0])
     assert "Portfolio" not in member and "Beta launch" in member
