@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bot.core.db import session_scope
 from bot.core.projects import get_project
 from skills.raid import service as raid
 from skills.raid.scoring import RaidType
-from tests.slack.commands import command
+from tests.slack.commands import command, scheduler_at
 from tests.slack_harness import payloads
 from tests.slack_harness.blockkit import view_errors
 
@@ -234,3 +234,17 @@ def test_someone_elses_change_refreshes_an_opened_home(events, slack) -> None:
     open_home(events, slack, BOB)
     command(events, slack, f"raid add dependency: data extract from finance, owner <@{BOB}>")
     home_showing(slack, BOB, "Data extract from finance")
+
+
+def test_a_scheduled_post_refreshes_the_homes_it_reached(events, slack, slack_settings, bot):
+    setup_project(events, slack)
+    command(events, slack, "checkin on")
+    home = open_home(events, slack, BOB)
+    assert "Check-ins waiting for you" not in texts(home)
+    run_at = scheduler_at(slack, slack_settings, bot)
+    to_bob = run_at(datetime(2026, 11, 23, 14, 31, tzinfo=UTC))  # 09:30 in New York
+    assert any(c.args["channel"] == BOB and "check-in" in c.args["text"] for c in to_bob)
+    home = home_showing(slack, BOB, "Check-ins waiting for you")
+    button(home, "checkin_give")
+    published = [c.args.get("user_id") for c in slack.calls("views.publish")]
+    assert ALICE not in published  # she never opened her Home: nothing to refresh
