@@ -110,3 +110,23 @@ def test_livepmo_hub_prints_a_persons_home(database_url) -> None:
     )
     plain = livepmo("hub", "--user", BOB, env=env)
     assert "[App Home]" in plain.stdout and "overdue 3d" in plain.stdout
+
+
+def test_post_portfolio_sends_the_table_and_its_four_charts(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: supplier insolvency, P4 I4")
+    chat.send("/pmo milestone add Beta launch --date 2027-01-15")
+    chat.send("/pmo milestone move M1 2027-01-29 supplier change")
+    chat.send("/pmo cost budget 1.2m EUR --start 2026-09 --end 2027-06")
+    chat.send("/pmo cost actual Oct 2026 150k")
+    note, table, *charts = chat.dispatcher.invoke("hub.portfolio", {}, user=PM)
+    assert note.ephemeral and "sent the portfolio summary and its charts" in note.text
+    assert table.to_user == PM and "Apollo" in table.text and "(+14 days)" in table.text
+    names = [reply.upload.filename for reply in charts if reply.upload]
+    assert names == [
+        f"portfolio-{name}-20261123.png"
+        for name in ("health-trend", "budget-burn", "milestone-slips", "heat-map")
+    ]
+    assert all(r.to_user == PM and r.upload.content.startswith(b"\x89PNG") for r in charts)
+    [refused] = chat.dispatcher.invoke("hub.portfolio", {}, user=BOB)
+    assert "The portfolio is for PMs and admins" in refused.text
