@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from bot.core.db import session_scope
 from skills.cost.models import CostFigure
-from tests.slack.commands import command
+from tests.slack.commands import CHANNEL, command
 from tests.slack_harness import payloads
 
 ALICE = "U0ALICE"
@@ -51,6 +51,14 @@ def test_a_shared_cost_sheet_reports_its_bad_row_and_keeps_the_rest(
         ("2026-10", "actual"): 9_000_000,
         ("2026-12", "plan"): 12_000_000,
     }
+    # Or mentioned in the project's channel with the file: answered in its thread.
+    mention = payloads.app_mention_event("<@UBOT> cost import", user=ALICE, channel=CHANNEL)
+    mention["files"] = [slack.file_json("F0COSTS")]
+    events.post_event(payloads.event_callback(mention))
+    again = slack.wait_for("chat.postMessage", count=2, timeout=30)[-1].args
+    assert again["channel"] == CHANNEL and again["thread_ts"] == mention["ts"]
+    assert "3 months saved, 1 row with errors" in again["text"]  # the same rows, not twice
+    assert len(stored_figures(slack_settings.database_url)) == 3
     shown = command(events, slack, "cost")
     assert "• Oct 2026 actual €90,000 — import costs.csv row 4, <@U0ALICE>" in shown
 
