@@ -77,7 +77,7 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
                 message.files = fetch_message_files(client, message.files)
             replies = dispatcher.handle_message(message)
             deliver(client, replies, Origin(message.user, message.channel, message.via, thread_ts))
-        refresh_homes(dispatcher, client, message.user, replies, message.team)
+        refresh_homes(dispatcher, client, message.user, replies, message.team, message.channel)
 
     def on_mention(event: dict[str, Any], client: WebClient, context: Any) -> None:
         thread_ts = event.get("thread_ts") or event.get("ts")
@@ -106,7 +106,7 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
             message.user, message.channel, "command", trigger_id=message.trigger_id, respond=respond
         )
         deliver(client, replies, origin)
-        refresh_homes(dispatcher, client, message.user, replies, message.team)
+        refresh_homes(dispatcher, client, message.user, replies, message.team, message.channel)
 
     def on_action(
         body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
@@ -139,7 +139,7 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
             view_id=modal_view_id(body),
         )
         deliver(client, replies, origin)
-        refresh_homes(dispatcher, client, pressed.user, replies, pressed.team)
+        refresh_homes(dispatcher, client, pressed.user, replies, pressed.team, channel)
 
     def on_shortcut(body: dict[str, Any], client: WebClient) -> None:
         message = body.get("message") or {}

@@ -234,6 +234,11 @@ def test_someone_elses_change_refreshes_an_opened_home(events, slack) -> None:
     open_home(events, slack, BOB)
     command(events, slack, f"raid add dependency: data extract from finance, owner <@{BOB}>")
     home_showing(slack, BOB, "Data extract from finance")
+    # A member's change in the project's channel refreshes its PM's Home (her portfolio).
+    open_home(events, slack, ALICE)
+    command(events, slack, "raid add issue: printer on fire, due 2026-11-20", user=BOB)
+    shown = texts(home_showing(slack, ALICE, "Printer on fire"))
+    assert "Overdue: 2" in shown
 
 
 def test_a_scheduled_post_refreshes_the_homes_it_reached(events, slack, slack_settings, bot):
