@@ -100,7 +100,7 @@ def http_app(app: App, settings: Settings) -> Starlette:
 def start_scheduling(settings: Settings, dispatcher: Dispatcher) -> None:
     """The background scheduler, posting through its own paced Slack client; the Homes of
     the people a post reached are refreshed after it."""
-    from bot.slack.home import refreshing_homes
+    from bot.slack.scheduled_homes import refreshing_homes
     from scheduler.posting import SlackPoster
     from scheduler.runner import start_scheduler
 

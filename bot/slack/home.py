@@ -7,14 +7,12 @@ console shows the very same Home); this module publishes it with `views.publish`
 * after any request, for the asker, everyone it messaged and, when it was made in a project's
   channel, the project's PMs (their portfolio), when they have opened their Home before and
   what it shows has changed (`hub.home` with `refresh` decides);
-* after the scheduler posts (`refreshing_homes`), for everyone it messaged and the members
-  of a project it posted in: a check-in now waiting, a reminder, the last weekly summary.
+* after the scheduler posts, for everyone it messaged and the members of a project it posted
+  in: a check-in now waiting, a reminder, the last weekly summary (`bot.slack.scheduled_homes`).
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -27,9 +25,7 @@ from bot.core.projects import members_of, project_for_channel
 from bot.core.text import shorten
 from bot.slack.deliver import Origin, deliver
 
-log = logging.getLogger(__name__)
 MAX_NOTICE = 600
-Poster = Callable[[list[Reply]], None]
 
 
 def publish_home(
@@ -101,27 +97,3 @@ def refresh_homes(
         touched |= channel_members(dispatcher.settings.database_url, {channel}, Role.PM)
     for person in sorted(touched):
         publish_home(dispatcher, client, person, team if person == user else None, refresh=True)
-
-
-def people_reached(database_url: str, replies: list[Reply]) -> list[str]:
-    """Whom scheduled replies reach: the people messaged, and the members of each project
-    whose channel was posted in."""
-    reached = {r.to_user for r in replies if r.to_user}
-    channels = {r.to_channel for r in replies if r.to_channel}
-    return sorted(reached | channel_members(database_url, channels))
-
-
-def refreshing_homes(post: Poster, dispatcher: Dispatcher, client: WebClient) -> Poster:
-    """The scheduler's `post`, then a refresh of the Homes of the people it reached (published
-    only if they opened it before and it changed). The posts are out by then, so a failed
-    refresh is logged, never reported to the scheduler as a failed post (and posted twice)."""
-
-    def post_then_refresh(replies: list[Reply]) -> None:
-        post(replies)
-        try:
-            for user in people_reached(dispatcher.settings.database_url, replies):
-                publish_home(dispatcher, client, user, refresh=True)
-        except Exception:
-            log.exception("refreshing Homes after a scheduled post failed")
-
-    return post_then_refresh

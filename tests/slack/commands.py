@@ -22,8 +22,8 @@ def scheduler_at(slack, settings, bot=None) -> Callable[[datetime], list]:
     (with `bot`, refreshing the Homes a post reached, as the running bot does)."""
     from bot.core import clock
     from bot.slack.app import web_client
-    from bot.slack.home import refreshing_homes
     from bot.slack.people import SlackPeople
+    from bot.slack.scheduled_homes import refreshing_homes
     from scheduler.engine import run_due
     from scheduler.posting import SlackPoster
 
