@@ -112,7 +112,7 @@ def shared_files_reply(ctx: Any, project: Any, importer: Importer, *, noun: str)
     from bot.core.messages import Reply
     from bot.core.text import escape
 
-    files = [f for f in ctx.files if "content" in f]
+    files = [f for f in ctx.files if "content" in f or "error" in f]
     if not files:
         return Reply(
             text=f"Share a .csv or .xlsx with this command, or run `livepmo {noun} import FILE "
@@ -122,6 +122,9 @@ def shared_files_reply(ctx: Any, project: Any, importer: Importer, *, noun: str)
     lines = []
     for item in files:
         name = str(item.get("name") or "the file")
+        if "content" not in item:
+            lines.append(f":warning: {escape(str(item['error']))}")
+            continue
         try:
             report = importer(
                 ctx.session, project=project, content=item["content"], filename=name, actor=ctx.user

@@ -98,12 +98,17 @@ def http_app(app: App, settings: Settings) -> Starlette:
 
 
 def start_scheduling(settings: Settings, dispatcher: Dispatcher) -> None:
-    """The background scheduler, posting through its own paced Slack client."""
+    """The background scheduler, posting through its own paced Slack client; the Homes of
+    the people a post reached are refreshed after it."""
+    from bot.slack.scheduled_homes import refreshing_homes
     from scheduler.posting import SlackPoster
     from scheduler.runner import start_scheduler
 
-    poster = SlackPoster(web_client(settings), database_url=settings.database_url)
-    start_scheduler(settings.database_url, dispatcher.people, poster)
+    client = web_client(settings)
+    poster = SlackPoster(client, database_url=settings.database_url)
+    start_scheduler(
+        settings.database_url, dispatcher.people, refreshing_homes(poster, dispatcher, client)
+    )
 
 
 def serve_http(settings: Settings, *, host: str, port: int) -> None:

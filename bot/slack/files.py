@@ -2,7 +2,8 @@
 
 The download URL comes from `files.info` (so it follows `SLACK_API_URL` in tests and
 offline runs). A file we will not read becomes an `error` the skill reports, never
-an exception.
+an exception. Documents are downloaded for the knowledge base; spreadsheets too when they
+come with a message (`cost import`, `milestone import`), which gets them in `ctx.files`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from knowledge.loaders import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, check_siz
 
 log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 30
+SPREADSHEET_EXTENSIONS = (".csv", ".xlsx")
 
 
 def readable(name: str) -> bool:
@@ -43,11 +45,16 @@ def download(url: str, token: str | None, max_bytes: int) -> bytes:
 
 
 def fetch_file(
-    client: WebClient, file_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+    client: WebClient,
+    file_id: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    also: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """`files.info` plus the bytes: `{id, name, title, permalink, timestamp, content}`,
     with `error` (a sentence for the person) instead of `content` when it cannot be had.
-    Files of other types (images, spreadsheets) are not downloaded: `readable` is False."""
+    `readable` says whether the knowledge base reads it; other files are downloaded only
+    when their name ends with one of `also` (e.g. the spreadsheet extensions)."""
     info = client.files_info(file=file_id)["file"]
     item: dict[str, Any] = {
         "id": info["id"],
@@ -58,7 +65,7 @@ def fetch_file(
         "info": info,
     }
     item["readable"] = readable(item["name"])
-    if not item["readable"]:
+    if not (item["readable"] or item["name"].lower().endswith(also)):
         return item
     try:
         check_size(item["name"], int(info.get("size") or 0), max_bytes)
@@ -73,3 +80,21 @@ def fetch_file(
         log.warning("could not download file %s: %s", file_id, exc)
         item["error"] = f"{item['name']} couldn't be downloaded from Slack; please share it again."
     return item
+
+
+def fetch_message_files(client: WebClient, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The files a message carries, each fetched with its bytes (documents and spreadsheets)
+    so the operation the message asks for can read them; one Slack will not show us is
+    reported as an `error` on it."""
+    fetched = []
+    for shared in files:
+        file_id = shared.get("id")
+        if not file_id:
+            continue
+        try:
+            fetched.append(fetch_file(client, file_id, also=SPREADSHEET_EXTENSIONS))
+        except SlackApiError as exc:
+            log.warning("files.info failed for %s: %s", file_id, exc.response.get("error"))
+            name = shared.get("name") or file_id
+            fetched.append({"id": file_id, "name": name, "error": f"I can't open {name}."})
+    return fetched

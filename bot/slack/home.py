@@ -4,8 +4,11 @@ console shows the very same Home); this module publishes it with `views.publish`
 * when the person opens the tab;
 * after a button pressed in it: a modal opens, messages meant for others go out, and the Home
   is published again with what the button did (or why it could not) at its top;
-* after any request, for the asker and everyone it messaged, when they have opened their
-  Home before and what it shows has changed (`hub.home` with `refresh` decides).
+* after any request, for the asker, everyone it messaged and, when it was made in a project's
+  channel, the project's PMs (their portfolio), when they have opened their Home before and
+  what it shows has changed (`hub.home` with `refresh` decides);
+* after the scheduler posts, for everyone it messaged and the members of a project it posted
+  in: a check-in now waiting, a reminder, the last weekly summary (`bot.slack.scheduled_homes`).
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.core.db import session_scope
 from bot.core.dispatch import Dispatcher
 from bot.core.messages import Action, Reply
+from bot.core.models import Role
+from bot.core.projects import members_of, project_for_channel
 from bot.core.text import shorten
 from bot.slack.deliver import Origin, deliver
 
@@ -65,14 +71,29 @@ def answer_home_press(
         publish_home(dispatcher, client, pressed.user, pressed.team, refresh=True)
 
 
+def channel_members(database_url: str, channels: set[str], role: Role | None = None) -> set[str]:
+    """The members (or those with `role`) of the projects these channels belong to."""
+    found: set[str] = set()
+    if channels:
+        with session_scope(database_url) as session:
+            for channel in channels:
+                project = project_for_channel(session, channel)
+                if project is not None:
+                    found.update(m.user_id for m in members_of(session, project, role))
+    return found
+
+
 def refresh_homes(
     dispatcher: Dispatcher,
     client: WebClient,
     user: str,
     replies: list[Reply],
     team: str | None = None,
+    channel: str | None = None,
 ) -> None:
     """Re-publish the Homes a request may have changed (see the module docstring)."""
     touched = {user} | {r.to_user for r in replies if r.to_user}
+    if channel:
+        touched |= channel_members(dispatcher.settings.database_url, {channel}, Role.PM)
     for person in sorted(touched):
         publish_home(dispatcher, client, person, team if person == user else None, refresh=True)

@@ -27,7 +27,7 @@ from bot.core.messages import Action, Message, Shortcut, ViewSubmission
 from bot.core.projects import project_for_channel
 from bot.core.text import without_mention
 from bot.slack.deliver import Origin, deliver
-from bot.slack.files import fetch_file, share_ts
+from bot.slack.files import fetch_file, fetch_message_files, share_ts
 from bot.slack.home import (
     answer_home_press,
     from_home,
@@ -74,9 +74,11 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
         """Run a mention or DM (with a working reaction if it is slow), then reply."""
         message.permalink = message_link(client, workspace, message)
         with working_reaction(client, message):
+            if message.files:
+                message.files = fetch_message_files(client, message.files)
             replies = dispatcher.handle_message(message)
             deliver(client, replies, Origin(message.user, message.channel, message.via, thread_ts))
-        refresh_homes(dispatcher, client, message.user, replies, message.team)
+        refresh_homes(dispatcher, client, message.user, replies, message.team, message.channel)
 
     def on_mention(event: dict[str, Any], client: WebClient, context: Any) -> None:
         thread_ts = event.get("thread_ts") or event.get("ts")
@@ -105,7 +107,7 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
             message.user, message.channel, "command", trigger_id=message.trigger_id, respond=respond
         )
         deliver(client, replies, origin)
-        refresh_homes(dispatcher, client, message.user, replies, message.team)
+        refresh_homes(dispatcher, client, message.user, replies, message.team, message.channel)
 
     def on_action(
         body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
@@ -138,7 +140,7 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
             view_id=modal_view_id(body),
         )
         deliver(client, replies, origin)
-        refresh_homes(dispatcher, client, pressed.user, replies, pressed.team)
+        refresh_homes(dispatcher, client, pressed.user, replies, pressed.team, channel)
 
     def on_shortcut(body: dict[str, Any], client: WebClient) -> None:
         message = body.get("message") or {}

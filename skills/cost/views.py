@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from bot.core import clock
 from bot.core.text import escape, mention, shorten
 from skills.cost.models import CostFigure
 from skills.cost.money import money, month_name
@@ -27,15 +28,30 @@ def figure_line(figure: CostFigure, currency: str, timezone: str) -> str:
     return f"• {month_name(figure.period)} {figure.kind} {amount}{note} — {where}"
 
 
+def latest_entry(shown: CostPicture) -> str:
+    """`chat, 23 Nov 2026`: where the newest of the figures behind a picture came from, when."""
+    entries = [(f.entered_at, f.source) for f in [*shown.actuals, *shown.planned]]
+    if shown.plan is not None:
+        entries.append((shown.plan.set_at, shown.plan.source))
+    when, source = max(entries, key=lambda entry: clock.as_utc(entry[0]))
+    day = clock.as_utc(when).astimezone(ZoneInfo(shown.project.timezone))
+    return f"{escape(shorten(source, 60))}, {day:%d %b %Y}"
+
+
 def burn_line(shown: CostPicture) -> str:
-    """`62% of €1.20M spent · forecast 110%` (the portfolio's and the Home's one-liner)."""
+    """`62% of €1.20M spent to Oct 2026 · forecast 110% at €90k a month · latest: chat,
+    23 Nov 2026` (the portfolio's and the Home's one-liner: the forecast says its run rate,
+    and the figures where they came from and when)."""
     if shown.plan is None:
         return "no budget set"
     cur = shown.currency
     text = f"{shown.burn or 0:.0%} of {money(shown.plan.budget_cents, cur)} spent"
+    if shown.last_month:
+        text += f" to {month_name(shown.last_month)}"
     if shown.forecast is not None:
-        text += f" · forecast {shown.forecast / shown.plan.budget_cents:.0%}"
-    return text
+        rate = money(shown.run_rate or 0, cur)
+        text += f" · forecast {shown.forecast / shown.plan.budget_cents:.0%} at {rate} a month"
+    return f"{text} · latest: {latest_entry(shown)}"
 
 
 def cost_text(shown: CostPicture, timezone: str) -> str:

@@ -90,7 +90,7 @@ class AddArgs(ProjectArgs):
 
 def read_new(ctx: Context, text: str) -> AddArgs:
     """Free text (or command words) as a new milestone."""
-    values, loose = split_flags(AddArgs, text)
+    values, loose = split_flags(AddArgs, parsing.join_date_flag(text))
     project = ctx.project_for(values.get("project"))
     words = parsing.read_new(" ".join(loose), timezone=project.timezone)
     return AddArgs(
@@ -280,7 +280,7 @@ class UpdateArgs(MilestoneArgs):
     @classmethod
     def from_words(cls, text: str) -> dict[str, object]:
         """`milestone set KEY status at risk` / `… owner @sam` / `… name New name` (or flags)."""
-        values, words = split_flags(cls, text)
+        values, words = split_flags(cls, parsing.join_date_flag(text))
         if words:
             values["key"] = words[0]
         if len(words) >= 2:

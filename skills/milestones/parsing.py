@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.core import clock
+from bot.core.args import split_args
 from skills.raid.parsing import parse_date_phrase
 
 KEY_WORD = r"(?:[A-Za-z][\w-]*-)?M\d{1,6}"
@@ -69,6 +71,26 @@ def read_date(words: list[str], *, timezone: str) -> tuple[date | None, int]:
         if found is not None:
             return found, size
     return None, 0
+
+
+def join_date_flag(text: str, flag: str = "--date") -> str:
+    """The command with every word of `--date`'s date in its value: `--date 15 Jan` is the
+    15th of January, not the 15th with "Jan" left among the other words. (Which words make
+    the date does not depend on the timezone; the project's reads the value later.)"""
+    words = split_args(text)
+    for at, word in enumerate(words):
+        if word.lower() == flag:
+            tail = []
+            for after in words[at + 1 :]:
+                if after.startswith("--"):
+                    break
+                tail.append(after)
+            _, size = read_date(tail, timezone="UTC")
+            if size > 1:
+                words[at + 1 : at + 1 + size] = [" ".join(tail[:size])]
+                return shlex.join(words)
+            break
+    return text
 
 
 def looks_like_date(phrase: str) -> bool:

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from bot.core import clock
+from bot.core.messages import UserError
 from bot.core.models import Project
 from skills.raid.models import RaidItem
 from skills.raid.scoring import RaidType
-from skills.raid.service import RaidFilter, list_items, update_item
+from skills.raid.service import CLOSED_STATUSES, RaidFilter, list_items, update_item
 
 
 def needing_attention(
@@ -37,7 +38,13 @@ def unguarded_risks(session: Session, project: Project, *, min_score: int = 10) 
 
 
 def snooze(session: Session, *, item: RaidItem, days: int, actor: str, today: date) -> date:
-    """Push the item's date `days` past today (or past its date), noting why in history."""
+    """Push the item's date `days` past today (or past its date), noting why in history.
+    A closed item is not snoozed (its button was stale): `UserError` says so."""
+    if item.status in CLOSED_STATUSES:
+        raise UserError(
+            f"{item.key} is already {item.status}, so there is nothing to snooze "
+            f"(`/pmo raid reopen {item.key}` reopens it)."
+        )
     new_date = max(today, item.due_on or today) + timedelta(days=days)
     update_item(
         session,

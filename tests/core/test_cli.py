@@ -125,6 +125,9 @@ def test_demo_runs_offline_without_tokens(tmp_path) -> None:
     home = result.stdout[result.stdout.index("[App Home]") :]  # the PM's Home, with a slip
     assert "== Portfolio (1 project, worst first) ==" in home
     assert "Fri 15 Jan 2027 → Fri 29 Jan 2027 (+14 days)" in home
+    portfolio = home[home.index("== Portfolio") :]
+    assert "Next milestone: *APOLLO-M1* Beta launch 29 Jan (+14 days)" in portfolio
+    assert "Budget: 21% of €1.20M spent to Oct 2026 · forecast 104% at €125k a month" in portfolio
     assert "Traceback" not in result.stdout + result.stderr
 
 

@@ -135,7 +135,11 @@ def test_the_burn_chart_is_a_png(settings) -> None:
     chat.send("/pmo cost actual Oct 2026 95k")
     reply = chat.send("/pmo cost chart")[0]
     assert reply.upload and reply.upload.content.startswith(b"\x89PNG")
-    assert "15% of €1.20M spent · forecast 75%" in reply.text
+    # 180k spent + 90k a month × 8 months = 900k; the newest figure says where and when.
+    assert (
+        "15% of €1.20M spent to Oct 2026 · forecast 75% at €90,000 a month · "
+        "latest: /pmo command, 23 Nov 2026" in reply.text
+    )
 
 
 def test_livepmo_cost_import(database_url, tmp_path) -> None:

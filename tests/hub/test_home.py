@@ -38,7 +38,10 @@ def test_a_pm_sees_the_portfolio_with_its_trend_milestone_and_burn(settings) -> 
     trend = ":red_circle: :red_circle: :red_circle: :large_green_circle: → :large_green_circle:"
     assert f"Trend (4 weeks): {trend}" in shown
     assert "Next milestone: *APOLLO-M1* Beta launch 29 Jan (+14 days)" in shown
-    assert "Budget: 12% of €1.20M spent · forecast 112%" in shown
+    assert (
+        "Budget: 12% of €1.20M spent to Oct 2026 · forecast 112% at €150k a month · "
+        "latest: /pmo command, 23 Nov 2026" in shown
+    )
     assert "[Post portfolio summary]" in shown
     member = render_reply(chat.dispatcher.invoke("hub.home", {}, user=BOB)[0])
     assert "Portfolio" not in member and "Beta launch" in member
@@ -107,3 +110,23 @@ def test_livepmo_hub_prints_a_persons_home(database_url) -> None:
     )
     plain = livepmo("hub", "--user", BOB, env=env)
     assert "[App Home]" in plain.stdout and "overdue 3d" in plain.stdout
+
+
+def test_post_portfolio_sends_the_table_and_its_four_charts(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: supplier insolvency, P4 I4")
+    chat.send("/pmo milestone add Beta launch --date 2027-01-15")
+    chat.send("/pmo milestone move M1 2027-01-29 supplier change")
+    chat.send("/pmo cost budget 1.2m EUR --start 2026-09 --end 2027-06")
+    chat.send("/pmo cost actual Oct 2026 150k")
+    note, table, *charts = chat.dispatcher.invoke("hub.portfolio", {}, user=PM)
+    assert note.ephemeral and "sent the portfolio summary and its charts" in note.text
+    assert table.to_user == PM and "Apollo" in table.text and "(+14 days)" in table.text
+    names = [reply.upload.filename for reply in charts if reply.upload]
+    assert names == [
+        f"portfolio-{name}-20261123.png"
+        for name in ("health-trend", "budget-burn", "milestone-slips", "heat-map")
+    ]
+    assert all(r.to_user == PM and r.upload.content.startswith(b"\x89PNG") for r in charts)
+    [refused] = chat.dispatcher.invoke("hub.portfolio", {}, user=BOB)
+    assert "The portfolio is for PMs and admins" in refused.text

@@ -58,6 +58,21 @@ def test_added_in_words_and_moved_with_who_and_why(settings) -> None:
     ]
 
 
+def test_a_date_flag_takes_every_word_of_its_date(settings) -> None:
+    chat = with_project(settings)
+    chat.send(f"/pmo milestone add Beta launch --date 15 Jan --owner <@{BOB}>")
+    chat.send("/pmo milestone add Go-live --date end of March")
+    chat.send("/pmo milestone add Pilot --date 2027-02-01 --owner me")
+    saved = milestones(settings)
+    assert [(m.name, m.baseline_on, m.owner) for m in saved.values()] == [
+        ("Beta launch", date(2027, 1, 15), BOB),
+        ("Go-live", date(2027, 3, 31), None),
+        ("Pilot", date(2027, 2, 1), PM),
+    ]
+    chat.send("/pmo milestone set M1 --date 29 Jan --reason slipped")
+    assert milestones(settings)["APOLLO-M1"].forecast_on == date(2027, 1, 29)
+
+
 def test_only_its_owner_or_a_pm_moves_it_and_status_changes(settings) -> None:
     chat = with_project(settings)
     chat.send(f"/pmo milestone add UAT sign-off --date 2027-02-01 --owner <@{BOB}>")

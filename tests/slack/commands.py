@@ -17,17 +17,21 @@ def command(events, slack, text: str, user: str = "U0ALICE") -> str:
     return slack.wait_for("response_url", count=answered + 1)[-1].args["text"]
 
 
-def scheduler_at(slack, settings) -> Callable[[datetime], list]:
-    """`run_at(moment)`: pin the clock, run what is due, return the messages it posted."""
+def scheduler_at(slack, settings, bot=None) -> Callable[[datetime], list]:
+    """`run_at(moment)`: pin the clock, run what is due, return the messages it posted
+    (with `bot`, refreshing the Homes a post reached, as the running bot does)."""
     from bot.core import clock
     from bot.slack.app import web_client
     from bot.slack.people import SlackPeople
+    from bot.slack.scheduled_homes import refreshing_homes
     from scheduler.engine import run_due
     from scheduler.posting import SlackPoster
 
     client = web_client(settings)
     people = SlackPeople(client, "Europe/London")
     poster = SlackPoster(client, database_url=settings.database_url)
+    if bot is not None:
+        poster = refreshing_homes(poster, bot.dispatcher, client)
 
     def run_at(moment: datetime) -> list:
         clock.pin(moment)

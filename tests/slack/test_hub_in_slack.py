@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bot.core.db import session_scope
 from bot.core.projects import get_project
 from skills.raid import service as raid
 from skills.raid.scoring import RaidType
-from tests.slack.commands import command
+from tests.slack.commands import command, scheduler_at
 from tests.slack_harness import payloads
 from tests.slack_harness.blockkit import view_errors
 
@@ -180,6 +180,16 @@ def test_paging_beyond_100_blocks(events, slack, slack_settings) -> None:
     assert len(second) == 12 and not first_page & second
     assert all(call.ok for call in slack.calls("views.publish"))
 
+    # The drill-down modal pages too: Next › updates it in place with the next 20 lines.
+    press_in(events, slack, page_two, button(page_two, "hub_drill"), BOB)
+    modal = slack.wait_for("views.open")[-1]
+    view = {**modal.response["view"], "type": "modal"}
+    assert "Open: 202 · page 1 of 11" in texts(view) and view_errors(view) == []
+    press_in(events, slack, view, button(view, "hub_drill", '"page":2'), BOB)
+    [updated] = slack.wait_for("views.update")
+    assert updated.args["view_id"] == view["id"]
+    assert "Open: 202 · page 2 of 11" in texts(updated.args["view"])
+
 
 def test_stale_buttons_say_so(events, slack) -> None:
     setup_project(events, slack)
@@ -187,6 +197,15 @@ def test_stale_buttons_say_so(events, slack) -> None:
     command(events, slack, "raid delete APOLLO-R1")
     done = button(home, "raid_close", "APOLLO-R1")
     press_for(events, slack, home, done, BOB, "There is no RAID item `APOLLO-R1`")
+
+    # Done and Snooze on an item someone else closed since the Home was shown.
+    command(events, slack, "raid close APOLLO-I1 env is back")
+    done = button(home, "raid_close", "APOLLO-I1")
+    press_for(events, slack, home, done, BOB, "APOLLO-I1 is already resolved")
+    snooze = button(home, "raid_snooze", "APOLLO-I1")
+    press_for(events, slack, home, snooze, BOB, "nothing to snooze")
+    command(events, slack, "raid show APOLLO-I1")
+    assert "2026-11-20" in slack.calls("response_url")[-1].args["text"]  # date not moved
 
     # A milestone button from a message, after the milestone moved: an ephemeral answer.
     command(events, slack, "milestone show APOLLO-M1")
@@ -215,3 +234,22 @@ def test_someone_elses_change_refreshes_an_opened_home(events, slack) -> None:
     open_home(events, slack, BOB)
     command(events, slack, f"raid add dependency: data extract from finance, owner <@{BOB}>")
     home_showing(slack, BOB, "Data extract from finance")
+    # A member's change in the project's channel refreshes its PM's Home (her portfolio).
+    open_home(events, slack, ALICE)
+    command(events, slack, "raid add issue: printer on fire, due 2026-11-20", user=BOB)
+    shown = texts(home_showing(slack, ALICE, "Printer on fire"))
+    assert "Overdue: 2" in shown
+
+
+def test_a_scheduled_post_refreshes_the_homes_it_reached(events, slack, slack_settings, bot):
+    setup_project(events, slack)
+    command(events, slack, "checkin on")
+    home = open_home(events, slack, BOB)
+    assert "Check-ins waiting for you" not in texts(home)
+    run_at = scheduler_at(slack, slack_settings, bot)
+    to_bob = run_at(datetime(2026, 11, 23, 14, 31, tzinfo=UTC))  # 09:30 in New York
+    assert any(c.args["channel"] == BOB and "check-in" in c.args["text"] for c in to_bob)
+    home = home_showing(slack, BOB, "Check-ins waiting for you")
+    button(home, "checkin_give")
+    published = [c.args.get("user_id") for c in slack.calls("views.publish")]
+    assert ALICE not in published  # she never opened her Home: nothing to refresh
