@@ -83,13 +83,13 @@ SCRIPT = [
 PLAN_SCRIPT = [
     Line(
         "U0ALICE",
-        "/pmo milestone add Beta launch --date 15 Jan --owner <@U0BOB>",
+        "new milestone: Beta launch on 15 Jan, owner <@U0BOB>",
         note="Milestones: a baseline date, a forecast, an owner, the RAID items at stake.",
     ),
     Line("U0ALICE", "/pmo milestone link M1 APOLLO-I1"),
     Line(
         "U0BOB",
-        "/pmo milestone move M1 29 Jan the vendor slipped two weeks",
+        "move M1 to 29 Jan because the vendor slipped two weeks",
         note="Every move is kept with who and why, shown as baseline → forecast (+N days).",
     ),
     Line(
@@ -97,7 +97,7 @@ PLAN_SCRIPT = [
         "/pmo cost budget 1.2m EUR --start 2026-09 --end 2027-06",
         note="Cost: a budget, actuals by month, and the forecast at completion by run rate.",
     ),
-    Line("U0ALICE", "/pmo cost actual Sep 2026 110k"),
+    Line("U0ALICE", "spent €110k in September"),
     Line("U0ALICE", "/pmo cost actual Oct 2026 140k contractors and licences"),
 ]
 
