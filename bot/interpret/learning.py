@@ -17,7 +17,7 @@ from bot.core.learned import TextClassifier
 from bot.interpret.tables import LearnedExample
 
 CAP = 500
-LEARNED_WEIGHT = 2.0  # a workspace's own example counts as this many (chosen by benchmarks.learning)
+LEARNED_WEIGHT = 2.0  # a workspace's own example counts as this many (benchmarks.learning)
 DEFAULT_WORKSPACE = "local"  # the console and CLI, which have no Slack team
 
 
