@@ -1,7 +1,7 @@
 """A Bolt app that acks everything and does nothing, served like the bot: the baseline
 `benchmarks.ack` measures beside Live PMO in the same run.
 
-    python -m benchmarks.bolt_only --port N   (SLACK_SIGNING_SECRET from the environment)
+    python -m benchmarks.bolt_only --port N   (SLACK_SIGNING_SECRET, SLACK_API_URL set)
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 import uvicorn
 from slack_bolt import Ack, App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_sdk import WebClient
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -22,11 +23,10 @@ from starlette.routing import Route
 ANY = re.compile(".*")
 
 
-def bolt_only_app(signing_secret: str) -> Starlette:
+def bolt_only_app(signing_secret: str, api_url: str) -> Starlette:
     app = App(
         signing_secret=signing_secret,
-        token="xoxb-baseline",
-        token_verification_enabled=False,
+        client=WebClient(token="xoxb-baseline", base_url=api_url),
         process_before_response=True,
     )
 
@@ -55,7 +55,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    app = bolt_only_app(os.environ["SLACK_SIGNING_SECRET"])
+    app = bolt_only_app(os.environ["SLACK_SIGNING_SECRET"], os.environ["SLACK_API_URL"])
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 
 

@@ -83,8 +83,9 @@ def http_app(app: App, settings: Settings) -> Starlette:
 
     A request is refused cheaply before Bolt sees it (`bot.slack.http_requests`): over
     1 MB, 413 without reading the rest; unsigned or stale, 401 before any parsing; signed
-    but not a body Slack sends, 400. Bolt's work (ack) runs on a worker thread so one slow
-    request never holds up the others.
+    but not a body Slack sends, 400. Bolt then only acks, on the event loop (the listeners
+    hand the work to a pool), except a form submission, validated and saved before its ack
+    on a worker thread so one slow request never holds up the others.
     """
     from slack_bolt.adapter.starlette.handler import to_starlette_response
 
@@ -104,7 +105,10 @@ def http_app(app: App, settings: Settings) -> Starlette:
         except (UnicodeDecodeError, ValueError, KeyError):
             log.warning("refused a signed request whose body is not a Slack payload")
             return Response("malformed request", status_code=400)
-        bolt_response = await run_in_threadpool(app.dispatch, bolt_request(request, raw, body))
+        if body.get("type") == "view_submission":  # saved before its ack: off the loop
+            bolt_response = await run_in_threadpool(app.dispatch, bolt_request(request, raw, body))
+        else:  # an ack only (the work goes to the pool): no hop to another thread
+            bolt_response = app.dispatch(bolt_request(request, raw, body))
         return to_starlette_response(bolt_response)
 
     def database_answers() -> None:
