@@ -111,10 +111,14 @@ def deliver(
                 held.hold(channel, send, origin.via, exc)
                 continue
             log.error("Slack refused a reply (%s): %s", origin.via, exc.response.get("error"))
-        except Exception as exc:
+        except (OSError, ResponseUrlFailed) as exc:  # timeouts, refused connections
             if strict:
                 raise
             log.error("a reply (%s) to %s was lost after retries: %r", origin.via, channel, exc)
+        except Exception:
+            if strict:
+                raise
+            log.exception("a reply (%s) to %s failed", origin.via, channel)
 
 
 def _deliver_one(
