@@ -1,4 +1,7 @@
-"""Database engines, sessions and migrations (SQLite by default, PostgreSQL supported)."""
+"""Database engines, sessions and migrations (SQLite by default, PostgreSQL supported).
+
+PostgreSQL connections time out after a few seconds to connect and per statement; SQLite
+waits up to 30 s for its write lock (it has no statement timeout)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
 
@@ -40,7 +43,34 @@ def get_engine(url: str) -> Engine:
 
         open_transaction_before_savepoints(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    connect, statement = database_timeouts()
+    options = " ".join([*_query_values(parsed, "options"), f"-c statement_timeout={statement}s"])
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        pool_timeout=connect,
+        connect_args={"connect_timeout": connect, "options": options},
+    )
+
+
+def _query_values(url: URL, name: str) -> list[str]:
+    value = url.query.get(name)
+    return [] if value is None else [value] if isinstance(value, str) else list(value)
+
+
+def database_timeouts() -> tuple[int, int]:
+    """Seconds to connect to PostgreSQL and to run one statement (settings
+    `LIVEPMO_DB_CONNECT_TIMEOUT`, `LIVEPMO_DB_STATEMENT_TIMEOUT`), so a hung database
+    fails a request in seconds instead of holding it."""
+    from bot.core.settings import ConfigError, Settings, cached_settings
+
+    try:
+        settings = cached_settings()
+    except ConfigError:
+        settings = Settings.model_construct()
+    return settings.livepmo_db_connect_timeout, settings.livepmo_db_statement_timeout
 
 
 def open_transaction_before_savepoints(engine: Engine) -> None:

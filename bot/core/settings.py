@@ -13,17 +13,22 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/livepmo.db"
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
+SUPPORTED_DATABASES = ("sqlite", "postgresql")
 
 # What each setting expects, used to turn validation errors into one readable line.
 EXPECTED = {
     "slack_bot_token": "a bot token starting with 'xoxb-'",
     "slack_app_token": "an app-level token starting with 'xapp-'",
     "slack_api_url": "an http(s) URL such as https://slack.com/api/",
-    "database_url": "a SQLAlchemy URL such as sqlite:///./var/livepmo.db "
+    "database_url": "a SQLite or PostgreSQL URL such as sqlite:///./var/livepmo.db "
     "or postgresql+psycopg://user@host/db",
+    "livepmo_db_connect_timeout": "whole seconds, at least 1",
+    "livepmo_db_statement_timeout": "whole seconds, at least 1",
     "chroma_port": "a port number (1-65535)",
     "livepmo_timezone": "an IANA timezone name such as Europe/London",
     "livepmo_now": "an ISO 8601 timestamp with a UTC offset, e.g. 2026-11-23T09:00:00+00:00",
@@ -58,6 +63,8 @@ class Settings(BaseSettings):
     livepmo_model_cache_dir: Path | None = None
     livepmo_timezone: str = "UTC"
     livepmo_now: datetime | None = None
+    livepmo_db_connect_timeout: int = 5
+    livepmo_db_statement_timeout: int = 10
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -93,6 +100,19 @@ class Settings(BaseSettings):
     def _database_url(cls, value: str) -> str:
         if "://" not in value:
             raise ValueError("not a URL")
+        try:
+            backend = make_url(value).get_backend_name()
+        except ArgumentError as exc:
+            raise ValueError("not a URL") from exc
+        if backend not in SUPPORTED_DATABASES:
+            raise ValueError("unsupported database")
+        return value
+
+    @field_validator("livepmo_db_connect_timeout", "livepmo_db_statement_timeout")
+    @classmethod
+    def _seconds(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("too short")
         return value
 
     @field_validator("chroma_port")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -23,22 +21,40 @@ from bot.core import learned
 from bot.core.db import get_engine
 from bot.core.dispatch import Dispatcher
 from bot.core.settings import Settings
-from bot.slack.deliver import keep_threads_in
+from bot.slack.deliver import SLACK_TIMEOUT_SECONDS, keep_threads_in
+from bot.slack.http_requests import (
+    BodyTooLarge,
+    bolt_request,
+    is_signed,
+    parse_slack_body,
+    read_capped_body,
+)
 from bot.slack.listeners import register_listeners
+from bot.slack.pacing import CappedRateLimitRetryHandler, transient_failure_retries
 from bot.slack.people import SlackPeople
 
 log = logging.getLogger(__name__)
 
+HEALTH_DEADLINE_SECONDS = 1.5  # /healthz answers within this, whatever the database does
 
-def web_client(settings: Settings) -> WebClient:
-    """A Web API client on `SLACK_API_URL` that waits out 429s and retries dropped connections."""
+
+def web_client(
+    settings: Settings, *, wait_out_rate_limits: bool = True, timeout: int | None = None
+) -> WebClient:
+    """A Web API client on `SLACK_API_URL` that retries transient failures.
+
+    With `wait_out_rate_limits` (the scheduler's paced poster), a 429 is waited out in the
+    calling thread for at most `CappedRateLimitRetryHandler.cap` seconds; without it (the
+    reply workers) a 429 raises at once and `deliver` holds that channel's replies instead.
+    """
+    handlers = transient_failure_retries()
+    if wait_out_rate_limits:
+        handlers.append(CappedRateLimitRetryHandler(max_retry_count=5))
     return WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
-        retry_handlers=[
-            RateLimitErrorRetryHandler(max_retry_count=5),
-            ConnectionErrorRetryHandler(max_retry_count=2),
-        ],
+        timeout=timeout or SLACK_TIMEOUT_SECONDS,
+        retry_handlers=handlers,
     )
 
 
@@ -46,7 +62,7 @@ def build_app(settings: Settings, *, verify_token: bool = True) -> tuple[App, Di
     """The Bolt app with every listener, and the dispatcher it drives."""
     from skills import registry
 
-    client = web_client(settings)
+    client = web_client(settings, wait_out_rate_limits=False)
     keep_threads_in(settings.database_url)  # replies from listeners thread through it
     app = App(
         signing_secret=settings.slack_signing_secret or "",
@@ -65,29 +81,52 @@ def build_app(settings: Settings, *, verify_token: bool = True) -> tuple[App, Di
 def http_app(app: App, settings: Settings) -> Starlette:
     """`POST /slack/events` for everything Slack sends, `GET /healthz` for probes.
 
-    Bolt's work (signature check, ack) runs on a worker thread so one slow
-    request never holds up the others.
+    A request is refused cheaply before Bolt sees it (`bot.slack.http_requests`): over
+    1 MB, 413 without reading the rest; unsigned or stale, 401 before any parsing; signed
+    but not a body Slack sends, 400. Bolt then only acks, on the event loop (the listeners
+    hand the work to a pool), except a form submission, validated and saved before its ack
+    on a worker thread so one slow request never holds up the others.
     """
-    from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+    from slack_bolt.adapter.starlette.handler import to_starlette_response
+
+    verifier = SignatureVerifier(settings.slack_signing_secret or "")
+    verify = bool(settings.slack_signing_secret)
 
     async def events(request: Request) -> Response:
-        body = await request.body()
-        bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+        try:
+            data = await read_capped_body(request)
+        except BodyTooLarge:
+            return Response("request too large", status_code=413, headers={"Connection": "close"})
+        if verify and not is_signed(verifier, data, request.headers):
+            return Response("invalid request", status_code=401)
+        try:
+            raw = data.decode("utf-8")
+            body = parse_slack_body(raw, request.headers.get("content-type"))
+        except (UnicodeDecodeError, ValueError, KeyError):
+            log.warning("refused a signed request whose body is not a Slack payload")
+            return Response("malformed request", status_code=400)
+        if body.get("type") == "view_submission":  # saved before its ack: off the loop
+            bolt_response = await run_in_threadpool(app.dispatch, bolt_request(request, raw, body))
+        else:  # an ack only (the work goes to the pool): no hop to another thread
+            bolt_response = app.dispatch(bolt_request(request, raw, body))
         return to_starlette_response(bolt_response)
 
-    def database_ok() -> bool:
-        try:
-            with get_engine(settings.database_url).connect() as connection:
-                connection.execute(text("SELECT 1"))
-            return True
-        except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
-            log.warning("health check: database unreachable: %s", exc)
-            return False
+    def database_answers() -> None:
+        with get_engine(settings.database_url).connect() as connection:
+            connection.execute(text("SELECT 1"))
 
     async def healthz(_: Request) -> Response:
-        ok = await run_in_threadpool(database_ok)
-        body = {"status": "ok" if ok else "degraded", "database": "ok" if ok else "unreachable"}
-        return JSONResponse(body, status_code=200 if ok else 503)
+        try:
+            await asyncio.wait_for(run_in_threadpool(database_answers), HEALTH_DEADLINE_SECONDS)
+            return JSONResponse({"status": "ok", "database": "ok"})
+        except TimeoutError:
+            reason = f"the database did not answer within {HEALTH_DEADLINE_SECONDS:g} s"
+        except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        log.warning("health check: %s", reason)
+        return JSONResponse(
+            {"status": "degraded", "database": "unreachable", "reason": reason}, status_code=503
+        )
 
     return Starlette(
         routes=[

@@ -15,10 +15,12 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core import threads, ui
 from bot.core.messages import Reply
+from bot.slack.pacing import RateLimitedChannels, is_rate_limited, transient_failure_retries
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,9 @@ class Origin:
     view_id: str | None = None  # the open modal a button was pressed in (a modal updates it)
 
 
+SLACK_TIMEOUT_SECONDS = 15  # one Slack call; a read timeout is then retried like a 5xx
 _threads_database: str | None = None
+held = RateLimitedChannels()  # replies waiting out a channel's 429, re-sent by a timer
 
 
 def keep_threads_in(database_url: str | None) -> None:
@@ -44,6 +48,27 @@ def keep_threads_in(database_url: str | None) -> None:
     names none (set once at start-up by `build_app`; None turns threading off)."""
     global _threads_database
     _threads_database = database_url
+
+
+class ResponseUrlFailed(Exception):
+    """A `response_url` post still failed after the retries."""
+
+
+def responder(response_url: str | None) -> Callable[..., Any] | None:
+    """`respond` for a `response_url`: 5xx and timeouts retried with backoff; a final
+    failure raises, so `deliver` logs it and carries on with the other replies."""
+    if not response_url:
+        return None
+    webhook = WebhookClient(
+        response_url, timeout=SLACK_TIMEOUT_SECONDS, retry_handlers=transient_failure_retries()
+    )
+
+    def respond(**message: Any) -> None:
+        response = webhook.send(**message)
+        if response.status_code >= 400:
+            raise ResponseUrlFailed(f"response_url answered {response.status_code}")
+
+    return respond
 
 
 def open_dm(client: WebClient, user: str) -> str:
@@ -60,17 +85,40 @@ def deliver(
 ) -> None:
     """Send each reply where it belongs; one failure is logged and the rest still go.
 
-    With `strict`, the first failure is raised instead (the scheduler retries it).
-    `database_url` keeps the thread openers (default: the one `keep_threads_in` set).
+    The client has already retried a 5xx or a timeout with backoff; what still fails is
+    logged as lost and the request's other replies go on. A 429 holds this reply, and the
+    later ones for the same channel, in `held` (re-sent after Retry-After by a timer), so
+    the worker moves on at once. With `strict`, the first failure (429 included) is raised
+    instead: the scheduler retries it. `database_url` keeps the thread openers (default:
+    the one `keep_threads_in` set).
     """
     database = database_url or _threads_database
     for reply in replies:
-        try:
+        channel = reply.to_channel or reply.to_user or origin.channel or origin.user
+
+        def send(reply: Reply = reply) -> None:
             _deliver_one(client, reply, origin, database)
+
+        if not strict and held.is_waiting(channel):
+            held.hold(channel, send, origin.via)
+            continue
+        try:
+            send()
         except SlackApiError as exc:
             if strict:
                 raise
+            if is_rate_limited(exc):
+                held.hold(channel, send, origin.via, exc)
+                continue
             log.error("Slack refused a reply (%s): %s", origin.via, exc.response.get("error"))
+        except (OSError, ResponseUrlFailed) as exc:  # timeouts, refused connections
+            if strict:
+                raise
+            log.error("a reply (%s) to %s was lost after retries: %r", origin.via, channel, exc)
+        except Exception:
+            if strict:
+                raise
+            log.exception("a reply (%s) to %s failed", origin.via, channel)
 
 
 def _deliver_one(

@@ -17,16 +17,17 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
-from slack_bolt import Ack, App, BoltResponse, Respond
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.db import claim_delivery, session_scope
 from bot.core.dispatch import Dispatcher
 from bot.core.messages import Action, Message, Shortcut, ViewSubmission
 from bot.core.projects import project_for_channel
 from bot.core.text import without_mention
-from bot.slack.deliver import Origin, deliver
+from bot.slack.deliver import Origin, deliver, responder
 from bot.slack.files import fetch_file, fetch_message_files, share_ts
 from bot.slack.home import (
     answer_home_press,
@@ -47,26 +48,22 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
     database_url = dispatcher.settings.database_url
 
     def on(kind: Callable[..., Any], matcher: Any, work: Callable[..., None]) -> None:
-        """Ack at once, then run `work` with the arguments it names, on the pool."""
+        """Ack at once, then run `work` with the arguments it names, on the pool, unless
+        the delivery was taken on before (`replay_key`, claimed by the worker: the ack
+        never waits on the database)."""
         names = list(inspect.signature(work).parameters)
 
-        def listener(ack: Ack, **kwargs: Any) -> None:
+        def listener(ack: Ack, body: dict[str, Any], **kwargs: Any) -> None:
             ack()
-            workers.submit(logged, work, {name: kwargs[name] for name in names})
+            kwargs["body"] = body
+            arguments = {name: kwargs[name] for name in names}
+            workers.submit(logged, work, arguments, replay_key(body), database_url)
 
+        parameters = ["ack", "body", *(n for n in names if n != "body")]
         listener.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-            [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in ["ack", *names]]
+            [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in parameters]
         )
         kind(matcher)(listener)
-
-    @app.middleware
-    def skip_retried_deliveries(body: dict[str, Any], next: Any) -> BoltResponse | None:
-        """A delivery seen before (Slack retried it) is acknowledged and dropped."""
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not claim_delivery(database_url, f"event:{event_id}"):
-            log.info("dropping repeated delivery %s", event_id)
-            return BoltResponse(status=200, body="")
-        return next()
 
     workspace: dict[str, str] = {}
 
@@ -92,7 +89,7 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
             return
         converse(message_from(event, via="dm"), client, event.get("thread_ts"))
 
-    def on_command(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    def on_command(command: dict[str, Any], client: WebClient) -> None:
         message = Message(
             text=command.get("text", ""),
             user=command["user_id"],
@@ -104,14 +101,16 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
         )
         replies = dispatcher.handle_message(message)
         origin = Origin(
-            message.user, message.channel, "command", trigger_id=message.trigger_id, respond=respond
+            message.user,
+            message.channel,
+            "command",
+            trigger_id=message.trigger_id,
+            respond=responder(command.get("response_url")),
         )
         deliver(client, replies, origin)
         refresh_homes(dispatcher, client, message.user, replies, message.team, message.channel)
 
-    def on_action(
-        body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
+    def on_action(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         channel = (body.get("channel") or {}).get("id") or body.get("container", {}).get(
             "channel_id"
         )
@@ -136,7 +135,7 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
             "action",
             thread_ts=pressed.thread_ts,
             trigger_id=pressed.trigger_id,
-            respond=respond if body.get("response_url") else None,  # none in a modal
+            respond=responder(body.get("response_url")),  # none in a modal
             view_id=modal_view_id(body),
         )
         deliver(client, replies, origin)
@@ -198,7 +197,13 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
 
     @app.view(ANY)
     def on_view(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        """Modals are validated and saved before the ack, so errors show next to the fields."""
+        """Modals are validated and saved before the ack, so errors show next to the fields
+        (a replayed submission is claimed here too: its work runs before the ack anyway)."""
+        key = replay_key(body)
+        if key and not first_delivery(database_url, key):
+            log.info("dropping repeated delivery %s", key)
+            ack()
+            return
         submission = ViewSubmission(
             callback_id=view.get("callback_id", ""),
             values=view_values(view),
@@ -219,9 +224,49 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
         workers.submit(logged, answer, {})
 
 
-def logged(work: Callable[..., None], kwargs: dict[str, Any]) -> None:
-    """Run work after the ack; a bug is logged with its traceback, never lost."""
+def replay_key(body: dict[str, Any]) -> str | None:
+    """What makes a delivery the same one again: Slack's retry of an event (`event_id`), or
+    a signed command or interaction replayed within the 5-minute window (its `trigger_id`;
+    for a button, with the action's timestamp)."""
+    kind, trigger = body.get("type"), body.get("trigger_id")
+    if kind == "event_callback":
+        return f"event:{body['event_id']}" if body.get("event_id") else None
+    if body.get("command"):
+        return f"command:{trigger}" if trigger else None
+    if kind == "block_actions":
+        stamp = ((body.get("actions") or [{}])[0] or {}).get("action_ts")
+        who = trigger or (body.get("user") or {}).get("id")
+        return f"action:{who}:{stamp}" if stamp else None
+    if kind in ("shortcut", "message_action", "view_submission"):
+        return f"{kind}:{trigger}" if trigger else None
+    return None
+
+
+def first_delivery(database_url: str, key: str) -> bool:
+    """Claim `key`; True unless it was claimed before (a database error counts as True)."""
     try:
+        return claim_delivery(database_url, key)
+    except SQLAlchemyError as exc:
+        log.error("could not record delivery %s: %s", key, str(exc).splitlines()[0])
+        return True
+
+
+def logged(
+    work: Callable[..., None],
+    kwargs: dict[str, Any],
+    key: str | None = None,
+    database_url: str | None = None,
+) -> None:
+    """Run work after the ack, once per `key` (claimed in `database_url`, shared by every
+    replica); a bug is logged with its traceback, never lost.
+
+    A database that cannot take the claim will fail the work too: it runs anyway, so the
+    person hears that something went wrong instead of nothing.
+    """
+    try:
+        if key and database_url and not first_delivery(database_url, key):
+            log.info("dropping repeated delivery %s", key)
+            return
         work(**kwargs)
     except Exception:
         log.exception("listener %s failed", work.__name__)

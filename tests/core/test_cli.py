@@ -82,6 +82,7 @@ def test_run_without_slack_says_how_to_set_it_up(tmp_path) -> None:
     ("env", "named"),
     [
         ({"DATABASE_URL": "nonsense"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "mysql://root@127.0.0.1/livepmo"}, "DATABASE_URL"),
         ({"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/x"}, "DATABASE_URL"),
         ({"LIVEPMO_TIMEZONE": "Nowhere/Land"}, "LIVEPMO_TIMEZONE"),
     ],

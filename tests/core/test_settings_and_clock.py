@@ -20,6 +20,8 @@ def test_defaults_need_no_environment() -> None:
         ("SLACK_APP_TOKEN", "xoxb-wrong", "SLACK_APP_TOKEN"),
         ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL"),
         ("DATABASE_URL", "not a url", "DATABASE_URL"),
+        ("DATABASE_URL", "mysql://root@127.0.0.1/livepmo", "DATABASE_URL"),
+        ("LIVEPMO_DB_STATEMENT_TIMEOUT", "0", "LIVEPMO_DB_STATEMENT_TIMEOUT"),
         ("LIVEPMO_TIMEZONE", "Mars/Olympus", "LIVEPMO_TIMEZONE"),
         ("LIVEPMO_NOW", "2026-11-23T09:00:00", "LIVEPMO_NOW"),
         ("CHROMA_PORT", "99999", "CHROMA_PORT"),

@@ -8,11 +8,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import uvicorn
 
 from bot.core.dispatch import Dispatcher
-from bot.core.settings import Settings
+from bot.core.settings import Settings, load_settings
 from bot.slack.app import build_app, http_app
 
 
@@ -20,6 +21,17 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def http_settings(database_url: str, slack_url: str, folder: Path, secret: str) -> Settings:
+    """Settings of an HTTP-mode bot on `database_url`, talking to the mock Slack at `slack_url`."""
+    return load_settings(
+        database_url=database_url,
+        slack_bot_token="xoxb-test",
+        slack_signing_secret=secret,
+        slack_api_url=slack_url,
+        chroma_path=folder / "chroma",
+    )
 
 
 @dataclass
