@@ -68,7 +68,7 @@ def test_an_import_without_a_spreadsheet_says_what_to_share(events, slack) -> No
     slack.add_file("F0PHOTO", "team.png", b"\x89PNG\r\n", "image/png", user=ALICE)
     share(events, slack, "F0PHOTO", "cost import --project apollo", channel="D0ALICE",
           channel_type="im")  # fmt: skip
-    [answer] = slack.wait_for("chat.postEphemeral", timeout=30)
-    assert answer.args["user"] == ALICE
+    [answer] = slack.wait_for("chat.postMessage", timeout=30)  # in a DM, a plain message
+    assert answer.args["channel"] == "D0ALICE"
     assert "Share a .csv or .xlsx with this command" in answer.args["text"]
     assert slack.calls("file_download") == []  # a picture is not downloaded
