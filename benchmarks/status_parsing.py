@@ -2,7 +2,8 @@
 
 Usage::
 
-    python -m benchmarks.status_parsing FILE [--verbose]
+    python -m benchmarks.status_parsing FILE [--verbose] [--as-update]
+    python -m benchmarks.status_parsing --stress
 
 Each text goes the way a participant's DM reply to the check-in prompt goes: the
 dispatcher, the router (the status skill's patterns and `claim`), the status skill
@@ -38,6 +39,9 @@ and at least 25% of the parsed item's tokens (so one paragraph-long item cannot
 match everything), or when ``difflib.SequenceMatcher`` gives a ratio >= 0.6 on
 the normalised strings. ``*_recall_strict`` uses token Dice >= 0.5 instead.
 
+``--stress`` times the parser alone (``parse_status_update``, as the status skill calls it)
+on a 40,000-character update and on pathological inputs instead, and reports the slowest.
+
 The last line printed is one JSON object with all figures.
 """
 
@@ -65,7 +69,7 @@ from bot.core import clock
 from bot.core.db import session_scope
 from bot.runtime import start
 from skills.status.models import StatusUpdate
-from skills.status.parsing import StatusDraft
+from skills.status.parsing import StatusDraft, parse_status_update
 
 NOW = "2026-11-23T09:00:00+00:00"
 PM, PARTICIPANT = "U0BENCHPM", "U0BENCH"
@@ -238,6 +242,34 @@ def evaluate(rows: list[dict[str, Any]], verbose: bool = False) -> dict[str, Any
     }
 
 
+STRESS_INPUTS = {
+    "huge_update": (
+        "Done: fixed the login bug, then reviewed PRs; next: write docs and then test. "
+        "Blockers: waiting on ops. "
+    )
+    * 500,
+    "open_brackets": "(" * 40_000,
+    "commas": "x, " * 13_000,
+    "one_word": "a" * 40_000,
+    "colons": ": " * 20_000,
+    "percents": "50% " * 10_000,
+}
+
+
+def stress() -> dict[str, Any]:
+    """Milliseconds the parser takes on each stress input (best of three)."""
+    result: dict[str, Any] = {"benchmark": "status_parsing_stress"}
+    for name, text in STRESS_INPUTS.items():
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            parse_status_update(text)
+            runs.append(time.perf_counter() - started)
+        result[f"{name}_ms"] = round(1000 * min(runs), 1)
+    result["max_ms"] = max(v for k, v in result.items() if k.endswith("_ms"))
+    return result
+
+
 def _load(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
@@ -245,14 +277,20 @@ def _load(path: Path) -> list[dict[str, Any]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", type=Path, help="JSONL of labelled status updates")
+    parser.add_argument("file", type=Path, nargs="?", help="JSONL of labelled status updates")
     parser.add_argument("--verbose", action="store_true", help="print every miss")
     parser.add_argument(
         "--as-update",
         action="store_true",
         help="send each text as `/pmo status TEXT`: parsing of texts known to be updates",
     )
+    parser.add_argument("--stress", action="store_true", help="time the parser on huge inputs")
     args = parser.parse_args(argv)
+    if args.stress:
+        print(json.dumps(stress()))
+        return 0
+    if args.file is None:
+        parser.error("FILE is required without --stress")
     if args.as_update:
         parse_message("")  # set up the DMs, then send every text as the status command
         _dms.prefix = "/pmo status "  # type: ignore[union-attr]

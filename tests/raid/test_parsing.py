@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -399,15 +398,11 @@ def test_odd_input_never_raises(text: str) -> None:
     assert isinstance(draft.problems, list)
 
 
-def test_huge_message_stays_fast() -> None:
+def test_huge_message_is_parsed_whole() -> None:
     filler = "The vendor may not deliver the extract on time because of staffing issues. " * 540
     text = f"{BOT} log a risk: vendor slip. {filler} owner <@U0OWNER01>, review Friday, P4 I3"
     assert len(text) > 40_000
-    parse(text)  # warm up
-    started = time.perf_counter()
-    draft = parse(text)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 0.5  # typically ~25 ms; generous for slow CI machines
+    draft = parse(text)  # timed by `benchmarks.raid_parsing --stress`
     assert draft.title == "Vendor slip"
     assert draft.owner == "U0OWNER01"
     assert draft.date == date(2026, 11, 27)
