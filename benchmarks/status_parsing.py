@@ -2,17 +2,18 @@
 
 Usage::
 
-    python -m benchmarks.status_parsing FILE [--verbose] [--as-update]
+    python -m benchmarks.status_parsing FILE [--verbose] [--as-update | --no-prompt]
     python -m benchmarks.status_parsing --stress
 
 Each text goes the way a participant's DM reply to the check-in prompt goes: the
-dispatcher, the router (the status skill's patterns and `claim`), the status skill
-and the database (a fresh SQLite file, LLM off, clock pinned to Monday 2026-11-23
-09:00 UTC, the participant owing that day's answer); the stored update is read back
-and scored. A text not routed to the status skill or not stored scores as an empty
-update; ``stored_rate`` is the share of texts that were stored. ``--as-update`` sends each
-text as ``/pmo status TEXT`` instead: the parsing of texts known to be updates, the router's
-share of the work left out.
+dispatcher, the interpreter, the status skill and the database (a fresh SQLite file, LLM off,
+clock pinned to Monday 2026-11-23 09:00 UTC). The scheduler has sent the participant that
+day's prompt at 08:30 (``run_due``, as ``livepmo schedule run-due`` does), so the DM answers
+an open prompt; the stored update is read back and scored. A text not routed to the status
+skill or not stored scores as an empty update; ``stored_rate`` is the share of texts that
+were stored. ``--no-prompt`` sends the DMs with no prompt open (the words alone must say
+"update": the router's test); ``--as-update`` sends each text as ``/pmo status TEXT``: the
+parsing of texts known to be updates, the router's share of the work left out.
 
 FILE holds one JSON object per line with ``text``, ``done``, ``next``, ``blockers``,
 ``rag`` and ``percent`` (the format of ``eval/status_dev.jsonl``). Figures:
@@ -58,6 +59,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +69,15 @@ from bot.console.chat import ConsoleSession
 from bot.console.runner import console_dispatcher
 from bot.core import clock
 from bot.core.db import session_scope
+from bot.core.people import Person, StaticPeople
 from bot.runtime import start
+from scheduler.engine import run_due
 from skills.status.models import StatusUpdate
 from skills.status.parsing import StatusDraft, parse_status_update
 
 NOW = "2026-11-23T09:00:00+00:00"
+PROMPT_AT = datetime.fromisoformat("2026-11-23T08:30:00+00:00")
+TIMEZONE = "Europe/London"
 PM, PARTICIPANT = "U0BENCHPM", "U0BENCH"
 
 MIN_REF_COVER = 0.5
@@ -91,13 +97,19 @@ class DirectMessages:
     """Project `bench` with check-ins on; `send` DMs one text as its participant and reads
     the stored update back (earlier ones are removed, so each text stands alone)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, prompted: bool = True) -> None:
         clock.pin(NOW)
         settings = start(database_url=f"sqlite:///{folder / 'bench.db'}")
         self.database_url = settings.database_url
         self.chat = ConsoleSession(console_dispatcher(settings), user=PM, channel="C0BENCH")
         self.chat.send(f"/pmo project create bench Benchmark --member <@{PARTICIPANT}>")
         self.chat.send(f"/pmo checkin participants <@{PARTICIPANT}>")
+        self.chat.send(f"/pmo checkin time {PROMPT_AT:%H:%M}")
+        if prompted:  # the scheduler asks the participant; their DMs answer that prompt
+            people = StaticPeople(TIMEZONE)
+            people.add(Person(PARTICIPANT, "Participant", TIMEZONE))
+            run_due(self.database_url, people, lambda replies: None, now=PROMPT_AT)
+            clock.pin(NOW)
         self.sent = self.stored = 0
         self.prefix = ""  # "/pmo status ": the text is known to be an update
 
@@ -117,6 +129,7 @@ class DirectMessages:
 
 
 _dms: DirectMessages | None = None
+_prompted = True
 
 
 def parse_message(text: str) -> StatusDraft:
@@ -125,7 +138,7 @@ def parse_message(text: str) -> StatusDraft:
     if _dms is None:
         folder = tempfile.mkdtemp(prefix="livepmo-status-bench-")
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        _dms = DirectMessages(Path(folder))
+        _dms = DirectMessages(Path(folder), prompted=_prompted)
         _dms.send("Done: warm-up. Next: the real updates.")  # start-up costs stay out
         _dms.sent = _dms.stored = 0
     return _dms.send(text)
@@ -285,7 +298,12 @@ def main(argv: list[str] | None = None) -> int:
         help="send each text as `/pmo status TEXT`: parsing of texts known to be updates",
     )
     parser.add_argument("--stress", action="store_true", help="time the parser on huge inputs")
+    parser.add_argument(
+        "--no-prompt", action="store_true", help="no check-in prompt open: the router's test"
+    )
     args = parser.parse_args(argv)
+    global _prompted
+    _prompted = not args.no_prompt
     if args.stress:
         print(json.dumps(stress()))
         return 0
