@@ -375,3 +375,20 @@ def test_statuses_and_blockers_said_in_other_words(
     draft = parse_status_update(text)
     assert draft.rag == rag
     assert len(draft.blockers) == (blockers if isinstance(blockers, int) else 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "done", "planned"),
+    [
+        ("the project plan is being updated", [], ["The project plan is being updated"]),
+        ("dates need rescheduling", [], ["Dates need rescheduling"]),
+        ("spreadsheet and guide are up", ["Spreadsheet and guide are up"], []),
+        ("workshops planned for January", [], ["Workshops planned for January"]),
+        ("cutover finished as planned", ["Cutover finished as planned"], []),
+    ],
+)
+def test_work_under_way_or_to_do_without_a_future_tense(
+    text: str, done: list[str], planned: list[str]
+) -> None:
+    draft = parse_status_update(text)
+    assert (draft.done, draft.next) == (done, planned)
