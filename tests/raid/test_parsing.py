@@ -149,6 +149,13 @@ def test_type_words_weigh_against_the_model(
     assert (reading.type.value, reading.source) == (expected, source)
 
 
+def test_a_date_ahead_in_a_decision_is_set_aside_not_refused() -> None:
+    draft = parse("decision: go with vendor B, <@U0OWNER01> to sign by Wednesday next week")
+    assert draft.type is RaidType.DECISION and draft.status == "decided"
+    assert draft.problems == []  # the item is saved; the date is the signing's, not the decision's
+    assert draft.date is None
+
+
 # --------------------------------------------------------------------------- owner
 
 
