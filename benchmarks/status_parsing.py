@@ -2,16 +2,18 @@
 
 Usage::
 
-    python -m benchmarks.status_parsing FILE [--verbose]
+    python -m benchmarks.status_parsing FILE [--verbose] [--as-update | --no-prompt]
+    python -m benchmarks.status_parsing --stress
 
 Each text goes the way a participant's DM reply to the check-in prompt goes: the
-dispatcher, the router (the status skill's patterns and `claim`), the status skill
-and the database (a fresh SQLite file, LLM off, clock pinned to Monday 2026-11-23
-09:00 UTC, the participant owing that day's answer); the stored update is read back
-and scored. A text not routed to the status skill or not stored scores as an empty
-update; ``stored_rate`` is the share of texts that were stored. ``--as-update`` sends each
-text as ``/pmo status TEXT`` instead: the parsing of texts known to be updates, the router's
-share of the work left out.
+dispatcher, the interpreter, the status skill and the database (a fresh SQLite file, LLM off,
+clock pinned to Monday 2026-11-23 09:00 UTC). The scheduler has sent the participant that
+day's prompt at 08:30 (``run_due``, as ``livepmo schedule run-due`` does), so the DM answers
+an open prompt; the stored update is read back and scored. A text not routed to the status
+skill or not stored scores as an empty update; ``stored_rate`` is the share of texts that
+were stored. ``--no-prompt`` sends the DMs with no prompt open (the words alone must say
+"update": the router's test); ``--as-update`` sends each text as ``/pmo status TEXT``: the
+parsing of texts known to be updates, the router's share of the work left out.
 
 FILE holds one JSON object per line with ``text``, ``done``, ``next``, ``blockers``,
 ``rag`` and ``percent`` (the format of ``eval/status_dev.jsonl``). Figures:
@@ -38,6 +40,9 @@ and at least 25% of the parsed item's tokens (so one paragraph-long item cannot
 match everything), or when ``difflib.SequenceMatcher`` gives a ratio >= 0.6 on
 the normalised strings. ``*_recall_strict`` uses token Dice >= 0.5 instead.
 
+``--stress`` times the parser alone (``parse_status_update``, as the status skill calls it)
+on a 40,000-character update and on pathological inputs instead, and reports the slowest.
+
 The last line printed is one JSON object with all figures.
 """
 
@@ -54,6 +59,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +69,15 @@ from bot.console.chat import ConsoleSession
 from bot.console.runner import console_dispatcher
 from bot.core import clock
 from bot.core.db import session_scope
+from bot.core.people import Person, StaticPeople
 from bot.runtime import start
+from scheduler.engine import run_due
 from skills.status.models import StatusUpdate
-from skills.status.parsing import StatusDraft
+from skills.status.parsing import StatusDraft, parse_status_update
 
 NOW = "2026-11-23T09:00:00+00:00"
+PROMPT_AT = datetime.fromisoformat("2026-11-23T08:30:00+00:00")
+TIMEZONE = "Europe/London"
 PM, PARTICIPANT = "U0BENCHPM", "U0BENCH"
 
 MIN_REF_COVER = 0.5
@@ -87,13 +97,19 @@ class DirectMessages:
     """Project `bench` with check-ins on; `send` DMs one text as its participant and reads
     the stored update back (earlier ones are removed, so each text stands alone)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, prompted: bool = True) -> None:
         clock.pin(NOW)
         settings = start(database_url=f"sqlite:///{folder / 'bench.db'}")
         self.database_url = settings.database_url
         self.chat = ConsoleSession(console_dispatcher(settings), user=PM, channel="C0BENCH")
         self.chat.send(f"/pmo project create bench Benchmark --member <@{PARTICIPANT}>")
         self.chat.send(f"/pmo checkin participants <@{PARTICIPANT}>")
+        self.chat.send(f"/pmo checkin time {PROMPT_AT:%H:%M}")
+        if prompted:  # the scheduler asks the participant; their DMs answer that prompt
+            people = StaticPeople(TIMEZONE)
+            people.add(Person(PARTICIPANT, "Participant", TIMEZONE))
+            run_due(self.database_url, people, lambda replies: None, now=PROMPT_AT)
+            clock.pin(NOW)
         self.sent = self.stored = 0
         self.prefix = ""  # "/pmo status ": the text is known to be an update
 
@@ -113,6 +129,7 @@ class DirectMessages:
 
 
 _dms: DirectMessages | None = None
+_prompted = True
 
 
 def parse_message(text: str) -> StatusDraft:
@@ -121,7 +138,7 @@ def parse_message(text: str) -> StatusDraft:
     if _dms is None:
         folder = tempfile.mkdtemp(prefix="livepmo-status-bench-")
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        _dms = DirectMessages(Path(folder))
+        _dms = DirectMessages(Path(folder), prompted=_prompted)
         _dms.send("Done: warm-up. Next: the real updates.")  # start-up costs stay out
         _dms.sent = _dms.stored = 0
     return _dms.send(text)
@@ -238,6 +255,34 @@ def evaluate(rows: list[dict[str, Any]], verbose: bool = False) -> dict[str, Any
     }
 
 
+STRESS_INPUTS = {
+    "huge_update": (
+        "Done: fixed the login bug, then reviewed PRs; next: write docs and then test. "
+        "Blockers: waiting on ops. "
+    )
+    * 500,
+    "open_brackets": "(" * 40_000,
+    "commas": "x, " * 13_000,
+    "one_word": "a" * 40_000,
+    "colons": ": " * 20_000,
+    "percents": "50% " * 10_000,
+}
+
+
+def stress() -> dict[str, Any]:
+    """Milliseconds the parser takes on each stress input (best of three)."""
+    result: dict[str, Any] = {"benchmark": "status_parsing_stress"}
+    for name, text in STRESS_INPUTS.items():
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            parse_status_update(text)
+            runs.append(time.perf_counter() - started)
+        result[f"{name}_ms"] = round(1000 * min(runs), 1)
+    result["max_ms"] = max(v for k, v in result.items() if k.endswith("_ms"))
+    return result
+
+
 def _load(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
@@ -245,14 +290,25 @@ def _load(path: Path) -> list[dict[str, Any]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", type=Path, help="JSONL of labelled status updates")
+    parser.add_argument("file", type=Path, nargs="?", help="JSONL of labelled status updates")
     parser.add_argument("--verbose", action="store_true", help="print every miss")
     parser.add_argument(
         "--as-update",
         action="store_true",
         help="send each text as `/pmo status TEXT`: parsing of texts known to be updates",
     )
+    parser.add_argument("--stress", action="store_true", help="time the parser on huge inputs")
+    parser.add_argument(
+        "--no-prompt", action="store_true", help="no check-in prompt open: the router's test"
+    )
     args = parser.parse_args(argv)
+    global _prompted
+    _prompted = not args.no_prompt
+    if args.stress:
+        print(json.dumps(stress()))
+        return 0
+    if args.file is None:
+        parser.error("FILE is required without --stress")
     if args.as_update:
         parse_message("")  # set up the DMs, then send every text as the status command
         _dms.prefix = "/pmo status "  # type: ignore[union-attr]

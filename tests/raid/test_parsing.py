@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.learned import Prediction
 from skills.raid.parsing import (
     TITLE_MAX_WORDS,
     RaidDraft,
@@ -16,6 +16,7 @@ from skills.raid.parsing import (
     parse_levels,
     parse_raid_message,
 )
+from skills.raid.parsing.kind import _classify
 from skills.raid.scoring import RaidType, Severity
 
 NOW = datetime.fromisoformat("2026-11-23T09:00:00+00:00")  # a Monday
@@ -115,6 +116,44 @@ def test_default_type_wins_over_a_guess_but_not_over_a_keyword() -> None:
     assert (guessed.type, guessed.type_source) == (RaidType.ISSUE, "default")
     named = parse("risk: the vendor might slip", default_type=RaidType.ISSUE)
     assert (named.type, named.type_source) == (RaidType.RISK, "explicit")
+
+
+class _Leaning:
+    """A stand-in type model that leans towards one type with a given probability."""
+
+    def __init__(self, label: str, p: float) -> None:
+        self.label, self.p = label, p
+
+    def predict(self, text: str) -> Prediction:
+        rest = (1 - self.p) / (len(RaidType) - 1)
+        table = {t.value: (self.p if t.value == self.label else rest) for t in RaidType}
+        return Prediction(self.label, self.p, table)
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "expected", "source"),
+    [
+        # a type word late in the message is a hint; a confident model outweighs it
+        ("Eva to collect the figures, we depend on them", ("action", 0.8), "action", "guess"),
+        # an early type word counts KEYWORD_PRIOR times: it beats a model that is unsure
+        ("dependency on the print supplier for the leaflets", ("risk", 0.5), "dependency",
+         "explicit"),
+        # a label decides whatever the model thinks
+        ("risk: Eva to collect the figures", ("action", 0.99), "risk", "explicit"),
+    ],
+)  # fmt: skip
+def test_type_words_weigh_against_the_model(
+    text: str, model: tuple[str, float], expected: str, source: str
+) -> None:
+    reading = _classify(text, None, False, types=_Leaning(*model))  # type: ignore[arg-type]
+    assert (reading.type.value, reading.source) == (expected, source)
+
+
+def test_a_date_ahead_in_a_decision_is_set_aside_not_refused() -> None:
+    draft = parse("decision: go with vendor B, <@U0OWNER01> to sign by Wednesday next week")
+    assert draft.type is RaidType.DECISION and draft.status == "decided"
+    assert draft.problems == []  # the item is saved; the date is the signing's, not the decision's
+    assert draft.date is None
 
 
 # --------------------------------------------------------------------------- owner
@@ -399,15 +438,11 @@ def test_odd_input_never_raises(text: str) -> None:
     assert isinstance(draft.problems, list)
 
 
-def test_huge_message_stays_fast() -> None:
+def test_huge_message_is_parsed_whole() -> None:
     filler = "The vendor may not deliver the extract on time because of staffing issues. " * 540
     text = f"{BOT} log a risk: vendor slip. {filler} owner <@U0OWNER01>, review Friday, P4 I3"
     assert len(text) > 40_000
-    parse(text)  # warm up
-    started = time.perf_counter()
-    draft = parse(text)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 0.5  # typically ~25 ms; generous for slow CI machines
+    draft = parse(text)  # timed by `benchmarks.raid_parsing --stress`
     assert draft.title == "Vendor slip"
     assert draft.owner == "U0OWNER01"
     assert draft.date == date(2026, 11, 27)

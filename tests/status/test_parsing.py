@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from pathlib import Path
 
 import pytest
@@ -214,28 +213,35 @@ def test_empty_or_odd_input_gives_an_empty_draft(text: object) -> None:
     assert parse_status_update(text) == StatusDraft()  # type: ignore[arg-type]
 
 
-def test_huge_input_is_fast_and_parsed() -> None:
+def test_huge_input_is_parsed() -> None:
     block = (
         "Done: fixed the login bug, then reviewed PRs; "
         "next: write docs and then test. Blockers: waiting on ops. "
     )
     text = block * (40_000 // len(block) + 1)
     assert len(text) >= 40_000
-    started = time.perf_counter()
-    draft = parse_status_update(text)
-    assert time.perf_counter() - started < 3
+    draft = parse_status_update(text)  # timed by `benchmarks.status_parsing --stress`
     assert draft.done == ["Fixed the login bug", "Reviewed PRs"]
     assert draft.next == ["Write docs", "Test"]
     assert draft.blockers == ["Waiting on ops"]
 
 
+def test_only_the_first_max_input_chars_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[int] = []
+    real = parsing._parse
+    monkeypatch.setattr(parsing, "_parse", lambda text: read.append(len(text)) or real(text))
+    parse_status_update("Done: shipped it. " * 10_000 + "Blockers: waiting on legal")
+    assert read == [parsing.MAX_INPUT_CHARS]
+
+
 @pytest.mark.parametrize(
     "text", ["(" * 40_000, "x, " * 13_000, "a" * 40_000, ": " * 20_000, "50% " * 10_000]
 )
-def test_pathological_input_is_fast(text: str) -> None:
-    started = time.perf_counter()
-    parse_status_update(text)
-    assert time.perf_counter() - started < 3
+def test_pathological_input_gives_bounded_items(text: str) -> None:
+    draft = parse_status_update(text)  # timed by `benchmarks.status_parsing --stress`
+    items = draft.done + draft.next + draft.blockers
+    assert all(len(item) <= parsing.MAX_ITEM_CHARS for item in items)
+    assert sum(len(item) for item in items) <= len(text)
 
 
 def test_a_parser_bug_never_raises(
@@ -369,3 +375,20 @@ def test_statuses_and_blockers_said_in_other_words(
     draft = parse_status_update(text)
     assert draft.rag == rag
     assert len(draft.blockers) == (blockers if isinstance(blockers, int) else 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "done", "planned"),
+    [
+        ("the project plan is being updated", [], ["The project plan is being updated"]),
+        ("dates need rescheduling", [], ["Dates need rescheduling"]),
+        ("spreadsheet and guide are up", ["Spreadsheet and guide are up"], []),
+        ("workshops planned for January", [], ["Workshops planned for January"]),
+        ("cutover finished as planned", ["Cutover finished as planned"], []),
+    ],
+)
+def test_work_under_way_or_to_do_without_a_future_tense(
+    text: str, done: list[str], planned: list[str]
+) -> None:
+    draft = parse_status_update(text)
+    assert (draft.done, draft.next) == (done, planned)

@@ -116,7 +116,8 @@ def _parse(
         no_levels, today, past=decided, owner_clauses=owner_clauses
     )
     problems.extend(date_problems)
-    problems.extend(_unreadable_dates(no_levels, date_hits, level_spans))
+    # a date read and set aside (an event's, a report's) is not unreadable
+    problems.extend(_unreadable_dates(no_levels, date_hits, level_spans + date_context))
     chosen = _pick_date(date_hits)
 
     owner_id = owner.user_id if owner else None

@@ -87,7 +87,8 @@ def _find_dates(
         if any(start <= m.start() < end for start, end in owner_clauses):
             strong.append(("owner", m.start()))  # "<@U1> to re-send it today"
         if past and m.group("wday") and not {w for w, _ in strong} & _DECIDED_CUES:
-            continue  # "goes live on Thursday": an event, unless "agreed on Friday"
+            context.append(m.span())  # "goes live on Thursday": an event, unless "agreed on Fri"
+            continue
         weak = any(word in _WEAK_CUES for word in words[-2:])
         if (cue_level == _STRONG and not strong) or (
             cue_level == _ANY_CUE and not (strong or weak)

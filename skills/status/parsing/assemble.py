@@ -18,7 +18,14 @@ from skills.status.parsing.labels import BLOCKERS, DONE, NEXT, OTHER, THIS_WEEK,
 from skills.status.parsing.percent import _detect_percent
 from skills.status.parsing.rag import _detect_rag
 from skills.status.parsing.sections import _sections
-from skills.status.parsing.tense import _DONE_ANY, _FUTURE_ANY, _THEN, _TRAILING_JOINER, _lead
+from skills.status.parsing.tense import (
+    _DONE_ANY,
+    _FUTURE_ANY,
+    _PLANNED,
+    _THEN,
+    _TRAILING_JOINER,
+    _lead,
+)
 
 
 def _classify(fragment: str, section: str, previous: str | None) -> tuple[str, bool]:
@@ -35,6 +42,8 @@ def _classify(fragment: str, section: str, previous: str | None) -> tuple[str, b
         return NEXT, True
     if _DONE_ANY.search(fragment):
         return DONE, True
+    if _PLANNED.search(fragment):
+        return NEXT, True
     if kind == "base":
         return NEXT, True
     return previous or DONE, False

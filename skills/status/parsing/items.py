@@ -150,7 +150,7 @@ def _clean(item: str) -> str:
         item = item[:-1]
     item = re.sub(r"\s+(?:and|or|but|so)$", "", item, flags=re.I).strip(" .,;:")
     if len(item) > MAX_ITEM_CHARS:
-        item = item[:MAX_ITEM_CHARS].rsplit(" ", 1)[0] + "\u2026"
+        item = item[: MAX_ITEM_CHARS - 1].rsplit(" ", 1)[0] + "\u2026"
     if not re.search(r"[A-Za-z]{2}", item) or _FILLER.match(item) or _PCT_ONLY.match(item):
         return ""
     first = item.split(" ", 1)[0]

@@ -22,9 +22,18 @@ _FUTURE_ANY = re.compile(
     re.I,
 )
 _DONE_ANY = re.compile(
-    r"\b(?:is|are|was|were|mostly|almost|half|fully|now|all|been|got)\s+(?:\w+\s+)?(?:done|"
+    r"\b(?:is|are|was|were|mostly|almost|half|fully|now|all|been|got)\s+(?:(?!being\b)\w+\s+)?(?:done|"
     r"finished|complete|completed|merged|shipped|released|submitted|landed|written|updated)\b"
-    r"|\b(?:done|finished|complete|completed)\s*(?:\(|$|[.,;!])",
+    r"|\b(?:done|finished|complete|completed)\s*(?:\(|$|[.,;!])"
+    r"|\b(?:is|are)\s+(?:now\s+)?(?:up|out|live)\b(?!\s+(?:for|to|next|soon|shortly))",
+    re.I,
+)
+# Work under way or still to do, said without a future tense ("the plan is being updated",
+# "dates need rescheduling", "X will be delayed", "workshops planned for Nov"); read only
+# where no label says otherwise.
+_PLANNED = re.compile(
+    r"\b(?:will|shall)\b|\bbeing\s+[a-z]+(?:ed|en|t)\b|\bneeds?\s+[a-z]+ing\b"
+    r"|(?<!as\s)\b(?:planned|scheduled)\b(?!\s+(?:work|maintenance))",
     re.I,
 )
 _THEN = re.compile(r"\W*(?:and\s+)?then\b", re.I)
