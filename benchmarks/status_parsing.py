@@ -59,6 +59,7 @@ from typing import Any
 
 from sqlmodel import delete, select
 
+from benchmarks.llm import ModelMeter, add_option, confirm_proposals, settings_overrides
 from bot.console.chat import ConsoleSession
 from bot.console.runner import console_dispatcher
 from bot.core import clock
@@ -87,10 +88,15 @@ class DirectMessages:
     """Project `bench` with check-ins on; `send` DMs one text as its participant and reads
     the stored update back (earlier ones are removed, so each text stands alone)."""
 
+    use_llm = False  # `--llm`: the model OPENAI_* points at (see benchmarks.llm)
+
     def __init__(self, folder: Path) -> None:
         clock.pin(NOW)
-        settings = start(database_url=f"sqlite:///{folder / 'bench.db'}")
+        settings = start(
+            database_url=f"sqlite:///{folder / 'bench.db'}", **settings_overrides(self.use_llm)
+        )
         self.database_url = settings.database_url
+        self.meter = ModelMeter(self.database_url, enabled=self.use_llm)
         self.chat = ConsoleSession(console_dispatcher(settings), user=PM, channel="C0BENCH")
         self.chat.send(f"/pmo project create bench Benchmark --member <@{PARTICIPANT}>")
         self.chat.send(f"/pmo checkin participants <@{PARTICIPANT}>")
@@ -100,7 +106,13 @@ class DirectMessages:
     def send(self, text: str) -> StatusDraft:
         with session_scope(self.database_url) as session:
             session.exec(delete(StatusUpdate))  # type: ignore[call-overload]
-        self.chat.send(self.prefix + text, user=PARTICIPANT, channel="")
+        self.meter.measure(
+            lambda: confirm_proposals(
+                self.chat,
+                self.chat.send(self.prefix + text, user=PARTICIPANT, channel=""),
+                user=PARTICIPANT,
+            )
+        )
         self.sent += 1
         with session_scope(self.database_url) as session:
             update = session.exec(select(StatusUpdate)).first()
@@ -124,6 +136,7 @@ def parse_message(text: str) -> StatusDraft:
         _dms = DirectMessages(Path(folder))
         _dms.send("Done: warm-up. Next: the real updates.")  # start-up costs stay out
         _dms.sent = _dms.stored = 0
+        _dms.meter.messages.clear()
     return _dms.send(text)
 
 
@@ -252,12 +265,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="send each text as `/pmo status TEXT`: parsing of texts known to be updates",
     )
+    add_option(parser)
     args = parser.parse_args(argv)
+    DirectMessages.use_llm = args.llm
     if args.as_update:
         parse_message("")  # set up the DMs, then send every text as the status command
         _dms.prefix = "/pmo status "  # type: ignore[union-attr]
         _dms.sent = _dms.stored = 0  # type: ignore[union-attr]
     figures = evaluate(_load(args.file), verbose=args.verbose)
+    if args.llm and _dms is not None:
+        figures.update(_dms.meter.figures())
     print(f"updates: {figures['updates']}")
     print(
         f"blocker detection (update level): P={figures['blocker_precision']} "

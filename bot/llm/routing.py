@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from bot.core import clock
@@ -43,8 +44,15 @@ def catalogue(registry: SkillRegistry) -> list[Operation]:
     return [op for op in registry.operations.values() if not op.hidden and op.name not in NOT_TEXT]
 
 
-def tool_name(op: Operation) -> str:
-    return str(op.tool_schema()["function"]["name"])
+@lru_cache(maxsize=8)
+def tools_of(registry: SkillRegistry) -> dict[str, tuple[Operation, dict[str, Any]]]:
+    """Each catalogue operation and its tool, by tool name (made once: a schema takes
+    milliseconds to generate, and there are dozens)."""
+    made = {}
+    for op in catalogue(registry):
+        schema = tool(op)
+        made[schema["function"]["name"]] = (op, schema)
+    return made
 
 
 def tool(op: Operation) -> dict[str, Any]:
@@ -87,7 +95,8 @@ def propose(
     Raises:
         ModelFailure: the model failed, or chose something unknown or invalid.
     """
-    operations = {tool_name(op): op for op in catalogue(registry)}
+    made = tools_of(registry)
+    operations = {name: op for name, (op, _) in made.items()}
     values = {"today": clock.now().date().isoformat()}
     if model.tools:
         try:
@@ -96,7 +105,7 @@ def propose(
                 {**values, "message": text},
                 skill=SKILL,
                 user=user,
-                tools=[tool(op) for op in operations.values()],
+                tools=[schema for _, schema in made.values()],
             )
         except ModelFailure as failure:
             if failure.reason != "rejected":
@@ -110,8 +119,8 @@ def propose(
             call = completion.tool_calls[0]
             return checked(operations, call["name"], call["args"])
     listing = "\n".join(
-        f"- {op.name}: {op.summary} {json.dumps(tool(op)['function']['parameters'])}"
-        for op in operations.values()
+        f"- {op.name}: {op.summary} {json.dumps(schema['function']['parameters'])}"
+        for op, schema in made.values()
     )
     completion = model.chat(
         "interpret_json",

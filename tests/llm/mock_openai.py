@@ -15,6 +15,7 @@ The real `ChatOpenAI` talks to it through `url` (`OPENAI_BASE_URL`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -193,3 +194,24 @@ def _handler(mock: MockOpenAI) -> type[BaseHTTPRequestHandler]:
             self.wfile.flush()
 
     return Handler
+
+
+def main() -> None:
+    """Serve on a port until interrupted, answering every request with `default` ("I don't
+    know."): the benchmarks' `--llm` runs end to end against it, measuring plumbing (calls,
+    tokens, latency, fallbacks), never quality."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--port", type=int, default=8765)
+    port = parser.parse_args().port
+    mock = MockOpenAI()
+    mock.server.server_close()
+    mock.server = ThreadingHTTPServer(("127.0.0.1", port), _handler(mock))
+    print(f"OPENAI_BASE_URL=http://127.0.0.1:{port}/v1", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        mock.server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
