@@ -32,6 +32,11 @@ log = logging.getLogger(__name__)
 
 CHARS_PER_TOKEN = 4  # a rough estimate, for refusing an oversized prompt before sending it
 RETRIED = ("server_error", "connection")
+# After the server failed (or asked us to wait), the model rests this long: the next uses in
+# the same reply (a narrative after a failed routing) go offline at once, not after another
+# timeout. A 429's Retry-After is honoured up to the cap.
+REST_AFTER = {"timeout": 15.0, "server_error": 15.0, "connection": 15.0, "rate_limited": 15.0}
+MAX_REST = 120.0
 
 
 class ModelFailure(Exception):
@@ -101,10 +106,22 @@ class LanguageModel:
             temperature=0,
             stream_usage=True,
         )
+        self.resting_until = 0.0
 
     @property
     def tools(self) -> bool:
         return self.settings.livepmo_llm_tools
+
+    def rest(self, reason: str, exc: Exception) -> None:
+        """After a server failure, go offline for a while (a 429's Retry-After, capped)."""
+        if reason not in REST_AFTER:
+            return
+        seconds = REST_AFTER[reason]
+        response = getattr(exc.__cause__ or exc, "response", None)
+        retry_after = getattr(response, "headers", {}).get("retry-after", "")
+        if reason == "rate_limited" and retry_after.isdigit():
+            seconds = min(float(retry_after), MAX_REST)
+        self.resting_until = time.monotonic() + seconds
 
     def chat(
         self,
@@ -132,10 +149,13 @@ class LanguageModel:
         completion = Completion()
         outcome = "ok"
         try:
+            if started < self.resting_until:
+                raise ModelFailure("resting", "after a recent server failure")
             self._check_budget(user, messages, tools)
             completion = self._call(messages, tools, json_mode, on_text)
         except Exception as exc:
             outcome = reason_for(exc)
+            self.rest(outcome, exc)
             log.warning(
                 "model call failed (%s) skill=%s user=%s prompt=%s: %s; answering offline",
                 outcome,

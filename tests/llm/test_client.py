@@ -3,6 +3,7 @@ turned into a `ModelFailure` with its reason, bounded, and recorded as usage."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,27 @@ def test_an_oversized_prompt_is_not_sent(
     with pytest.raises(ModelFailure) as failure:
         model.chat("narrative", {"project": "A", "facts": "x " * 500}, skill="s", user="U1")
     assert failure.value.reason == "too_long" and not mock_openai.requests
+
+
+def test_after_a_server_failure_the_model_rests_and_calls_go_offline_at_once(
+    llm_settings: Settings, mock_openai: MockOpenAI
+) -> None:
+    mock_openai.script(status(429, retry_after=30), text("never asked"))
+    for reason in ("rate_limited", "resting"):
+        with pytest.raises(ModelFailure) as failure:
+            ask(llm_settings)
+        assert failure.value.reason == reason
+    assert len(mock_openai.requests) == 1  # the second call never reached the server
+    model = language_model(llm_settings)
+    assert model is not None and 25 < model.resting_until - time.monotonic() <= 30
+    model.resting_until = 0.0
+    assert ask(llm_settings).text == "never asked"
+
+
+def test_a_malformed_answer_does_not_rest_the_model(
+    llm_settings: Settings, mock_openai: MockOpenAI
+) -> None:
+    mock_openai.script(garbage(), text("fine"))
+    with pytest.raises(ModelFailure):
+        ask(llm_settings)
+    assert ask(llm_settings).text == "fine"

@@ -159,7 +159,7 @@ def test_every_failure_falls_back_to_the_offline_reply(
     question = "what are the risks on apollo?"
     expected = [r.text for r in offline.send(question)]
     mock_openai.default = failure
-    with caplog.at_level(logging.INFO):
+    with caplog.at_level(logging.INFO, logger="bot.llm.routing"):
         got = [r.text for r in chat.send(question)]
     assert got == expected
     assert "interpreting offline" in caplog.text
