@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     livepmo_timezone: str = "UTC"
     livepmo_now: datetime | None = None
     # The LLM layer (`bot.llm`): used only when OPENAI_API_KEY is set.
+    livepmo_llm: bool = True  # false: never the chat model (e.g. a key for embeddings only)
     livepmo_interpreter: str = "llm-first"
     livepmo_answers: str = "generative"
     livepmo_llm_timeout: float = 8.0
@@ -177,8 +178,9 @@ class Settings(BaseSettings):
 
     @property
     def llm_configured(self) -> bool:
-        """True when a chat model may be used (`OPENAI_API_KEY` is set); else all offline."""
-        return bool(self.openai_api_key)
+        """True when a chat model may be used (`OPENAI_API_KEY` is set and `LIVEPMO_LLM` is
+        not false); else everything is offline."""
+        return bool(self.openai_api_key) and self.livepmo_llm
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -112,6 +112,12 @@ class LanguageModel:
     def tools(self) -> bool:
         return self.settings.livepmo_llm_tools
 
+    def response_format(self, schema: dict[str, Any] | None) -> dict[str, Any]:
+        """Structured output by `schema` when the server supports it, else JSON mode."""
+        if schema and self.settings.livepmo_llm_json_schema:
+            return {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}}
+        return {"type": "json_object"}
+
     def rest(self, reason: str, exc: Exception) -> None:
         """After a server failure, go offline for a while (a 429's Retry-After, capped)."""
         if reason not in REST_AFTER:
@@ -132,11 +138,13 @@ class LanguageModel:
         user: str,
         tools: list[dict[str, Any]] | None = None,
         json_mode: bool = False,
+        schema: dict[str, Any] | None = None,
         on_text: Callable[[str], None] | None = None,
     ) -> Completion:
         """Render the prompt `prompt` with `values` and ask the model once (plus retries).
 
-        `tools` offers OpenAI-style tools; `json_mode` asks for one JSON object;
+        `tools` offers OpenAI-style tools; `json_mode` asks for one JSON object, shaped by
+        `schema` where the server supports `json_schema` (`LIVEPMO_LLM_JSON_SCHEMA`);
         `on_text` streams, called with the text so far as it grows.
 
         Raises:
@@ -152,7 +160,8 @@ class LanguageModel:
             if started < self.resting_until:
                 raise ModelFailure("resting", "after a recent server failure")
             self._check_budget(user, messages, tools)
-            completion = self._call(messages, tools, json_mode, on_text)
+            response_format = self.response_format(schema) if json_mode else None
+            completion = self._call(messages, tools, response_format, on_text)
         except Exception as exc:
             outcome = reason_for(exc)
             self.rest(outcome, exc)
@@ -191,14 +200,14 @@ class LanguageModel:
         self,
         messages: list[tuple[str, str]],
         tools: list[dict[str, Any]] | None,
-        json_mode: bool,
+        response_format: dict[str, Any] | None,
         on_text: Callable[[str], None] | None,
     ) -> Completion:
         runnable: Any = self.client
         if tools:
             runnable = self.client.bind_tools(tools)
-        elif json_mode:
-            runnable = self.client.bind(response_format={"type": "json_object"})
+        elif response_format:
+            runnable = self.client.bind(response_format=response_format)
         for attempt in range(self.settings.livepmo_llm_retries + 1):
             try:
                 message = (

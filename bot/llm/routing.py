@@ -2,10 +2,11 @@
 
 One tool-calling request over the operation catalogue (the tools are each operation's
 `tool_schema()`, generated from its argument model); when the model's server rejects
-tools, or tools are turned off (`LIVEPMO_LLM_TOOLS=false`), one JSON-mode request with the
-same schemas in the prompt. The arguments are then checked by the operation's own model and
-validators. Internal fields (a form's channel, a button's source) are never taken from the
-model. A `ModelFailure` means: interpret offline.
+tools, or tools are turned off (`LIVEPMO_LLM_TOOLS=false`), one JSON request with the same
+schemas in the prompt (structured output by a schema where the server supports it, else
+JSON mode). The arguments are then checked by the operation's own model and validators.
+Internal fields (a form's channel, a button's source) are never taken from the model. A
+`ModelFailure` means: interpret offline.
 """
 
 from __future__ import annotations
@@ -118,6 +119,7 @@ def propose(
                 raise ModelFailure("malformed", "no tool called")
             call = completion.tool_calls[0]
             return checked(operations, call["name"], call["args"])
+    operations_named = [op.name for op in operations.values()]
     listing = "\n".join(
         f"- {op.name}: {op.summary} {json.dumps(schema['function']['parameters'])}"
         for op, schema in made.values()
@@ -128,6 +130,14 @@ def propose(
         skill=SKILL,
         user=user,
         json_mode=True,
+        schema={
+            "type": "object",
+            "properties": {
+                "operation": {"type": "string", "enum": [*sorted(operations_named), NONE_WORD]},
+                "arguments": {"type": "object"},
+            },
+            "required": ["operation", "arguments"],
+        },
     )
     answer = completion.json()
     if not isinstance(answer, dict) or not isinstance(answer.get("operation"), str):

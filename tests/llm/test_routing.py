@@ -127,20 +127,27 @@ def test_a_server_that_rejects_tools_gets_one_json_request(
     assert card.text.startswith("Shall I do this?")
     first, second = mock_openai.requests
     assert "tools" in first and "tools" not in second
-    assert second["response_format"] == {"type": "json_object"}
+    shape = second["response_format"]["json_schema"]["schema"]  # structured output
+    assert "raid.add" in shape["properties"]["operation"]["enum"]
     assert "raid.add:" in second["messages"][0]["content"]  # the catalogue, in the prompt
 
 
-def test_tools_can_be_turned_off(
+def test_tools_and_structured_output_can_be_turned_off(
     sqlite_only_url: str, tmp_path: Path, mock_openai: MockOpenAI
 ) -> None:
-    settings = model_settings(sqlite_only_url, tmp_path, mock_openai, livepmo_llm_tools=False)
+    settings = model_settings(
+        sqlite_only_url,
+        tmp_path,
+        mock_openai,
+        livepmo_llm_tools=False,
+        livepmo_llm_json_schema=False,
+    )
     chat = with_project(settings)
     mock_openai.script(text(json.dumps({"operation": "NONE", "arguments": {}})))
     [none] = chat.send(MESSY)
-    assert "not for me" in none.text.lower() or "for me" in none.text
+    assert "I don't think that was for me" in none.text
     [request] = mock_openai.requests
-    assert "tools" not in request
+    assert "tools" not in request and request["response_format"] == {"type": "json_object"}
 
 
 @pytest.mark.parametrize(
@@ -193,6 +200,14 @@ def test_offline_only_and_offline_first_modes(
     )
     chat = with_project_console(first)
     chat.send("show me the risk register please")  # the intent model is sure: no call
+    assert mock_openai.requests == []
+
+
+def test_llm_false_means_no_request_even_with_a_key(
+    sqlite_only_url: str, tmp_path: Path, mock_openai: MockOpenAI
+) -> None:
+    settings = model_settings(sqlite_only_url, tmp_path, mock_openai, livepmo_llm=False)
+    with_project(settings).send(MESSY)
     assert mock_openai.requests == []
 
 
