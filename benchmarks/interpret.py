@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from benchmarks.llm import ModelMeter, add_option, settings_overrides
 from bot.console.runner import console_dispatcher
 from bot.core import clock
 from bot.core.context import Context
@@ -36,6 +37,7 @@ from bot.core.people import StaticPeople
 from bot.core.projects import create_project, get_project, project_for_channel
 from bot.interpret import slots
 from bot.interpret.corpus import NONE
+from bot.llm.routing import reconsider
 from bot.runtime import start
 from skills.raid import service as raid
 from skills.raid.args import resolve_item
@@ -48,10 +50,10 @@ CHANNEL, USER = "C0APOLLO", "U0BENCH"
 ITEMS = {RaidType.RISK: 9, RaidType.ISSUE: 5, RaidType.ASSUMPTION: 3, RaidType.DEPENDENCY: 3}
 
 
-def world(folder: Path) -> Any:
+def world(folder: Path, use_llm: bool = False) -> Any:
     """Project `apollo` in #C0APOLLO with the items the data names; the dispatcher."""
     clock.pin(NOW)
-    settings = start(database_url=f"sqlite:///{folder / 'bench.db'}")
+    settings = start(database_url=f"sqlite:///{folder / 'bench.db'}", **settings_overrides(use_llm))
     dispatcher = console_dispatcher(settings, StaticPeople("Europe/London"))
     with session_scope(settings.database_url) as session:
         project = create_project(
@@ -123,6 +125,9 @@ def interpret(dispatcher: Any, row: dict[str, Any]) -> tuple[str, dict[str, Any]
     channel = f"D{USER}" if in_dm else CHANNEL
     message = Message(row["text"], USER, channel, "dm" if in_dm else "mention", is_dm=in_dm)
     found = dispatcher.interpreter.interpret(row["text"], message, dispatcher.settings.database_url)
+    found = reconsider(dispatcher.settings, dispatcher.registry, found, message)  # no key: as is
+    if found.how == "llm" and found.operation is not None:
+        return found.operation.name, dict(found.preset)
     if found.operation is None:
         return (NONE if found.how in ("none", "fallback") else found.how), {}
     op = found.operation
@@ -151,18 +156,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--verbose", action="store_true")
+    add_option(parser)
     args = parser.parse_args(argv)
     rows = [json.loads(line) for line in args.data.read_text().splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as folder:
-        dispatcher = world(Path(folder))
+        dispatcher = world(Path(folder), use_llm=args.llm)
         interpret(dispatcher, {"text": "warm up the model, please"})
+        meter = ModelMeter(dispatcher.settings.database_url, enabled=args.llm)
         ops: Counter[str] = Counter()
         right: Counter[str] = Counter()
         whole: Counter[str] = Counter()
         seconds = []
         for row in rows:
             started = time.perf_counter()
-            op, got = interpret(dispatcher, row)
+            op, got = meter.measure(interpret, dispatcher, row)
             seconds.append(time.perf_counter() - started)
             want, wanted = row["op"], row.get("args") or {}
             ops[want] += 1
@@ -187,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         "ms_p95": round(1000 * seconds[int(0.95 * (len(seconds) - 1))], 2),
         "target": {"operation_and_arguments": 0.90, "ms_p95": 20},
     }
+    if args.llm:
+        report.update(meter.figures())
     print(json.dumps(report))
     return 0
 

@@ -41,6 +41,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from benchmarks.llm import ModelMeter, add_option, settings_overrides
+
 _WORD = re.compile(r"[a-z0-9]+")
 _SLACK_LINK = re.compile(r"<[^|>\s]+\|([^>]*)>")
 
@@ -125,7 +127,7 @@ def score(rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, float]
 
 @contextmanager
 def bench_project(
-    corpus: Path, model_dir: str | None, padding: list[Path] = ()
+    corpus: Path, model_dir: str | None, padding: list[Path] = (), *, use_llm: bool = False
 ) -> Iterator[tuple[Any, Any, float]]:
     """A fresh database and index in a temporary folder with ``corpus`` (and ``padding``)
     ingested into project ``bench``: yields (settings, project, ingest seconds)."""
@@ -141,7 +143,7 @@ def bench_project(
         }
         if model_dir:
             overrides["livepmo_embedding_model_dir"] = model_dir
-        settings = load_settings(**overrides)
+        settings = load_settings(**overrides, **settings_overrides(use_llm))
         migrate(settings.database_url)
         with session_scope(settings.database_url) as session:
             project = create_project(session, key="bench", name="Benchmark", actor="bench")
@@ -181,6 +183,7 @@ def run(
     padding: list[Path] = (),
     *,
     latency: bool = False,
+    use_llm: bool = False,
 ) -> dict[str, Any]:
     from skills.kb.cli import ask_as_operator
 
@@ -191,12 +194,19 @@ def run(
     from bot.core.db import session_scope
     from skills.kb.models import KbChunk
 
-    with bench_project(corpus, model_dir, padding) as (settings, _, ingest_seconds):
+    with bench_project(corpus, model_dir, padding, use_llm=use_llm) as (
+        settings,
+        _,
+        ingest_seconds,
+    ):
         with session_scope(settings.database_url) as session:
             chunks = session.exec(select(func.count()).select_from(KbChunk)).one()
         rows, latencies = [], []
+        meter = ModelMeter(settings.database_url, enabled=use_llm)
         for item in questions:
-            result = ask_as_operator(settings, item["question"], project="bench")
+            result = meter.measure(
+                lambda q=item["question"]: ask_as_operator(settings, q, project="bench")
+            )
             if latency:  # warm: the same question again, timed
                 started = time.perf_counter()
                 ask_as_operator(settings, item["question"], project="bench")
@@ -224,6 +234,8 @@ def run(
         ordered = sorted(latencies)
         figures["warm_ask_ms_p50"] = round(statistics.median(ordered), 1)
         figures["warm_ask_ms_p95"] = round(ordered[int(0.95 * (len(ordered) - 1))], 1)
+    if use_llm:
+        figures.update(meter.figures())
     return figures
 
 
@@ -238,6 +250,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--latency", action="store_true", help="Time warm asks (implied by padding)."
     )
+    add_option(parser)
     args = parser.parse_args(argv)
     if args.answer_model:
         from knowledge.answer_model import load_models, use_models
@@ -248,7 +261,9 @@ def main(argv: list[str] | None = None) -> None:
         if args.padding_beir:
             padding = write_padding(args.padding_beir, args.padding_chunks, Path(folder))
         latency = args.latency or bool(padding)
-        figures = run(args.corpus, args.questions, args.model_dir, padding, latency=latency)
+        figures = run(
+            args.corpus, args.questions, args.model_dir, padding, latency=latency, use_llm=args.llm
+        )
     figures["answer_model"] = str(args.answer_model or "shipped")
     print(
         f"gold document in the top 3: {figures['gold_in_top3_listed']:.1%} listed, "

@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
+from benchmarks.llm import ModelMeter, add_option, confirm_proposals, settings_overrides
 from bot.console.chat import ConsoleSession
 from bot.console.runner import console_dispatcher
 from bot.core import clock
@@ -69,16 +70,21 @@ class ChatUnderTest:
     The one seam to the bot: point `send` at another entry point (the interpreter) and
     every figure follows."""
 
-    def __init__(self, folder: Path, tz: ZoneInfo, *, prefix: str = "") -> None:
+    def __init__(
+        self, folder: Path, tz: ZoneInfo, *, prefix: str = "", use_llm: bool = False
+    ) -> None:
         self.prefix = prefix  # "/pmo raid add ": the message is known to be an item
-        settings = start(database_url=f"sqlite:///{folder / 'bench.db'}")
+        settings = start(
+            database_url=f"sqlite:///{folder / 'bench.db'}", **settings_overrides(use_llm)
+        )
         create = f"/pmo project create bench Benchmark --timezone {tz.key}"
         self.chat = ConsoleSession(console_dispatcher(settings), user="U0BENCH", channel="C0BENCH")
         self.chat.send(create)
         self.database_url = settings.database_url
+        self.meter = ModelMeter(self.database_url, enabled=use_llm)
 
     def send(self, text: str) -> dict[str, Any]:
-        self.chat.send(self.prefix + text)
+        self.meter.measure(lambda: confirm_proposals(self.chat, self.chat.send(self.prefix + text)))
         with session_scope(self.database_url) as session:
             item = session.exec(select(RaidItem).order_by(RaidItem.id.desc())).first()  # type: ignore[union-attr]
             if item is None or item.id == getattr(self, "last_id", None):
@@ -222,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--now", default=NOW.isoformat(), help="pinned clock (ISO 8601)")
     parser.add_argument("--tz", default=TZ.key, help="timezone for relative dates")
     parser.add_argument("--no-embeddings", action="store_true", help="lexical type model only")
+    add_option(parser)
     parser.add_argument(
         "--as-item",
         action="store_true",
@@ -243,11 +250,15 @@ def main(argv: list[str] | None = None) -> int:
     lines = args.file.read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines if line.strip()]
     with tempfile.TemporaryDirectory() as folder:
-        chat = ChatUnderTest(Path(folder), tz, prefix="/pmo raid add " if args.as_item else "")
+        prefix = "/pmo raid add " if args.as_item else ""
+        chat = ChatUnderTest(Path(folder), tz, prefix=prefix, use_llm=args.llm)
         chat.send("raid add risk: warm-up so one-off start-up costs stay out of the timings")
         chat.send("the vendor could be late: warm-up of the type model and its embedder")
+        chat.meter.messages.clear()
         outcomes = evaluate(rows, chat, tz)
     result = figures(outcomes)
+    if args.llm:
+        result.update(chat.meter.figures())
     if args.verbose:
         print("\n".join(_failures(outcomes)) or "no failures")
         print()

@@ -65,6 +65,7 @@ from typing import Any
 
 from sqlmodel import delete, select
 
+from benchmarks.llm import ModelMeter, add_option, confirm_proposals, settings_overrides
 from bot.console.chat import ConsoleSession
 from bot.console.runner import console_dispatcher
 from bot.core import clock
@@ -97,10 +98,15 @@ class DirectMessages:
     """Project `bench` with check-ins on; `send` DMs one text as its participant and reads
     the stored update back (earlier ones are removed, so each text stands alone)."""
 
+    use_llm = False  # `--llm`: the model OPENAI_* points at (see benchmarks.llm)
+
     def __init__(self, folder: Path, *, prompted: bool = True) -> None:
         clock.pin(NOW)
-        settings = start(database_url=f"sqlite:///{folder / 'bench.db'}")
+        settings = start(
+            database_url=f"sqlite:///{folder / 'bench.db'}", **settings_overrides(self.use_llm)
+        )
         self.database_url = settings.database_url
+        self.meter = ModelMeter(self.database_url, enabled=self.use_llm)
         self.chat = ConsoleSession(console_dispatcher(settings), user=PM, channel="C0BENCH")
         self.chat.send(f"/pmo project create bench Benchmark --member <@{PARTICIPANT}>")
         self.chat.send(f"/pmo checkin participants <@{PARTICIPANT}>")
@@ -116,7 +122,13 @@ class DirectMessages:
     def send(self, text: str) -> StatusDraft:
         with session_scope(self.database_url) as session:
             session.exec(delete(StatusUpdate))  # type: ignore[call-overload]
-        self.chat.send(self.prefix + text, user=PARTICIPANT, channel="")
+        self.meter.measure(
+            lambda: confirm_proposals(
+                self.chat,
+                self.chat.send(self.prefix + text, user=PARTICIPANT, channel=""),
+                user=PARTICIPANT,
+            )
+        )
         self.sent += 1
         with session_scope(self.database_url) as session:
             update = session.exec(select(StatusUpdate)).first()
@@ -141,6 +153,7 @@ def parse_message(text: str) -> StatusDraft:
         _dms = DirectMessages(Path(folder), prompted=_prompted)
         _dms.send("Done: warm-up. Next: the real updates.")  # start-up costs stay out
         _dms.sent = _dms.stored = 0
+        _dms.meter.messages.clear()
     return _dms.send(text)
 
 
@@ -301,7 +314,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-prompt", action="store_true", help="no check-in prompt open: the router's test"
     )
+    add_option(parser)
     args = parser.parse_args(argv)
+    DirectMessages.use_llm = args.llm
     global _prompted
     _prompted = not args.no_prompt
     if args.stress:
@@ -314,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
         _dms.prefix = "/pmo status "  # type: ignore[union-attr]
         _dms.sent = _dms.stored = 0  # type: ignore[union-attr]
     figures = evaluate(_load(args.file), verbose=args.verbose)
+    if args.llm and _dms is not None:
+        figures.update(_dms.meter.figures())
     print(f"updates: {figures['updates']}")
     print(
         f"blocker detection (update level): P={figures['blocker_precision']} "

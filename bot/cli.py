@@ -153,6 +153,31 @@ def hub(
         print(render_reply(home))
 
 
+@app.command()
+def usage(
+    days: Annotated[int, typer.Option(help="How many days back to count.")] = 30,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON row per skill and person.")
+    ] = False,
+) -> None:
+    """How much the language model was used: calls, tokens, failures, latency."""
+    from dataclasses import asdict
+
+    from bot.core import clock
+    from bot.core.db import session_scope
+    from bot.llm.usage import usage_report
+    from skills.admin import usage_text
+
+    settings = start()
+    with session_scope(settings.database_url) as session:
+        rows = usage_report(session, now=clock.now(), days=days)
+    if as_json:
+        for row in rows:
+            print(json.dumps(asdict(row)))
+    else:
+        print(unformat(usage_text(rows, days)))
+
+
 @project_app.command("create")
 def project_create(
     key: str,

@@ -1,14 +1,22 @@
-"""Workspace administration: what the bot has learned here, and forgetting it."""
+"""Workspace administration: what the bot has learned here (and forgetting it), and how
+much the language model was used."""
 
 from __future__ import annotations
 
+from bot.core import clock
 from bot.core.context import Context
 from bot.core.messages import Reply
 from bot.core.operations import Access, Args, no_scope
 from bot.core.skills import Skill
+from bot.core.text import escape, mention
 from bot.interpret import learning
+from bot.llm.usage import UsageRow, usage_report
 
-skill = Skill("admin", "Workspace settings for admins: what I've learned here.", priority=85)
+skill = Skill(
+    "admin",
+    "Workspace settings for admins: what I've learned here, language model usage.",
+    priority=85,
+)
 KINDS = {
     "intent": "what messages mean",
     "raid_type": "RAID item types",
@@ -45,3 +53,33 @@ def reset_learning(ctx: Context, args: Args) -> Reply:
     gone = learning.forget(ctx.session, learning.workspace_of(ctx.team))
     ctx.audit("admin.learning_reset", forgotten=gone)
     return Reply(text=f"Forgot {gone} learned example{'s' if gone != 1 else ''}.", ephemeral=True)
+
+
+@skill.operation(
+    "admin.usage",
+    summary="How much the language model was used in the last 30 days, by skill and person.",
+    access=Access.ADMIN,
+    scope=no_scope,
+    examples=["admin usage"],
+)
+def show_usage(ctx: Context, args: Args) -> Reply:
+    return Reply(text=usage_text(usage_report(ctx.session, now=clock.now())), ephemeral=True)
+
+
+def usage_text(rows: list[UsageRow], days: int = 30) -> str:
+    """The usage report as a few lines (also printed by `livepmo usage`)."""
+    if not rows:
+        return f"No language model calls in the last {days} days (or no model is configured)."
+    calls = sum(r.calls for r in rows)
+    tokens = sum(r.tokens for r in rows)
+    failures = sum(r.failures for r in rows)
+    lines = [
+        f"• {escape(r.skill)} · {mention(r.user)}: {r.calls} call{'s' if r.calls != 1 else ''}, "
+        f"{r.tokens:,} tokens, {r.failures} failed, {r.mean_latency_ms:,} ms on average"
+        for r in rows[:40]
+    ]
+    head = (
+        f"*Language model use, last {days} days*: {calls} calls, {tokens:,} tokens, "
+        f"{failures} failed (answered offline)"
+    )
+    return "\n".join([head, *lines])

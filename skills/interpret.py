@@ -26,6 +26,20 @@ CHOOSE = [f"interpret_choose_{i}" for i in range(MAX_CHOICES + 1)]
 NOT_FOR_ME = "Not for me"
 
 
+def ask(ctx: Context, text: str, choices: list[dict[str, Any]]) -> Clarification:
+    """Record a question about `text` for the person who said it; its id goes on buttons."""
+    asked = Clarification(
+        workspace=learning.workspace_of(ctx.team),
+        user_id=ctx.user,
+        channel=ctx.channel,
+        text=text,
+        choices=choices,
+    )
+    ctx.session.add(asked)
+    ctx.session.flush()
+    return asked
+
+
 class ClarifyArgs(Args):
     text: str = flag(default="", description="The message", internal=True)
     candidates: list[str] = flag(
@@ -51,15 +65,7 @@ def clarify(ctx: Context, args: ClarifyArgs) -> Reply:
         for label, preset in op.choices(ctx, args.text):
             choices.append({"op": name, "label": label, "preset": preset})
     choices = choices[:MAX_CHOICES] + [{"op": NONE, "label": NOT_FOR_ME, "preset": {}}]
-    asked = Clarification(
-        workspace=learning.workspace_of(ctx.team),
-        user_id=ctx.user,
-        channel=ctx.channel,
-        text=args.text,
-        choices=choices,
-    )
-    ctx.session.add(asked)
-    ctx.session.flush()
+    asked = ask(ctx, args.text, choices)
     question = f"I'm not sure what you'd like me to do with “{escape(shorten(args.text, 120))}”:"
     buttons = [
         ui.button(c["label"], CHOOSE[i], f"{asked.id}:{i}", style="primary" if i == 0 else None)
@@ -119,3 +125,90 @@ def choose(ctx: Context, args: ChooseArgs) -> list[Reply]:
     replies = ctx.invoke(op.name, op.validate({**values, **choice["preset"]}))
     done = Reply(text=f"{choice['label']}: done.", replace_original=True)
     return [done, *replies]
+
+
+# -- a write the language model proposed: Confirm · Edit · Cancel ---------------------
+
+DECIDE = {"interpret_confirm": "confirm", "interpret_edit": "edit", "interpret_cancel": "cancel"}
+
+
+class ProposeArgs(Args):
+    text: str = flag(default="", description="The message", internal=True)
+    operation: str = flag(default="", description="The operation proposed", internal=True)
+    arguments: dict[str, Any] = flag(
+        default_factory=dict, description="Its arguments", internal=True
+    )
+
+
+@skill.operation(
+    "interpret.propose",
+    summary="Show a change the language model read in a message, to confirm first.",
+    access=Access.ANYONE,
+    scope=no_scope,
+    writes=True,
+    hidden=True,
+    command="interpret propose",
+)
+def propose(ctx: Context, args: ProposeArgs) -> Reply:
+    from bot.llm.routing import command_words
+
+    op = ctx.registry.operations.get(args.operation)
+    if op is None:
+        raise UserError("I couldn't work out what to do with that; try the command instead.")
+    values = op.validate(args.arguments).model_dump(mode="json", include=set(args.arguments))
+    proposed = {"op": op.name, "label": op.label, "preset": values, "proposed": True}
+    asked = ask(ctx, args.text, [proposed])
+    command = command_words(op, values)
+    question = f"Shall I do this? *{escape(op.label)}*\n`{escape(shorten(command, 600))}`"
+    buttons = [
+        ui.button("Confirm", "interpret_confirm", str(asked.id), style="primary"),
+        ui.button("Edit", "interpret_edit", str(asked.id)),
+        ui.button("Cancel", "interpret_cancel", str(asked.id)),
+    ]
+    return Reply(text=question, blocks=[ui.section(question), ui.actions(*buttons)], ephemeral=True)
+
+
+class DecideArgs(Args):
+    answer: str = positional(description="The proposal's number and the choice, `12:confirm`")
+
+
+@skill.operation(
+    "interpret.decide",
+    summary="Confirm, edit or cancel a change I proposed.",
+    access=Access.SELF,
+    scope=asked_scope,
+    writes=True,
+    hidden=True,
+    buttons={
+        action: (lambda value, choice=choice: {"answer": f"{value}:{choice}"})
+        for action, choice in DECIDE.items()
+    },
+    command="interpret decide",
+)
+def decide(ctx: Context, args: DecideArgs) -> list[Reply]:
+    from bot.llm.routing import command_words
+
+    asked: Clarification = ctx.scope.target  # type: ignore[union-attr]
+    choice = args.answer.partition(":")[2]
+    if asked.answered:
+        return [Reply(text="You've answered that one already.", ephemeral=True)]
+    if choice not in DECIDE.values() or not asked.choices or not asked.choices[0].get("proposed"):
+        raise UserError("That button is out of date; say it again.")
+    asked.answered = True
+    ctx.session.add(asked)
+    proposed = asked.choices[0]
+    op = ctx.registry.operation(proposed["op"])
+    if choice == "cancel":
+        return [Reply(text="Cancelled; nothing was changed.", replace_original=True)]
+    if choice == "edit":
+        command = escape(command_words(op, proposed["preset"]))
+        return [
+            Reply(
+                text=f"Change what you need and send it as a command:\n```/pmo {command}```",
+                replace_original=True,
+            )
+        ]
+    ctx.channel = asked.channel or ctx.channel
+    replies = ctx.invoke(op.name, op.validate(proposed["preset"]))
+    ctx.audit("interpret.confirmed", target=op.name, confirmed_by=ctx.user, proposed_by="model")
+    return [Reply(text=f"{escape(op.label)}: confirmed.", replace_original=True), *replies]

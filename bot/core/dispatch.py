@@ -37,6 +37,7 @@ from bot.core.settings import Settings
 from bot.core.skills import Skill, SkillRegistry
 from bot.core.text import escape
 from bot.interpret import slots
+from bot.llm.routing import reconsider
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +176,7 @@ class Dispatcher:
                 )
             ]
         route = self.interpreter.interpret(message.text, message, self.settings.database_url)
+        route = reconsider(self.settings, self.registry, route, message)
         op = route.operation
         log.info("route user=%s op=%s how=%s", message.user, op and op.name, route.how)
         if route.how == "none" or (route.how == "unsure" and not route.candidates):
@@ -182,12 +184,17 @@ class Dispatcher:
         if route.how == "unsure":
             op = self.registry.operation("interpret.clarify")
             candidates = {"text": route.args, "candidates": route.candidates}
+        elif route.how == "llm" and op is not None and op.writes:  # confirm first
+            candidates = {"text": route.args, "operation": op.name, "arguments": route.preset}
+            op = self.registry.operation("interpret.propose")
         elif op is None:
             return [unknown_command(route.skill, route.args)]
 
         def read(ctx: Context) -> Args:
-            if route.how == "unsure":
+            if route.how == "unsure" or op.name == "interpret.propose":
                 return op.validate(candidates)
+            if route.how == "llm":
+                return op.validate(route.preset)
             if route.is_command and op.text is None:
                 return op.parse(route.args, route.preset)
             args = slots.fill(op, ctx, route.args)

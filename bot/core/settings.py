@@ -34,6 +34,10 @@ EXPECTED = {
     "livepmo_now": "an ISO 8601 timestamp with a UTC offset, e.g. 2026-11-23T09:00:00+00:00",
     "openai_base_url": "an http(s) URL such as https://api.openai.com/v1",
     "livepmo_embeddings": "'local' (all-MiniLM-L6-v2 on this machine) or 'openai'",
+    "livepmo_interpreter": "'llm-first', 'offline-first' or 'offline-only'",
+    "livepmo_answers": "'generative' or 'extractive'",
+    "livepmo_llm_timeout": "seconds, more than 0",
+    "livepmo_llm_retries": "a number of retries from 0 to 5",
 }
 
 
@@ -65,6 +69,17 @@ class Settings(BaseSettings):
     livepmo_now: datetime | None = None
     livepmo_db_connect_timeout: int = 5
     livepmo_db_statement_timeout: int = 10
+    # The LLM layer (`bot.llm`): used only when OPENAI_API_KEY is set.
+    livepmo_llm: bool = True  # false: never the chat model (e.g. a key for embeddings only)
+    livepmo_interpreter: str = "llm-first"
+    livepmo_answers: str = "generative"
+    livepmo_llm_timeout: float = 8.0
+    livepmo_llm_retries: int = 1
+    livepmo_llm_tools: bool = True
+    livepmo_llm_json_schema: bool = True
+    livepmo_llm_max_tokens: int = 800  # written per request
+    livepmo_llm_max_prompt_tokens: int = 16_000  # read per request, tools included (estimated)
+    livepmo_llm_daily_tokens: int = 100_000
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -139,6 +154,36 @@ class Settings(BaseSettings):
             raise ValueError("unknown provider")
         return value
 
+    @field_validator("livepmo_interpreter")
+    @classmethod
+    def _interpreter(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("llm-first", "offline-first", "offline-only"):
+            raise ValueError("unknown mode")
+        return value
+
+    @field_validator("livepmo_answers")
+    @classmethod
+    def _answers(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("generative", "extractive"):
+            raise ValueError("unknown mode")
+        return value
+
+    @field_validator("livepmo_llm_timeout")
+    @classmethod
+    def _llm_timeout(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("not positive")
+        return value
+
+    @field_validator("livepmo_llm_retries")
+    @classmethod
+    def _llm_retries(cls, value: int) -> int:
+        if not 0 <= value <= 5:
+            raise ValueError("out of range")
+        return value
+
     @field_validator("livepmo_now")
     @classmethod
     def _now(cls, value: datetime | None) -> datetime | None:
@@ -150,6 +195,12 @@ class Settings(BaseSettings):
     def slack_configured(self) -> bool:
         """True when there is enough to talk to Slack in some mode."""
         return bool(self.slack_bot_token and (self.slack_app_token or self.slack_signing_secret))
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when a chat model may be used (`OPENAI_API_KEY` is set and `LIVEPMO_LLM` is
+        not false); else everything is offline."""
+        return bool(self.openai_api_key) and self.livepmo_llm
 
 
 def load_settings(**overrides: object) -> Settings:

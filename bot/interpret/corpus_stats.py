@@ -46,6 +46,8 @@ NOT_TEXT = frozenset(
         "kb.add",
         "interpret.clarify",
         "interpret.choose",
+        "interpret.propose",
+        "interpret.decide",
     }
 )
 

@@ -40,6 +40,7 @@ from bot.slack.home import (
 log = logging.getLogger(__name__)
 ANY = re.compile(".*")
 WORKING = "eyes"
+THINKING = "is thinking…"
 WORKING_AFTER_SECONDS = 0.5
 
 
@@ -320,7 +321,8 @@ def view_values(view: dict[str, Any]) -> dict[str, Any]:
 
 
 class working_reaction:  # noqa: N801 - used as a context manager
-    """Shows :eyes: on the message if the reply takes longer than half a second."""
+    """Shows a thinking state if the reply takes longer than half a second: the assistant
+    thread's status where there is one, else :eyes: on the message."""
 
     def __init__(self, client: WebClient, message: Message) -> None:
         self.client, self.message = client, message
@@ -331,7 +333,8 @@ class working_reaction:  # noqa: N801 - used as a context manager
 
     def _add(self) -> None:
         with self.lock:
-            self.added = react(self.client, "reactions_add", self.message)
+            if not thinking_status(self.client, self.message):
+                self.added = react(self.client, "reactions_add", self.message)
 
     def __enter__(self) -> None:
         if self.message.channel and self.message.ts:
@@ -342,6 +345,21 @@ class working_reaction:  # noqa: N801 - used as a context manager
         with self.lock:
             if self.added:
                 react(self.client, "reactions_remove", self.message)
+
+
+def thinking_status(client: WebClient, message: Message) -> bool:
+    """`assistant.threads.setStatus` in a DM thread (Slack's assistant threads); Slack
+    clears it when the reply is posted. False where it does not apply or is refused."""
+    if not (message.is_dm and message.thread_ts and message.channel):
+        return False
+    try:
+        client.assistant_threads_setStatus(
+            channel_id=message.channel, thread_ts=message.thread_ts, status=THINKING
+        )
+        return True
+    except SlackApiError as exc:
+        log.debug("assistant.threads.setStatus failed: %s", exc.response.get("error"))
+        return False
 
 
 def react(client: WebClient, method: str, message: Message) -> bool:

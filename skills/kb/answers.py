@@ -4,11 +4,12 @@ Offline the answer is extractive (`knowledge.answering`): the sentences that ans
 quoted, each with its numbered source; or, when unsure, the closest passage with a
 caveat; or "not found" with the closest sections and who to ask. The passages come
 from the database with the sentence vectors stored at ingest. An LLM answer will be
-written from the same cited passages, so citations stay the same.
+written from the same passages (`bot.llm.answers`), checked, and cited the same way.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ from sqlmodel import Session, select
 from bot.core.messages import UserError
 from bot.core.models import Membership, Project, Role
 from bot.core.settings import Settings
+from bot.llm.answers import Written, write_answer
+from bot.llm.client import ModelFailure, language_model
 from knowledge.answering import Extract, extract_answer
 from knowledge.chunking import HEADING_SEPARATOR
 from knowledge.passages import Passage, unpack_vectors
@@ -26,6 +29,8 @@ from knowledge.retrieval import HybridRetriever
 from knowledge.sentences import heading_before
 from skills.kb.index import retriever
 from skills.kb.models import KbAnswer, KbChunk, KbDocument
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION = 1_000
 SEARCH_K = 10
@@ -54,6 +59,7 @@ class Answer:
     extract: Extract
     citations: list[Citation]
     contacts: list[str]
+    written: str | None = None  # a model's checked answer, citing `citations`
 
     @property
     def found(self) -> bool:
@@ -182,7 +188,14 @@ def answer(
     question = check_question(question)
     kb = retriever(settings)
     query = search_text(question, previous_answer(session, channel, thread_ts))
-    extract = extract_answer(question, retrieve(session, kb, query, scopes), embedder=kb.embedder)
+    found = retrieve(session, kb, query, scopes)
+    extract = extract_answer(question, found, embedder=kb.embedder)
+    written = generative(
+        settings, question, found, user=user, earlier=earlier_questions(session, channel, thread_ts)
+    )
+    if written is not None:
+        cited = tuple(found[i] for i in written.cited)
+        extract = Extract("answer", extract.confidence, (), cited, len(cited))
     citations = cite(session, extract)
     projects = (
         {project.id}
@@ -211,7 +224,41 @@ def answer(
     )
     session.add(record)
     session.flush()
-    return Answer(record, extract, citations, project_managers(session, projects))
+    return Answer(
+        record,
+        extract,
+        citations,
+        project_managers(session, projects),
+        written.text if written else None,
+    )
+
+
+def earlier_questions(session: Session, channel: str | None, thread_ts: str | None) -> list[str]:
+    """The questions asked before in this thread, oldest first (a model's context)."""
+    if not (channel and thread_ts):
+        return []
+    rows = session.exec(
+        select(KbAnswer.question)
+        .where(KbAnswer.channel == channel, KbAnswer.thread_ts == thread_ts)
+        .order_by(KbAnswer.id.desc())  # type: ignore[union-attr]
+        .limit(5)
+    )
+    return list(reversed(list(rows)))
+
+
+def generative(
+    settings: Settings, question: str, found: list[Passage], *, user: str, earlier: list[str]
+) -> Written | None:
+    """The model's checked answer when answers are generative and a model is set; None
+    means: show the extractive answer (no model, "I don't know", or any failure)."""
+    model = language_model(settings) if settings.livepmo_answers == "generative" else None
+    if model is None:
+        return None
+    try:
+        return write_answer(model, question, found, user=user, history=earlier)
+    except ModelFailure as failure:
+        log.info("extractive answer shown (%s) user=%s", failure.reason, user)
+        return None
 
 
 def retrieve(session: Session, kb: HybridRetriever, query: str, scopes: list[str]) -> list[Passage]:

@@ -106,6 +106,8 @@ def answer_reply(answer: Answer, where: str) -> Reply:
     also); or the closest passage under a caveat; or "not found" with the closest
     sections and who to ask."""
     quotes = "\n".join(f"> {mrkdwn(q.text)} [{q.source}]" for q in answer.extract.quotes)
+    if answer.written:  # a model's answer, checked against the cited passages
+        quotes = escape(answer.written)
     if answer.verdict == "answer":
         sources = sources_text(answer)
         text = f"{quotes}\n\n{sources}"

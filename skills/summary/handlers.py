@@ -12,6 +12,8 @@ from bot.core.messages import Reply, UserError
 from bot.core.models import Project
 from bot.core.operations import Access, Args, ProjectArgs, flag, no_scope
 from bot.core.skills import Skill
+from bot.core.text import escape
+from bot.llm.narrative import narrative
 from skills.summary.builder import project_summary, summary_reply
 from skills.summary.health import explain_rule
 from skills.summary.parsing import (
@@ -111,7 +113,12 @@ def project_summary_op(ctx: Context, args: SummaryArgs) -> Reply:
     project = ctx.project_for(args.project)
     now = clock.now()
     since = parse_since(args.since, now=now, timezone=project.timezone)
-    return summary_reply(project_summary(ctx.session, project, since=since, now=now))
+    summary = project_summary(ctx.session, project, since=since, now=now)
+    facts = summary_reply(summary)
+    summary.narrative = narrative(
+        ctx.settings, project=project.name, facts=facts.text, user=ctx.user
+    )
+    return summary_reply(summary) if summary.narrative else facts
 
 
 @skill.operation(
@@ -130,6 +137,10 @@ def portfolio(ctx: Context, args: Args) -> Reply:
             "you, or create one with `/pmo project create KEY Project name`."
         )
     reply = portfolio_reply(ctx.session, visible, now=clock.now())
+    written = narrative(ctx.settings, project="all your projects", facts=reply.text, user=ctx.user)
+    if written and reply.blocks:
+        reply.text = f"{escape(written)}\n\n{reply.text}"
+        reply.blocks.insert(2, ui.section(escape(written)))
     reply.ephemeral = not ctx.is_dm  # other projects' health stays with the asker
     return reply
 

@@ -1,0 +1,104 @@
+"""Grounded answers: written by the model from the retrieved passages only, then checked.
+
+The passages are numbered and delimited in the prompt (`prompts/answer.prompt`), which says
+they are untrusted. The answer is kept only if every sentence cites a passage that was
+given, is supported by the passages it cites (most of its words, every number), and holds
+no URL those passages lack; otherwise it is dropped (`ModelFailure("unsupported")`) and the
+caller shows the extractive answer. "I don't know" is an answer of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.llm.client import LanguageModel, ModelFailure
+from bot.llm.safety import foreign_urls, support, unsupported_numbers, without_broadcasts
+from knowledge.passages import Passage, passage_sentences
+
+SKILL = "kb"
+CITATION = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
+TRAILING_CITATION = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*,\s*\d+)*\])+)")
+DONT_KNOW = re.compile(r"^\W*i (?:do not|don't|don’t) know\b", re.I)
+MIN_SUPPORT = 0.6
+MAX_PASSAGES = 6
+
+
+@dataclass(frozen=True)
+class Written:
+    """A checked answer: `text` cites `[1]`..`[n]`, numbered in the order of `cited`
+    (indexes into the passages given)."""
+
+    text: str
+    cited: tuple[int, ...]
+
+
+def passages_block(passages: Sequence[Passage]) -> str:
+    """The passages, numbered and delimited; a closing tag inside one is defused."""
+    return "\n\n".join(
+        f'<passage n="{n}" document="{_attr(p.title)}">\n'
+        f"{p.text.replace('</passage', '</ passage')}\n</passage>"
+        for n, p in enumerate(passages, 1)
+    )
+
+
+def _attr(text: str) -> str:
+    return text.replace('"', "'").replace("<", "(").replace(">", ")")[:120]
+
+
+def write_answer(
+    model: LanguageModel,
+    question: str,
+    passages: Sequence[Passage],
+    *,
+    user: str,
+    history: Sequence[str] = (),
+) -> Written | None:
+    """The model's answer from `passages`, checked; None when it says it doesn't know.
+
+    Raises:
+        ModelFailure: the call failed, or the answer failed the check (`unsupported`).
+    """
+    given = list(passages[:MAX_PASSAGES])
+    if not given:
+        return None
+    completion = model.chat(
+        "answer",
+        {
+            "question": question,
+            "passages": passages_block(given),
+            "history": "\n".join(f"- {h}" for h in history) or "(none)",
+        },
+        skill=SKILL,
+        user=user,
+    )
+    text = " ".join(without_broadcasts(completion.text).split())
+    text = TRAILING_CITATION.sub(r" \2\1", text)  # "... board. [2]" → "... board [2]."
+    if not text or DONT_KNOW.match(text):
+        return None
+    return check(text, given)
+
+
+def check(text: str, passages: Sequence[Passage]) -> Written:
+    """`text` renumbered by first citation, if every sentence is grounded in what it cites."""
+    order: list[int] = []
+    for sentence in passage_sentences(text):
+        numbers = [int(n) for m in CITATION.findall(sentence) for n in m.split(",")]
+        if not numbers:
+            raise ModelFailure("unsupported", "a sentence cites nothing")
+        if any(not 1 <= n <= len(passages) for n in numbers):
+            raise ModelFailure("unsupported", "a citation names no given passage")
+        cited = " ".join(passages[n - 1].text for n in numbers)
+        claim = CITATION.sub("", sentence)
+        if support(claim, cited) < MIN_SUPPORT or unsupported_numbers(claim, cited):
+            raise ModelFailure("unsupported", "a sentence its passages do not support")
+        if foreign_urls(claim, [cited]):
+            raise ModelFailure("unsupported", "a link its passages do not hold")
+        order += [n for n in numbers if n not in order]
+
+    def renumber(match: re.Match[str]) -> str:
+        numbers = dict.fromkeys(order.index(int(n)) + 1 for n in match.group(1).split(","))
+        return " " + "".join(f"[{n}]" for n in numbers)
+
+    return Written(CITATION.sub(renumber, text), tuple(n - 1 for n in order))

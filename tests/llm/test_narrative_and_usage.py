@@ -1,0 +1,70 @@
+"""A summary's narrative, checked against its facts; usage shown by `admin usage` and
+`livepmo usage`."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.core.settings import Settings
+from tests.helpers import ADMIN, console, with_project
+from tests.llm.mock_openai import MockOpenAI, text, tool
+
+
+def test_a_narrative_using_only_the_summary_facts_opens_the_summary(
+    llm_settings: Settings, mock_openai: MockOpenAI
+) -> None:
+    chat = with_project(llm_settings)
+    chat.send("raid add risk: vendor may slip --impact 4 --probability 4")
+    mock_openai.script(text("Apollo launch has 1 open risk to watch; nothing is overdue."))
+    [reply] = chat.send("/pmo summary apollo")
+    headline, narrative, *facts = reply.text.split("\n\n")
+    assert "health *amber*" in headline and facts  # the narrative opens, the facts follow
+    assert narrative == "Apollo launch has 1 open risk to watch; nothing is overdue."
+    facts = mock_openai.requests[0]["messages"][1]["content"]
+    assert "<facts>" in facts and "Vendor may slip" in facts
+    assert reply.blocks and "Apollo launch has 1 open risk" in json.dumps(reply.blocks)
+
+
+def test_a_narrative_with_a_number_not_in_the_facts_is_dropped(
+    llm_settings: Settings, mock_openai: MockOpenAI
+) -> None:
+    chat = with_project(llm_settings)
+    chat.send("raid add risk: vendor may slip --impact 4 --probability 4")
+    mock_openai.script(
+        text("Apollo launch is 87% done with 12 risks and @channel it ends 2027-01-09.")
+    )
+    [reply] = chat.send("/pmo summary apollo")
+    assert "87%" not in reply.text and "2027-01-09" not in reply.text
+    assert "<!channel>" not in reply.text
+
+
+def test_portfolio_gets_a_narrative(llm_settings: Settings, mock_openai: MockOpenAI) -> None:
+    chat = with_project(llm_settings)
+    mock_openai.script(text("One project, and it is in good health."))
+    [reply] = chat.send("/pmo summary portfolio")
+    assert reply.text.startswith("One project, and it is in good health.")
+
+
+def test_usage_is_recorded_and_shown_to_admins(
+    llm_settings: Settings, mock_openai: MockOpenAI, monkeypatch
+) -> None:
+    chat = with_project(llm_settings)
+    mock_openai.script(tool("summary.project", {}), text("All calm."))
+    chat.send("how's apollo looking overall")  # route (1 call) + narrative (1 call)
+    [shown] = console(llm_settings, user=ADMIN).send("/pmo admin usage")
+    assert "2 calls, 300 tokens, 0 failed" in shown.text
+    assert "• interpret · <@U0ALICE>: 1 call, 150 tokens" in shown.text
+    assert "• summary · <@U0ALICE>: 1 call, 150 tokens" in shown.text
+    [refused] = chat.send("/pmo admin usage")
+    assert refused.refused
+    monkeypatch.setenv("DATABASE_URL", llm_settings.database_url)
+    result = CliRunner().invoke(app, ["usage", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert {(r["skill"], r["calls"], r["tokens"]) for r in rows} == {
+        ("interpret", 1, 150),
+        ("summary", 1, 150),
+    }
