@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,10 @@ LEXICAL = "lexical"
 DEFAULT_FUSION = FusionConfig(method="convex", normalisation="zscore")
 """Equal-weight convex combination of z-scored dense and BM25 scores (knowledge/README.md)."""
 _SEP = "\x1f"  # joins scope and chunk id into one fusion key
+SAVE_EVERY_SECONDS = 5.0
+"""Within `deferred_saves`, the least time between two saves of a scope's BM25 index."""
+SAVE_SHARE = 0.1
+"""... and at most this share of the time goes to saving (a save of n chunks costs O(n))."""
 
 
 def _merge_scopes(per_scope: Mapping[str, Sequence[ScoredId]], limit: int) -> list[ScoredId]:
@@ -72,6 +78,9 @@ class HybridRetriever:
         self._lexical: dict[str, LexicalIndex] = {}
         self._versions: dict[str, int | None] = {}
         self._lock = threading.RLock()
+        self._deferring = 0
+        self._unsaved: set[str] = set()
+        self._last_save = (0.0, 0.0)  # when the last deferred save ended, and its duration
         self.last_dense_error: str | None = None
         if embedder is None:
             self.dense_unavailable_reason = dense_unavailable_reason or "no embedder configured"
@@ -125,6 +134,40 @@ class HybridRetriever:
                     self.lexical_index(scope).save(path)
                     self._versions[scope] = self._saved_version(scope)
 
+    @contextmanager
+    def deferred_saves(self) -> Iterator[None]:
+        """Batch many changes (an ingest of a folder): BM25 indexes are saved now and
+        then, never more than `SAVE_SHARE` of the time, and once at the end, so a batch
+        costs time linear in its size instead of one full save per change."""
+        with self._lock:
+            self._deferring += 1
+            if self._deferring == 1:
+                self._last_save = (time.monotonic(), 0.0)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._deferring -= 1
+                if not self._deferring:
+                    pending, self._unsaved = self._unsaved, set()
+                    self.save(pending)
+
+    def _changed(self, scope: str) -> None:
+        """Save ``scope`` after a change: at once, or (deferred) when it is time."""
+        if not self.autosave:
+            return
+        with self._lock:
+            if not self._deferring:
+                self.save([scope])
+                return
+            self._unsaved.add(scope)
+            ended, took = self._last_save
+            if time.monotonic() - ended >= max(SAVE_EVERY_SECONDS, took / SAVE_SHARE):
+                started = time.monotonic()
+                pending, self._unsaved = self._unsaved, set()
+                self.save(pending)
+                self._last_save = (time.monotonic(), time.monotonic() - started)
+
     # -- writes ------------------------------------------------------------
 
     def index(self, scope: str, records: Sequence[ChunkRecord]) -> int:
@@ -136,8 +179,7 @@ class HybridRetriever:
             vectors = self.embedder.embed([r.text for r in records])
             self.vector_store.upsert(scope, records, vectors)
         self.lexical_index(scope).upsert(records)
-        if self.autosave:
-            self.save([scope])
+        self._changed(scope)
         return len(records)
 
     def delete(
@@ -158,8 +200,8 @@ class HybridRetriever:
         if self.vector_store is not None and self.embedder is not None:
             self.vector_store.delete(scope, ids, where=where or None)
         removed = self.lexical_index(scope).delete(ids, where=where or None)
-        if self.autosave and removed:
-            self.save([scope])
+        if removed:
+            self._changed(scope)
         return removed
 
     def replace_document(self, scope: str, document_id: str, records: Sequence[ChunkRecord]) -> int:
@@ -179,8 +221,7 @@ class HybridRetriever:
             self._versions[scope] = self._saved_version(scope)
         if records:
             return self.index(scope, records)
-        if self.autosave:
-            self.save([scope])
+        self._changed(scope)
         return 0
 
     def stats(self, scope: str) -> dict[str, int]:
