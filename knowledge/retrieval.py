@@ -29,9 +29,9 @@ LEXICAL = "lexical"
 DEFAULT_FUSION = FusionConfig(method="convex", normalisation="zscore")
 """Equal-weight convex combination of z-scored dense and BM25 scores (knowledge/README.md)."""
 _SEP = "\x1f"  # joins scope and chunk id into one fusion key
-SAVE_EVERY_SECONDS = 5.0
+SAVE_EVERY_SECONDS = 10.0
 """Within `deferred_saves`, the least time between two saves of a scope's BM25 index."""
-SAVE_SHARE = 0.1
+SAVE_SHARE = 0.05
 """... and at most this share of the time goes to saving (a save of n chunks costs O(n))."""
 
 
