@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
+RECENT_QUERIES = 32
+"""Single texts (questions) whose vectors are kept: asking embeds the question twice."""
 REQUIRED_FILES = ("model.onnx", "tokenizer.json")
 PRECISIONS = ("int8", "fp32")
 DEFAULT_PRECISION = "int8"
@@ -217,6 +219,8 @@ class MiniLMEmbedder:
         self._input_names = {i.name for i in session.get_inputs()}
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+        self._recent: dict[str, np.ndarray] = {}  # the last single texts embedded, oldest first
+        self._recent_lock = threading.Lock()
 
     def _open(self, ort: Any, path: Path) -> Any:
         return ort.InferenceSession(
@@ -286,6 +290,20 @@ class MiniLMEmbedder:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) == 1:  # a question: searched, then read again by the answer composer
+            with self._recent_lock:
+                cached = self._recent.get(texts[0])
+            if cached is not None:
+                return cached.copy()
+            vector = self._embed(texts)
+            with self._recent_lock:
+                self._recent[texts[0]] = vector
+                while len(self._recent) > RECENT_QUERIES:
+                    self._recent.pop(next(iter(self._recent)))
+            return vector.copy()
+        return self._embed(texts)
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(texts)
         lengths = np.array([len(e.ids) for e in encodings])
         order = np.argsort(-lengths, kind="stable")

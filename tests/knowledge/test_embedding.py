@@ -311,3 +311,19 @@ def test_load_embedder_openai(embeddings_api: str, monkeypatch: pytest.MonkeyPat
     )
     assert loaded.available and loaded.embedder.embed(["x"]).shape == (1, 8)
     assert "unknown embedding provider" in (load_embedder(provider="magic").reason or "")
+
+
+def test_a_question_is_embedded_once_for_search_and_answer(
+    embedder: MiniLMEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs: list[list[str]] = []
+    real = embedder._embed
+    monkeypatch.setattr(embedder, "_embed", lambda texts: runs.append(texts) or real(texts))
+    question = "When is the code freeze for the autumn release?"
+    first = embedder.embed([question])
+    first[0, 0] = 99.0  # a caller changing its copy changes nothing for the next one
+    again = embedder.embed([question])
+    assert runs == [[question]] and again[0, 0] != 99.0
+    np.testing.assert_allclose(np.linalg.norm(again, axis=1), 1.0, atol=1e-5)
+    embedder.embed([question, "another"])
+    assert runs[-1] == [question, "another"]  # batches are never served from the memo
