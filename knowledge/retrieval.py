@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -79,7 +79,9 @@ class HybridRetriever:
         self._versions: dict[str, int | None] = {}
         self._lock = threading.RLock()
         self._deferring = 0
-        self._unsaved: set[str] = set()
+        self._unsaved: dict[str, list[Callable[[LexicalIndex], int]]] = {}
+        """Per scope, the changes made since its last deferred save, replayed if another
+        process saves the scope meanwhile (its index is then reloaded from disk)."""
         self._last_save = (0.0, 0.0)  # when the last deferred save ended, and its duration
         self.last_dense_error: str | None = None
         if embedder is None:
@@ -120,6 +122,8 @@ class HybridRetriever:
                 path = self._lexical_path(scope)
                 if path is not None and version is not None:
                     self._lexical[scope] = LexicalIndex.load(path)
+                    for change in self._unsaved.get(scope, ()):
+                        change(self._lexical[scope])
                 elif scope not in self._lexical:
                     self._lexical[scope] = LexicalIndex()
                 self._versions[scope] = version
@@ -131,8 +135,9 @@ class HybridRetriever:
             for scope in list(scopes if scopes is not None else self._lexical):
                 path = self._lexical_path(scope)
                 if path is not None:
-                    self.lexical_index(scope).save(path)
+                    self.lexical_index(scope).save(path)  # (reloaded, changes replayed)
                     self._versions[scope] = self._saved_version(scope)
+                self._unsaved.pop(scope, None)
 
     @contextmanager
     def deferred_saves(self) -> Iterator[None]:
@@ -149,24 +154,25 @@ class HybridRetriever:
             with self._lock:
                 self._deferring -= 1
                 if not self._deferring:
-                    pending, self._unsaved = self._unsaved, set()
-                    self.save(pending)
+                    self.save(list(self._unsaved))
 
-    def _changed(self, scope: str) -> None:
-        """Save ``scope`` after a change: at once, or (deferred) when it is time."""
-        if not self.autosave:
-            return
+    def _change(self, scope: str, change: Callable[[LexicalIndex], int]) -> int:
+        """Apply ``change`` to the scope's BM25 index and save it: at once, or (deferred)
+        when it is time. Returns what ``change`` returned (records touched)."""
         with self._lock:
+            touched = change(self.lexical_index(scope))
+            if not self.autosave or not touched:
+                return touched
             if not self._deferring:
                 self.save([scope])
-                return
-            self._unsaved.add(scope)
+                return touched
+            self._unsaved.setdefault(scope, []).append(change)
             ended, took = self._last_save
             if time.monotonic() - ended >= max(SAVE_EVERY_SECONDS, took / SAVE_SHARE):
                 started = time.monotonic()
-                pending, self._unsaved = self._unsaved, set()
-                self.save(pending)
+                self.save(list(self._unsaved))
                 self._last_save = (time.monotonic(), time.monotonic() - started)
+            return touched
 
     # -- writes ------------------------------------------------------------
 
@@ -178,8 +184,7 @@ class HybridRetriever:
         if self.embedder is not None and self.vector_store is not None:
             vectors = self.embedder.embed([r.text for r in records])
             self.vector_store.upsert(scope, records, vectors)
-        self.lexical_index(scope).upsert(records)
-        self._changed(scope)
+        self._change(scope, lambda index: index.upsert(records))
         return len(records)
 
     def delete(
@@ -199,10 +204,7 @@ class HybridRetriever:
             where["document_id"] = document_id
         if self.vector_store is not None and self.embedder is not None:
             self.vector_store.delete(scope, ids, where=where or None)
-        removed = self.lexical_index(scope).delete(ids, where=where or None)
-        if removed:
-            self._changed(scope)
-        return removed
+        return self._change(scope, lambda index: index.delete(ids, where=where or None))
 
     def replace_document(self, scope: str, document_id: str, records: Sequence[ChunkRecord]) -> int:
         """Re-index one document: delete its old chunks, then index ``records``.
@@ -219,9 +221,11 @@ class HybridRetriever:
                 self.vector_store.drop(scope)
             self._lexical[scope] = LexicalIndex()
             self._versions[scope] = self._saved_version(scope)
+            self._unsaved.pop(scope, None)
         if records:
             return self.index(scope, records)
-        self._changed(scope)
+        if self.autosave:
+            self.save([scope])
         return 0
 
     def stats(self, scope: str) -> dict[str, int]:

@@ -163,6 +163,26 @@ def test_deferred_saves_save_once_at_the_end(
     assert other.stats("ABC") == {LEXICAL: len(project_records) - 1}
 
 
+def test_deferred_changes_survive_another_process_saving_the_same_scope(
+    project_records: list[ChunkRecord], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(retrieval, "SAVE_EVERY_SECONDS", 3600.0)
+    ingest = HybridRetriever(lexical_dir=tmp_path)
+    bot = HybridRetriever(lexical_dir=tmp_path)  # say, the bot taking a Slack upload
+    first, second, third = project_records[:2], project_records[2:3], project_records[3:]
+    with ingest.deferred_saves():
+        ingest.index("ABC", first)
+        bot.index("ABC", second)  # saved at once, while the ingest has unsaved changes
+        ingest.index("ABC", third)
+        ingest.delete("ABC", [first[0].id])
+    expected = sorted(r.id for r in project_records[1:])
+    assert sorted(r.id for r in ingest.lexical_index("ABC").records()) == expected
+    assert (
+        sorted(r.id for r in HybridRetriever(lexical_dir=tmp_path).lexical_index("ABC").records())
+        == expected
+    )
+
+
 def test_deferred_saves_also_save_along_the_way(
     project_records: list[ChunkRecord], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
