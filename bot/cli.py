@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from typing import Annotated
@@ -20,26 +21,45 @@ project_app = typer.Typer(help="Manage projects.", no_args_is_help=True)
 app.add_typer(project_app, name="project")
 
 
-def _register_subcommands() -> None:
-    from scheduler.cli import schedule_app
-    from skills.cost.cli import cost_app
-    from skills.kb.cli import ask, ingest, kb_app
-    from skills.milestones.cli import milestone_app
-    from skills.raid.cli import raid_app
-    from skills.status.cli import checkin_app, status_app
-
-    app.add_typer(schedule_app, name="schedule")
-    app.add_typer(raid_app, name="raid")
-    app.add_typer(checkin_app, name="checkin")
-    app.add_typer(status_app, name="status")
-    app.add_typer(kb_app, name="kb")
-    app.add_typer(milestone_app, name="milestone")
-    app.add_typer(cost_app, name="cost")
-    app.command()(ingest)
-    app.command()(ask)
+SUBCOMMANDS: dict[str, tuple[str, str, bool]] = {
+    "schedule": ("scheduler.cli", "schedule_app", True),
+    "raid": ("skills.raid.cli", "raid_app", True),
+    "checkin": ("skills.status.cli", "checkin_app", True),
+    "status": ("skills.status.cli", "status_app", True),
+    "kb": ("skills.kb.cli", "kb_app", True),
+    "milestone": ("skills.milestones.cli", "milestone_app", True),
+    "cost": ("skills.cost.cli", "cost_app", True),
+    "ingest": ("skills.kb.cli", "ingest", False),
+    "ask": ("skills.kb.cli", "ask", False),
+}
+"""Commands defined by skills: name -> (module, attribute, whether a group of commands)."""
 
 
-_register_subcommands()
+def _own_commands() -> set[str]:
+    commands = {c.name or c.callback.__name__ for c in app.registered_commands if c.callback}
+    return commands | {g.name for g in app.registered_groups if g.name}
+
+
+def _register_subcommands(argv: list[str]) -> None:
+    """Add the skills' commands. When ``argv`` names one (``livepmo ask ...``), only its
+    module is imported, and none for this file's own commands (``chat``): each skill's
+    imports cost start-up time. Otherwise (help, tests) all of them."""
+    words = [word for word in argv if not word.startswith("-")]
+    first = words[0] if words else None
+    if first in SUBCOMMANDS:
+        names = [first]
+    elif first in _own_commands():
+        names = []
+    else:
+        names = list(SUBCOMMANDS)
+    for name in names:
+        module, attribute, group = SUBCOMMANDS[name]
+        command = getattr(importlib.import_module(module), attribute)
+        if group:
+            app.add_typer(command, name=name)
+        else:
+            app.command()(command)
+
 
 SLACK_HELP = (
     "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or "
@@ -208,6 +228,9 @@ def project_create(
             print(f"Created project {project.key} ({project.name}), channels: {', '.join(channel)}")
     except UserError as exc:
         fail(unformat(exc))
+
+
+_register_subcommands(sys.argv[1:])
 
 
 def main() -> None:

@@ -5,8 +5,9 @@ models fitted on labelled questions (``benchmarks/answer_fit.py``), stored as JS
   is ``weights · features`` (``knowledge.evidence.FEATURES``), and the softmax over
   the candidates is the probability that each one is the answer.
 * Confidence — a logistic regression giving P(the documents answer the question)
-  from ``CONFIDENCE_FEATURES``: the best candidate's probability, whether a kind of
-  fact is asked for, and how much of the probability sits on sentences holding it.
+  from ``CONFIDENCE_FEATURES``: the best candidate's probability (its share among the
+  candidates) and its score (how strongly it answers, whatever the others), whether a
+  kind of fact is asked for, and how much of the probability sits on sentences holding it.
 
 Both fits are plain Newton's method with an L2 penalty (no dependency beyond numpy).
 ``answer_at`` and ``unsure_at`` split the confidence into an answer, an honest "not
@@ -26,7 +27,7 @@ import numpy as np
 
 from knowledge.evidence import FEATURES, Candidate, Candidates
 
-CONFIDENCE_FEATURES = ("best", "asked", "typed_share")
+CONFIDENCE_FEATURES = ("best", "score", "asked", "typed_share")
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
 
 
@@ -81,6 +82,7 @@ def confidence_features(ranked: Sequence[Candidate], asked: str | None) -> dict[
     typed_share = float(sum(pi for pi, c in zip(p, ranked, strict=True) if c.typed))
     return {
         "best": float(p[0]),
+        "score": float(ranked[0].score),
         "asked": float(asked is not None),
         "typed_share": typed_share if asked is not None else 1.0,
     }

@@ -34,17 +34,18 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 
 logger = logging.getLogger(__name__)
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
-CHROMA_CACHE_DIR = Path.home() / ".cache" / "chroma" / "onnx_models" / MODEL_NAME / "onnx"
+RECENT_QUERIES = 32
+"""Single texts (questions) whose vectors are kept: asking embeds the question twice."""
 REQUIRED_FILES = ("model.onnx", "tokenizer.json")
 PRECISIONS = ("int8", "fp32")
 DEFAULT_PRECISION = "int8"
@@ -82,23 +83,29 @@ def l2_normalise(vectors: np.ndarray) -> np.ndarray:
 
 
 def find_model_dir(model_dir: str | Path | None = None) -> Path:
-    """Return the first folder holding the ONNX model: ``model_dir``, then Chroma's cache.
+    """Return ``model_dir`` if it holds the ONNX model.
+
+    Only the configured folder is read (``LIVEPMO_EMBEDDING_MODEL_DIR``): never a cache
+    in the home folder (Chroma's, Hugging Face's), so what answers does not depend on
+    what some other program left there.
 
     Raises:
-        EmbeddingUnavailable: neither folder holds ``model.onnx`` and ``tokenizer.json``.
+        EmbeddingUnavailable: no folder is configured, or it lacks ``model.onnx`` or
+            ``tokenizer.json``.
     """
-    candidates = [Path(model_dir).expanduser()] if model_dir else []
-    candidates.append(CHROMA_CACHE_DIR)
-    problems = []
-    for folder in candidates:
-        missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
-        if not missing:
-            return folder
-        problems.append(f"{folder} (missing {', '.join(missing)})")
-    raise EmbeddingUnavailable(
-        f"{MODEL_NAME} model files not found in: {'; '.join(problems)}. "
-        "Set LIVEPMO_EMBEDDING_MODEL_DIR to the model's onnx folder."
-    )
+    if not model_dir:
+        raise EmbeddingUnavailable(
+            f"no {MODEL_NAME} model configured: set LIVEPMO_EMBEDDING_MODEL_DIR to the "
+            "model's onnx folder (answers use keywords only until then)."
+        )
+    folder = Path(model_dir).expanduser()
+    missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
+    if missing:
+        raise EmbeddingUnavailable(
+            f"{MODEL_NAME} model files not found in {folder} (missing {', '.join(missing)}). "
+            "Set LIVEPMO_EMBEDDING_MODEL_DIR to the model's onnx folder."
+        )
+    return folder
 
 
 def default_thread_count() -> int:
@@ -143,10 +150,10 @@ def run_session(session: Any, input_names: set[str], encodings: list[Any]) -> np
     return l2_normalise(pooled)
 
 
-class MiniLMEmbedder(EmbeddingFunction[Documents]):
+class MiniLMEmbedder:
     """all-MiniLM-L6-v2 over ONNX Runtime, int8 by default, never padded to 256 tokens.
 
-    Also a Chroma ``EmbeddingFunction``, so it can be handed to a collection.
+    ``chroma_function()`` makes it a Chroma ``EmbeddingFunction`` for a collection.
     """
 
     model_id = MODEL_NAME
@@ -212,6 +219,8 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
         self._input_names = {i.name for i in session.get_inputs()}
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+        self._recent: dict[str, np.ndarray] = {}  # the last single texts embedded, oldest first
+        self._recent_lock = threading.Lock()
 
     def _open(self, ort: Any, path: Path) -> Any:
         return ort.InferenceSession(
@@ -281,6 +290,20 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) == 1:  # a question: searched, then read again by the answer composer
+            with self._recent_lock:
+                cached = self._recent.get(texts[0])
+            if cached is not None:
+                return cached.copy()
+            vector = self._embed(texts)
+            with self._recent_lock:
+                self._recent[texts[0]] = vector
+                while len(self._recent) > RECENT_QUERIES:
+                    self._recent.pop(next(iter(self._recent)))
+            return vector.copy()
+        return self._embed(texts)
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(texts)
         lengths = np.array([len(e.ids) for e in encodings])
         order = np.argsort(-lengths, kind="stable")
@@ -323,40 +346,57 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
     def _run(self, encodings: list[Any]) -> np.ndarray:
         return run_session(self._session, self._input_names, encodings)
 
-    # -- Chroma's EmbeddingFunction protocol -------------------------------
+    def chroma_function(self) -> Any:
+        """This embedder as a Chroma ``EmbeddingFunction`` (imports Chroma)."""
+        return _chroma_function_class()(self)
 
-    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - Chroma's name
-        return list(self.embed(input))
 
-    @staticmethod
-    def name() -> str:
-        return "livepmo_minilm"
+@cache
+def _chroma_function_class() -> type:
+    """Chroma's ``EmbeddingFunction`` over a `MiniLMEmbedder`, defined on first use: importing
+    Chroma costs about a second, which commands that never embed should not pay."""
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 
-    def default_space(self) -> Space:
-        return "cosine"
+    class MiniLMChromaFunction(EmbeddingFunction[Documents]):
+        def __init__(self, embedder: MiniLMEmbedder) -> None:
+            self.embedder = embedder
 
-    def supported_spaces(self) -> list[Space]:
-        return ["cosine", "l2", "ip"]
+        def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - Chroma's name
+            return list(self.embedder.embed(input))
 
-    def max_tokens(self) -> int:
-        return MAX_TOKENS
+        @staticmethod
+        def name() -> str:
+            return "livepmo_minilm"
 
-    def get_config(self) -> dict[str, Any]:
-        return {
-            "model_dir": str(self.model_dir),
-            "threads": self.threads,
-            "precision": self.precision,
-            "cache_dir": str(self.cache_dir),
-        }
+        def default_space(self) -> Space:
+            return "cosine"
 
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> MiniLMEmbedder:
-        return MiniLMEmbedder(
-            config.get("model_dir"),
-            threads=config.get("threads"),
-            precision=config.get("precision", DEFAULT_PRECISION),
-            cache_dir=config.get("cache_dir"),
-        )
+        def supported_spaces(self) -> list[Space]:
+            return ["cosine", "l2", "ip"]
+
+        def max_tokens(self) -> int:
+            return MAX_TOKENS
+
+        def get_config(self) -> dict[str, Any]:
+            e = self.embedder
+            return {
+                "model_dir": str(e.model_dir),
+                "threads": e.threads,
+                "precision": e.precision,
+                "cache_dir": str(e.cache_dir),
+            }
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> MiniLMChromaFunction:
+            embedder = MiniLMEmbedder(
+                config.get("model_dir"),
+                threads=config.get("threads"),
+                precision=config.get("precision", DEFAULT_PRECISION),
+                cache_dir=config.get("cache_dir"),
+            )
+            return MiniLMChromaFunction(embedder)
+
+    return MiniLMChromaFunction
 
 
 @dataclass(frozen=True)
@@ -385,8 +425,8 @@ def load_embedder(
 
     Args:
         provider: ``"local"`` (all-MiniLM-L6-v2 ONNX) or ``"openai"``.
-        model_dir: Folder with ``model.onnx`` (``LIVEPMO_EMBEDDING_MODEL_DIR``);
-            Chroma's download cache is tried after it.
+        model_dir: Folder with ``model.onnx`` (``LIVEPMO_EMBEDDING_MODEL_DIR``); the
+            only place the model is looked for.
         openai_model: Embedding model name for the OpenAI provider.
         openai_base_url: Base URL of an OpenAI-compatible API.
         openai_api_key: API key (defaults to ``OPENAI_API_KEY``).

@@ -35,26 +35,32 @@ PROBE_TEXTS = (
 )
 
 
-def _file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
+def _file_fingerprint(path: Path) -> str:
+    """What identifies a model file without reading its 90 MB: its resolved path, size,
+    modification time, and a hash of its first and last MiB."""
+    stat = path.stat()
+    digest = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+        digest.update(handle.read(1 << 20))
+        handle.seek(max(0, stat.st_size - (1 << 20)))
+        digest.update(handle.read())
     return digest.hexdigest()
 
 
 def cached_model_path(model_dir: Path, cache_dir: Path) -> Path:
-    """File name of the int8 model for ``model_dir`` (content, recipe and library versions)."""
-    import onnx
-    import onnxruntime
+    """File name of the int8 model for ``model_dir`` (the file, recipe and library versions).
+
+    Cheap at every start: neither the model is hashed whole nor ``onnx`` imported.
+    """
+    from importlib.metadata import version
 
     key = hashlib.sha256(
         "|".join(
             [
-                _file_digest(model_dir / "model.onnx"),
+                _file_fingerprint(model_dir / "model.onnx"),
                 OPTIMISATION_RECIPE,
-                onnxruntime.__version__,
-                onnx.__version__,
+                version("onnxruntime"),
+                version("onnx"),
             ]
         ).encode()
     ).hexdigest()[:16]

@@ -27,6 +27,7 @@ from knowledge.records import ChunkRecord, Filter, ScoredId, matches
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 FORMAT_VERSION = 1
+DOCUMENT_KEY = "document_id"
 _TOKEN = re.compile(r"\w+")
 _STOPWORDS = frozenset(STOPWORDS_EN)
 
@@ -70,6 +71,7 @@ class LexicalIndex:
         self.b = b
         self.analyzer = analyzer or Analyzer()
         self._records: dict[str, ChunkRecord] = {}
+        self._by_document: dict[object, set[str]] = {}
         self._tokens: dict[str, list[str]] = {}
         self._ids: list[str] = []
         self._bm25: bm25s.BM25 | None = None
@@ -96,8 +98,11 @@ class LexicalIndex:
         count = 0
         with self._lock:
             for record in records:
-                self._records.pop(record.id, None)  # re-insert at the end
+                self._forget(record.id)  # re-insert at the end
                 self._records[record.id] = record
+                self._by_document.setdefault(record.metadata.get(DOCUMENT_KEY), set()).add(
+                    record.id
+                )
                 self._tokens.pop(record.id, None)  # (re)tokenised at the next build
                 count += 1
             self._dirty = self._dirty or count > 0
@@ -108,12 +113,33 @@ class LexicalIndex:
         with self._lock:
             doomed = {i for i in ids if i in self._records}
             if where:
-                doomed.update(r.id for r in self._records.values() if matches(r.metadata, where))
+                doomed.update(
+                    i
+                    for i in self._filter_candidates(where)
+                    if matches(self._records[i].metadata, where)
+                )
             for chunk_id in doomed:
-                del self._records[chunk_id]
-                self._tokens.pop(chunk_id, None)
+                self._forget(chunk_id)
             self._dirty = self._dirty or bool(doomed)
         return len(doomed)
+
+    def _forget(self, chunk_id: str) -> None:
+        record = self._records.pop(chunk_id, None)
+        self._tokens.pop(chunk_id, None)
+        if record is not None:
+            same = self._by_document.get(record.metadata.get(DOCUMENT_KEY))
+            if same is not None:
+                same.discard(chunk_id)
+                if not same:
+                    del self._by_document[record.metadata.get(DOCUMENT_KEY)]
+
+    def _filter_candidates(self, where: Filter) -> Iterable[str]:
+        """Ids that may match ``where``: one document's chunks when it names a single
+        document (a re-ingest deletes by document, so this keeps ingest linear), else all."""
+        document = where.get(DOCUMENT_KEY)
+        if isinstance(document, str | int | float | bool):
+            return list(self._by_document.get(document, ()))
+        return list(self._records)
 
     def clear(self) -> None:
         """Remove every record."""
@@ -165,11 +191,12 @@ class LexicalIndex:
     # -- persistence -------------------------------------------------------
 
     def save(self, folder: str | Path) -> None:
-        """Write the records into ``folder`` (created if needed), and the BM25 arrays
-        when the index is built; an index saved before its rebuild is rebuilt on load."""
+        """Write the records and the built BM25 arrays into ``folder`` (created if
+        needed), so the next process loads the index instead of rebuilding it."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         with self._lock:
+            self._ensure_built()
             built = not self._dirty and (self._bm25 is not None or not self._records)
             manifest = {
                 "version": FORMAT_VERSION,

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,10 @@ LEXICAL = "lexical"
 DEFAULT_FUSION = FusionConfig(method="convex", normalisation="zscore")
 """Equal-weight convex combination of z-scored dense and BM25 scores (knowledge/README.md)."""
 _SEP = "\x1f"  # joins scope and chunk id into one fusion key
+SAVE_EVERY_SECONDS = 10.0
+"""Within `deferred_saves`, the least time between two saves of a scope's BM25 index."""
+SAVE_SHARE = 0.05
+"""... and at most this share of the time goes to saving (a save of n chunks costs O(n))."""
 
 
 def _merge_scopes(per_scope: Mapping[str, Sequence[ScoredId]], limit: int) -> list[ScoredId]:
@@ -72,6 +78,11 @@ class HybridRetriever:
         self._lexical: dict[str, LexicalIndex] = {}
         self._versions: dict[str, int | None] = {}
         self._lock = threading.RLock()
+        self._deferring = 0
+        self._unsaved: dict[str, list[Callable[[LexicalIndex], int]]] = {}
+        """Per scope, the changes made since its last deferred save, replayed if another
+        process saves the scope meanwhile (its index is then reloaded from disk)."""
+        self._last_save = (0.0, 0.0)  # when the last deferred save ended, and its duration
         self.last_dense_error: str | None = None
         if embedder is None:
             self.dense_unavailable_reason = dense_unavailable_reason or "no embedder configured"
@@ -111,6 +122,8 @@ class HybridRetriever:
                 path = self._lexical_path(scope)
                 if path is not None and version is not None:
                     self._lexical[scope] = LexicalIndex.load(path)
+                    for change in self._unsaved.get(scope, ()):
+                        change(self._lexical[scope])
                 elif scope not in self._lexical:
                     self._lexical[scope] = LexicalIndex()
                 self._versions[scope] = version
@@ -122,8 +135,44 @@ class HybridRetriever:
             for scope in list(scopes if scopes is not None else self._lexical):
                 path = self._lexical_path(scope)
                 if path is not None:
-                    self.lexical_index(scope).save(path)
+                    self.lexical_index(scope).save(path)  # (reloaded, changes replayed)
                     self._versions[scope] = self._saved_version(scope)
+                self._unsaved.pop(scope, None)
+
+    @contextmanager
+    def deferred_saves(self) -> Iterator[None]:
+        """Batch many changes (an ingest of a folder): BM25 indexes are saved now and
+        then, never more than `SAVE_SHARE` of the time, and once at the end, so a batch
+        costs time linear in its size instead of one full save per change."""
+        with self._lock:
+            self._deferring += 1
+            if self._deferring == 1:
+                self._last_save = (time.monotonic(), 0.0)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._deferring -= 1
+                if not self._deferring:
+                    self.save(list(self._unsaved))
+
+    def _change(self, scope: str, change: Callable[[LexicalIndex], int]) -> int:
+        """Apply ``change`` to the scope's BM25 index and save it: at once, or (deferred)
+        when it is time. Returns what ``change`` returned (records touched)."""
+        with self._lock:
+            touched = change(self.lexical_index(scope))
+            if not self.autosave or not touched:
+                return touched
+            if not self._deferring:
+                self.save([scope])
+                return touched
+            self._unsaved.setdefault(scope, []).append(change)
+            ended, took = self._last_save
+            if time.monotonic() - ended >= max(SAVE_EVERY_SECONDS, took / SAVE_SHARE):
+                started = time.monotonic()
+                self.save(list(self._unsaved))
+                self._last_save = (time.monotonic(), time.monotonic() - started)
+            return touched
 
     # -- writes ------------------------------------------------------------
 
@@ -135,9 +184,7 @@ class HybridRetriever:
         if self.embedder is not None and self.vector_store is not None:
             vectors = self.embedder.embed([r.text for r in records])
             self.vector_store.upsert(scope, records, vectors)
-        self.lexical_index(scope).upsert(records)
-        if self.autosave:
-            self.save([scope])
+        self._change(scope, lambda index: index.upsert(records))
         return len(records)
 
     def delete(
@@ -157,10 +204,7 @@ class HybridRetriever:
             where["document_id"] = document_id
         if self.vector_store is not None and self.embedder is not None:
             self.vector_store.delete(scope, ids, where=where or None)
-        removed = self.lexical_index(scope).delete(ids, where=where or None)
-        if self.autosave and removed:
-            self.save([scope])
-        return removed
+        return self._change(scope, lambda index: index.delete(ids, where=where or None))
 
     def replace_document(self, scope: str, document_id: str, records: Sequence[ChunkRecord]) -> int:
         """Re-index one document: delete its old chunks, then index ``records``.
@@ -177,6 +221,7 @@ class HybridRetriever:
                 self.vector_store.drop(scope)
             self._lexical[scope] = LexicalIndex()
             self._versions[scope] = self._saved_version(scope)
+            self._unsaved.pop(scope, None)
         if records:
             return self.index(scope, records)
         if self.autosave:

@@ -4,19 +4,23 @@ heat map and the burn chart): health over four weeks, budget burn, and milestone
 from __future__ import annotations
 
 import io
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from skills.hub.portfolio import TREND_WEEKS, PortfolioLine
 from skills.milestones.service import slip_days
 from skills.summary.health import COLOURS, rank
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 WIDTH_IN, DPI = 10.0, 100
 COLOUR_HEX = {"red": "#e53935", "amber": "#ffb300", "green": "#43a047"}
 
 
 def _figure(rows: int) -> tuple[Figure, object]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # only when drawing: slow import
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_IN, max(3.0, 1.0 + 0.45 * rows)), dpi=DPI)
     FigureCanvasAgg(figure)
     return figure, figure.add_subplot(1, 1, 1)

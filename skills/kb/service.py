@@ -284,26 +284,27 @@ def ingest_paths(
         Outcome(p.name, FAILED, detail=f"{p} is a link to outside the folder; skipped it.")
         for p in outside
     ]
-    for path in files:
-        try:
-            with session_scope(settings.database_url) as session:
-                outcome = add_document(session, kb, project, read_file(path), actor=actor)
-        except DocumentLoadError as exc:
-            outcome = Outcome(path.name, FAILED, detail=exc.user_message)
-        except Exception:  # a bug with one file is logged; the other files still go in
-            log.exception("ingesting %s failed", path)
-            outcome = Outcome(path.name, FAILED, detail=f"{path} failed on my side (logged).")
-        outcome.detail = outcome.detail or str(path)
-        outcomes.append(outcome)
-        if progress:
-            progress(outcome)
-    seen = {str(p) for p in files}
-    with session_scope(settings.database_url) as session:
-        for document in documents(session, [scope_of(project)]):
-            under = any(document.source.startswith(f"{folder}{os.sep}") for folder in folders)
-            if under and document.source not in seen and not Path(document.source).exists():
-                remove_document(session, kb, document)
-                outcomes.append(Outcome(document.title, REMOVED, document, document.source))
+    with kb.deferred_saves():  # one BM25 save per batch, not per file
+        for path in files:
+            try:
+                with session_scope(settings.database_url) as session:
+                    outcome = add_document(session, kb, project, read_file(path), actor=actor)
+            except DocumentLoadError as exc:
+                outcome = Outcome(path.name, FAILED, detail=exc.user_message)
+            except Exception:  # a bug with one file is logged; the other files still go in
+                log.exception("ingesting %s failed", path)
+                outcome = Outcome(path.name, FAILED, detail=f"{path} failed on my side (logged).")
+            outcome.detail = outcome.detail or str(path)
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+        seen = {str(p) for p in files}
+        with session_scope(settings.database_url) as session:
+            for document in documents(session, [scope_of(project)]):
+                under = any(document.source.startswith(f"{folder}{os.sep}") for folder in folders)
+                if under and document.source not in seen and not Path(document.source).exists():
+                    remove_document(session, kb, document)
+                    outcomes.append(Outcome(document.title, REMOVED, document, document.source))
     return outcomes
 
 

@@ -139,22 +139,63 @@ def test_chroma_server_mode(settings: Settings, docs: Path, chroma_server: int) 
     assert hits[0].metadata["title"] == "releases" and "dense" in hits[0].ranks
 
 
-@pytest.mark.usefixtures("sqlite_only_url")
-def test_without_a_model_search_is_lexical_only(
-    sqlite_only_url: str, tmp_path: Path, docs: Path
+@pytest.fixture
+def fake_home(tmp_path: Path, model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """HOME with the caches other programs leave there, each holding a working copy of the
+    model (links to the real files) and, in our own cache folder, a junk int8 model."""
+    home = tmp_path / "home"
+    cache = home / ".cache"
+    for folder in (
+        cache / "chroma" / "onnx_models" / "all-MiniLM-L6-v2" / "onnx",
+        cache / "huggingface" / "hub" / "models--sentence-transformers--all-MiniLM-L6-v2"
+        / "snapshots" / "main" / "onnx",
+    ):  # fmt: skip
+        folder.mkdir(parents=True)
+        for item in model_dir.iterdir():
+            (folder / item.name).symlink_to(item)
+    junk = cache / "livepmo" / "models"
+    junk.mkdir(parents=True)
+    (junk / "all-MiniLM-L6-v2-0000000000000000-int8.onnx").write_bytes(b"junk")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("LIVEPMO_EMBEDDING_MODEL_DIR", raising=False)
+    return home
+
+
+def test_without_a_model_search_is_lexical_only_whatever_the_home_caches_hold(
+    sqlite_only_url: str, tmp_path: Path, docs: Path, fake_home: Path
 ) -> None:
-    settings = load_settings(
-        database_url=sqlite_only_url,
-        chroma_path=tmp_path / "chroma",
-        livepmo_embedding_model_dir=tmp_path / "no-model-here",
-    )
+    settings = load_settings(database_url=sqlite_only_url, chroma_path=tmp_path / "chroma")
+    assert settings.livepmo_embedding_model_dir is None
     index.forget(embedders=True)
     try:
         project = apollo(settings)
         outcomes = service.ingest_paths(settings, project, [docs])
         assert {o.status for o in outcomes} == {"added"}
         kb = index.retriever(settings)
-        assert not kb.dense_available and "model" in (kb.dense_unavailable_reason or "")
+        assert not kb.dense_available and "LIVEPMO_EMBEDDING_MODEL_DIR" in (
+            kb.dense_unavailable_reason or ""
+        )
         assert search_titles(settings, "code freeze")[0] == "releases"
+    finally:
+        index.forget(embedders=True)
+
+
+def test_the_model_comes_only_from_the_configured_folder(
+    sqlite_only_url: str, tmp_path: Path, model_dir: Path, fake_home: Path
+) -> None:
+    settings = load_settings(
+        database_url=sqlite_only_url,
+        chroma_path=tmp_path / "chroma",
+        livepmo_embedding_model_dir=model_dir,
+        livepmo_model_cache_dir=tmp_path / "model-cache",
+    )
+    index.forget(embedders=True)
+    try:
+        embedder = index.embedder(settings).embedder
+        assert embedder is not None and embedder.model_dir == model_dir
+        assert not embedder.model_path.is_relative_to(fake_home)
+        junk = fake_home / ".cache" / "livepmo" / "models"
+        assert [p.read_bytes() for p in junk.iterdir()] == [b"junk"]
     finally:
         index.forget(embedders=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from knowledge import embedding, int8_model
+from knowledge import int8_model
 from knowledge.embedding import (
     EmbeddingError,
     EmbeddingUnavailable,
@@ -85,8 +85,10 @@ def test_int8_is_the_default_and_close_to_fp32(
     np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
     cosine = (ours * fp32_embedder.embed(SENTENCES)).sum(axis=1)
     assert cosine.min() > 0.95 and cosine.mean() > 0.98, cosine
-    assert int8_embedder.get_config()["precision"] == "int8"
-    assert MiniLMEmbedder.build_from_config(int8_embedder.get_config()).precision == "int8"
+    config = int8_embedder.chroma_function().get_config()
+    assert config["precision"] == "int8"
+    rebuilt = type(int8_embedder.chroma_function()).build_from_config(config)
+    assert rebuilt.embedder.precision == "int8"
 
 
 def test_batching_keeps_input_order(model_dir: Path) -> None:
@@ -198,7 +200,7 @@ def test_chroma_collection_can_use_the_embedder(embedder: MiniLMEmbedder) -> Non
     from chromadb.config import Settings
 
     client = chromadb.EphemeralClient(Settings(anonymized_telemetry=False))
-    collection = client.create_collection("ef-test", embedding_function=embedder)
+    collection = client.create_collection("ef-test", embedding_function=embedder.chroma_function())
     collection.add(ids=["a", "b"], documents=["Release schedule", "Leave policy"])
     result = collection.query(query_texts=["When do we ship?"], n_results=1)
     assert result["ids"] == [["a"]]
@@ -206,7 +208,6 @@ def test_chroma_collection_can_use_the_embedder(embedder: MiniLMEmbedder) -> Non
 
 
 def test_missing_model_gives_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(embedding, "CHROMA_CACHE_DIR", tmp_path / "no-cache")
     with pytest.raises(EmbeddingUnavailable) as caught:
         find_model_dir(tmp_path / "nowhere")
     assert (
@@ -218,19 +219,17 @@ def test_missing_model_gives_a_reason(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_broken_model_file_gives_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(embedding, "CHROMA_CACHE_DIR", tmp_path / "no-cache")
     (tmp_path / "model.onnx").write_bytes(b"not an onnx model")
     (tmp_path / "tokenizer.json").write_text("{}")
     loaded = load_embedder(model_dir=tmp_path)
     assert loaded.embedder is None and "could not load" in (loaded.reason or "")
 
 
-def test_falls_back_to_chromas_cache(
-    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(embedding, "CHROMA_CACHE_DIR", model_dir)
-    assert find_model_dir(None) == model_dir
-    assert find_model_dir(tmp_path / "empty") == model_dir
+def test_no_configured_folder_means_no_model(model_dir: Path) -> None:
+    with pytest.raises(EmbeddingUnavailable) as caught:
+        find_model_dir(None)
+    assert "LIVEPMO_EMBEDDING_MODEL_DIR" in caught.value.reason
+    assert find_model_dir(model_dir) == model_dir
 
 
 # -- OpenAI-compatible API -----------------------------------------------------
@@ -312,3 +311,19 @@ def test_load_embedder_openai(embeddings_api: str, monkeypatch: pytest.MonkeyPat
     )
     assert loaded.available and loaded.embedder.embed(["x"]).shape == (1, 8)
     assert "unknown embedding provider" in (load_embedder(provider="magic").reason or "")
+
+
+def test_a_question_is_embedded_once_for_search_and_answer(
+    embedder: MiniLMEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs: list[list[str]] = []
+    real = embedder._embed
+    monkeypatch.setattr(embedder, "_embed", lambda texts: runs.append(texts) or real(texts))
+    question = "When is the code freeze for the autumn release?"
+    first = embedder.embed([question])
+    first[0, 0] = 99.0  # a caller changing its copy changes nothing for the next one
+    again = embedder.embed([question])
+    assert runs == [[question]] and again[0, 0] != 99.0
+    np.testing.assert_allclose(np.linalg.norm(again, axis=1), 1.0, atol=1e-5)
+    embedder.embed([question, "another"])
+    assert runs[-1] == [question, "another"]  # batches are never served from the memo

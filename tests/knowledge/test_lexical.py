@@ -51,6 +51,18 @@ def test_upsert_replaces_and_delete_removes(project_records: list[ChunkRecord]) 
     assert index.search("release", k=5) == []
 
 
+def test_a_chunk_moved_to_another_document_is_deleted_with_that_document(
+    project_records: list[ChunkRecord],
+) -> None:
+    index = LexicalIndex(project_records)
+    index.upsert([ChunkRecord("rel:0", "Moved into governance.", {"document_id": "gov"})])
+    assert index.delete(where={"document_id": "rel"}) == 1
+    assert index.delete(where={"document_id": "gov", "title": "Governance"}) == 2
+    assert sorted(r.id for r in index.records()) == ["hol:0", "rel:0"]
+    assert index.delete(where={"document_id": ["gov", "hol"]}) == 2
+    assert len(index) == 0
+
+
 def test_save_and_load_round_trip(project_records: list[ChunkRecord], tmp_path: Path) -> None:
     index = LexicalIndex(project_records, k1=1.5, b=0.6)
     index.save(tmp_path / "lexical")

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from knowledge import retrieval
 from knowledge.embedding import MiniLMEmbedder
+from knowledge.lexical import LexicalIndex
 from knowledge.records import ChunkRecord
 from knowledge.retrieval import DENSE, LEXICAL, HybridRetriever
 from knowledge.vector_store import ORG_SCOPE, VectorStore
@@ -129,13 +132,66 @@ def test_chunks_deleted_while_dense_was_down_do_not_come_back(
     assert hits and not any(h.metadata.get("document_id") == "gov" for h in hits)
 
 
-def test_lexical_index_saved_before_rebuild_is_rebuilt_on_load(
+def test_the_keyword_index_is_saved_built_so_a_new_process_does_not_rebuild_it(
     project_records: list[ChunkRecord], tmp_path: Path
 ) -> None:
     retriever = HybridRetriever(lexical_dir=tmp_path)
-    retriever.index("ABC", project_records)  # saved without building BM25 first
+    retriever.index("ABC", project_records)
+    manifest = json.loads(next(tmp_path.glob("*/manifest.json")).read_text())
+    assert manifest["ids"] == [r.id for r in project_records]
     reloaded = HybridRetriever(lexical_dir=tmp_path)
     assert reloaded.search("treasurer", scopes=["ABC"], k=1)[0].chunk_id == "gov:1"
+    assert not reloaded.lexical_index("ABC")._dirty  # loaded built, not rebuilt
+
+
+def test_deferred_saves_save_once_at_the_end(
+    project_records: list[ChunkRecord], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(retrieval, "SAVE_EVERY_SECONDS", 3600.0)
+    retriever = HybridRetriever(lexical_dir=tmp_path)
+    other = HybridRetriever(lexical_dir=tmp_path)  # another process reading the same folder
+    saves = []
+    monkeypatch.setattr(LexicalIndex, "save", lambda self, folder: saves.append(len(self)))
+    with retriever.deferred_saves():
+        for record in project_records:
+            retriever.index("ABC", [record])
+        retriever.delete("ABC", document_id="hol")
+        assert saves == []
+    assert saves == [len(project_records) - 1]
+    monkeypatch.undo()
+    retriever.save()
+    assert other.stats("ABC") == {LEXICAL: len(project_records) - 1}
+
+
+def test_deferred_changes_survive_another_process_saving_the_same_scope(
+    project_records: list[ChunkRecord], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(retrieval, "SAVE_EVERY_SECONDS", 3600.0)
+    ingest = HybridRetriever(lexical_dir=tmp_path)
+    bot = HybridRetriever(lexical_dir=tmp_path)  # say, the bot taking a Slack upload
+    first, second, third = project_records[:2], project_records[2:3], project_records[3:]
+    with ingest.deferred_saves():
+        ingest.index("ABC", first)
+        bot.index("ABC", second)  # saved at once, while the ingest has unsaved changes
+        ingest.index("ABC", third)
+        ingest.delete("ABC", [first[0].id])
+    expected = sorted(r.id for r in project_records[1:])
+    assert sorted(r.id for r in ingest.lexical_index("ABC").records()) == expected
+    assert (
+        sorted(r.id for r in HybridRetriever(lexical_dir=tmp_path).lexical_index("ABC").records())
+        == expected
+    )
+
+
+def test_deferred_saves_also_save_along_the_way(
+    project_records: list[ChunkRecord], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(retrieval, "SAVE_EVERY_SECONDS", 0.0)
+    retriever = HybridRetriever(lexical_dir=tmp_path)
+    other = HybridRetriever(lexical_dir=tmp_path)
+    with retriever.deferred_saves():
+        retriever.index("ABC", project_records[:2])
+        assert other.stats("ABC") == {LEXICAL: 2}
 
 
 def test_replace_document_drops_chunks_that_no_longer_exist(

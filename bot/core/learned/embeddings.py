@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from collections import OrderedDict
@@ -77,6 +78,7 @@ def warm_up() -> None:
         if _shared is _UNSET and _loading is None:
             _loading = threading.Thread(target=_load_once, name="embedder-load", daemon=True)
             _loading.start()
+            atexit.register(_loading.join)  # a process ending mid-load aborts in ONNX Runtime
 
 
 def _load_once() -> CachedEmbed | None:

@@ -1,0 +1,99 @@
+"""Cold start of the CLI: `livepmo --help`, `livepmo ask` and a one-message `livepmo chat`.
+
+    python -m benchmarks.cold_start [--corpus DIR] [--repeats 5] [--model-dir DIR]
+
+A fresh database and index in a temporary folder get project ``bench`` (channel
+``CBENCH``) and ``--corpus`` (default: the kb_dev documents) ingested by `livepmo
+ingest`. Then each command runs ``--repeats`` times as a new process, in turn, with
+the same environment (the embedding model from ``--model-dir`` or
+``LIVEPMO_EMBEDDING_MODEL_DIR``; the int8 model cache is warmed by the ingest):
+
+* ``help`` — `livepmo --help`;
+* ``ask`` — `livepmo ask "…" --project bench --json`;
+* ``chat`` — `livepmo chat --channel CBENCH` given one RAID message on stdin.
+
+Wall time per run, and the CPU time the process used (user + system: less sensitive
+to a busy machine than wall time), in seconds; the median and the best of each are
+printed with the machine's load average (wall figures on a busy machine are upper
+bounds). The last line is
+one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+QUESTION = "How often are security releases published?"
+CHAT_MESSAGE = "risk: the vendor may deliver the data feed late, owner <@UBENCH>"
+LIVEPMO = [sys.executable, "-m", "bot.cli"]
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(command: list[str], env: dict[str, str], stdin: str | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds the command took; it must succeed."""
+    cpu, started = _children_cpu(), time.perf_counter()
+    subprocess.run(command, env=env, input=stdin, capture_output=True, text=True, check=True)
+    return time.perf_counter() - started, _children_cpu() - cpu
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=Path("/work/shared/eval/kb_dev/corpus"))
+    parser.add_argument("--model-dir", default=os.environ.get("LIVEPMO_EMBEDDING_MODEL_DIR"))
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{folder}/livepmo.db",
+            "CHROMA_PATH": f"{folder}/chroma",
+            "LIVEPMO_EMBEDDING_MODEL_DIR": args.model_dir or f"{folder}/no-model",
+        }
+        env.pop("CHROMA_HOST", None)
+        create = ["project", "create", "bench", "--name", "Bench", "--channel", "CBENCH"]
+        subprocess.run(
+            [*LIVEPMO, *create, "--pm", "UBENCH"], env=env, check=True, capture_output=True
+        )
+        ingest = [*LIVEPMO, "ingest", str(args.corpus), "--project", "bench"]
+        subprocess.run(ingest, env=env, check=True, capture_output=True)
+        commands: dict[str, tuple[list[str], str | None]] = {
+            "help": ([*LIVEPMO, "--help"], None),
+            "ask": ([*LIVEPMO, "ask", QUESTION, "--project", "bench", "--json"], None),
+            "chat": ([*LIVEPMO, "chat", "--channel", "CBENCH", "--user", "UBENCH"], CHAT_MESSAGE),
+        }
+        for command, stdin in commands.values():  # warm the file cache once
+            run(command, env, stdin)
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        for _ in range(args.repeats):
+            for name, (command, stdin) in commands.items():
+                times[name].append(run(command, env, stdin))
+    result: dict[str, Any] = {}
+    for name, runs in times.items():
+        for kind, values in (
+            ("seconds", [w for w, _ in runs]),
+            ("cpu_seconds", [c for _, c in runs]),
+        ):
+            result[f"{name}_{kind}_median"] = round(statistics.median(values), 3)
+            result[f"{name}_{kind}_best"] = round(min(values), 3)
+    result["load_average_1min"] = round(os.getloadavg()[0], 2)
+    result["dense"] = bool(args.model_dir)
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
