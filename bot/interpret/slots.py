@@ -144,6 +144,21 @@ TEXT_FIELDS = (
 )
 
 
+def key_kind(op: Operation) -> str | None:
+    """Which key an operation on one thing takes: a milestone's (`M2`), a RAID item's (`R4`)."""
+    if "key" not in op.args.model_fields:
+        return None
+    return "milestone" if op.name.startswith("milestone.") else "item"
+
+
+def keys_said(text: str) -> set[str]:
+    """The kinds of key a message names: "milestone" (`M2`, `APOLLO-M2`), "item" (`R4`, `#4`)."""
+    said = {"milestone"} if MILESTONE_KEYS.search(text) else set()
+    if any(not MILESTONE_KEYS.fullmatch(k) for k in KEYS.findall(text)):
+        said.add("item")
+    return said
+
+
 def fill(op: Operation, ctx: Context, text: str) -> Args:
     """The operation's arguments read from `text`; a `UserError` with its usage if the
     message lacks what the operation needs."""
