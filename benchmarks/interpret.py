@@ -39,6 +39,7 @@ from bot.interpret import slots
 from bot.interpret.corpus import NONE
 from bot.llm.routing import reconsider
 from bot.runtime import start
+from skills.milestones import service as milestones
 from skills.raid import service as raid
 from skills.raid.args import resolve_item
 from skills.raid.scoring import RaidType
@@ -48,10 +49,17 @@ DATA = Path(__file__).resolve().parent / "data" / "conversation.jsonl"
 NOW = "2026-11-23T09:00:00+00:00"
 CHANNEL, USER = "C0APOLLO", "U0BENCH"
 ITEMS = {RaidType.RISK: 9, RaidType.ISSUE: 5, RaidType.ASSUMPTION: 3, RaidType.DEPENDENCY: 3}
+MILESTONES = {  # M1..M4: moves "by 2 weeks" are counted from these forecasts
+    "Design sign-off": date(2026, 12, 4),
+    "Beta launch": date(2027, 1, 15),
+    "UAT complete": date(2027, 2, 26),
+    "Go-live": date(2027, 3, 31),
+}
 
 
 def world(folder: Path, use_llm: bool = False) -> Any:
-    """Project `apollo` in #C0APOLLO with the items the data names; the dispatcher."""
+    """Project `apollo` in #C0APOLLO with the items and milestones the data names; the
+    dispatcher."""
     clock.pin(NOW)
     settings = start(database_url=f"sqlite:///{folder / 'bench.db'}", **settings_overrides(use_llm))
     dispatcher = console_dispatcher(settings, StaticPeople("Europe/London"))
@@ -70,10 +78,16 @@ def world(folder: Path, use_llm: bool = False) -> Any:
                 raid.create_item(
                     session, project=project, raid_type=raid_type, title=f"item {n}", actor=USER
                 )
+        for name, due_on in MILESTONES.items():
+            milestones.create_milestone(
+                session, project=project, name=name, due_on=due_on, owner=None, actor=USER
+            )
     return dispatcher
 
 
-FREE_TEXT = ("text", "title", "note", "mitigation", "description", "question", "reminder")
+FREE_TEXT = (
+    "text", "title", "note", "mitigation", "description", "question", "reminder", "name", "reason"
+)  # fmt: skip
 # Either operation does what the message asks when the arguments that matter agree.
 EQUIVALENT = {("raid.update", "raid.assign"), ("raid.change_type", "raid.convert")}
 WORD = re.compile(r"[a-z0-9]+")

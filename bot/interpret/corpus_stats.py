@@ -48,6 +48,15 @@ NOT_TEXT = frozenset(
         "interpret.choose",
         "interpret.propose",
         "interpret.decide",
+        # Open a form (a modal needs a button's or a command's trigger; a message has none).
+        "milestone.form",
+        "milestone.edit_form",
+        "hub.log",
+        # The App Home's button, hidden from help.
+        "hub.log_item",
+        # Read the csv or xlsx shared with the message.
+        "milestone.import",
+        "cost.import",
     }
 )
 

@@ -29,6 +29,7 @@ from bot.core.db import session_scope
 from bot.core.messages import Message
 from bot.core.operations import Operation
 from bot.core.skills import Skill, SkillRegistry
+from bot.interpret import slots
 from bot.interpret.corpus import NONE
 from bot.interpret.learning import workspace_of
 from bot.interpret.model import IntentModel
@@ -146,11 +147,26 @@ class Interpreter:
             None,
         )
 
+    def fitting(self, probabilities: dict[str, float], body: str) -> dict[str, float]:
+        """Without the operations on one thing whose key the message doesn't name ("M2 is at
+        risk" is no RAID item's; "push R4 out" moves no milestone), rescaled to sum to 1."""
+        said = slots.keys_said(body)
+        if not said:
+            return probabilities
+        kept = {
+            label: p
+            for label, p in probabilities.items()
+            if label not in self.registry.operations
+            or slots.key_kind(self.registry.operations[label]) in (None, *said)
+        }
+        total = sum(kept.values())
+        return {label: p / total for label, p in kept.items()} if total > 0 else probabilities
+
     def by_model(self, body: str, session: Session | None, workspace: str | None) -> Interpretation:
         prediction = self.model.predict(body, session=session, workspace=workspace)
         if prediction is None:
             return self.to_skill(self.fallback, body, "fallback", 0.0)
-        ranked = sorted(prediction.probabilities.items(), key=lambda kv: -kv[1])
+        ranked = sorted(self.fitting(prediction.probabilities, body).items(), key=lambda kv: -kv[1])
         label, p = ranked[0]
         if label == NONE and p >= NONE_AT:
             return Interpretation(None, None, body, "none", p)

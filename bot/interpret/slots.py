@@ -1,9 +1,10 @@
 """Rules that fill an operation's arguments from a free-text message.
 
 The intent model picks the operation; these read its slots by the argument's name: item
-keys (`APOLLO-R4`, `R4`, `#4`), people (mentions, "me"), dates and levels (the RAID
-message reader's), a RAID type word, a project named by key or name, numbers, formats, and
-the text left over for notes and titles. An operation with a reader of its own
+keys (`APOLLO-R4`, `R4`, `#4`; a milestone's `M2`), people (mentions, "me"), dates and
+levels (the RAID message reader's), a RAID type word, a project named by key or name,
+numbers, formats, money and months (the cost skill's readers), and the text left over for
+notes and titles. An operation with a reader of its own
 (`Operation.text`, e.g. `raid.add`) reads the message itself.
 """
 
@@ -24,6 +25,47 @@ from bot.core.operations import INTERNAL, Args, Operation, field_kind
 
 FULL_KEY = r"[A-Za-z][A-Za-z0-9-]*-[A-Za-z]\d{1,6}"
 KEYS = re.compile(rf"(?<![\w-])(?:{FULL_KEY}|[RAIDXCraidxc]\d{{1,6}}|#\d{{1,6}})(?![\w-])")
+MILESTONE_KEYS = re.compile(r"(?<![\w-])(?:[A-Za-z][A-Za-z0-9-]*-)?[Mm]\d{1,6}(?![\w-])")
+# Milestone statuses in words; `skills.milestones.service.read_status` knows the rest.
+MILESTONE_STATUS = re.compile(
+    r"\b(back on track|on track|planned|at[\s-]risk|missed|didn'?t make it|done|met|achieved"
+    r"|complete(?:d)?|hit|reached|delivered|finished)\b",
+    re.I,
+)
+MILESTONE_STATUS_WORDS = {
+    "back on track": "on track",
+    "didn't make it": "missed",
+    "didnt make it": "missed",
+    "hit": "done",
+    "reached": "done",
+    "delivered": "done",
+    "finished": "done",
+}
+STOP = re.compile(
+    r"\b(?:stop|unfollow|unsubscribe|no longer|no more|don'?t need|mute|quit)\b", re.I
+)
+ONLY_OPEN = re.compile(r"\b(?:open|remaining|left|upcoming|coming up|outstanding|still)\b", re.I)
+PAGE = re.compile(r"\bpage\s+(\d{1,3})\b", re.I)
+PLANNED_SPEND = re.compile(r"\b(?:plan|planned|planning|budgeted|forecast)\b", re.I)
+SPAN_END = re.compile(
+    r"\b(?:to|until|till|through|thru|ending(?:\s+in)?|ends(?:\s+in)?|runs\s+to|-|–)\s+"
+    r"(?:next\s+|end\s+of\s+)?$",
+    re.I,
+)
+SPAN_START = re.compile(r"\b(?:from|starting(?:\s+in)?|starts(?:\s+in)?)\s+$", re.I)
+SPAN_NEXT = re.compile(r"^\s*(?:to|until|till|through|thru|-|–)\s", re.I)
+OWNER_CUE = re.compile(
+    r"\b(?:owner|owns?|owned|give|hand(?:ed)?|re-?assign(?:ed)?|assign(?:ed)?|take over)\b", re.I
+)
+MILESTONE_FIELDS = ("status", "item", "owner", "name", "stop", "open")
+NOTE_FILLER = frozenset(
+    re.findall(
+        r"\S+",
+        "record log enter put down book add update correct set the our this last that month "
+        "actual actuals came in at as was were is are total spend spent so far about it monthly "
+        "cost costs for of on to we i we've have has been plan planned forecast budgeted please",
+    )
+)
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 ME = re.compile(
     r"\b(?:me|myself|mine|I'?ll\s+(?:take|own|pick\s+up|handle|look\s+after)"
@@ -62,7 +104,7 @@ FIELD_LED = re.compile(
     re.I | re.S,
 )
 AFTER_KEY = re.compile(
-    rf"(?:{FULL_KEY}|\b[RAIDXC]\d{{1,6}}|#\d{{1,6}})\s*(?:[:\-–—]|\bto\b)\s*(?P<value>.+)$",
+    rf"(?:{FULL_KEY}|\b[RAIDXCM]\d{{1,6}}|#\d{{1,6}})\s*(?:[:\-–—]|\bto\b)\s*(?P<value>.+)$",
     re.I | re.S,
 )
 LEAD_WORDS = re.compile(
@@ -102,6 +144,21 @@ TEXT_FIELDS = (
 )
 
 
+def key_kind(op: Operation) -> str | None:
+    """Which key an operation on one thing takes: a milestone's (`M2`), a RAID item's (`R4`)."""
+    if "key" not in op.args.model_fields:
+        return None
+    return "milestone" if op.name.startswith("milestone.") else "item"
+
+
+def keys_said(text: str) -> set[str]:
+    """The kinds of key a message names: "milestone" (`M2`, `APOLLO-M2`), "item" (`R4`, `#4`)."""
+    said = {"milestone"} if MILESTONE_KEYS.search(text) else set()
+    if any(not MILESTONE_KEYS.fullmatch(k) for k in KEYS.findall(text)):
+        said.add("item")
+    return said
+
+
 def fill(op: Operation, ctx: Context, text: str) -> Args:
     """The operation's arguments read from `text`; a `UserError` with its usage if the
     message lacks what the operation needs."""
@@ -119,11 +176,18 @@ def fill(op: Operation, ctx: Context, text: str) -> Args:
 
 def read_slots(op: Operation, ctx: Context, text: str) -> dict[str, Any]:
     fields = [n for n in op.args.model_fields if field_kind(op.args, n) != INTERNAL]
-    keys = KEYS.findall(text)
-    values: dict[str, Any] = {}
+    on_milestone = op.name.startswith("milestone.")
+    keys = MILESTONE_KEYS.findall(text) if on_milestone else KEYS.findall(text)
+    values: dict[str, Any] = money_in(op, text) if "amount" in fields else {}
     draft = None
     for name in fields:
-        if name in KEY_FIELDS:
+        if name in values:
+            continue
+        if on_milestone and name in MILESTONE_FIELDS:
+            value = milestone_slot(op, name, text)
+            if value is not None:
+                values[name] = value
+        elif name in KEY_FIELDS:
             index = KEY_FIELDS.index(name)
             if len(keys) > index:
                 values[name] = keys[index]
@@ -161,10 +225,14 @@ def read_slots(op: Operation, ctx: Context, text: str) -> dict[str, Any]:
                 values[name] = "xlsx" if word in ("excel", "spreadsheet") else word
         elif name == "days":
             days = days_in(KEYS.sub(" ", text))
-            if days:
+            if days is not None:
                 values[name] = days
         elif name == "reminder":
             values[name] = reminder_named(text)
+        elif name == "page":
+            page = PAGE.search(text)
+            if page:
+                values[name] = int(page.group(1))
         elif name in ("title", "mitigation", "description") and field_kind(op.args, name) == "flag":
             if name in mentioned_fields(text):
                 value = said_value(text)
@@ -173,6 +241,79 @@ def read_slots(op: Operation, ctx: Context, text: str) -> dict[str, Any]:
         elif name in TEXT_FIELDS and field_kind(op.args, name) != "flag":
             values[name] = said_value(text) if keys else " ".join(text.split())
     return values
+
+
+def milestone_slot(op: Operation, name: str, text: str) -> Any:
+    """A milestone operation's own words: its status, the RAID item that threatens it, an
+    owner only when one is named ("owner", "give M2 to"), a new name, stop following, only
+    the open ones."""
+    if name == "status":
+        from skills.milestones.service import read_status
+
+        found = MILESTONE_STATUS.search(text)
+        word = found.group(1).lower().replace("’", "'") if found else None
+        return read_status(MILESTONE_STATUS_WORDS.get(word, word)) if word else None
+    if name == "item":
+        items = [k for k in KEYS.findall(text) if not MILESTONE_KEYS.fullmatch(k)]
+        return items[0] if items else None
+    if name == "owner":
+        return person_in(text) if OWNER_CUE.search(text) else None
+    if name == "name":
+        return said_value(text) or None if "title" in mentioned_fields(text) else None
+    if name == "stop":
+        return bool(STOP.search(text))
+    if name == "open":
+        return bool(ONLY_OPEN.search(text))
+    return None
+
+
+def money_in(op: Operation, text: str) -> dict[str, Any]:
+    """An amount, the month it is for (or the months a budget spans) and what it was, read
+    by the cost skill's readers: "spent €42k in November on contractors", "budget 1.2m EUR
+    from Sep 2026 to Jun 2027", "planned spend for January: 100k"."""
+    from skills.cost.money import AMOUNT, PERIOD
+
+    fields = op.args.model_fields
+    months = list(PERIOD.finditer(text))
+    said = PERIOD.sub(lambda m: " " * len(m.group()), text)
+    amounts = list(AMOUNT.finditer(said))
+    amounts.sort(key=bare)  # a currency, a multiplier or thousands beat a bare small number
+    values: dict[str, Any] = {}
+    if amounts:
+        values["amount"] = amounts[0].group().strip()
+        start, end = amounts[0].span()
+        said = said[:start] + " " * (end - start) + said[end:]
+    if "period" in fields and months:
+        values["period"] = months[0].group().strip()
+    if "end" in fields:
+        for month in months:
+            before, after = text[: month.start()], text[month.end() :]
+            if SPAN_START.search(before) or SPAN_NEXT.match(after):
+                values.setdefault("start", month.group().strip())
+            elif SPAN_END.search(before) or "start" in values:
+                values.setdefault("end", month.group().strip())
+    if "note" in fields:
+        values["note"] = note_in(said)
+    if "kind" in fields and PLANNED_SPEND.search(text):
+        values["kind"] = "plan"
+    return values
+
+
+def bare(amount: re.Match[str]) -> bool:
+    return not any(amount.group("symbol", "code1", "code2", "mult")) and len(amount["number"]) <= 3
+
+
+def filler(word: str) -> bool:
+    return re.sub(r"['’]s$", "", word.lower()).strip("'’,.:;()-—–=?!") in NOTE_FILLER | {""}
+
+
+def note_in(said: str) -> str:
+    """What is left once the filler is gone ("on contractors" -> "contractors"), or ""."""
+    words = said.split()
+    for end in (0, -1):
+        while words and filler(words[end]):
+            words.pop(end)
+    return " ".join(words).strip(" ,;:.()-—–")
 
 
 def type_in(text: str) -> str | None:
@@ -207,6 +348,8 @@ def days_in(text: str) -> int | None:
     if not found:
         number = NUMBER.search(text)
         return int(number.group(1)) if number else None
+    if found.group("n") is None and found.group("unit").lower().endswith("s"):
+        return None  # "how many days": a question, not a span
     count = found.group("n") or "1"
     amount = 1 if count.lower() in ("a", "an", "another", "one") else int(count)
     unit = found.group("unit").lower()

@@ -243,10 +243,14 @@ def read_move(ctx: Context, text: str) -> MoveArgs:
     words = parsing.read_move(" ".join(loose), timezone=hint.timezone if hint else "UTC")
     if not words.key:
         raise UserError("Which milestone? e.g. `milestone move M2 20 Jan vendor slipped`.")
+    day = words.date
+    if day is None and words.shift:  # "by 2 weeks": from where its forecast is now
+        milestone = service.find_milestone(ctx.session, words.key, hint)
+        day = parsing.shifted(milestone.forecast_on, words.shift)
     return MoveArgs(
         key=words.key,
         project=values.get("project"),
-        date=words.date.isoformat() if words.date else "",
+        date=day.isoformat() if day else "",
         reason=words.reason,
     )
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import shlex
+from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core import clock
@@ -28,10 +29,23 @@ OWNER = re.compile(
     re.I,
 )
 DATE_CUE = re.compile(r"\b(?:on|by|due(?: on| by)?|for|date(?:d)?|target(?:ed)?(?: for)?)\s+", re.I)
-LEADING_TO = re.compile(r"^\s*(?:back\s+|out\s+|forward\s+)?(?:to|until|till|into|for)\s+", re.I)
-REASON_LEAD = re.compile(
-    r"^\s*(?:[,;:.\-—–]+\s*)?(?:(?:because(?: of)?|as|since|due to|reason|why)\b:?)?\s*", re.I
+LEADING_TO = re.compile(
+    r"^\s*(?:back\s+|out\s+|forward\s+)?(?:to|until|till|into|for|→|->)\s+", re.I
 )
+MOVE_IN = re.compile(MOVE.pattern.replace(r"^\s*", r"\b", 1), re.I)
+KEY_IN = re.compile(rf"(?<![\w-]){KEY_WORD}(?![\w-])")
+REASON_LEAD = re.compile(
+    r"^\s*(?:[,;:.?!\-—–]+\s*)?(?:(?:because(?: of)?|as|since|due to|reason|why)\b:?)?\s*", re.I
+)
+SHIFT = re.compile(
+    r"^\s*(?:(?P<way>back|out|forward|earlier|later)\s+)?(?:by\s+)?"
+    r"(?P<n>\d{1,3}|an?|one|two|three|four|five|six|another)\s*"
+    r"(?P<unit>days?|weeks?|fortnights?|months?)\b(?:\s+(?P<after>later|earlier|forward|back|out))?",
+    re.I,
+)
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "another": 1, "two": 2, "three": 3, "four": 4,
+                "five": 5, "six": 6}  # fmt: skip
+EARLIER = re.compile(r"^\s*(?:bring|pull)\b|\b(?:forward|earlier)\b", re.I)
 MAX_DATE_WORDS = 5
 _DAY_WORDS = (
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|(?:mon|tue|wed|thu|fri|sat|sun)"
@@ -52,6 +66,7 @@ class MilestoneWords:
     owner: str | None = None
     key: str | None = None
     reason: str = ""
+    shift: tuple[int, str] | None = None  # "by 2 weeks": (2, "week"); earlier is negative
 
 
 def read_date(words: list[str], *, timezone: str) -> tuple[date | None, int]:
@@ -134,21 +149,51 @@ def read_move(text: str, *, timezone: str) -> MilestoneWords:
     """A move: "M2 to 20 Jan because the vendor slipped" (after any "move" or "milestone move")."""
     body = re.sub(r"^\s*milestones?\s+(?:move\s+)?", "", text, flags=re.I)
     words = MilestoneWords()
-    lead = MOVE.match(body)
+    lead = MOVE.match(body) or MOVE_IN.search(body) or KEY_IN.search(body)
+    verb = body[: lead.end()] if lead else ""
     if lead:
-        words.key = lead.group("a") or lead.group("b")
+        words.key = lead.group("a") or lead.group("b") if lead.re is not KEY_IN else lead.group()
         body = body[lead.end() :]
     else:
         first, _, body = body.strip().partition(" ")
         words.key = first or None
-    body = LEADING_TO.sub("", body.strip(), count=1)
-    tokens = body.split()
-    found, size = read_date(tokens, timezone=timezone)
-    if found:
-        words.date, words.date_text = found, " ".join(tokens[:size])
-        body = " ".join(tokens[size:])
+    shift = SHIFT.match(body)
+    if shift:
+        words.shift = read_shift(shift, earlier=bool(EARLIER.search(verb)))
+        body = body[shift.end() :]
+    else:
+        body = LEADING_TO.sub("", body.strip(), count=1)
+        tokens = body.split()
+        found, size = read_date(tokens, timezone=timezone)
+        if found:
+            words.date, words.date_text = found, " ".join(tokens[:size])
+            body = " ".join(tokens[size:])
     words.reason = REASON_LEAD.sub("", body, count=1).strip()
     return words
+
+
+def read_shift(found: re.Match[str], *, earlier: bool) -> tuple[int, str]:
+    """(how many, "day" | "week" | "month") from "back 2 weeks", "by a fortnight", "forward
+    3 days"; negative when it comes earlier."""
+    count = found.group("n").lower()
+    amount = NUMBER_WORDS.get(count) or int(count)
+    unit = found.group("unit").lower().rstrip("s")
+    if unit == "fortnight":
+        amount, unit = amount * 2, "week"
+    ways = f"{found.group('way') or ''} {found.group('after') or ''}"
+    if earlier or EARLIER.search(ways):
+        amount = -amount
+    return amount, unit
+
+
+def shifted(day: date, shift: tuple[int, str]) -> date:
+    """`day` moved by a (count, unit) shift; a month keeps the day (clamped to the month's end)."""
+    amount, unit = shift
+    if unit != "month":
+        return day + timedelta(days=amount * (7 if unit == "week" else 1))
+    month = day.month - 1 + amount
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
 
 
 def looks_like_move(text: str) -> bool:

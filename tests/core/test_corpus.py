@@ -24,6 +24,9 @@ FILES = {
     "help",
     "reminder",
     "admin",
+    "milestone",
+    "cost",
+    "hub",
     "none",
 }
 

@@ -1,0 +1,42 @@
+"""An operation on one thing needs the kind of key the message names: a milestone's `M2` is
+no RAID item, and `R4` is no milestone."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.interpret import slots
+from bot.interpret.interpreter import Interpreter
+from skills import registry
+
+GUESS = {"milestone.set": 0.5, "raid.update": 0.3, "raid.add": 0.1, "none": 0.1}
+
+
+@pytest.fixture(scope="module")
+def interpreter() -> Interpreter:
+    return Interpreter(registry())
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("M2 is at risk", {"milestone"}),
+        ("APOLLO-M2 is at risk", {"milestone"}),
+        ("R4 is at risk", {"item"}),
+        ("#4 and APOLLO-I2", {"item"}),
+        ("R4 threatens M2", {"item", "milestone"}),
+        ("the beta is at risk", set()),
+    ],
+)
+def test_the_kinds_of_key_a_message_names(text: str, said: set[str]) -> None:
+    assert slots.keys_said(text) == said
+
+
+def test_operations_on_another_kind_of_key_drop_out(interpreter) -> None:
+    on_item = interpreter.fitting(GUESS, "mark R4 at risk")
+    assert set(on_item) == {"raid.update", "raid.add", "none"}
+    assert on_item["raid.update"] == pytest.approx(0.6)
+    on_milestone = interpreter.fitting(GUESS, "M2 is at risk")
+    assert set(on_milestone) == {"milestone.set", "raid.add", "none"}
+    assert on_milestone["milestone.set"] == pytest.approx(0.5 / 0.7)
+    assert interpreter.fitting(GUESS, "the beta is at risk") == GUESS
