@@ -21,7 +21,7 @@ app.add_typer(project_app, name="project")
 
 
 def _register_subcommands() -> None:
-    from scheduler.cli import schedule_app
+    from bot.schedule_cli import schedule_app
     from skills.cost.cli import cost_app
     from skills.kb.cli import ask, ingest, kb_app
     from skills.milestones.cli import milestone_app

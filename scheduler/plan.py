@@ -3,14 +3,18 @@
 A job kind is a small object with `plan` (which firings fall in a time window)
 and `run` (the replies one firing posts). Because plans are derived from the
 configuration on every tick, a change made through Slack is reconciled at the
-next minute with nothing else to update. Adding a kind = one class + one line
-in `scheduler.kinds.KINDS`.
+next minute with nothing else to update. Kinds are declared by skills (`Skill.jobs`)
+and handed to the engine by the runtime (`bot.scheduling`); this package imports no skill.
+
+A tick's `TickCache` loads the projects, their schedules and people's preferences once
+and shares them between planning and every firing of that tick.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -18,8 +22,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from bot.core.messages import Reply
+from bot.core.models import Membership, Project, Role
 from bot.core.people import People
-from scheduler.models import Absence, PersonPrefs
+from scheduler.models import Absence, PersonPrefs, ProjectSchedule
 
 
 @dataclass(frozen=True)
@@ -38,9 +43,54 @@ class Planned:
 
 
 @dataclass
+class TickCache:
+    """What every firing of one tick reads: loaded once, then shared read-only (detached)."""
+
+    projects: list[tuple[Project, ProjectSchedule]] | None = None
+    prefs: dict[str, PersonPrefs] | None = None
+    roles: dict[tuple[int, str], Role] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def load(self, session: Session) -> None:
+        with self.lock:
+            if self.projects is not None:
+                return
+            configs = {c.project_id: c for c in session.exec(select(ProjectSchedule))}
+            self.projects = [
+                (p, configs.get(p.id) or ProjectSchedule(project_id=p.id))
+                for p in session.exec(select(Project).order_by(Project.key))
+            ]
+            self.prefs = {p.user_id: p for p in session.exec(select(PersonPrefs))}
+            self.roles = {
+                (m.project_id, m.user_id): Role(m.role) for m in session.exec(select(Membership))
+            }
+
+
+@dataclass
 class PlanContext:
     session: Session
     people: People
+    cache: TickCache = field(default_factory=TickCache)
+
+    def schedules(self) -> list[tuple[Project, ProjectSchedule]]:
+        """Every project with its schedule (defaults when none was set), by key."""
+        self.cache.load(self.session)
+        return self.cache.projects or []
+
+    def schedule_of(self, project_id: int) -> ProjectSchedule:
+        found = next((c for p, c in self.schedules() if p.id == project_id), None)
+        return found or ProjectSchedule(project_id=project_id)
+
+    def prefs(self, user_id: str) -> PersonPrefs:
+        """A person's quiet hours and weekends (defaults when none were set)."""
+        self.cache.load(self.session)
+        found = (self.cache.prefs or {}).get(user_id)
+        return found or PersonPrefs(user_id=user_id)
+
+    def role(self, project_id: int, user_id: str) -> Role | None:
+        """The person's role in the project as this tick found it (None: not a member)."""
+        self.cache.load(self.session)
+        return (self.cache.roles or {}).get((project_id, user_id))
 
 
 class JobKind(Protocol):

@@ -99,11 +99,12 @@ def http_app(app: App, settings: Settings) -> Starlette:
 
 def start_scheduling(settings: Settings, dispatcher: Dispatcher) -> None:
     """The background scheduler, posting through its own paced Slack client."""
-    from scheduler.posting import SlackPoster
+    from bot.scheduling import job_kinds
+    from bot.slack.poster import SlackPoster
     from scheduler.runner import start_scheduler
 
     poster = SlackPoster(web_client(settings), database_url=settings.database_url)
-    start_scheduler(settings.database_url, dispatcher.people, poster)
+    start_scheduler(settings.database_url, dispatcher.people, poster, kinds=list(job_kinds()))
 
 
 def serve_http(settings: Settings, *, host: str, port: int) -> None:

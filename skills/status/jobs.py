@@ -1,4 +1,4 @@
-"""The check-in's scheduled posts: prompts, reminders and the report (`scheduler.kinds.KINDS`).
+"""The check-in's scheduled posts: prompts, reminders and the report (`checkin_skill.jobs`).
 
 Each is planned from the database on every tick and fired exactly once by the
 engine. `run` reads only: it checks again at firing time (answered, away, closed,

@@ -20,10 +20,10 @@ def command(events, slack, text: str, user: str = "U0ALICE") -> str:
 def scheduler_at(slack, settings) -> Callable[[datetime], list]:
     """`run_at(moment)`: pin the clock, run what is due, return the messages it posted."""
     from bot.core import clock
+    from bot.scheduling import run_due
     from bot.slack.app import web_client
     from bot.slack.people import SlackPeople
-    from scheduler.engine import run_due
-    from scheduler.posting import SlackPoster
+    from bot.slack.poster import SlackPoster
 
     client = web_client(settings)
     people = SlackPeople(client, "Europe/London")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from bot.core.db import session_scope
-from scheduler.engine import planned
+from bot.scheduling import planned
 from skills.raid.models import RaidItem
 from skills.status.models import BlockerIssue
 from tests.helpers import BOB, CHANNEL, CHEN, PM, button
