@@ -13,10 +13,10 @@ and shares them between planning and every firing of that tick.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
@@ -44,11 +44,16 @@ class Planned:
 
 @dataclass
 class TickCache:
-    """What every firing of one tick reads: loaded once, then shared read-only (detached)."""
+    """What every firing of one tick reads: loaded once, then shared read-only (detached).
+
+    `memo` keeps any other per-tick result a kind computes once for all its firings.
+    """
 
     projects: list[tuple[Project, ProjectSchedule]] | None = None
-    prefs: dict[str, PersonPrefs] | None = None
-    roles: dict[tuple[int, str], Role] | None = None
+    prefs: dict[str, PersonPrefs] = field(default_factory=dict)
+    roles: dict[tuple[int, str], Role] = field(default_factory=dict)
+    absences: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
+    memos: dict[Any, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def load(self, session: Session) -> None:
@@ -56,14 +61,29 @@ class TickCache:
             if self.projects is not None:
                 return
             configs = {c.project_id: c for c in session.exec(select(ProjectSchedule))}
+            self.prefs = {p.user_id: p for p in session.exec(select(PersonPrefs))}
+            members = select(Membership.project_id, Membership.user_id, Membership.role)
+            self.roles = {(p, u): Role(r) for p, u, r in session.exec(members)}
+            for user, start, end in session.exec(
+                select(Absence.user_id, Absence.start, Absence.end)
+            ):
+                self.absences.setdefault(user, []).append((start, end))
             self.projects = [
                 (p, configs.get(p.id) or ProjectSchedule(project_id=p.id))
                 for p in session.exec(select(Project).order_by(Project.key))
             ]
-            self.prefs = {p.user_id: p for p in session.exec(select(PersonPrefs))}
-            self.roles = {
-                (m.project_id, m.user_id): Role(m.role) for m in session.exec(select(Membership))
-            }
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """`compute()` once per tick for `key` (two threads may both compute; one is kept)."""
+        with self.lock:
+            if key in self.memos:
+                return self.memos[key]
+        value = compute()
+        with self.lock:
+            return self.memos.setdefault(key, value)
+
+
+DEFAULT_PREFS = PersonPrefs(user_id="")  # read only: the quiet hours of anyone who set none
 
 
 @dataclass
@@ -82,15 +102,22 @@ class PlanContext:
         return found or ProjectSchedule(project_id=project_id)
 
     def prefs(self, user_id: str) -> PersonPrefs:
-        """A person's quiet hours and weekends (defaults when none were set)."""
+        """A person's quiet hours and weekends (defaults when none were set; read only)."""
         self.cache.load(self.session)
-        found = (self.cache.prefs or {}).get(user_id)
-        return found or PersonPrefs(user_id=user_id)
+        return self.cache.prefs.get(user_id) or DEFAULT_PREFS
 
     def role(self, project_id: int, user_id: str) -> Role | None:
         """The person's role in the project as this tick found it (None: not a member)."""
         self.cache.load(self.session)
-        return (self.cache.roles or {}).get((project_id, user_id))
+        return self.cache.roles.get((project_id, user_id))
+
+    def away(self, user_id: str, day: date) -> bool:
+        """Whether the person is away (OOO) on `day`, as this tick found it."""
+        self.cache.load(self.session)
+        return any(start <= day <= end for start, end in self.cache.absences.get(user_id, []))
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        return self.cache.memo(key, compute)
 
 
 class JobKind(Protocol):

@@ -8,7 +8,7 @@ kept as text, is not DMed about it.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import select
 
@@ -44,6 +44,18 @@ def each_working_day(
     ]
 
 
+def attention(
+    ctx: PlanContext, project: Project, config: ProjectSchedule, today: date
+) -> list[tuple[RaidItem, str]]:
+    """The project's items needing attention on `today`, computed once per tick."""
+    return ctx.memo(
+        ("raid-attention", project.id, today, config.stale_days),
+        lambda: raid.needing_attention(
+            ctx.session, project, today=today, stale_days=config.stale_days
+        ),
+    )
+
+
 class RaidReminders:
     """One grouped DM a working day to each owner with overdue or stale items."""
 
@@ -55,9 +67,7 @@ class RaidReminders:
             if not config.nudges_enabled:
                 continue
             today = clock.today(project.timezone)  # today's state; `run` checks again
-            for item, _ in raid.needing_attention(
-                ctx.session, project, today=today, stale_days=config.stale_days
-            ):
+            for item, _ in attention(ctx, project, config, today):
                 if (
                     item.owner
                     and (project, config) not in found[item.owner]
@@ -77,23 +87,16 @@ class RaidReminders:
         from skills.hub.urgency import most_urgent_first  # the hub imports the RAID skill
 
         owner = firing.recipient
-        if is_away(ctx.session, owner, firing.local_due().date()):
+        if ctx.away(owner, firing.local_due().date()):
             return []  # the PM digest flags an away owner's items instead
-        entries = []
-        owned = select(RaidItem.project_id).where(
-            RaidItem.owner == owner,
-            RaidItem.deleted == False,  # noqa: E712
-        )
-        theirs = set(ctx.session.exec(owned.distinct()))
-        for project, config in ctx.schedules():
-            if not config.nudges_enabled or project.id not in theirs:
-                continue
-            if not may_receive(ctx, project.id, owner):
-                continue
-            today = firing.due.astimezone(firing.local_due().tzinfo).date()
-            entries += raid.needing_attention(
-                ctx.session, project, today=today, stale_days=config.stale_days, owner=owner
-            )
+        today = firing.due.astimezone(firing.local_due().tzinfo).date()
+        entries = [
+            (item, reason)
+            for project, config in ctx.schedules()
+            if config.nudges_enabled and may_receive(ctx, project.id, owner)
+            for item, reason in attention(ctx, project, config, today)
+            if item.owner == owner
+        ]
         if not entries:
             return []
         entries = most_urgent_first(ctx.session, entries, person=owner)
