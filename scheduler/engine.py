@@ -36,9 +36,9 @@ from scheduler.recipients import allowed_replies
 log = logging.getLogger(__name__)
 
 GRACE = timedelta(hours=6)  # a firing missed by longer than this (a long outage) is skipped
-WORKERS = 8  # firings posted at once; the poster's pacing keeps to Slack's limits
-CLAIM_BATCH = 16  # firings claimed per transaction (a crash leaves at most these to the lease)
-RECORD_BATCH = 16  # outcomes written per transaction
+WORKERS = 16  # firings in flight at once; the poster paces them to Slack's limits
+CLAIM_BATCH = 48  # firings claimed per transaction (a crash leaves at most these to the lease)
+RECORD_BATCH = 32  # outcomes written per transaction
 
 
 @dataclass
