@@ -36,9 +36,10 @@ from bot.core.people import Person, StaticPeople
 from bot.core.projects import create_project, set_member
 from bot.core.settings import load_settings
 from bot.runtime import start
+from bot.scheduling import planned, run_due
 from bot.slack.app import web_client
-from scheduler.engine import GRACE, planned, run_due
-from scheduler.posting import SlackPoster
+from bot.slack.poster import SlackPoster
+from scheduler.engine import GRACE
 from skills.raid.scoring import RaidType
 from skills.raid.service import create_item
 from tests.slack_harness import MockSlackWebAPI

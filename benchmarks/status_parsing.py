@@ -72,7 +72,7 @@ from bot.core import clock
 from bot.core.db import session_scope
 from bot.core.people import Person, StaticPeople
 from bot.runtime import start
-from scheduler.engine import run_due
+from bot.scheduling import run_due
 from skills.status.models import StatusUpdate
 from skills.status.parsing import StatusDraft, parse_status_update
 

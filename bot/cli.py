@@ -22,7 +22,7 @@ app.add_typer(project_app, name="project")
 
 
 SUBCOMMANDS: dict[str, tuple[str, str, bool]] = {
-    "schedule": ("scheduler.cli", "schedule_app", True),
+    "schedule": ("bot.schedule_cli", "schedule_app", True),
     "raid": ("skills.raid.cli", "raid_app", True),
     "checkin": ("skills.status.cli", "checkin_app", True),
     "status": ("skills.status.cli", "status_app", True),

@@ -1,40 +1,44 @@
-"""Running what is due, exactly once.
+"""Running what is due, exactly once per firing and once per post.
 
-Each due firing is claimed by inserting its (job key, due time) row under a
-unique constraint *before* anything is posted: a restart, a repeated run-due
-with the same clock or a second replica finds the row and does nothing. A
-firing whose post failed (Slack down) is retried with exponential backoff
-and is never dropped silently: after the last attempt it stays `failed` and
-is logged as an error.
+A tick plans every firing due in the last `GRACE` (see `scheduler.plan`), then workers
+take firings one by one from a `Sweep`, which claims them a batch at a time
+(`scheduler.claims`). Each firing's replies are built, checked against the
+authorization rule (`scheduler.recipients`) and posted through the poster, which
+records each post in the firing's journal; outcomes and posts are written a batch
+at a time. A firing whose post failed (Slack down) is retried with exponential
+backoff from the last recorded post, never dropped silently: after the last attempt
+it stays `failed` and is logged as an error.
+
+The engine imports no skill and no transport: the kinds (`Skill.jobs`) and the poster
+are handed to it (`bot.scheduling`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from bot.core import clock
-from bot.core.db import get_engine, session_scope
-from bot.core.messages import Reply
+from bot.core.db import session_scope
 from bot.core.people import People
-from scheduler.kinds import KINDS
-from scheduler.models import Firing
-from scheduler.plan import JobKind, PlanContext, Planned
+from scheduler.claims import Claim, Outcome, claim_batch, label, record_outcomes
+from scheduler.plan import JobKind, PlanContext, Planned, TickCache
+from scheduler.posting import Poster, post_recorded
+from scheduler.recipients import allowed_replies
 
 log = logging.getLogger(__name__)
 
 GRACE = timedelta(hours=6)  # a firing missed by longer than this (a long outage) is skipped
-LEASE = timedelta(minutes=10)  # a claim not finished by then (the process died) is retried
-MAX_ATTEMPTS = 6
-WORKERS = 8  # firings posted at once; the poster's pacing keeps to Slack's limits
-Poster = Callable[[list[Reply]], None]
+WORKERS = 16  # firings in flight at once; the poster paces them to Slack's limits
+CLAIM_BATCH = 48  # firings claimed per transaction (a crash leaves at most these to the lease)
+RECORD_BATCH = 32  # outcomes written per transaction
 
 
 @dataclass
@@ -50,89 +54,83 @@ def planned(
     people: People,
     start: datetime,
     end: datetime,
-    kinds: list[JobKind] | None = None,
+    kinds: list[JobKind],
+    cache: TickCache | None = None,
 ) -> list[Planned]:
     """Every firing of every kind in [start, end), by due time."""
-    ctx = PlanContext(session, people)
-    found = [f for kind in (kinds or KINDS) for f in kind.plan(ctx, start, end)]
+    ctx = PlanContext(session, people, cache or TickCache())
+    found = [f for kind in kinds for f in kind.plan(ctx, start, end)]
     return sorted(found, key=lambda f: (f.due, f.key))
 
 
-def claim(url: str, firing: Planned, now: datetime) -> bool:
-    """Insert the firing's row; or take back a failed one whose retry time has come, or
-    one whose claimer died (claimed longer than `LEASE` ago without finishing)."""
-    try:
-        with session_scope(url) as session:
-            session.add(
-                Firing(
-                    job_key=firing.key,
-                    kind=firing.kind,
-                    due=firing.due,
-                    project_id=firing.project_id,
-                    claimed_at=now,
-                )
-            )
-        return True
-    except IntegrityError:
-        pass
-    with get_engine(url).begin() as connection:
-        retried = connection.execute(
-            update(Firing)
-            .where(
-                Firing.job_key == firing.key,
-                Firing.due == firing.due,  # type: ignore[arg-type]
-                Firing.attempts < MAX_ATTEMPTS,
-                or_(
-                    and_(Firing.status == "failed", Firing.next_attempt_at <= now),  # type: ignore[operator]
-                    and_(Firing.status == "claimed", Firing.claimed_at <= now - LEASE),
-                ),
-            )
-            .values(status="claimed", attempts=Firing.attempts + 1, claimed_at=now)
-        )
-    return retried.rowcount == 1
-
-
-def finish(
-    url: str, firing: Planned, *, status: str, now: datetime, error: str | None = None
-) -> None:
-    with session_scope(url) as session:
-        row = session.exec(
-            select(Firing).where(Firing.job_key == firing.key, Firing.due == firing.due)
-        ).one()
-        row.status = status
-        if status == "posted":
-            row.posted_at = now
-        if status == "failed":
-            row.last_error = (error or "")[:2000]
-            row.next_attempt_at = now + timedelta(minutes=2**row.attempts)
-            level = logging.ERROR if row.attempts >= MAX_ATTEMPTS else logging.WARNING
-            log.log(
-                level,
-                "firing %s @ %s failed (attempt %s): %s",
-                firing.key,
-                firing.due.isoformat(),
-                row.attempts,
-                error,
-            )
-        session.add(row)
-
-
 def fire(
-    url: str, people: People, post: Poster, kind: JobKind, firing: Planned, now: datetime
-) -> str:
-    """Claim, build, post and record one firing; returns what became of it."""
-    if not claim(url, firing, now):
-        return "skipped"
+    url: str,
+    people: People,
+    post: Poster,
+    kind: JobKind,
+    firing: Planned,
+    claim: Claim,
+    cache: TickCache,
+) -> Outcome:
+    """Build, authorize and post one claimed firing; returns what became of it."""
     try:
         with session_scope(url) as session:
-            replies = kind.run(PlanContext(session, people), firing)
+            ctx = PlanContext(session, people, cache)
+            replies = allowed_replies(ctx, firing, kind.run(ctx, firing))
         if replies:
-            post(replies)
+            post_recorded(post, replies, claim.journal)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded and retried
-        finish(url, firing, status="failed", now=now, error=f"{type(exc).__name__}: {exc}")
-        return "failed"
-    finish(url, firing, status="posted" if replies else "empty", now=now)
-    return "posted" if replies else "empty"
+        return Outcome(firing, claim, "failed", f"{type(exc).__name__}: {exc}")
+    return Outcome(firing, claim, "posted" if replies else "empty")
+
+
+class Sweep:
+    """The firings of one tick, handed to workers as they are claimed, and their outcomes
+    written back a batch at a time (kept and retried if the database is away)."""
+
+    def __init__(self, url: str, due: list[Planned], now: datetime, report: RunReport) -> None:
+        self.url, self.now, self.report = url, now, report
+        self.waiting = deque(due)
+        self.ready: deque[tuple[Planned, Claim]] = deque()
+        self.outcomes: list[Outcome] = []
+        self.lock = threading.Lock()
+        self.writing = threading.Lock()
+
+    def next(self) -> tuple[Planned, Claim] | None:
+        with self.lock:
+            while not self.ready and self.waiting:
+                batch = [self.waiting.popleft() for _ in range(min(CLAIM_BATCH, len(self.waiting)))]
+                claims = claim_batch(self.url, batch, self.now)
+                for firing in batch:
+                    claim = claims.get((firing.key, firing.due))
+                    if claim is None:
+                        self.report.skipped.append(label(firing))
+                    else:
+                        self.ready.append((firing, claim))
+            return self.ready.popleft() if self.ready else None
+
+    def done(self, outcome: Outcome) -> None:
+        with self.lock:
+            getattr(self.report, outcome.status).append(label(outcome.planned))
+            self.outcomes.append(outcome)
+            full = len(self.outcomes) >= RECORD_BATCH
+        if full:
+            self.write(strict=False)
+
+    def write(self, *, strict: bool) -> None:
+        """Record the outcomes so far; if the database is away, keep them for next time
+        (`strict`: raise instead, at the end of the sweep)."""
+        with self.writing:
+            with self.lock:
+                batch, self.outcomes = self.outcomes, []
+            try:
+                record_outcomes(self.url, batch, self.now)
+            except SQLAlchemyError:
+                with self.lock:
+                    self.outcomes = batch + self.outcomes
+                if strict:
+                    raise
+                log.exception("scheduler: could not record %s outcomes; will retry", len(batch))
 
 
 def run_due(
@@ -140,23 +138,32 @@ def run_due(
     people: People,
     post: Poster,
     *,
+    kinds: list[JobKind],
     now: datetime | None = None,
-    kinds: list[JobKind] | None = None,
     workers: int = WORKERS,
 ) -> RunReport:
     """Run, once, every firing due in the last `GRACE` up to `now`.
 
-    Firings run on `workers` threads so that posting keeps up with Slack's
-    rate limit (the poster paces them); each one is claimed on its own.
+    Firings run on `workers` threads so that posting keeps up with Slack's rate limit
+    (the poster paces them).
     """
     now = now or clock.now()
-    kinds = kinds or KINDS
     by_name = {kind.name: kind for kind in kinds}
     report = RunReport()
+    cache = TickCache()
     with session_scope(url) as session:
-        due = planned(session, people, now - GRACE, now + timedelta(microseconds=1), kinds)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        outcomes = pool.map(lambda f: fire(url, people, post, by_name[f.kind], f, now), due)
-        for firing, outcome in zip(due, outcomes, strict=True):
-            getattr(report, outcome).append(f"{firing.key}@{firing.due:%Y-%m-%dT%H:%M}Z")
+        due = planned(session, people, now - GRACE, now + timedelta(microseconds=1), kinds, cache)
+    sweep = Sweep(url, due, now, report)
+
+    def work() -> None:
+        while (taken := sweep.next()) is not None:
+            firing, claim = taken
+            sweep.done(fire(url, people, post, by_name[firing.kind], firing, claim, cache))
+
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            for job in [pool.submit(work) for _ in range(max(1, workers))]:
+                job.result()
+    finally:
+        sweep.write(strict=True)
     return report

@@ -1,5 +1,6 @@
 """Scheduler tables: per-project schedule settings, people's working hours and absences,
-and the record of every firing (claimed before it posts, so it posts once)."""
+the record of every firing (claimed before it posts, so it posts once) and of each post a
+firing made (so a retry resumes after the last one)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,19 @@ class Firing(SQLModel, table=True):
     next_attempt_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     posted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    claim_token: str | None = Field(default=None, max_length=32, index=True)  # who holds it
+
+
+class FiringPost(SQLModel, table=True):
+    """One Slack call a firing made (`step`: `0` a message, `0.message` and `0.file` a
+    message and its upload), recorded after it succeeded; a retry skips recorded steps."""
+
+    __tablename__ = "schedule_posts"
+    __table_args__ = (UniqueConstraint("firing_id", "step", name="uq_firing_post"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    firing_id: int = Field(foreign_key="schedule_firings.id", index=True)
+    step: str = Field(max_length=32)
+    channel: str | None = Field(default=None, max_length=64)
+    ts: str | None = Field(default=None, max_length=32)
+    posted_at: datetime = utc_column()

@@ -3,23 +3,28 @@
 A job kind is a small object with `plan` (which firings fall in a time window)
 and `run` (the replies one firing posts). Because plans are derived from the
 configuration on every tick, a change made through Slack is reconciled at the
-next minute with nothing else to update. Adding a kind = one class + one line
-in `scheduler.kinds.KINDS`.
+next minute with nothing else to update. Kinds are declared by skills (`Skill.jobs`)
+and handed to the engine by the runtime (`bot.scheduling`); this package imports no skill.
+
+A tick's `TickCache` loads the projects, their schedules and people's preferences once
+and shares them between planning and every firing of that tick.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from bot.core.messages import Reply
+from bot.core.models import Membership, Project, Role
 from bot.core.people import People
-from scheduler.models import Absence, PersonPrefs
+from scheduler.models import Absence, PersonPrefs, ProjectSchedule
 
 
 @dataclass(frozen=True)
@@ -38,9 +43,81 @@ class Planned:
 
 
 @dataclass
+class TickCache:
+    """What every firing of one tick reads: loaded once, then shared read-only (detached).
+
+    `memo` keeps any other per-tick result a kind computes once for all its firings.
+    """
+
+    projects: list[tuple[Project, ProjectSchedule]] | None = None
+    prefs: dict[str, PersonPrefs] = field(default_factory=dict)
+    roles: dict[tuple[int, str], Role] = field(default_factory=dict)
+    absences: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
+    memos: dict[Any, Any] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def load(self, session: Session) -> None:
+        with self.lock:
+            if self.projects is not None:
+                return
+            configs = {c.project_id: c for c in session.exec(select(ProjectSchedule))}
+            self.prefs = {p.user_id: p for p in session.exec(select(PersonPrefs))}
+            members = select(Membership.project_id, Membership.user_id, Membership.role)
+            self.roles = {(p, u): Role(r) for p, u, r in session.exec(members)}
+            for user, start, end in session.exec(
+                select(Absence.user_id, Absence.start, Absence.end)
+            ):
+                self.absences.setdefault(user, []).append((start, end))
+            self.projects = [
+                (p, configs.get(p.id) or ProjectSchedule(project_id=p.id))
+                for p in session.exec(select(Project).order_by(Project.key))
+            ]
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """`compute()` once per tick for `key` (two threads may both compute; one is kept)."""
+        with self.lock:
+            if key in self.memos:
+                return self.memos[key]
+        value = compute()
+        with self.lock:
+            return self.memos.setdefault(key, value)
+
+
+DEFAULT_PREFS = PersonPrefs(user_id="")  # read only: the quiet hours of anyone who set none
+
+
+@dataclass
 class PlanContext:
     session: Session
     people: People
+    cache: TickCache = field(default_factory=TickCache)
+
+    def schedules(self) -> list[tuple[Project, ProjectSchedule]]:
+        """Every project with its schedule (defaults when none was set), by key."""
+        self.cache.load(self.session)
+        return self.cache.projects or []
+
+    def schedule_of(self, project_id: int) -> ProjectSchedule:
+        found = next((c for p, c in self.schedules() if p.id == project_id), None)
+        return found or ProjectSchedule(project_id=project_id)
+
+    def prefs(self, user_id: str) -> PersonPrefs:
+        """A person's quiet hours and weekends (defaults when none were set; read only)."""
+        self.cache.load(self.session)
+        return self.cache.prefs.get(user_id) or DEFAULT_PREFS
+
+    def role(self, project_id: int, user_id: str) -> Role | None:
+        """The person's role in the project as this tick found it (None: not a member)."""
+        self.cache.load(self.session)
+        return self.cache.roles.get((project_id, user_id))
+
+    def away(self, user_id: str, day: date) -> bool:
+        """Whether the person is away (OOO) on `day`, as this tick found it."""
+        self.cache.load(self.session)
+        return any(start <= day <= end for start, end in self.cache.absences.get(user_id, []))
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        return self.cache.memo(key, compute)
 
 
 class JobKind(Protocol):

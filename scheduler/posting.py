@@ -1,68 +1,64 @@
-"""Where scheduled replies go: Slack (paced per channel, 429s waited out) or the terminal."""
+"""How the engine hands a firing's replies to a transport, recording each post.
+
+A poster is a callable `post(replies)`. The engine gives it the replies one at a time and
+records each one once it returns (step `0`, `1`, …), so a retry resumes after the last
+recorded reply. A poster that knows its transport's calls also has `deliver(replies,
+journal)`: it asks the journal which steps went out already, marks each post with the
+firing and step (`Journal.marker`), and records each call as it succeeds — so a summary
+whose file upload failed re-sends only the upload.
+"""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
-
-from slack_sdk import WebClient
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from bot.core.messages import Reply
 
-PER_CHANNEL_SECONDS = 1.0  # chat.postMessage allows about one message a second per channel
-WORKSPACE_PER_SECOND = 50.0  # our own workspace-wide ceiling; Slack publishes no exact figure
+MARKER_EVENT = "livepmo_scheduled_post"  # Slack message metadata event type
 
 
-class SlackPoster:
-    """Posts with a strict delivery (errors raise, so the engine retries), one per channel/s.
+class Poster(Protocol):
+    def __call__(self, replies: list[Reply]) -> None: ...
 
-    429 answers are waited out by the client's RateLimitErrorRetryHandler, which
-    honours Retry-After; nothing is dropped. Thread openers (a report that starts its
-    check-in's thread) are recorded in `database_url`, so later posts with the same
-    `thread_key` (the full report, late updates) go in that thread.
+
+@dataclass
+class Journal:
+    """The posts of one firing: those recorded by earlier attempts and those made now.
+
+    `retry` is set when an earlier attempt may have posted without recording it (it died,
+    or its database went away): a poster that can should then look for its marker before
+    posting a step again.
     """
 
-    def __init__(
-        self,
-        client: WebClient,
-        *,
-        database_url: str | None = None,
-        per_channel_seconds: float = PER_CHANNEL_SECONDS,
-        workspace_per_second: float = WORKSPACE_PER_SECOND,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.client = client
-        self.database_url = database_url
-        self.spacing = per_channel_seconds
-        self.workspace_spacing = 1.0 / workspace_per_second
-        self.sleep = sleep
-        self.last_post: dict[str, float] = {}
-        self.next_slot = 0.0
-        self.lock = threading.Lock()
+    firing: str  # `job_key@due`, the id carried by the marker
+    retry: bool = False
+    recorded: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    made: list[tuple[str, str | None, str | None]] = field(default_factory=list)
 
-    def pace(self, target: str) -> None:
-        """Wait for this channel's next slot and the workspace's next slot."""
-        with self.lock:
-            now = time.monotonic()
-            at = max(now, self.last_post.get(target, -1e9) + self.spacing, self.next_slot)
-            self.last_post[target] = at
-            self.next_slot = at + self.workspace_spacing
-        if at > now:
-            self.sleep(at - now)
+    def delivered(self, step: str) -> bool:
+        return step in self.recorded or any(made == step for made, _, _ in self.made)
 
-    def __call__(self, replies: list[Reply]) -> None:
-        from bot.slack.deliver import Origin, deliver
+    def record(self, step: str, channel: str | None = None, ts: str | None = None) -> None:
+        self.made.append((step, channel, ts))
 
-        for reply in replies:
-            self.pace(reply.to_channel or reply.to_user or "")
-            deliver(
-                self.client,
-                [reply],
-                Origin(user="", channel=None, via="scheduler"),
-                strict=True,
-                database_url=self.database_url,
-            )
+    def marker(self, step: str) -> dict[str, Any]:
+        """Message metadata naming this firing and step (found again in the history)."""
+        return {"event_type": MARKER_EVENT, "event_payload": {"firing": self.firing, "step": step}}
+
+
+def post_recorded(post: Poster, replies: list[Reply], journal: Journal) -> None:
+    """Post what the journal does not show as delivered, recording each step."""
+    deliver = getattr(post, "deliver", None)
+    if deliver is not None:
+        deliver(replies, journal)
+        return
+    for index, reply in enumerate(replies):
+        step = str(index)
+        if not journal.delivered(step):
+            post([reply])
+            journal.record(step, reply.to_channel or reply.to_user)
 
 
 class ConsolePoster:

@@ -20,7 +20,9 @@ from sqlalchemy.engine import Connection, make_url
 
 from bot.core.db import get_engine
 from bot.core.people import People
-from scheduler.engine import Poster, run_due
+from scheduler.engine import run_due
+from scheduler.plan import JobKind
+from scheduler.posting import Poster
 
 log = logging.getLogger(__name__)
 TICK_JOB_ID = "livepmo-tick"
@@ -69,20 +71,25 @@ _runtime: dict[str, object] = {}
 
 def tick() -> None:
     """The scheduled job (module-level so the job store can persist it by reference)."""
-    url, people, post = _runtime["url"], _runtime["people"], _runtime["post"]
+    url, people, post, kinds = (_runtime[k] for k in ("url", "people", "post", "kinds"))
     leadership: Leadership = _runtime["leadership"]  # type: ignore[assignment]
     if not leadership.held():
         return
-    report = run_due(str(url), people, post)  # type: ignore[arg-type]
+    report = run_due(str(url), people, post, kinds=kinds)  # type: ignore[arg-type]
     if report.posted or report.failed:
         log.info("scheduler: posted %s, failed %s", len(report.posted), len(report.failed))
 
 
 def start_scheduler(
-    url: str, people: People, post: Poster, *, interval_seconds: int = 60
+    url: str,
+    people: People,
+    post: Poster,
+    *,
+    kinds: list[JobKind],
+    interval_seconds: int = 60,
 ) -> BackgroundScheduler:
-    """Start the background scheduler with its persistent tick job."""
-    _runtime.update(url=url, people=people, post=post, leadership=Leadership(url))
+    """Start the background scheduler with its persistent tick job, running `kinds`."""
+    _runtime.update(url=url, people=people, post=post, kinds=kinds, leadership=Leadership(url))
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=get_engine(url))},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},

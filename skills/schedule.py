@@ -44,7 +44,7 @@ def weekday(text: str) -> int:
 
 
 def describe(ctx: Context, config: ProjectSchedule, project_key: str, timezone: str) -> str:
-    from scheduler.engine import planned
+    from bot.scheduling import planned
 
     summary = (
         f"weekly summary every {WEEKDAYS[config.summary_weekday].title()} at {config.summary_time}"

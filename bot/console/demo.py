@@ -173,7 +173,7 @@ def add_sample_documents(settings: Settings) -> None:
 
 def show_scheduler(settings: Settings, people: StaticPeople) -> None:
     """The scheduler wakes up later that Monday and posts what is due, exactly once."""
-    from scheduler.engine import run_due
+    from bot.scheduling import run_due
     from scheduler.posting import ConsolePoster
 
     later = datetime(2026, 11, 23, 14, 31, tzinfo=UTC)  # 09:31 in New York

@@ -139,14 +139,18 @@ def http_app(app: App, settings: Settings) -> Starlette:
 def start_scheduling(settings: Settings, dispatcher: Dispatcher) -> None:
     """The background scheduler, posting through its own paced Slack client; the Homes of
     the people a post reached are refreshed after it."""
+    from bot.scheduling import job_kinds
+    from bot.slack.poster import SlackPoster
     from bot.slack.scheduled_homes import refreshing_homes
-    from scheduler.posting import SlackPoster
     from scheduler.runner import start_scheduler
 
     client = web_client(settings)
     poster = SlackPoster(client, database_url=settings.database_url)
     start_scheduler(
-        settings.database_url, dispatcher.people, refreshing_homes(poster, dispatcher, client)
+        settings.database_url,
+        dispatcher.people,
+        refreshing_homes(poster, dispatcher, client),
+        kinds=list(job_kinds()),
     )
 
 

@@ -190,9 +190,10 @@ def post_message(
     channel: str,
     thread_ts: str | None = None,
     **fields: Any,
-) -> None:
+) -> Any:
     """`chat.postMessage`, in the thread named by `reply.thread_key` when its opener is known
-    (in the same channel), recording the opener when `reply.starts_thread`."""
+    (in the same channel), recording the opener when `reply.starts_thread`; returns Slack's
+    answer."""
     key = reply.thread_key if database else None
     if key and not reply.starts_thread:
         opener = _find_thread(database, key)  # type: ignore[arg-type]
@@ -206,6 +207,7 @@ def post_message(
             threads.remember(database, key, channel, response["ts"])  # type: ignore[arg-type]
         except SQLAlchemyError:  # the post went out; never post it twice over this
             log.exception("could not record thread %s opened in %s", key, channel)
+    return response
 
 
 def _find_thread(database: str, key: str) -> threads.ThreadRef | None:

@@ -17,7 +17,7 @@ from bot.core.models import Project, Role
 from bot.core.projects import members_of
 from bot.core.text import escape, mention
 from scheduler.models import Firing
-from scheduler.plan import PlanContext, Planned, is_away, out_of_quiet_hours, parse_hhmm, prefs_for
+from scheduler.plan import PlanContext, Planned, out_of_quiet_hours, parse_hhmm
 from skills.milestones import service, views
 from skills.milestones.models import Milestone, MilestoneChange
 
@@ -42,7 +42,7 @@ def due_for(ctx: PlanContext, user: str, moment: datetime) -> tuple[datetime, st
     """When `user` may hear of something that happened at `moment` (after quiet hours)."""
     timezone = ctx.people.get(user).timezone
     local = moment.astimezone(ZoneInfo(timezone))
-    allowed = out_of_quiet_hours(prefs_for(ctx.session, user), f"{local:%H:%M}")
+    allowed = out_of_quiet_hours(ctx.prefs(user), f"{local:%H:%M}")
     if allowed == f"{local:%H:%M}":
         return moment, timezone
     later = datetime.combine(local.date(), parse_hhmm(allowed), tzinfo=local.tzinfo)
@@ -90,7 +90,7 @@ class SlipAlerts:
         milestone = ctx.session.get(Milestone, change.milestone_id) if change else None
         if earlier or change is None or milestone is None or milestone.deleted:
             return []  # told already (their quiet hours changed), or it is gone
-        if is_away(ctx.session, user, firing.local_due().date()):
+        if ctx.away(user, firing.local_due().date()):
             return []
         project = ctx.session.get(Project, milestone.project_id)
         threshold = service.slip_threshold(ctx.session, project)

@@ -2,5 +2,8 @@
 
 from skills.raid import changing, interactions, reading  # noqa: F401  (declare the operations)
 from skills.raid.handlers import skill
+from skills.raid.jobs import PmDigest, RaidReminders
+
+skill.jobs += [RaidReminders(), PmDigest()]
 
 __all__ = ["skill"]

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
+from bot.core import clock
 from bot.core.messages import Reply
 from bot.core.text import USER_ID, escape, mention
 from scheduler.models import Firing
@@ -15,6 +16,7 @@ from skills.reminders.models import Reminder
 from skills.reminders.schedule import for_person, occurrences
 
 KIND = "reminder"
+DONE = ("posted", "empty")  # a one-off claimed but unfinished is planned again, to be retaken
 
 
 def job_key(reminder: Reminder) -> str:
@@ -33,21 +35,23 @@ class Reminders:
             )
         )
         once = [job_key(r) for r in live if not r.repeat]
-        fired = set(
-            ctx.session.exec(select(Firing.job_key).where(col(Firing.job_key).in_(once)))
-            if once
-            else []
-        )
+        fired: dict[str, list[tuple[datetime, str]]] = {}
+        if once:
+            query = select(Firing.job_key, Firing.due, Firing.status)
+            for key, due, status in ctx.session.exec(query.where(col(Firing.job_key).in_(once))):
+                fired.setdefault(key, []).append((clock.as_utc(due), status))
         planned = []
         for reminder in live:
-            if not reminder.repeat and job_key(reminder) in fired:
-                continue  # a one-off goes once, even if its time moved since
             for due in occurrences(reminder, start, end):
                 moved = for_person(ctx.session, reminder, due)
-                if moved is not None and start <= moved < end:
-                    planned.append(
-                        Planned(KIND, job_key(reminder), moved, reminder.target, reminder.timezone)
-                    )
+                if moved is None or not start <= moved < end:
+                    continue
+                earlier = fired.get(job_key(reminder), []) if not reminder.repeat else []
+                if any(at != moved or status in DONE for at, status in earlier):
+                    continue  # a one-off goes once, even if its time moved since
+                planned.append(
+                    Planned(KIND, job_key(reminder), moved, reminder.target, reminder.timezone)
+                )
         return planned
 
     def run(self, ctx: PlanContext, firing: Planned) -> list[Reply]:

@@ -7,5 +7,8 @@
 from skills.status import interactions  # noqa: F401  (declares the button and form operations)
 from skills.status.checkin_ops import skill as checkin_skill
 from skills.status.handlers import skill
+from skills.status.jobs import KINDS
+
+checkin_skill.jobs += KINDS
 
 __all__ = ["checkin_skill", "skill"]

@@ -1,4 +1,4 @@
-"""The check-in's scheduled posts: prompts, reminders and the report (`scheduler.kinds.KINDS`).
+"""The check-in's scheduled posts: prompts, reminders and the report (`checkin_skill.jobs`).
 
 Each is planned from the database on every tick and fired exactly once by the
 engine. `run` reads only: it checks again at firing time (answered, away, closed,
@@ -18,7 +18,7 @@ from bot.core import clock
 from bot.core.messages import Reply
 from bot.core.models import Project
 from scheduler.models import Firing
-from scheduler.plan import PlanContext, Planned, out_of_quiet_hours, prefs_for
+from scheduler.plan import PlanContext, Planned, out_of_quiet_hours
 from skills.status.config import get_config, holidays
 from skills.status.days import (
     DayPlan,
@@ -116,7 +116,7 @@ class CheckinReminders:
         planned = []
         for plan in plans_between(ctx.session, ctx.people, start, end):
             for slot in plan.asked:
-                prefs = prefs_for(ctx.session, slot.user)
+                prefs = ctx.prefs(slot.user)
                 for due in reminder_times(plan.config, slot):
                     wall = f"{due.astimezone(ZoneInfo(slot.timezone)):%H:%M}"
                     if not start <= due < end or out_of_quiet_hours(prefs, wall) != wall:

@@ -8,12 +8,12 @@ import pytest
 
 from bot.core.db import session_scope
 from bot.core.projects import get_project
-from scheduler.kinds import RaidReminders
 from scheduler.plan import PlanContext, Planned
 from skills.hub.urgency import rank, urgency
 from skills.milestones import service as milestones
 from skills.milestones.models import Milestone
 from skills.raid import service as raid
+from skills.raid.jobs import RaidReminders
 from skills.raid.models import RaidItem
 from skills.raid.scoring import RaidType
 from tests.helpers import BOB, PM, people, with_project

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from bot.core import clock
 from bot.core.messages import Reply
-from scheduler.engine import run_due
+from bot.scheduling import run_due
 from tests.helpers import BOB, CHEN, PM, people, with_project
 
 

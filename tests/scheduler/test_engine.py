@@ -1,8 +1,5 @@
 """The scheduler engine: what fires when, exactly once, retried when Slack fails."""
 
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,9 +10,10 @@ from bot.core import clock
 from bot.core.db import session_scope
 from bot.core.messages import Reply
 from bot.core.people import Person, StaticPeople
-from scheduler.engine import planned, run_due
+from bot.scheduling import planned, run_due
 from scheduler.models import Firing
 from tests.helpers import BOB, CHEN, PM, console, with_project
+from tests.scheduler.faults import run_due_process
 
 ROOT = Path(__file__).resolve().parents[2]
 MONDAY_0930_UTC = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -173,27 +171,14 @@ def test_configuration_changes_are_reconciled(settings) -> None:
     assert "not a time" in chat.send("schedule reminders 25:99")[0].text
 
 
-def run_due_process(database_url: str, now: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url, "LIVEPMO_NOW": now}
-    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"):
-        env.pop(name, None)
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "schedule", "run-due"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def test_two_run_due_processes_at_once_post_each_firing_once(settings) -> None:
     if not settings.database_url.startswith("postgresql"):
         pytest.skip("replicas share PostgreSQL")
     setup_items(settings)
     clock.pin(None)
     processes = [
-        run_due_process(settings.database_url, "2026-11-23T14:31:00+00:00") for _ in range(2)
+        run_due_process(settings.database_url, datetime(2026, 11, 23, 14, 31, tzinfo=UTC))
+        for _ in range(2)
     ]
     outputs = [p.communicate(timeout=120) for p in processes]
     assert all(p.returncode == 0 for p in processes), outputs

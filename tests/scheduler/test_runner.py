@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from bot.core import clock
 from bot.core.db import get_engine, session_scope
+from bot.scheduling import run_due
 from bot.slack.app import web_client
-from scheduler.engine import run_due
-from scheduler.posting import SlackPoster
+from bot.slack.poster import SlackPoster
 from scheduler.runner import TICK_JOB_ID, Leadership, start_scheduler
 from skills.raid.models import RaidHistory, RaidItem
 from tests.helpers import BOB, with_project
@@ -21,7 +21,7 @@ from tests.slack_harness import MockSlackWebAPI
 def test_the_tick_job_persists_in_the_database_and_is_replaced_on_restart(settings) -> None:
     for _ in range(2):  # a restart re-adds the same job id instead of a second one
         scheduler = start_scheduler(
-            settings.database_url, directory(), Outbox(), interval_seconds=3600
+            settings.database_url, directory(), Outbox(), kinds=[], interval_seconds=3600
         )
         assert scheduler.get_job(TICK_JOB_ID) is not None
         scheduler.shutdown(wait=False)

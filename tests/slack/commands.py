@@ -21,11 +21,11 @@ def scheduler_at(slack, settings, bot=None) -> Callable[[datetime], list]:
     """`run_at(moment)`: pin the clock, run what is due, return the messages it posted
     (with `bot`, refreshing the Homes a post reached, as the running bot does)."""
     from bot.core import clock
+    from bot.scheduling import run_due
     from bot.slack.app import web_client
     from bot.slack.people import SlackPeople
+    from bot.slack.poster import SlackPoster
     from bot.slack.scheduled_homes import refreshing_homes
-    from scheduler.engine import run_due
-    from scheduler.posting import SlackPoster
 
     client = web_client(settings)
     people = SlackPeople(client, "Europe/London")

@@ -13,7 +13,8 @@ from bot.core.db import session_scope
 from bot.core.messages import Reply
 from bot.core.people import Person, StaticPeople
 from bot.core.settings import Settings
-from scheduler.engine import RunReport, run_due
+from bot.scheduling import run_due
+from scheduler.engine import RunReport
 from skills.status.models import StatusUpdate
 from tests.helpers import BOB, CHANNEL, CHEN, PM
 

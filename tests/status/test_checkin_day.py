@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from bot.core.db import session_scope
-from scheduler.engine import planned
+from bot.scheduling import planned
 from skills.raid.models import RaidItem
 from skills.status.models import BlockerIssue
 from tests.helpers import BOB, CHANNEL, CHEN, PM, button
@@ -17,7 +17,9 @@ from tests.status.chat import DAN, Outbox, at, directory, dm, updates, with_chec
 
 def test_a_full_day_in_three_timezones(settings) -> None:
     chat = with_checkins(settings, DAN)
-    chat.send("/pmo checkin observers <@U0OBSERVER>")
+    chat.send("/pmo project members add <@U0OBSERVER> viewer")
+    # The report carries project data: an observer who cannot read the project gets none.
+    chat.send("/pmo checkin observers <@U0OBSERVER> <@U0OUTSIDER>")
     assert "away" in dm(chat, DAN, "ooo 2026-11-23..2026-11-24 conference")[0].text
     outbox = Outbox()
 

@@ -14,26 +14,11 @@ from bot.core.messages import UserError
 from bot.core.projects import require_project
 from bot.core.text import unformat
 from bot.runtime import fail, start
+from bot.scheduling import people_and_poster
 
 schedule_app = typer.Typer(
     help="What the bot will post, and running what is due.", no_args_is_help=True
 )
-
-
-def people_and_poster(settings):  # noqa: ANN001, ANN201 - wiring only
-    """Slack's people and poster when Slack is configured, else the terminal's."""
-    from bot.console.render import render_reply
-    from bot.core.people import StaticPeople
-    from scheduler.posting import ConsolePoster, SlackPoster
-
-    if settings.slack_bot_token:
-        from bot.slack.app import web_client
-        from bot.slack.people import SlackPeople
-
-        client = web_client(settings)
-        poster = SlackPoster(client, database_url=settings.database_url)
-        return SlackPeople(client, settings.livepmo_timezone), poster
-    return StaticPeople(settings.livepmo_timezone), ConsolePoster(render_reply)
 
 
 @schedule_app.command("preview")
@@ -43,7 +28,7 @@ def preview(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List what will fire, when (UTC and the recipient's local time) and to whom."""
-    from scheduler.engine import planned
+    from bot.scheduling import planned
 
     settings = start()
     people, _ = people_and_poster(settings)
@@ -102,7 +87,7 @@ def _concerns(session, firing, project_id: int) -> bool:  # noqa: ANN001
 @schedule_app.command("run-due")
 def run_due_command() -> None:
     """Run, once, everything due at the current clock (honours LIVEPMO_NOW)."""
-    from scheduler.engine import run_due
+    from bot.scheduling import run_due
 
     settings = start()
     people, poster = people_and_poster(settings)

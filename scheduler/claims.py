@@ -1,0 +1,183 @@
+"""Claiming firings and recording what became of them, a batch per transaction.
+
+A firing is claimed by inserting its (job key, due time) row under a unique constraint
+*before* anything is posted, with a token naming this claim; a failed one whose retry time
+has come, or one whose claimer died (claimed longer than `LEASE` ago), is taken back with a
+new token. Outcomes and the posts each firing made are written together, a batch at a
+time, and only while the claim is still ours (a lease taken over is not overwritten).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, bindparam, or_, select, tuple_, update
+from sqlalchemy.engine import Connection
+
+from bot.core import clock
+from bot.core.db import get_engine
+from scheduler.models import Firing, FiringPost
+from scheduler.plan import Planned
+from scheduler.posting import Journal
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=10)  # a claim not finished by then (the process died) is retried
+MAX_ATTEMPTS = 6
+FIRINGS = Firing.__table__.c  # type: ignore[attr-defined]
+
+
+@dataclass
+class Claim:
+    """A firing this process holds: its row, the token it holds it by, and its posts."""
+
+    firing_id: int
+    token: str
+    attempts: int
+    journal: Journal
+
+
+@dataclass
+class Outcome:
+    planned: Planned
+    claim: Claim
+    status: str  # posted, empty or failed
+    error: str | None = None
+
+
+def label(firing: Planned) -> str:
+    return f"{firing.key}@{firing.due:%Y-%m-%dT%H:%M}Z"
+
+
+def insert_new(connection: Connection, table, rows: list[dict], keys: list[str]) -> None:  # noqa: ANN001
+    """Insert rows, leaving alone those whose `keys` exist already (SQLite and PostgreSQL)."""
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    connection.execute(insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+
+
+def claim_batch(
+    url: str, firings: list[Planned], now: datetime
+) -> dict[tuple[str, datetime], Claim]:
+    """Claim what can be claimed of `firings` in one transaction, keyed by (job key, due)."""
+    token = uuid.uuid4().hex
+    firings = sorted(firings, key=lambda f: (f.key, f.due))  # one lock order among replicas
+    pairs = [(f.key, f.due) for f in firings]
+    with get_engine(url).begin() as connection:
+        insert_new(
+            connection,
+            Firing.__table__,
+            [
+                {
+                    "job_key": f.key,
+                    "kind": f.kind,
+                    "due": f.due,
+                    "project_id": f.project_id,
+                    "status": "claimed",
+                    "attempts": 1,
+                    "claimed_at": now,
+                    "claim_token": token,
+                }
+                for f in firings
+            ],
+            ["job_key", "due"],
+        )
+        connection.execute(
+            update(Firing.__table__)
+            .where(
+                tuple_(FIRINGS.job_key, FIRINGS.due).in_(pairs),
+                FIRINGS.attempts < MAX_ATTEMPTS,
+                or_(
+                    and_(FIRINGS.status == "failed", FIRINGS.next_attempt_at <= now),
+                    and_(FIRINGS.status == "claimed", FIRINGS.claimed_at <= now - LEASE),
+                ),
+            )
+            .values(
+                status="claimed", attempts=FIRINGS.attempts + 1, claimed_at=now, claim_token=token
+            )
+        )
+        mine = connection.execute(
+            select(FIRINGS.id, FIRINGS.job_key, FIRINGS.due, FIRINGS.attempts).where(
+                FIRINGS.claim_token == token
+            )
+        ).all()
+        retried = [row.id for row in mine if row.attempts > 1]
+        recorded: dict[int, dict[str, tuple[str | None, str | None]]] = {}
+        if retried:
+            posts = FiringPost.__table__.c  # type: ignore[attr-defined]
+            for post in connection.execute(
+                select(posts.firing_id, posts.step, posts.channel, posts.ts).where(
+                    posts.firing_id.in_(retried)
+                )
+            ):
+                recorded.setdefault(post.firing_id, {})[post.step] = (post.channel, post.ts)
+    claims = {}
+    for row in mine:
+        due = clock.as_utc(row.due)
+        journal = Journal(
+            f"{row.job_key}@{due.isoformat()}",
+            retry=row.attempts > 1,
+            recorded=recorded.get(row.id, {}),
+        )
+        claims[(row.job_key, due)] = Claim(row.id, token, row.attempts, journal)
+    return claims
+
+
+def record_outcomes(url: str, outcomes: list[Outcome], now: datetime) -> None:
+    """Write the posts made and each firing's status, in one transaction."""
+    if not outcomes:
+        return
+    posts = [
+        {
+            "firing_id": o.claim.firing_id,
+            "step": step,
+            "channel": channel,
+            "ts": ts,
+            "posted_at": now,
+        }
+        for o in outcomes
+        for step, channel, ts in o.claim.journal.made
+    ]
+    rows = []
+    for o in outcomes:
+        failed = o.status == "failed"
+        rows.append(
+            {
+                "b_id": o.claim.firing_id,
+                "b_token": o.claim.token,
+                "b_status": o.status,
+                "b_posted_at": None if failed else now,
+                "b_error": (o.error or "")[:2000] if failed else None,
+                "b_next": now + timedelta(minutes=2**o.claim.attempts) if failed else None,
+            }
+        )
+    with get_engine(url).begin() as connection:
+        insert_new(connection, FiringPost.__table__, posts, ["firing_id", "step"])
+        connection.execute(
+            update(Firing.__table__)
+            .where(FIRINGS.id == bindparam("b_id"), FIRINGS.claim_token == bindparam("b_token"))
+            .values(
+                status=bindparam("b_status"),
+                posted_at=bindparam("b_posted_at"),
+                last_error=bindparam("b_error"),
+                next_attempt_at=bindparam("b_next"),
+            ),
+            rows,
+        )
+    for o in outcomes:
+        if o.status == "failed":
+            level = logging.ERROR if o.claim.attempts >= MAX_ATTEMPTS else logging.WARNING
+            log.log(
+                level,
+                "firing %s failed (attempt %s): %s",
+                label(o.planned),
+                o.claim.attempts,
+                o.error,
+            )

@@ -1,0 +1,156 @@
+"""RAID job kinds (`Skill.jobs`): a grouped reminder to each owner, and a digest to each PM.
+
+Reminders carry project data, so an owner hears only about the projects where they hold at
+least the viewer role (the one rule, `bot.core.access`); an owner who left a project, or one
+kept as text, is not DMed about it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlmodel import select
+
+from bot.core import clock, ui
+from bot.core.messages import Reply
+from bot.core.models import Membership, Project, Role
+from bot.core.text import escape, mention, shorten
+from scheduler.models import ProjectSchedule
+from scheduler.plan import (
+    PlanContext,
+    Planned,
+    is_away,
+    local_instants,
+    out_of_quiet_hours,
+    working_days,
+)
+from scheduler.recipients import may_receive
+from skills.raid import attention as raid
+from skills.raid.models import RaidItem
+from skills.raid.views import nudge_blocks
+
+
+def each_working_day(
+    ctx: PlanContext, kind: str, key: str, user: str, at: str, start: datetime, end: datetime
+) -> list[Planned]:
+    """A DM to `user` at `at` their time on each of their working days in [start, end),
+    moved out of their quiet hours."""
+    person, prefs = ctx.people.get(user), ctx.prefs(user)
+    wall = out_of_quiet_hours(prefs, at)
+    return [
+        Planned(kind, key, due, user, person.timezone)
+        for due in local_instants(person.timezone, wall, start, end, weekdays=working_days(prefs))
+    ]
+
+
+def attention(
+    ctx: PlanContext, project: Project, config: ProjectSchedule, today: date
+) -> list[tuple[RaidItem, str]]:
+    """The project's items needing attention on `today`, computed once per tick."""
+    return ctx.memo(
+        ("raid-attention", project.id, today, config.stale_days),
+        lambda: raid.needing_attention(
+            ctx.session, project, today=today, stale_days=config.stale_days
+        ),
+    )
+
+
+class RaidReminders:
+    """One grouped DM a working day to each owner with overdue or stale items."""
+
+    name = "raid-reminder"
+
+    def owners(self, ctx: PlanContext) -> dict[str, list[tuple[Project, ProjectSchedule]]]:
+        found: dict[str, list[tuple[Project, ProjectSchedule]]] = defaultdict(list)
+        for project, config in ctx.schedules():
+            if not config.nudges_enabled:
+                continue
+            today = clock.today(project.timezone)  # today's state; `run` checks again
+            for item, _ in attention(ctx, project, config, today):
+                if (
+                    item.owner
+                    and (project, config) not in found[item.owner]
+                    and may_receive(ctx, project.id, item.owner)
+                ):
+                    found[item.owner].append((project, config))
+        return {owner: projects for owner, projects in found.items() if projects}
+
+    def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]:
+        planned = []
+        for owner, projects in self.owners(ctx).items():
+            at = projects[0][1].nudge_time
+            planned += each_working_day(ctx, self.name, f"reminder:{owner}", owner, at, start, end)
+        return planned
+
+    def run(self, ctx: PlanContext, firing: Planned) -> list[Reply]:
+        from skills.hub.urgency import most_urgent_first  # the hub imports the RAID skill
+
+        owner = firing.recipient
+        if ctx.away(owner, firing.local_due().date()):
+            return []  # the PM digest flags an away owner's items instead
+        today = firing.due.astimezone(firing.local_due().tzinfo).date()
+        entries = [
+            (item, reason)
+            for project, config in ctx.schedules()
+            if config.nudges_enabled and may_receive(ctx, project.id, owner)
+            for item, reason in attention(ctx, project, config, today)
+            if item.owner == owner
+        ]
+        if not entries:
+            return []
+        entries = most_urgent_first(ctx.session, entries, person=owner)
+        count = (
+            "1 of your RAID items needs"
+            if len(entries) == 1
+            else (f"{len(entries)} of your RAID items need")
+        )
+        intro = f"Hi {mention(owner)}, {count} a look:"
+        return [Reply(text=intro, blocks=nudge_blocks(entries, intro), to_user=owner)]
+
+
+class PmDigest:
+    """Daily to each PM: high risks with no owner or mitigation, and away owners' items."""
+
+    name = "pm-digest"
+
+    def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]:
+        planned = []
+        pms = ctx.session.exec(
+            select(Membership.user_id).where(Membership.role == Role.PM.value).distinct()
+        ).all()
+        for pm in sorted(pms):
+            planned += each_working_day(ctx, self.name, f"pm-digest:{pm}", pm, "09:30", start, end)
+        return planned
+
+    def run(self, ctx: PlanContext, firing: Planned) -> list[Reply]:
+        pm = firing.recipient
+        lines: list[str] = []
+        projects = ctx.session.exec(
+            select(Project)
+            .join(Membership, Membership.project_id == Project.id)
+            .where(Membership.user_id == pm, Membership.role == Role.PM.value)
+        ).all()
+        for project in projects:
+            config = ctx.schedule_of(project.id)
+            if not config.nudges_enabled:
+                continue
+            today = firing.local_due().date()
+            for risk in raid.unguarded_risks(ctx.session, project):
+                missing = "no owner" if not risk.owner else "no mitigation"
+                lines.append(
+                    f"• *{risk.key}* {escape(shorten(risk.title, 90))} — score "
+                    f"{risk.score}, {missing}"
+                )
+            for item, reason in raid.needing_attention(
+                ctx.session, project, today=today, stale_days=config.stale_days
+            ):
+                if item.owner and is_away(ctx.session, item.owner, today):
+                    lines.append(
+                        f"• *{item.key}* {escape(shorten(item.title, 90))} — {reason}, "
+                        f"owner {mention(item.owner)} is away"
+                    )
+        if not lines:
+            return []
+        text = "RAID items that need a PM's eye today:\n" + "\n".join(lines[:30])
+        return [Reply(text=text, blocks=[ui.section(text)], to_user=pm)]

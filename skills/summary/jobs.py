@@ -1,0 +1,56 @@
+"""The weekly summary, posted in the project's first channel (a job kind, `Skill.jobs`)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import select
+
+from bot.core.messages import Reply
+from bot.core.models import Project
+from bot.core.projects import channels_of
+from scheduler.models import Firing
+from scheduler.plan import PlanContext, Planned, local_instants
+
+
+class WeeklySummary:
+    """The project summary, posted weekly in the project's first channel."""
+
+    name = "summary"
+
+    def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]:
+        planned = []
+        for project, config in ctx.schedules():
+            channels = channels_of(ctx.session, project)
+            if not (config.summary_enabled and channels):
+                continue
+            for due in local_instants(
+                project.timezone, config.summary_time, start, end, weekdays={config.summary_weekday}
+            ):
+                planned.append(
+                    Planned(
+                        self.name,
+                        f"summary:{project.key}",
+                        due,
+                        channels[0],
+                        project.timezone,
+                        project.id,
+                    )
+                )
+        return planned
+
+    def run(self, ctx: PlanContext, firing: Planned) -> list[Reply]:
+        from skills.summary.builder import project_summary, summary_reply
+
+        project = ctx.session.get(Project, firing.project_id)
+        if project is None:
+            return []
+        last = ctx.session.exec(
+            select(Firing.due)
+            .where(Firing.job_key == firing.key, Firing.status == "posted", Firing.due < firing.due)
+            .order_by(Firing.due.desc())  # type: ignore[attr-defined]
+        ).first()
+        since = last or firing.due - timedelta(days=7)
+        reply = summary_reply(project_summary(ctx.session, project, since=since, now=firing.due))
+        reply.to_channel = firing.recipient
+        return [reply]

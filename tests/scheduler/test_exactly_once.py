@@ -1,0 +1,118 @@
+"""Exactly once per post: reminders across two processes, a `kill -9` mid-sweep, a summary
+whose upload failed, and a database lost mid-sweep (mock Slack; SQLite and PostgreSQL)."""
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from bot.core import clock
+from bot.core.db import session_scope
+from bot.scheduling import run_due
+from scheduler import claims
+from scheduler.models import Firing, FiringPost
+from skills.reminders.models import Reminder
+from tests.helpers import BOB, CHEN, PM, console, with_project
+from tests.scheduler.faults import (
+    DUE,
+    add_reminders,
+    delivered,
+    dms_by_user,
+    kill_mid_sweep,
+    rerun_after_lease,
+    run_due_process,
+    slack_poster,
+)
+from tests.scheduler.test_engine import directory
+from tests.slack_harness import MockSlackWebAPI
+
+
+def test_reminders_set_in_chat_fire_once_across_two_run_due_processes(settings) -> None:
+    for user in (PM, BOB, CHEN):
+        chat = console(settings, user=user, channel=None)
+        for what in ("call the vendor", "send the report"):
+            reply = chat.send(f"remind me tomorrow at 9 to {what} ({user})")[0]
+            assert "I'll remind you" in reply.text, reply.text
+    with session_scope(settings.database_url) as session:
+        latest = max(clock.as_utc(r.first_due) for r in session.exec(select(Reminder)))
+    clock.pin(None)
+    processes = [
+        run_due_process(settings.database_url, latest + timedelta(minutes=1)) for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=180) for p in processes]
+    assert all(p.returncode == 0 for p in processes), outputs
+    printed = "".join(out for out, _ in outputs)
+    for user in (PM, BOB, CHEN):
+        for what in ("call the vendor", "send the report"):
+            assert printed.count(f"{what} ({user})") == 1, printed
+    with session_scope(settings.database_url) as session:
+        rows = session.exec(select(Firing).where(Firing.kind == "reminder")).all()
+    assert len(rows) == 6 and {r.status for r in rows} == {"posted"}
+
+
+def test_kill_9_mid_sweep_then_rerun_loses_and_repeats_nothing(settings) -> None:
+    users = add_reminders(settings.database_url, 150)
+    clock.pin(None)
+    with MockSlackWebAPI() as slack:
+        kill_mid_sweep(settings.database_url, slack, after=40)
+        with session_scope(settings.database_url) as session:
+            statuses = Counter(r.status for r in session.exec(select(Firing)))
+        assert 40 <= delivered(slack) < 150 and statuses["claimed"] > 0, statuses
+        rerun_after_lease(settings.database_url, slack)
+        sent = dms_by_user(slack)
+    assert sorted(sent) == users and set(sent.values()) == {1}
+    with session_scope(settings.database_url) as session:
+        rows = session.exec(select(Firing)).all()
+        posts = session.exec(select(FiringPost)).all()
+    assert len(rows) == 150 and {r.status for r in rows} == {"posted"}
+    assert len(posts) == 150 and all(p.ts for p in posts)
+
+
+def test_a_summary_whose_upload_failed_resends_only_the_upload(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: supplier insolvency P4 I5")
+    monday_9 = datetime(2026, 11, 23, 9, 1, tzinfo=UTC)
+    with MockSlackWebAPI() as slack:
+        poster = slack_poster(settings, slack)
+        slack.fail_next("files.getUploadURLExternal", error="internal_error")
+        first = run_due(settings.database_url, directory(), poster, now=monday_9)
+        assert [p.split("@")[0] for p in first.failed] == ["summary:apollo"]
+        retry = run_due(
+            settings.database_url, directory(), poster, now=monday_9 + timedelta(minutes=3)
+        )
+        assert [p.split("@")[0] for p in retry.posted] == ["summary:apollo"]
+        summaries = [
+            c for c in slack.calls("chat.postMessage") if c.ok and c.args["channel"] == "C0APOLLO"
+        ]
+        uploads = [c for c in slack.calls("files.completeUploadExternal") if c.ok]
+    assert len(summaries) == 1 and "Apollo" in summaries[0].args["text"]
+    assert len(uploads) == 1
+    with session_scope(settings.database_url) as session:
+        steps = sorted(p.step for p in session.exec(select(FiringPost)))
+        row = session.exec(select(Firing).where(Firing.kind == "summary")).one()
+    assert steps == ["0.file", "0.message"] and row.attempts == 2
+
+
+def test_a_database_lost_mid_sweep_does_not_post_delivered_firings_again(
+    settings, monkeypatch
+) -> None:
+    add_reminders(settings.database_url, 40)
+
+    def database_gone(*args, **kwargs):
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("UPDATE schedule_firings", {}, Exception("server closed"))
+
+    with MockSlackWebAPI() as slack:
+        poster = slack_poster(settings, slack)
+        monkeypatch.setattr("scheduler.engine.record_outcomes", database_gone)
+        with pytest.raises(Exception, match="server closed"):
+            run_due(settings.database_url, directory(), poster, now=DUE)
+        assert sum(dms_by_user(slack).values()) == 40  # all delivered, none recorded
+        monkeypatch.setattr("scheduler.engine.record_outcomes", claims.record_outcomes)
+        soon = run_due(settings.database_url, directory(), poster, now=DUE + timedelta(minutes=1))
+        assert not soon.posted and len(soon.skipped) == 40  # still held by the lost run's lease
+        later = run_due(settings.database_url, directory(), poster, now=DUE + timedelta(minutes=11))
+        sent = dms_by_user(slack)
+    assert len(later.posted) == 40 and set(sent.values()) == {1} and len(sent) == 40
