@@ -41,6 +41,9 @@ ADDRESS = re.compile(r"^(\s*(@pmo\b|/pmo\b)[\s,:]*)+", re.I)
 # development conversation set): a change to the log needs more certainty than a question.
 WRITE_AT = 0.45
 READ_AT = 0.3
+# Logging an item is the likeliest write in a project and one click undoes it (its card's
+# Undo): a lower bar (chosen on eval/raid_dev with the development conversation set).
+ADD_AT = {"raid.add": 0.2}
 NONE_AT = 0.35  # "not for me"
 CANDIDATES = 3
 CANDIDATE_AT = 0.04
@@ -171,7 +174,7 @@ class Interpreter:
         if label == NONE and p >= NONE_AT:
             return Interpretation(None, None, body, "none", p)
         op = self.registry.operations.get(label)
-        if op is not None and p >= (WRITE_AT if op.writes else READ_AT):
+        if op is not None and p >= ADD_AT.get(label, WRITE_AT if op.writes else READ_AT):
             return self.to_operation(label, body, "intent", p)
         candidates = [
             name

@@ -3,10 +3,6 @@
 Writes `bot/interpret/intent_model.npz` (or `--out`), after a cross-validated check of
 accuracy per operation (printed; the last line is one JSON object). Needs the embedding model
 (`LIVEPMO_EMBEDDING_MODEL_DIR`); without it only the lexical head is trained.
-
-Besides the corpus, every example of the RAID type model (`skills/raid/parsing/
-type_examples.jsonl`: items of six types as teams write them) is an example of `raid.add`:
-one set of written items teaches both what an item is and which type it has.
 """
 
 from __future__ import annotations
@@ -18,19 +14,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from bot.core.learned import Config, TextClassifier, shared_embedder
-from bot.interpret.corpus import CORPUS, NONE, Example, load_corpus
+from bot.interpret.corpus import CORPUS, NONE, load_corpus
 from bot.interpret.model import MODEL_PATH
 
 CONFIG = Config(iterations=200)  # ~2,800 examples and ~60 operations: converged well before
 CALIBRATION_FOLDS = 3
-
-
-def item_examples() -> list[Example]:
-    """The RAID type model's examples, each a message that logs an item."""
-    from skills.raid.parsing.type_model import EXAMPLES
-
-    rows = EXAMPLES.read_text(encoding="utf-8").splitlines()
-    return [Example(json.loads(row)["text"], "raid.add") for row in rows if row.strip()]
 
 
 def known_operations() -> set[str]:
@@ -84,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted({e.op for e in examples} - known)
     if unknown:
         print(f"skipping examples of undeclared operations: {', '.join(unknown)}")
-    kept = [e for e in examples if e.op in known] + item_examples()
+    kept = [e for e in examples if e.op in known]
     texts, labels = [e.text for e in kept], [e.op for e in kept]
     embed = shared_embedder()
     report = {"examples": len(kept), "operations": len(set(labels)), "embeddings": bool(embed)}
