@@ -63,7 +63,10 @@ def fetch_model(folder: str | Path) -> ModelFetch:
             chroma._download_model_if_not_exists()
             extracted = Path(staging) / chroma.EXTRACTED_FOLDER_NAME
             if not has_model(extracted):
-                raise ModelFetchError(f"the archive from {url} holds no {'/'.join(REQUIRED_FILES)}")
+                raise ModelFetchError(
+                    f"could not fetch {MODEL_NAME}: the archive from {url} holds no "
+                    f"{' and '.join(REQUIRED_FILES)}"
+                )
             if target.exists():  # an incomplete earlier copy
                 shutil.rmtree(target)
             extracted.rename(target)
