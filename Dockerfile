@@ -17,7 +17,7 @@ RUN pip install --upgrade pip && pip install -e .
 # all-MiniLM-L6-v2 (ONNX): fetched with Chroma's download and checksum (needs internet;
 # kept in a build cache, so a code change does not download it again), or, for an
 # offline build, copied from a folder in the build context:
-#   docker build --build-arg MODEL_DIR=models/onnx .
+#   docker build --build-arg MODEL_DIR=models/all-MiniLM-L6-v2/onnx .
 # (the folder holding model.onnx and tokenizer.json; not under var/, which is ignored).
 ARG MODEL_DIR=""
 RUN --mount=type=bind,target=/context \

@@ -39,6 +39,14 @@ class ModelServer:
         return Reply(500, b"internal error", content_type="text/plain")
 
 
+class QuietServer(LocalHTTPServer):
+    """The fetch hangs up on an error reply without reading it; that is no error here
+    (socketserver would print a traceback into the CLI's captured stderr)."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
 def model_archive(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The model as Chroma packs it: a tar.gz with an ``onnx/`` folder."""
@@ -54,7 +62,7 @@ def server(
 ) -> Iterator[tuple[ModelServer, str]]:
     """The local server, with Chroma's URL and checksum pointed at its archive."""
     router = ModelServer(model_archive)
-    httpd = LocalHTTPServer(("127.0.0.1", 0), router)
+    httpd = QuietServer(("127.0.0.1", 0), router)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
