@@ -5,12 +5,13 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from bot.core.text import unformat
-from bot.runtime import fail, setup_logging, start
+from bot.runtime import fail, fetch_model_if_wanted, setup_logging, start
 
 app = typer.Typer(
     help="Live PMO: a Slack bot that does the repetitive work of a PMO.",
@@ -19,6 +20,8 @@ app = typer.Typer(
 )
 project_app = typer.Typer(help="Manage projects.", no_args_is_help=True)
 app.add_typer(project_app, name="project")
+model_app = typer.Typer(help="The local embedding model (all-MiniLM-L6-v2).", no_args_is_help=True)
+app.add_typer(model_app, name="model")
 
 
 SUBCOMMANDS: dict[str, tuple[str, str, bool]] = {
@@ -84,6 +87,7 @@ def run(
     settings = start()
     if not settings.slack_bot_token:
         fail(SLACK_HELP)
+    settings = fetch_model_if_wanted(settings)
     from bot.slack.app import serve_http, serve_socket_mode
 
     try:
@@ -228,6 +232,33 @@ def project_create(
             print(f"Created project {project.key} ({project.name}), channels: {', '.join(channel)}")
     except UserError as exc:
         fail(unformat(exc))
+
+
+@model_app.command("fetch")
+def model_fetch(
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            help="Where to put it (default: all-MiniLM-L6-v2/onnx under LIVEPMO_MODEL_CACHE_DIR, "
+            "else ~/.cache/livepmo/models).",
+        ),
+    ] = None,
+) -> None:
+    """Download all-MiniLM-L6-v2 (ONNX) once, so answers match on meaning, not only words."""
+    from knowledge.model_fetch import ModelFetchError, default_model_dir, fetch_model
+
+    settings = start(migrate_db=False)
+    try:
+        fetched = fetch_model(folder or default_model_dir(settings.livepmo_model_cache_dir))
+    except ModelFetchError as exc:
+        fail(str(exc), code=1)
+    where = fetched.folder.resolve()
+    if fetched.downloaded:
+        print(f"Fetched the model into {where}.")
+    else:
+        print(f"The model is already in {where}; nothing to do.")
+    print(f"Set LIVEPMO_EMBEDDING_MODEL_DIR={where}")
 
 
 _register_subcommands(sys.argv[1:])

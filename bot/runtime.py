@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -11,7 +12,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from bot.core.db import migrate
-from bot.core.settings import ConfigError, Settings, load_settings
+from bot.core.settings import ConfigError, Settings, cached_settings, load_settings
+
+log = logging.getLogger(__name__)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -45,6 +48,33 @@ def start(*, migrate_db: bool = True, **overrides: object) -> Settings:
         except SQLAlchemyError as exc:
             fail(f"DATABASE_URL: the database could not be migrated: {exc}")
     return settings
+
+
+def fetch_model_if_wanted(settings: Settings) -> Settings:
+    """With ``LIVEPMO_FETCH_MODEL`` on and the local model missing, fetch it once.
+
+    The model goes into ``LIVEPMO_EMBEDDING_MODEL_DIR`` if set, else the model cache
+    folder. Returns the settings pointing at the model, also set in the environment for
+    what reads settings itself (the intent classifier); or, with one logged line if the
+    fetch fails, unchanged (keywords only).
+    """
+    if not settings.livepmo_fetch_model or settings.livepmo_embeddings != "local":
+        return settings
+    from knowledge.model_fetch import ModelFetchError, default_model_dir, fetch_model, has_model
+
+    folder = settings.livepmo_embedding_model_dir or default_model_dir(
+        settings.livepmo_model_cache_dir
+    )
+    if not has_model(folder):
+        try:
+            fetch_model(folder)
+        except ModelFetchError as exc:
+            log.warning("embedding model: %s; answers use keywords only", exc)
+            return settings
+        log.warning("embedding model: fetched all-MiniLM-L6-v2 into %s", folder)
+    os.environ["LIVEPMO_EMBEDDING_MODEL_DIR"] = str(folder)
+    cached_settings.cache_clear()
+    return settings.model_copy(update={"livepmo_embedding_model_dir": folder})
 
 
 def write_output(content: bytes, *, what: str, fmt: str, output: str | None) -> None:

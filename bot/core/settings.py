@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     livepmo_embeddings: str = "local"
     livepmo_embedding_model_dir: Path | None = None
     livepmo_model_cache_dir: Path | None = None
+    livepmo_fetch_model: bool = False  # no model configured: fetch it once at `livepmo run`
     livepmo_timezone: str = "UTC"
     livepmo_now: datetime | None = None
     livepmo_db_connect_timeout: int = 5
