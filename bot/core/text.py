@@ -19,10 +19,15 @@ def mention(user_id: str) -> str:
 
 
 def without_mention(text: str, user_id: str | None) -> str:
-    """The text with `user_id`'s mentions taken out (how the bot was addressed)."""
+    """The text with `user_id`'s mentions taken out (how the bot was addressed); its lines
+    stay lines."""
     if not user_id:
         return text
-    return " ".join(re.sub(rf"<@{re.escape(user_id)}(?:\|[^>]*)?>", " ", text).split())
+    pattern = re.compile(rf"<@{re.escape(user_id)}(?:\|[^>]*)?>")
+    if not pattern.search(text):
+        return text
+    text = re.sub(r"[ \t]{2,}", " ", pattern.sub(" ", text))
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
 def link(url: str, label: str) -> str:

@@ -160,18 +160,12 @@ class FigureArgs(ProjectArgs):
         return values
 
 
-def read_spend(ctx: Context, text: str) -> FigureArgs:
-    """Said in prose ("we spent €42k in November on contractors"): the command's own words."""
-    return FigureArgs.model_validate(FigureArgs.from_words(text))
-
-
 @skill.operation(
     "cost.actual",
     summary="Record a month's actual spend (or, as `cost plan`, its planned spend) (PMs).",
     access=Access.PM,
     writes=True,
     aliases={"cost plan": {"kind": "plan"}, "cost spent": {}},
-    text=read_spend,
     usage='cost actual|plan MONTH AMOUNT [NOTE...] (or: "spent €42k in November")',
     examples=[
         "cost actual Nov 2026 42k contractors",

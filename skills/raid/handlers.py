@@ -35,6 +35,7 @@ skill = Skill(
         r"\s*(?:please\s+)?(?:(?:log|add|record|raise|open|create|capture)\s+(?:a|an|this|the)?\s*)?"
         r"(?:(?:new|another)\s+)?(?:raid|risk|issue|assumption|dependency|dep|decision|action"
         r"(?:\s+item)?)\s*(?::|\s[-\u2013\u2014]\s)",
+        r"\s*we(?:'re|\u2019re| are)\s+assuming\b",  # an assumption said as teams say it
     ),
     details=(
         'Or just tell me ("log a risk: …, owner @bob, review Friday, likelihood high impact '

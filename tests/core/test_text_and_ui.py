@@ -50,3 +50,12 @@ def test_the_console_shows_posts_in_a_thread_under_its_opener() -> None:
     late = Reply(text="Late update\n• Bob — done", to_channel="C0APOLLO", thread_key=key)
     assert render_reply(late) == ("  ↳ (in the thread in #C0APOLLO) Late update\n  │ • Bob — done")
     assert render_reply(Reply(text="ok", thread_key=key)) == "  ↳ (in the thread) ok"
+
+
+def test_the_bots_mention_is_taken_out_and_lines_stay_lines() -> None:
+    from bot.core.text import without_mention
+
+    said = "<@U0PMO> Done: the parser\nNext: release  1.0"
+    assert without_mention(said, "U0PMO") == "Done: the parser\nNext: release 1.0"
+    assert without_mention("hey <@U0PMO|pmo> log it", "U0PMO") == "hey log it"
+    assert without_mention("ask <@U0BOB>", "U0PMO") == "ask <@U0BOB>"  # other people stay
