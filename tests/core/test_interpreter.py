@@ -122,6 +122,7 @@ def test_a_database_error_in_context_falls_back_to_the_words(tmp_path) -> None:
 
 def test_unsure_asks_with_buttons_and_the_answer_is_learned(settings, monkeypatch) -> None:
     monkeypatch.setattr(interpreter_module, "WRITE_AT", 0.6)  # tiny_model says 0.52 here
+    monkeypatch.setattr(interpreter_module, "ADD_AT", {})
     chat = with_project(settings)
     chat.dispatcher.interpreter = Interpreter(chat.dispatcher.registry, tiny_model())
     words = "chase the vendor about the licence renewal"
@@ -153,6 +154,7 @@ def test_not_for_me_is_learned_and_admins_can_forget(settings, monkeypatch) -> N
     from tests.helpers import ADMIN
 
     monkeypatch.setattr(interpreter_module, "WRITE_AT", 0.6)
+    monkeypatch.setattr(interpreter_module, "ADD_AT", {})
     chat = with_project(settings)
     chat.dispatcher.interpreter = Interpreter(chat.dispatcher.registry, tiny_model())
     question = chat.send("chase the vendor about the licence renewal")[0]

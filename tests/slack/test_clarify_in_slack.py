@@ -17,6 +17,7 @@ WORDS = "chase the vendor about the licence renewal"
 
 def test_question_buttons_and_learning(events, slack, slack_settings, bot, monkeypatch) -> None:
     monkeypatch.setattr(interpreter_module, "WRITE_AT", 0.6)  # tiny_model says 0.52 here
+    monkeypatch.setattr(interpreter_module, "ADD_AT", {})
     assert "Created project" in command(events, slack, "project create apollo Apollo")
     bot.dispatcher.interpreter = Interpreter(bot.dispatcher.registry, tiny_model())
     asked = len(slack.calls("chat.postEphemeral"))
