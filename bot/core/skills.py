@@ -1,9 +1,9 @@
 """Skills group operations by domain; the registry finds an operation by name, command
 words, button, form or shortcut.
 
-A skill is a name, a summary, and the ways free text reaches it (patterns, a `claim` test on
-the words, a `claim_message` test that may also look at who sent it and where), plus its
-operations, declared with a decorator (see `bot.core.operations`)::
+A skill is a name, a summary, and the ways free text reaches it besides the intent model
+(`leads`, the labels a message opens with; a `claim_message` test that looks at who sent it
+and where), plus its operations, declared with a decorator (see `bot.core.operations`)::
 
     raid = Skill("raid", "Log risks, assumptions, issues and dependencies.",
                  text_operation="raid.add", bare_operation="raid.list")

@@ -1,8 +1,8 @@
 """The status skill: give an update, see your check-in, the team's history and stats.
 
-`/pmo status …`, labelled updates ("Done: … Next: …") and prose the offline parser reads as
-an update all reach `status.submit` (the skill's patterns and `claim`, see `routing`);
-"status of apollo" is still a question for the summary.
+`/pmo status …`, labelled updates ("Done: … Next: …", the skill's `leads`), a DM answering an
+open check-in prompt (`routing.answers_open_prompt`) and updates the intent model recognises
+all reach `status.submit`; "status of apollo" is still a question for the summary.
 """
 
 from __future__ import annotations
