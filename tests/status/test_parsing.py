@@ -392,3 +392,17 @@ def test_work_under_way_or_to_do_without_a_future_tense(
 ) -> None:
     draft = parse_status_update(text)
     assert (draft.done, draft.next) == (done, planned)
+
+
+def test_colons_cut_topics_and_reasons_off_items() -> None:
+    draft = parse_status_update(
+        "Billing revamp: wrote the invoice templates. "
+        "Import took longer than we hoped: the vendor files were malformed"
+    )
+    assert draft.done == [
+        "Wrote the invoice templates",
+        "Import took longer than we hoped",
+        "The vendor files were malformed",
+    ]
+    kept = parse_status_update("Fixed: the login bug. Sprint report draft: sent to Ana")
+    assert kept.done == ["Fixed: the login bug", "Sent to Ana"]
