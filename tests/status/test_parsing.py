@@ -363,7 +363,7 @@ def test_updates_in_unusual_shapes() -> None:
         ("still red but should move out of red shortly", "red", []),
         ("migration is happening and on track to finish by January", "green", []),
         ("the supplier negotiations are dragging", None, 1),
-        ("equipment delivery is delayed, roughly a four week overrun", None, 1),
+        ("the equipment delivery is delayed by the courier, chasing them daily", None, 1),
         ("the upgrade merges once the licensing question is sorted", None, 1),
         ("it was waiting on the location decision, which is now agreed", None, []),
         ("still waiting to hear back about the venue", None, 1),
