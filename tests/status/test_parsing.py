@@ -406,3 +406,5 @@ def test_colons_cut_topics_and_reasons_off_items() -> None:
     ]
     kept = parse_status_update("Fixed: the login bug. Sprint report draft: sent to Ana")
     assert kept.done == ["Fixed: the login bug", "Sent to Ana"]
+    numbered = parse_status_update("wk3: Jira \u2192 Linear migration finished")
+    assert numbered.done == ["Jira \u2192 Linear migration finished"]

@@ -15,7 +15,7 @@ MAX_ITEM_CHARS = 200
 
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|incl|mr|mrs|ms|dr|st|no|fig|cf)\.$", re.I)
 _SPLIT = re.compile(
-    r"\s*;\s*|(?<!\d):\s+|,\s+(?:and\s+(?=then\s)|plus\s+)?|\s+(?:[-\u2013\u2014]|\u2192|->|=>)\s+"
+    r"\s*;\s*|:\s+|,\s+(?:and\s+(?=then\s)|plus\s+)?|\s+(?:[-\u2013\u2014]|\u2192|->|=>)\s+"
     r"|\s+(?:and\s+)?(?=then\s)|\s+plus\s+|\s+(?:\+|&|and)\s+|\s+but\s+"
 )
 _SUBORDINATE = re.compile(
@@ -91,8 +91,8 @@ def _split_items(sentence: str) -> list[str]:
             )
         elif sep == "but":
             keep = _blocker_cue(rest[:160]) and not _blocker_cue(sentence[pos : m.start()])
-        else:  # dash or arrow; not inside "4.8.2 -> 9.1.0"
-            keep = not (re.search(r"\d$", left) and rest[:1].isdigit())
+        else:  # dash or arrow; not inside "4.8.2 -> 9.1.0" or "Slack -> Matrix migration"
+            keep = not (re.search(r"\d$", left) and rest[:1].isdigit()) and len(left.split()) > 1
         if keep:
             pieces.append([sentence[pos : m.start()], m.group(0)])
             pos = m.end()
