@@ -3,6 +3,7 @@
 Usage::
 
     python -m benchmarks.status_parsing FILE [--verbose] [--as-update | --no-prompt]
+        [--rag-model PATH]
     python -m benchmarks.status_parsing --stress
 
 Each text goes the way a participant's DM reply to the check-in prompt goes: the
@@ -40,6 +41,10 @@ and at least 25% of the parsed item's tokens (so one paragraph-long item cannot
 match everything), or when ``difflib.SequenceMatcher`` gives a ratio >= 0.6 on
 the normalised strings. ``*_recall_strict`` uses token Dice >= 0.5 instead.
 
+``--rag-model PATH`` reads overall statuses with another model file than the committed one
+(``none`` for the rules alone): the cross-fitted models ``python -m skills.status.train
+--cross-fit`` writes, so a set is scored by a model that never saw it.
+
 ``--stress`` times the parser alone (``parse_status_update``, as the status skill calls it)
 on a 40,000-character update and on pathological inputs instead, and reports the slowest.
 
@@ -75,6 +80,7 @@ from bot.runtime import start
 from bot.scheduling import run_due
 from skills.status.models import StatusUpdate
 from skills.status.parsing import StatusDraft, parse_status_update
+from skills.status.parsing.learned import use_overall_status_model
 
 NOW = "2026-11-23T09:00:00+00:00"
 PROMPT_AT = datetime.fromisoformat("2026-11-23T08:30:00+00:00")
@@ -314,8 +320,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-prompt", action="store_true", help="no check-in prompt open: the router's test"
     )
+    parser.add_argument(
+        "--rag-model", help="overall-status model file instead of the committed one; none: rules"
+    )
     add_option(parser)
     args = parser.parse_args(argv)
+    if args.rag_model:
+        use_overall_status_model(None if args.rag_model == "none" else args.rag_model)
     DirectMessages.use_llm = args.llm
     global _prompted
     _prompted = not args.no_prompt

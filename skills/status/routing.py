@@ -3,7 +3,8 @@
 `SECTION_LABEL` is the lead of a written update ("Done: …", "Next -"). `answers_open_prompt`
 knows who wrote and where: a DM from someone whose check-in prompt is open (sent, window not
 ended, not answered) is their answer, whatever its words, unless it is a question or small
-talk ("thanks!"). The interpreter asks it after commands and leads, so those win.
+talk ("thanks!"); a stand-up question answered in the message ("What did I do: ...") is
+an answer. The interpreter asks it after commands and leads, so those win.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ SECTION_LABEL = (
     r"next(?:\s+steps?|\s+week|\s+up)?|plans?|progress|completed|accomplished|last(?:\s+week)?|weekly|"
     r"this\s+week|working\s+on|wip)\s*(?:[:\uff1a]|\s[-\u2013\u2014]\s)"
 )
-QUESTION = re.compile(
-    r"\?\s*$|^\s*(?:who|what|when|where|which|why|how|is|are|do|does|can|could|should|"
-    r"would)\b",
+QUESTION = re.compile(  # but "What did I do: ..." is a stand-up question answered below it
+    r"\?\s*$|^\s*(?:who|when|where|which|why|how|is|are|do|does|can|could|should|would)\b"
+    r"|^\s*what\b(?![^?:\n]{0,40}(?::|\?[ \t]*\n)\s*\S)",
     re.I,
 )
 SMALL_TALK = frozenset(  # a DM made only of these words is not an answer

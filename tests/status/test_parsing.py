@@ -363,7 +363,7 @@ def test_updates_in_unusual_shapes() -> None:
         ("still red but should move out of red shortly", "red", []),
         ("migration is happening and on track to finish by January", "green", []),
         ("the supplier negotiations are dragging", None, 1),
-        ("equipment delivery is delayed, roughly a four week overrun", None, 1),
+        ("the equipment delivery is delayed by the courier, chasing them daily", None, 1),
         ("the upgrade merges once the licensing question is sorted", None, 1),
         ("it was waiting on the location decision, which is now agreed", None, []),
         ("still waiting to hear back about the venue", None, 1),
@@ -392,3 +392,19 @@ def test_work_under_way_or_to_do_without_a_future_tense(
 ) -> None:
     draft = parse_status_update(text)
     assert (draft.done, draft.next) == (done, planned)
+
+
+def test_colons_cut_topics_and_reasons_off_items() -> None:
+    draft = parse_status_update(
+        "Billing revamp: wrote the invoice templates. "
+        "Import took longer than we hoped: the vendor files were malformed"
+    )
+    assert draft.done == [
+        "Wrote the invoice templates",
+        "Import took longer than we hoped",
+        "The vendor files were malformed",
+    ]
+    kept = parse_status_update("Fixed: the login bug. Sprint report draft: sent to Ana")
+    assert kept.done == ["Fixed: the login bug", "Sent to Ana"]
+    numbered = parse_status_update("wk3: Jira \u2192 Linear migration finished")
+    assert numbered.done == ["Jira \u2192 Linear migration finished"]

@@ -194,6 +194,17 @@ def test_a_reply_in_own_words_to_an_open_prompt_is_the_update(settings, router: 
     assert [u.text for u in updates(settings)] == [words]
 
 
+def test_a_standup_question_answered_in_the_reply_is_an_update(settings) -> None:
+    chat = with_checkins(settings)
+    at(settings, "2026-11-23T09:31:00", Outbox())  # Alice's prompt is open
+    dm(chat, PM, "What is the contract due date")  # a question: not an answer
+    assert updates(settings) == []
+    reply = "What did I do: met the vendor about the contract, drafted the schedule"
+    assert "Got your update" in dm(chat, PM, reply)[0].text
+    [saved] = updates(settings)
+    assert saved.done == ["Met the vendor about the contract", "Drafted the schedule"]
+
+
 def test_the_digest_lists_who_skipped_apart_from_who_said_nothing(settings) -> None:
     chat = with_checkins(settings)
     outbox = Outbox()

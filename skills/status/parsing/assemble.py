@@ -15,6 +15,7 @@ from skills.status.parsing.items import (
     _split_items,
 )
 from skills.status.parsing.labels import BLOCKERS, DONE, NEXT, OTHER, THIS_WEEK, TODAY
+from skills.status.parsing.learned import learned_rag
 from skills.status.parsing.percent import _detect_percent
 from skills.status.parsing.rag import _detect_rag
 from skills.status.parsing.sections import _sections
@@ -99,7 +100,8 @@ def _sort_sentence(sentence: str, section: str) -> tuple[list[tuple[str, str]], 
 
 def _parse(text: str) -> StatusDraft:
     norm = _normalise(text)
-    draft = StatusDraft(rag=_detect_rag(norm), percent=_detect_percent(text))
+    rag = _detect_rag(norm) or learned_rag(text)  # the rules' words first, then the model
+    draft = StatusDraft(rag=rag, percent=_detect_percent(text))
     explicit_blockers = False  # a blockers section, or "no blockers" anywhere
     prose_blockers: list[tuple[str, str]] = []  # (fragment, section it belongs to otherwise)
     for section, chunk in _resolve_contextual(_sections(norm)):

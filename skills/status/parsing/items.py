@@ -15,7 +15,7 @@ MAX_ITEM_CHARS = 200
 
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|incl|mr|mrs|ms|dr|st|no|fig|cf)\.$", re.I)
 _SPLIT = re.compile(
-    r"\s*;\s*|,\s+(?:and\s+(?=then\s)|plus\s+)?|\s+(?:[-\u2013\u2014]|\u2192|->|=>)\s+"
+    r"\s*;\s*|:\s+|,\s+(?:and\s+(?=then\s)|plus\s+)?|\s+(?:[-\u2013\u2014]|\u2192|->|=>)\s+"
     r"|\s+(?:and\s+)?(?=then\s)|\s+plus\s+|\s+(?:\+|&|and)\s+|\s+but\s+"
 )
 _SUBORDINATE = re.compile(
@@ -62,6 +62,12 @@ def _plain_words(text: str) -> int:
     )
 
 
+def _is_topic(text: str) -> bool:
+    """A short name before a colon ("SQLotus", "Program manager hiring"), not a statement."""
+    words = text.split()
+    return 0 < len(words) <= 4 and _lead(text)[0] is None and not re.search(r"[.!?,]", text)
+
+
 def _split_items(sentence: str) -> list[str]:
     """Cut one sentence into item-sized fragments."""
     masked = _mask(sentence)
@@ -69,7 +75,13 @@ def _split_items(sentence: str) -> list[str]:
     pos = 0
     for m in _SPLIT.finditer(masked):
         sep, rest, left = m.group(0).strip(), sentence[m.end() :], masked[pos : m.start()]
-        if rest.startswith("then ") and not sep.startswith((",", ";")):
+        if sep == ":":  # "Topic: statement", "statement: its reason"
+            topic = _is_topic(left)
+            keep = topic or (len(left.split()) >= 3 and not _is_status_only(rest))
+            if topic:
+                pos = m.end()  # the topic is not an item
+                continue
+        elif rest.startswith("then ") and not sep.startswith((",", ";")):
             keep = bool(left.strip())
         elif sep.startswith(","):
             keep = not _SUBORDINATE.match(rest) or sep.endswith("plus")
@@ -79,8 +91,8 @@ def _split_items(sentence: str) -> list[str]:
             )
         elif sep == "but":
             keep = _blocker_cue(rest[:160]) and not _blocker_cue(sentence[pos : m.start()])
-        else:  # dash or arrow; not inside "4.8.2 -> 9.1.0"
-            keep = not (re.search(r"\d$", left) and rest[:1].isdigit())
+        else:  # dash or arrow; not inside "4.8.2 -> 9.1.0" or "Slack -> Matrix migration"
+            keep = not (re.search(r"\d$", left) and rest[:1].isdigit()) and len(left.split()) > 1
         if keep:
             pieces.append([sentence[pos : m.start()], m.group(0)])
             pos = m.end()

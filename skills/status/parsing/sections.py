@@ -27,7 +27,7 @@ _HEADING_WORDS = re.compile(
     re.I,
 )
 _HEADING_FRAGMENT = re.compile(
-    r"\b(?:weeks?|wk|sprint|day)\s*#?\d|\b(?:update|report|stand-?up|four-up)\b|\bwk\d", re.I
+    r"\b(?:weeks?|wk|sprint|day)\s*#?\d|\b(?:update|report|stand-?up|four-up)\W*$|\bwk\d", re.I
 )
 
 
