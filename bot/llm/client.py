@@ -3,10 +3,11 @@
 `ChatOpenAI` (langchain-openai) talks to `OPENAI_BASE_URL` (OpenAI, Ollama, vLLM,
 llama.cpp's server...). Its own retries are off: a 429 with `Retry-After: 30` must not hold
 a person's reply for 30 seconds, so we retry here, only server errors and dropped
-connections, at most `LIVEPMO_LLM_RETRIES` times, and never once streamed text was shown.
-Every failure becomes a `ModelFailure` with a short `reason`, and every call, failed or
-not, is recorded (`usage.LlmCall`): an answer its caller's `check` rejects (`ungrounded`,
-`invented_number`, `invalid`...) counts as a failure like a timeout.
+connections, at most `LIVEPMO_LLM_RETRIES` times, and never once a stream has sent text
+(part of it may be on screen). Every failure becomes a `ModelFailure` with a short
+`reason`, and every call, failed or not, is recorded (`usage.LlmCall`): an answer its
+caller's `check` rejects (`ungrounded`, `invented_number`, `invalid`...) counts as a
+failure like a timeout.
 """
 
 from __future__ import annotations

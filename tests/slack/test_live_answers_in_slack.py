@@ -90,19 +90,21 @@ def ask(events, slack) -> tuple[dict, list]:
     raise AssertionError(f"no answer; calls: {[c.method for c in slack.calls()[seen:]]}")
 
 
+def one_message(calls: list) -> tuple:
+    """The answer's message and its edits, having checked it was posted once, then edited."""
+    posted, *edits = calls
+    assert [c.method for c in calls] == ["chat.postMessage", *["chat.update"] * len(edits)]
+    assert all(e.args["ts"] == posted.response["ts"] for e in edits)
+    return posted, edits
+
+
 def test_a_streamed_answer_is_edited_in_place_once_a_second_and_ends_as_the_console_shows(
-    events,
-    slack,
-    apollo: Settings,
-    mock_openai: MockOpenAI,
-    clock: StepClock,
+    events, slack, apollo: Settings, mock_openai: MockOpenAI, clock: StepClock
 ) -> None:
     mock_openai.script(text(" ".join(SENTENCES)))
     event, calls = ask(events, slack)
-    [posted, *edits] = calls
-    assert [c.method for c in calls] == ["chat.postMessage", *["chat.update"] * len(edits)]
+    posted, edits = one_message(calls)
     assert posted.args["thread_ts"] == event["ts"]
-    assert all(e.args["ts"] == posted.response["ts"] for e in edits)  # one message, edited
     # Six sentences were complete before the last, one draft each, the clock half a second
     # further at each: drafts 1, 3 and 5 went out (a second apart), 2, 4 and 6 were skipped.
     drafts = [posted, *edits[:-1]]
@@ -121,16 +123,11 @@ def test_a_streamed_answer_is_edited_in_place_once_a_second_and_ends_as_the_cons
 
 
 def test_an_ungrounded_sentence_is_never_shown_and_the_answer_ends_extractive(
-    events,
-    slack,
-    apollo: Settings,
-    mock_openai: MockOpenAI,
-    clock: StepClock,
+    events, slack, apollo: Settings, mock_openai: MockOpenAI, clock: StepClock
 ) -> None:
     mock_openai.script(text(" ".join([*SENTENCES[:3], UNGROUNDED, *SENTENCES[3:]])))
     _, calls = ask(events, slack)
-    [posted, *edits] = calls
-    assert posted.method == "chat.postMessage" and {e.method for e in edits} == {"chat.update"}
+    one_message(calls)
     shown = [c.args["text"] for c in calls]
     assert not any("chief executive" in t or SENTENCES[3][:30] in t for t in shown)
     assert shown[0].startswith(SENTENCES[0])  # the grounded start was shown while it streamed
@@ -139,28 +136,18 @@ def test_an_ungrounded_sentence_is_never_shown_and_the_answer_ends_extractive(
 
 @pytest.mark.parametrize("failure", [status(500), garbage(), hang(3)])
 def test_a_stream_breaking_off_ends_as_the_offline_answer(
-    events,
-    slack,
-    apollo: Settings,
-    mock_openai: MockOpenAI,
-    clock: StepClock,
-    failure: Step,
+    events, slack, apollo: Settings, mock_openai: MockOpenAI, clock: StepClock, failure: Step
 ) -> None:
     mock_openai.script(cut(" ".join(SENTENCES[:4]), failure))
     _, calls = ask(events, slack)
-    [posted, *edits] = calls
-    assert posted.method == "chat.postMessage" and {e.method for e in edits} == {"chat.update"}
+    posted, _ = one_message(calls)
     assert posted.args["text"].startswith(SENTENCES[0])
     assert calls[-1].args["text"].startswith(EXTRACTIVE)
     assert len(mock_openai.requests) == 1  # nothing streamed is asked for again
 
 
 def test_without_a_draft_the_answer_is_posted_once_as_before(
-    events,
-    slack,
-    apollo: Settings,
-    mock_openai: MockOpenAI,
-    clock: StepClock,
+    events, slack, apollo: Settings, mock_openai: MockOpenAI, clock: StepClock
 ) -> None:
     mock_openai.script(text("I don't know."))
     _, calls = ask(events, slack)
