@@ -86,7 +86,7 @@ def usage_text(rows: list[UsageRow], days: int = 30) -> str:
     ]
     head = (
         f"*Language model use, last {days} days*: {calls} calls, {tokens:,} tokens, "
-        f"{sum(failed.values())} failed{reasons(failed)} (answered offline)"
+        f"{sum(failed.values())} failed and answered offline{reasons(failed)}"
     )
     return "\n".join([head, *lines])
 

@@ -57,7 +57,7 @@ def test_usage_is_recorded_and_shown_to_admins(
     mock_openai.script(tool("summary.project", {}), text("All calm."))
     chat.send("how's apollo looking overall")  # route (1 call) + narrative (1 call)
     [shown] = console(llm_settings, user=ADMIN).send("/pmo admin usage")
-    assert "2 calls, 300 tokens, 0 failed" in shown.text
+    assert "2 calls, 300 tokens, 0 failed and answered offline\n" in shown.text
     assert "• interpret · <@U0ALICE>: 1 call, 150 tokens" in shown.text
     assert "• summary · <@U0ALICE>: 1 call, 150 tokens" in shown.text
     [refused] = chat.send("/pmo admin usage")
@@ -86,9 +86,8 @@ def test_an_answer_rejected_by_its_check_counts_as_a_failure_with_its_reason(
     chat.send("/pmo summary apollo")  # shown without the narrative
     chat.send("ugh the vendor's probably gonna slip, can u log it")  # interpreted offline
     [shown] = console(llm_settings, user=ADMIN).send("/pmo admin usage")
-    assert "3 calls, 450 tokens, 3 failed (invalid 1, invented_number 1, ungrounded 1)" in (
-        shown.text
-    )
+    head = "3 calls, 450 tokens, 3 failed and answered offline (invalid 1, invented_number 1, "
+    assert head + "ungrounded 1)\n" in shown.text
     assert "• kb · <@U0ALICE>: 1 call, 150 tokens, 1 failed (ungrounded 1)" in shown.text
     monkeypatch.setenv("DATABASE_URL", llm_settings.database_url)
     result = CliRunner().invoke(app, ["usage", "--json"])
