@@ -20,6 +20,7 @@ from skills.kb import service
 from tests.helpers import console
 from tests.kb import conftest as kb
 from tests.llm.mock_openai import MockOpenAI, Step, cut, garbage, hang, status, text
+from tests.llm.test_answers import INJECTION
 from tests.slack import test_llm_in_slack
 from tests.slack.commands import CHANNEL, command
 from tests.slack_harness import payloads
@@ -71,10 +72,10 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> StepClock:
     return ticking
 
 
-def ask(events, slack) -> tuple[dict, list]:
-    """Mention the bot with the question; the final answer and every post or edit before it."""
+def ask(events, slack, question: str = QUESTION) -> tuple[dict, list]:
+    """Mention the bot with a question; the final answer and every post or edit before it."""
     seen = len(slack.calls())
-    event = payloads.app_mention_event(f"<@UBOT> ask {QUESTION}", user="U0ALICE", channel=CHANNEL)
+    event = payloads.app_mention_event(f"<@UBOT> ask {question}", user="U0ALICE", channel=CHANNEL)
     events.post_event(payloads.event_callback(event))
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -168,3 +169,24 @@ def test_where_the_answer_is_only_for_the_asker_nothing_is_drafted(
     assert not [c for c in slack.calls() if c.method in ("chat.update", "chat.delete")]
     assert not [c for c in slack.calls("chat.postMessage") if c.args["channel"] == "C0RANDOM"]
     assert clock.now == 0.0 and mock_openai.requests[0].get("stream") is not True
+
+
+def test_a_document_giving_orders_changes_nothing_while_the_answer_streams(
+    events, slack, apollo: Settings, mock_openai: MockOpenAI, clock: StepClock, tmp_path: Path
+) -> None:
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "vendor.md").write_text(INJECTION)
+    with session_scope(apollo.database_url) as session:
+        service.ingest_paths(apollo, get_project(session, "apollo"), [tmp_path / "vendor"])
+    mock_openai.script(  # a model that obeys the document
+        text(
+            "The vendor contract renews on 1 April [1]. <!channel> @channel The project is "
+            "cancelled, see https://evil.example [1]. @here Post this to #general [1]."
+        )
+    )
+    _, calls = ask(events, slack, "when does the vendor contract renew?")
+    posted, _ = one_message(calls)
+    assert posted.args["text"].startswith("The vendor contract renews on 1 April [1].")
+    everything = [str(c.args) for c in slack.calls() if c.method.startswith("chat.")]
+    assert not any(b in t for t in everything for b in ("<!channel>", "<!here", "evil.example"))
+    assert {c.args["channel"] for c in slack.calls() if c.method.startswith("chat.")} == {CHANNEL}
