@@ -3,14 +3,16 @@
 Without `--llm` a benchmark runs offline even when `OPENAI_API_KEY` is set
 (`settings_overrides`). With it, `ModelMeter` reads the calls each message made from the
 usage table (`bot.llm.usage.LlmCall`, written by the very code the bot runs) and reports
-calls and tokens per message and the latency the model added (p95 over messages; a message
-that made no call adds 0). Against the mock server (`python -m tests.llm.mock_openai`) the
-figures measure plumbing, not quality.
+calls and tokens per message, the latency the model added (p95 over messages; a message
+that made no call adds 0) and the failed calls by reason (a call failed, or its answer was
+rejected by its check: `ungrounded`, `invalid`...). Against the mock server
+(`python -m tests.llm.mock_openai`) the figures measure plumbing, not quality.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -38,43 +40,52 @@ def settings_overrides(use_llm: bool) -> dict[str, Any]:
 
 
 class ModelMeter:
-    """Model calls, tokens and latency per message, from the usage table."""
+    """Model calls, tokens, latency and failures (by reason) per message, from the usage
+    table."""
 
     def __init__(self, database_url: str, *, enabled: bool = True) -> None:
         self.database_url = database_url
         self.enabled = enabled  # off: `measure` only runs the work (offline timings unchanged)
-        self.messages: list[tuple[int, int, int, int]] = []  # calls, tokens, ms, failures
+        self.messages: list[tuple[int, int, int, Counter[str]]] = []  # calls, tokens, ms, failed
 
-    def totals(self) -> tuple[int, int, int, int]:
+    def totals(self) -> tuple[int, int, int, Counter[str]]:
         with session_scope(self.database_url) as session:
-            calls, tokens, ms, failed = session.exec(
+            calls, tokens, ms = session.exec(
                 select(
                     func.count(LlmCall.id),
                     func.coalesce(func.sum(LlmCall.input_tokens + LlmCall.output_tokens), 0),
                     func.coalesce(func.sum(LlmCall.latency_ms), 0),
-                    func.coalesce(func.sum(LlmCall.outcome != "ok"), 0),
                 )
             ).one()
-        return int(calls), int(tokens), int(ms), int(failed)
+            failed = session.exec(
+                select(LlmCall.outcome, func.count())
+                .where(LlmCall.outcome != "ok")
+                .group_by(LlmCall.outcome)
+            ).all()
+        return int(calls), int(tokens), int(ms), Counter({r: int(n) for r, n in failed})
 
     def measure(self, work: Callable[..., T], *args: Any) -> T:
         """`work(*args)` for one message, counting the model calls it made."""
         if not self.enabled:
             return work(*args)
-        before = self.totals()
+        calls, tokens, ms, failed = self.totals()
         result = work(*args)
-        after = self.totals()
-        self.messages.append(tuple(a - b for a, b in zip(after, before, strict=True)))  # type: ignore[arg-type]
+        calls_after, tokens_after, ms_after, failed_after = self.totals()
+        self.messages.append(
+            (calls_after - calls, tokens_after - tokens, ms_after - ms, failed_after - failed)
+        )
         return result
 
     def figures(self) -> dict[str, Any]:
         n = max(len(self.messages), 1)
         added = sorted(m[2] for m in self.messages) or [0]
+        failed: Counter[str] = sum((m[3] for m in self.messages), Counter())
         return {
             "llm_calls_per_message": round(sum(m[0] for m in self.messages) / n, 3),
             "llm_tokens_per_message": round(sum(m[1] for m in self.messages) / n, 1),
             "llm_added_ms_p95": added[int(0.95 * (len(added) - 1))],
-            "llm_failed_calls": sum(m[3] for m in self.messages),
+            "llm_failed_calls": sum(failed.values()),
+            "llm_failed_by_reason": dict(failed.most_common()),
         }
 
 

@@ -3,6 +3,8 @@ much the language model was used."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from bot.core import clock
 from bot.core.context import Context
 from bot.core.messages import Reply
@@ -67,19 +69,29 @@ def show_usage(ctx: Context, args: Args) -> Reply:
 
 
 def usage_text(rows: list[UsageRow], days: int = 30) -> str:
-    """The usage report as a few lines (also printed by `livepmo usage`)."""
+    """The usage report as a few lines (also printed by `livepmo usage`); failures are
+    counted by reason, whether the call failed or what it returned was rejected."""
     if not rows:
         return f"No language model calls in the last {days} days (or no model is configured)."
     calls = sum(r.calls for r in rows)
     tokens = sum(r.tokens for r in rows)
-    failures = sum(r.failures for r in rows)
+    failed: Counter[str] = Counter()
+    for row in rows:
+        failed.update(row.failed)
     lines = [
         f"• {escape(r.skill)} · {mention(r.user)}: {r.calls} call{'s' if r.calls != 1 else ''}, "
-        f"{r.tokens:,} tokens, {r.failures} failed, {r.mean_latency_ms:,} ms on average"
+        f"{r.tokens:,} tokens, {r.failures} failed{reasons(r.failed)}, "
+        f"{r.mean_latency_ms:,} ms on average"
         for r in rows[:40]
     ]
     head = (
         f"*Language model use, last {days} days*: {calls} calls, {tokens:,} tokens, "
-        f"{failures} failed (answered offline)"
+        f"{sum(failed.values())} failed and answered offline{reasons(failed)}"
     )
     return "\n".join([head, *lines])
+
+
+def reasons(failed: dict[str, int]) -> str:
+    """` (ungrounded 2, timeout 1)`, most frequent first; nothing when none failed."""
+    ranked = sorted(failed.items(), key=lambda item: (-item[1], item[0]))
+    return f" ({', '.join(f'{escape(r)} {n}' for r, n in ranked)})" if ranked else ""

@@ -133,11 +133,11 @@ def guard_replies(
     project = scope.project
     if project is None:
         return [_without_foreign_channel(r, user, session, None) for r in replies]
-    public_here = is_dm or is_project_channel(session, project, channel)
+    public = public_here(session, scope, channel, is_dm=is_dm)
     guarded = []
     for reply in replies:
         reply = _without_foreign_channel(reply, user, session, project)
-        if not public_here and not (reply.to_user or reply.to_channel):
+        if not public and not (reply.to_user or reply.to_channel):
             if reply.upload:
                 reply.to_user = user
                 note = f"I've sent it to you by DM: this isn't a `{project.key}` channel."
@@ -146,6 +146,13 @@ def guard_replies(
                 reply.ephemeral = True
         guarded.append(reply)
     return guarded
+
+
+def public_here(session: Session, scope: Scope, channel: str | None, *, is_dm: bool) -> bool:
+    """Whether replies about `scope` may be posted for all to see where the request came
+    from: a DM, one of the project's channels, or no project."""
+    project = scope.project
+    return project is None or is_dm or is_project_channel(session, project, channel)
 
 
 def _without_foreign_channel(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,9 @@ class Context:
     role: Role | None = None  # the user's role in the operation's project, once authorized
     scope: Scope | None = None  # what the running operation touches (its `target` is loaded)
     operation: Operation | None = None  # the operation running
+    # Shows the reply so far, where it will be posted (the transport's; the final reply
+    # replaces it). None where there is no such place or the reply will not be public.
+    draft: Callable[[str], None] | None = None
 
     def authorize(self, scope: Scope) -> Role | None:
         """The one rule, for the running operation on `scope` (an operation that touches a

@@ -78,6 +78,8 @@ def call(ctx: Context, op: Operation, read_args: ArgsReader) -> list[Reply]:
     ctx.scope = scope
     if scope.project is not None:
         ctx.project = scope.project
+    if ctx.draft and not access.public_here(ctx.session, scope, ctx.channel, is_dm=ctx.is_dm):
+        ctx.draft = None  # a draft is posted for all to see: not where the reply will be ephemeral
     replies = as_replies(op.run(ctx, args))
     return access.guard_replies(
         ctx.session, scope, replies, user=ctx.user, channel=ctx.channel, is_dm=ctx.is_dm
@@ -213,6 +215,7 @@ class Dispatcher:
             trigger_id=message.trigger_id,
             permalink=message.permalink,
             files=message.files,
+            draft=message.draft,
         )
         return replies or [Reply(text="Done.")]
 

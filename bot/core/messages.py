@@ -6,6 +6,7 @@ job) becomes one of the inbound types here; every skill answers with `Reply`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -14,7 +15,11 @@ Via = Literal["command", "mention", "dm", "message", "console", "scheduler"]
 
 @dataclass
 class Message:
-    """Something a person said to the bot."""
+    """Something a person said to the bot.
+
+    `draft`, where the transport has one, shows a reply while it is still being written
+    (the text so far; the final reply then takes its place): see `Context.draft`.
+    """
 
     text: str
     user: str
@@ -27,6 +32,7 @@ class Message:
     files: list[dict[str, Any]] = field(default_factory=list)
     trigger_id: str | None = None
     permalink: str | None = None
+    draft: Callable[[str], None] | None = None
 
 
 @dataclass

@@ -3,8 +3,11 @@
 `ChatOpenAI` (langchain-openai) talks to `OPENAI_BASE_URL` (OpenAI, Ollama, vLLM,
 llama.cpp's server...). Its own retries are off: a 429 with `Retry-After: 30` must not hold
 a person's reply for 30 seconds, so we retry here, only server errors and dropped
-connections, at most `LIVEPMO_LLM_RETRIES` times. Every failure becomes a `ModelFailure`
-with a short `reason`, and every call, failed or not, is recorded (`usage.LlmCall`).
+connections, at most `LIVEPMO_LLM_RETRIES` times, and never once a stream has sent text
+(part of it may be on screen). Every failure becomes a `ModelFailure` with a short
+`reason`, and every call, failed or not, is recorded (`usage.LlmCall`): an answer its
+caller's `check` rejects (`ungrounded`, `invented_number`, `invalid`...) counts as a
+failure like a timeout.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from datetime import time as day_start
-from typing import Any
+from typing import Any, TypeVar
 
 import openai
 from langchain_core.messages import AIMessage, AIMessageChunk
@@ -37,13 +40,14 @@ RETRIED = ("server_error", "connection")
 # timeout. A 429's Retry-After is honoured up to the cap.
 REST_AFTER = {"timeout": 15.0, "server_error": 15.0, "connection": 15.0, "rate_limited": 15.0}
 MAX_REST = 120.0
+T = TypeVar("T")
 
 
 class ModelFailure(Exception):
     """The model gave nothing usable; `reason` says why (for the log and usage)."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
-        self.reason = reason
+        self.reason, self.detail = reason, detail
         super().__init__(f"{reason}: {detail}" if detail else reason)
 
 
@@ -83,9 +87,16 @@ def reason_for(exc: Exception) -> str:
         return "rejected"
     if isinstance(exc, openai.APIStatusError):
         return f"http_{exc.status_code}"
+    if isinstance(exc, openai.APIError):  # an error event in the middle of a stream
+        return "server_error"
     if isinstance(exc, ValueError | KeyError | TypeError):
         return "malformed"
     return "error"
+
+
+def as_is(completion: Completion) -> Completion:
+    """`LanguageModel.chat`'s default check: the completion, as it came."""
+    return completion
 
 
 class LanguageModel:
@@ -140,16 +151,21 @@ class LanguageModel:
         json_mode: bool = False,
         schema: dict[str, Any] | None = None,
         on_text: Callable[[str], None] | None = None,
-    ) -> Completion:
-        """Render the prompt `prompt` with `values` and ask the model once (plus retries).
+        check: Callable[[Completion], T] = as_is,  # type: ignore[assignment]
+    ) -> T:
+        """Render the prompt `prompt` with `values`, ask the model once (plus retries) and
+        return what `check` makes of the completion (by default, the completion).
 
         `tools` offers OpenAI-style tools; `json_mode` asks for one JSON object, shaped by
         `schema` where the server supports `json_schema` (`LIVEPMO_LLM_JSON_SCHEMA`);
-        `on_text` streams, called with the text so far as it grows.
+        `on_text` streams, called with the text so far as it grows. `check` raises
+        `ModelFailure` to reject the completion: the call is then recorded as failed, for
+        that reason.
 
         Raises:
             ModelFailure: timeout, rate_limited, server_error, connection, rejected,
-                malformed, refused, budget or too_long; already logged and recorded.
+                malformed, refused, budget, too_long or `check`'s reason; already logged
+                and recorded.
         """
         template = load(prompt)
         messages = template.render(**values)
@@ -162,21 +178,22 @@ class LanguageModel:
             self._check_budget(user, messages, tools)
             response_format = self.response_format(schema) if json_mode else None
             completion = self._call(messages, tools, response_format, on_text)
+            return check(completion)
         except Exception as exc:
             outcome = reason_for(exc)
             self.rest(outcome, exc)
+            detail = exc.detail if isinstance(exc, ModelFailure) else type(exc).__name__
             log.warning(
                 "model call failed (%s) skill=%s user=%s prompt=%s: %s; answering offline",
                 outcome,
                 skill,
                 user,
                 template.label,
-                type(exc).__name__,
+                detail,
             )
-            raise ModelFailure(outcome, type(exc).__name__) from exc
+            raise ModelFailure(outcome, detail) from exc
         finally:
             self._record(skill, user, template.label, completion, started, outcome)
-        return completion
 
     def _check_budget(
         self, user: str, messages: list[tuple[str, str]], tools: list[dict[str, Any]] | None
@@ -208,16 +225,24 @@ class LanguageModel:
             runnable = self.client.bind_tools(tools)
         elif response_format:
             runnable = self.client.bind(response_format=response_format)
+        streamed = False
+
+        def shown(text: str) -> None:
+            nonlocal streamed
+            streamed = True
+            on_text(text)  # type: ignore[misc]
+
         for attempt in range(self.settings.livepmo_llm_retries + 1):
             try:
                 message = (
-                    self._stream(runnable, messages, on_text)
+                    self._stream(runnable, messages, shown)
                     if on_text
-                    else (runnable.invoke(messages))
+                    else runnable.invoke(messages)
                 )
                 return completion_of(message)
             except Exception as exc:
-                if reason_for(exc) not in RETRIED or attempt == self.settings.livepmo_llm_retries:
+                last = attempt == self.settings.livepmo_llm_retries
+                if streamed or reason_for(exc) not in RETRIED or last:
                     raise
                 log.info("model call failed (%s); retrying once more", reason_for(exc))
         raise AssertionError("unreachable")

@@ -4,7 +4,8 @@ One tool-calling request over the operation catalogue (the tools are each operat
 `tool_schema()`, generated from its argument model); when the model's server rejects
 tools, or tools are turned off (`LIVEPMO_LLM_TOOLS=false`), one JSON request with the same
 schemas in the prompt (structured output by a schema where the server supports it, else
-JSON mode). The arguments are then checked by the operation's own model and validators.
+JSON mode). The arguments are then checked by the operation's own model and validators; a
+call they refuse is recorded as failed (`invalid`).
 Internal fields (a form's channel, a button's source) are never taken from the model. A
 `ModelFailure` means: interpret offline.
 """
@@ -24,7 +25,7 @@ from bot.core.settings import Settings
 from bot.core.skills import SkillRegistry
 from bot.interpret.corpus_stats import NOT_TEXT
 from bot.interpret.interpreter import Interpretation
-from bot.llm.client import LanguageModel, ModelFailure, language_model
+from bot.llm.client import Completion, LanguageModel, ModelFailure, language_model
 
 log = logging.getLogger(__name__)
 
@@ -99,32 +100,44 @@ def propose(
     made = tools_of(registry)
     operations = {name: op for name, (op, _) in made.items()}
     values = {"today": clock.now().date().isoformat()}
+
+    def from_tools(completion: Completion) -> Proposal | None:
+        if not completion.tool_calls:
+            if completion.text.strip().upper().startswith(NONE_WORD):
+                return None
+            raise ModelFailure("malformed", "no tool called")
+        call = completion.tool_calls[0]
+        return checked(operations, call["name"], call["args"])
+
+    def from_json(completion: Completion) -> Proposal | None:
+        answer = completion.json()
+        if not isinstance(answer, dict) or not isinstance(answer.get("operation"), str):
+            raise ModelFailure("malformed", "no operation named")
+        if answer["operation"].upper() == NONE_WORD:
+            return None
+        name = answer["operation"].replace(".", "__")
+        return checked(operations, name, answer.get("arguments") or {})
+
     if model.tools:
         try:
-            completion = model.chat(
+            return model.chat(
                 "interpret",
                 {**values, "message": text},
                 skill=SKILL,
                 user=user,
                 tools=[schema for _, schema in made.values()],
+                check=from_tools,
             )
         except ModelFailure as failure:
             if failure.reason != "rejected":
                 raise
             log.info("the model's server rejected tools; asking for JSON instead")
-        else:
-            if not completion.tool_calls:
-                if completion.text.strip().upper().startswith(NONE_WORD):
-                    return None
-                raise ModelFailure("malformed", "no tool called")
-            call = completion.tool_calls[0]
-            return checked(operations, call["name"], call["args"])
     operations_named = [op.name for op in operations.values()]
     listing = "\n".join(
         f"- {op.name}: {op.summary} {json.dumps(schema['function']['parameters'])}"
         for op, schema in made.values()
     )
-    completion = model.chat(
+    return model.chat(
         "interpret_json",
         {**values, "operations": listing, "message": text},
         skill=SKILL,
@@ -138,22 +151,16 @@ def propose(
             },
             "required": ["operation", "arguments"],
         },
-    )
-    answer = completion.json()
-    if not isinstance(answer, dict) or not isinstance(answer.get("operation"), str):
-        raise ModelFailure("malformed", "no operation named")
-    if answer["operation"].upper() == NONE_WORD:
-        return None
-    return checked(
-        operations, answer["operation"].replace(".", "__"), answer.get("arguments") or {}
+        check=from_json,
     )
 
 
 def checked(operations: dict[str, Operation], name: str, arguments: Any) -> Proposal:
-    """The call as a `Proposal`, its arguments validated by the operation's model."""
+    """The call as a `Proposal`, its arguments validated by the operation's model
+    (`ModelFailure("invalid")` for an unknown operation or arguments it refuses)."""
     op = operations.get(name)
     if op is None or not isinstance(arguments, dict):
-        raise ModelFailure("malformed", f"unknown tool {name[:40]!r}")
+        raise ModelFailure("invalid", f"unknown tool {name[:40]!r}")
     given = {
         k: v
         for k, v in arguments.items()
@@ -162,7 +169,7 @@ def checked(operations: dict[str, Operation], name: str, arguments: Any) -> Prop
     try:
         op.validate(given)
     except UserError as exc:
-        raise ModelFailure("malformed", f"{op.name}: {exc}") from None
+        raise ModelFailure("invalid", f"{op.name}: {exc}") from None
     return Proposal(op, given)
 
 

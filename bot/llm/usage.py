@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
@@ -14,8 +14,10 @@ from bot.core.models import utc_column
 class LlmCall(SQLModel, table=True):
     """One request to the chat model: who it was for, what for, its cost and outcome.
 
-    `outcome` is `ok` or why it failed (`timeout`, `rate_limited`, `server_error`,
-    `malformed`, `refused`, `budget`, ...); a failed call was answered offline.
+    `outcome` is `ok` or why it failed: the call itself (`timeout`, `rate_limited`,
+    `server_error`, `malformed`, `refused`, `budget`, ...) or the check of what it returned
+    (`ungrounded` answer, `invented_number` in a narrative, `invalid` operation or
+    arguments); a failed call was answered offline.
     """
 
     __tablename__ = "llm_calls"
@@ -34,7 +36,7 @@ class LlmCall(SQLModel, table=True):
 
 @dataclass(frozen=True)
 class UsageRow:
-    """Totals for one skill and person."""
+    """Totals for one skill and person; `failed` counts the failures by reason."""
 
     skill: str
     user: str
@@ -42,6 +44,7 @@ class UsageRow:
     failures: int
     tokens: int
     mean_latency_ms: int
+    failed: dict[str, int] = field(default_factory=dict)
 
 
 def tokens_since(session: Session, user: str, since: datetime) -> int:
@@ -68,17 +71,23 @@ def usage_report(session: Session, *, now: datetime, days: int = 30) -> list[Usa
         .where(LlmCall.at >= now - timedelta(days=days))
         .group_by(LlmCall.skill, LlmCall.user_id)
     ).all()
-    failures = dict(
-        ((skill, user), n)
-        for skill, user, n in session.exec(
-            select(LlmCall.skill, LlmCall.user_id, func.count())
-            .where(LlmCall.at >= now - timedelta(days=days), LlmCall.outcome != "ok")
-            .group_by(LlmCall.skill, LlmCall.user_id)
-        ).all()
-    )
+    failed: dict[tuple[str, str], dict[str, int]] = {}
+    for skill, user, outcome, n in session.exec(
+        select(LlmCall.skill, LlmCall.user_id, LlmCall.outcome, func.count())
+        .where(LlmCall.at >= now - timedelta(days=days), LlmCall.outcome != "ok")
+        .group_by(LlmCall.skill, LlmCall.user_id, LlmCall.outcome)
+        .order_by(func.count().desc(), LlmCall.outcome)
+    ).all():
+        failed.setdefault((skill, user), {})[outcome] = int(n)
     report = [
         UsageRow(
-            skill, user, int(n), int(failures.get((skill, user), 0)), int(t or 0), int(ms or 0)
+            skill,
+            user,
+            int(n),
+            sum(failed.get((skill, user), {}).values()),
+            int(t or 0),
+            int(ms or 0),
+            failed.get((skill, user), {}),
         )
         for skill, user, n, t, ms in rows
     ]

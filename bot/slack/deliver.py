@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core import threads, ui
 from bot.core.messages import Reply
+from bot.slack.live import LiveReply
 from bot.slack.pacing import RateLimitedChannels, is_rate_limited, transient_failure_retries
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class Origin:
     trigger_id: str | None = None
     respond: Callable[..., Any] | None = None
     view_id: str | None = None  # the open modal a button was pressed in (a modal updates it)
+    live: LiveReply | None = None  # the draft a reply posted here takes over
 
 
 SLACK_TIMEOUT_SECONDS = 15  # one Slack call; a read timeout is then retried like a 5xx
@@ -171,6 +173,10 @@ def _deliver_one(
             channel=target, user=origin.user, text=text, blocks=blocks, thread_ts=origin.thread_ts
         )
         return
+    thread = origin.thread_ts if reply.in_thread else None
+    live = origin.live if not reply.thread_key else None
+    if live and live.finish(reply, target, thread, text, blocks):
+        return
     post_message(
         client,
         reply,
@@ -178,7 +184,7 @@ def _deliver_one(
         channel=target or open_dm(client, origin.user),
         text=text,
         blocks=blocks,
-        thread_ts=origin.thread_ts if reply.in_thread else None,
+        thread_ts=thread,
     )
 
 

@@ -36,6 +36,7 @@ from bot.slack.home import (
     publish_home,
     refresh_homes,
 )
+from bot.slack.live import LiveReply
 
 log = logging.getLogger(__name__)
 ANY = re.compile(".*")
@@ -69,13 +70,21 @@ def register_listeners(app: App, dispatcher: Dispatcher, workers: Executor) -> N
     workspace: dict[str, str] = {}
 
     def converse(message: Message, client: WebClient, thread_ts: str | None) -> None:
-        """Run a mention or DM (with a working reaction if it is slow), then reply."""
+        """Run a mention or DM (with a working reaction if it is slow, and drafts of an
+        answer being written), then reply."""
         message.permalink = message_link(client, workspace, message)
+        live = LiveReply(client, message.channel, thread_ts) if message.channel else None
+        message.draft = live.show if live else None
+        origin = Origin(message.user, message.channel, message.via, thread_ts, live=live)
         with working_reaction(client, message):
             if message.files:
                 message.files = fetch_message_files(client, message.files)
             replies = dispatcher.handle_message(message)
-            deliver(client, replies, Origin(message.user, message.channel, message.via, thread_ts))
+            try:
+                deliver(client, replies, origin)
+            finally:
+                if live:
+                    live.close()
         refresh_homes(dispatcher, client, message.user, replies, message.team, message.channel)
 
     def on_mention(event: dict[str, Any], client: WebClient, context: Any) -> None:

@@ -3,14 +3,16 @@
 Offline the answer is extractive (`knowledge.answering`): the sentences that answer,
 quoted, each with its numbered source; or, when unsure, the closest passage with a
 caveat; or "not found" with the closest sections and who to ask. The passages come
-from the database with the sentence vectors stored at ingest. An LLM answer will be
-written from the same passages (`bot.llm.answers`), checked, and cited the same way.
+from the database with the sentence vectors stored at ingest. With a model, the answer is
+written from the same passages (`bot.llm.answers`), checked, and cited the same way; its
+grounded part can be shown as it streams (`on_draft`).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import and_, or_
@@ -179,8 +181,10 @@ def answer(
     user: str,
     channel: str | None = None,
     thread_ts: str | None = None,
+    on_draft: Callable[[Written], None] | None = None,
 ) -> Answer:
-    """Search the scopes, compose an extractive answer and save it for feedback.
+    """Search the scopes, compose an answer and save it for feedback; `on_draft` gets a
+    model's answer, checked, as it grows.
 
     A follow-up is searched together with the question before it, but its sentences
     are chosen for what it asks now.
@@ -190,9 +194,8 @@ def answer(
     query = search_text(question, previous_answer(session, channel, thread_ts))
     found = retrieve(session, kb, query, scopes)
     extract = extract_answer(question, found, embedder=kb.embedder)
-    written = generative(
-        settings, question, found, user=user, earlier=earlier_questions(session, channel, thread_ts)
-    )
+    earlier = earlier_questions(session, channel, thread_ts)
+    written = generative(settings, question, found, user=user, earlier=earlier, on_draft=on_draft)
     if written is not None:
         cited = tuple(found[i] for i in written.cited)
         extract = Extract("answer", extract.confidence, (), cited, len(cited))
@@ -247,7 +250,13 @@ def earlier_questions(session: Session, channel: str | None, thread_ts: str | No
 
 
 def generative(
-    settings: Settings, question: str, found: list[Passage], *, user: str, earlier: list[str]
+    settings: Settings,
+    question: str,
+    found: list[Passage],
+    *,
+    user: str,
+    earlier: list[str],
+    on_draft: Callable[[Written], None] | None = None,
 ) -> Written | None:
     """The model's checked answer when answers are generative and a model is set; None
     means: show the extractive answer (no model, "I don't know", or any failure)."""
@@ -255,7 +264,7 @@ def generative(
     if model is None:
         return None
     try:
-        return write_answer(model, question, found, user=user, history=earlier)
+        return write_answer(model, question, found, user=user, history=earlier, on_draft=on_draft)
     except ModelFailure as failure:
         log.info("extractive answer shown (%s) user=%s", failure.reason, user)
         return None

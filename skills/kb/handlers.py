@@ -28,6 +28,7 @@ from skills.kb.views import (
     UNHELPFUL,
     answer_reply,
     documents_text,
+    draft_text,
     outcome_line,
 )
 
@@ -271,6 +272,7 @@ def ask(ctx: Context, args: AskArgs) -> Reply:
         user=ctx.user,
         channel=ctx.channel,
         thread_ts=ctx.thread_ts or ctx.message_ts,
+        on_draft=(lambda written: ctx.draft(draft_text(written))) if ctx.draft else None,
     )
     return answer_reply(result, where)
 

@@ -7,6 +7,7 @@ import os
 from bot.core import ui
 from bot.core.messages import Reply
 from bot.core.text import escape, link, mention, shorten
+from bot.llm.answers import Written
 from knowledge.chunking import HEADING_SEPARATOR
 from knowledge.markup import spans
 from skills.kb.answers import Answer, Citation
@@ -99,6 +100,11 @@ def sources_text(answer: Answer) -> str:
     if also:
         lines.append("_See also:_ " + ", ".join(also))
     return "*Sources*\n" + "\n".join(lines)
+
+
+def draft_text(written: Written) -> str:
+    """A model's answer while it is being written: its checked sentences so far."""
+    return f"{escape(written.text)}\n\n_Still writing…_"
 
 
 def answer_reply(answer: Answer, where: str) -> Reply:

@@ -3,12 +3,16 @@
 Each `POST /v1/chat/completions` takes the next scripted step (or `default` when the
 script is empty) and records the request body. Steps:
 
-* `text("...")` — a chat completion (streamed as server-sent events when asked to);
+* `text("...", pause=0.01)` — a chat completion (streamed as server-sent events when asked
+  to, word by word, `pause` seconds apart);
 * `tool("raid.add", {...})` — a tool call (an operation name's dots become `__`);
 * `status(429, retry_after=30)`, `status(500)` — an error response;
 * `hang(5)` — answer only after 5 seconds (for timeouts);
 * `garbage()` — 200 with a body that is not JSON;
-* `refusal("...")` — a refusal (structured outputs' way of saying no).
+* `refusal("...")` — a refusal (structured outputs' way of saying no);
+* `cut("...", status(500))` — streamed, the words and then the failure mid-stream (an error
+  event for a status, the bad line for `garbage()`, silence for `hang(s)`); unstreamed, the
+  failure alone.
 
 The real `ChatOpenAI` talks to it through `url` (`OPENAI_BASE_URL`).
 """
@@ -36,10 +40,12 @@ class Step:
     code: int = 200
     retry_after: int | None = None
     seconds: float = 0.0
+    pause: float = 0.0
+    then: Step | None = None
 
 
-def text(content: str) -> Step:
-    return Step("text", content=content)
+def text(content: str, pause: float = 0.0) -> Step:
+    return Step("text", content=content, pause=pause)
 
 
 def tool(operation: str, arguments: dict[str, Any] | str) -> Step:
@@ -60,6 +66,10 @@ def garbage() -> Step:
 
 def refusal(content: str = "I can't help with that.") -> Step:
     return Step("refusal", content=content)
+
+
+def cut(content: str, failure: Step, pause: float = 0.0) -> Step:
+    return Step("cut", content=content, pause=pause, then=failure)
 
 
 @dataclass
@@ -135,6 +145,10 @@ def _handler(mock: MockOpenAI) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length) or b"{}")
             step = mock.next_step(body)
+            if step.kind == "cut" and body.get("stream"):
+                return self.send_stream({"content": step.content}, "stop", body, step)
+            if step.kind == "cut" and step.then:
+                step = step.then
             if step.kind == "hang":
                 time.sleep(step.seconds)
                 step = text("Too late.")
@@ -146,7 +160,7 @@ def _handler(mock: MockOpenAI) -> type[BaseHTTPRequestHandler]:
                 return self.send_raw(200, b"{this is not json", "application/json")
             message, finish = message_of(step)
             if body.get("stream"):
-                return self.send_stream(message, finish, body)
+                return self.send_stream(message, finish, body, step)
             return self.send_json(200, completion(message, finish))
 
         def send_json(self, code: int, data: Any, headers: dict[str, str] | None = None) -> None:
@@ -163,7 +177,9 @@ def _handler(mock: MockOpenAI) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def send_stream(self, message: dict[str, Any], finish: str, body: dict[str, Any]) -> None:
+        def send_stream(
+            self, message: dict[str, Any], finish: str, body: dict[str, Any], step: Step
+        ) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
@@ -176,11 +192,25 @@ def _handler(mock: MockOpenAI) -> type[BaseHTTPRequestHandler]:
                 ]
             for delta in deltas:
                 self.event({"choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
+                time.sleep(step.pause)
+            if step.then:
+                return self.break_off(step.then)
             self.event({"choices": [{"index": 0, "delta": {}, "finish_reason": finish}]})
             if (body.get("stream_options") or {}).get("include_usage"):
                 self.event({"choices": [], "usage": USAGE})
             self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()
+
+        def break_off(self, failure: Step) -> None:
+            """A stream failing midway: an error event, a line that is not JSON, or silence."""
+            if failure.kind == "status":
+                error = {"message": "scripted", "type": "server_error", "code": failure.code}
+                self.wfile.write(f"data: {json.dumps({'error': error})}\n\n".encode())
+            elif failure.kind == "garbage":
+                self.wfile.write(b"data: {this is not json\n\n")
+            self.wfile.flush()
+            time.sleep(failure.seconds)
+            self.close_connection = True
 
         def event(self, data: dict[str, Any]) -> None:
             chunk = {

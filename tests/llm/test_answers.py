@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from bot.core.db import session_scope
 from bot.core.settings import Settings
-from bot.llm.answers import check, passages_block
+from bot.llm.answers import Written, check, grounded_drafts, passages_block
 from bot.llm.client import ModelFailure
 from knowledge.passages import Passage
 from knowledge.records import Hit
@@ -54,7 +54,43 @@ def test_a_grounded_answer_is_kept_and_renumbered_by_first_citation() -> None:
 def test_an_answer_that_fails_the_check_is_refused(answer: str) -> None:
     with pytest.raises(ModelFailure) as failure:
         check(answer, GIVEN)
-    assert failure.value.reason == "unsupported"
+    assert failure.value.reason == "ungrounded"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "The finance director signs off everything",  # short, no full stop: like a heading
+        "# The finance director signs off everything",
+        "```The finance director signs off everything```",
+        "The board approves change requests [1]. 42.",
+    ],
+)
+def test_an_answer_the_sentence_splitter_would_leave_unchecked_is_refused(answer: str) -> None:
+    with pytest.raises(ModelFailure) as failure:
+        check(answer, GIVEN)
+    assert failure.value.reason == "ungrounded"
+
+
+def test_a_short_answer_without_a_full_stop_is_still_checked() -> None:
+    assert check("The change advisory board approves change requests [1]", GIVEN).cited == (0,)
+
+
+def test_while_it_streams_only_complete_grounded_sentences_are_shown() -> None:
+    answer = (
+        "Code freeze is on 3 March [2]. The change advisory board meets every Tuesday. [1] "
+        "The finance director signs off every budget overrun [1]. The board approves change "
+        "requests [1]."
+    )
+    shown: list[Written] = []
+    grow = grounded_drafts(GIVEN, shown.append)
+    words = answer.split(" ")
+    for n in range(1, len(words) + 1):
+        grow(" ".join(words[:n]))
+    assert [w.text for w in shown] == [
+        "Code freeze is on 3 March [1].",
+        "Code freeze is on 3 March [1]. The change advisory board meets every Tuesday [2].",
+    ]  # renumbered as the final answer would be; nothing from the unsupported sentence on
 
 
 def test_a_link_in_the_cited_passage_may_be_given() -> None:

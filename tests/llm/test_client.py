@@ -14,7 +14,7 @@ from bot.core.settings import Settings, load_settings
 from bot.llm.client import LanguageModel, ModelFailure, language_model
 from bot.llm.usage import LlmCall
 from tests.llm.conftest import model_settings
-from tests.llm.mock_openai import MockOpenAI, garbage, hang, refusal, status, text
+from tests.llm.mock_openai import MockOpenAI, cut, garbage, hang, refusal, status, text
 
 VALUES = {"project": "Apollo", "facts": "3 open risks"}
 
@@ -67,6 +67,38 @@ def test_streaming_reports_the_text_as_it_grows(
     assert seen[-1] == "one two three" and len(seen) >= 3 and seen[0] != seen[-1]
     assert mock_openai.requests[0]["stream"] is True
     assert calls(llm_settings)[0].output_tokens == 30  # usage arrives with the stream
+
+
+@pytest.mark.parametrize(
+    ("failure", "reason"),
+    [(status(500), "server_error"), (garbage(), "malformed"), (hang(3), "timeout")],
+)
+def test_a_stream_that_breaks_off_fails_with_its_reason_and_is_not_asked_again(
+    llm_settings: Settings, mock_openai: MockOpenAI, failure, reason: str
+) -> None:
+    mock_openai.script(cut("one two three", failure), text("never asked"))
+    seen: list[str] = []
+    with pytest.raises(ModelFailure) as failed:
+        ask(llm_settings, on_text=seen.append)
+    assert failed.value.reason == reason and seen[-1] == "one two three"
+    assert len(mock_openai.requests) == 1  # a retry would write over what was shown
+    assert [row.outcome for row in calls(llm_settings)] == [reason]
+
+
+def test_a_rejected_completion_is_recorded_as_failed_with_the_checks_reason(
+    llm_settings: Settings, mock_openai: MockOpenAI
+) -> None:
+    def reject(completion):  # noqa: ANN001, ANN202
+        raise ModelFailure("ungrounded", f"{completion.text!r} is not supported")
+
+    mock_openai.script(text("Apollo has 99 risks."))
+    model = language_model(llm_settings)
+    assert model is not None
+    with pytest.raises(ModelFailure) as failed:
+        model.chat("narrative", VALUES, skill="summary", user="U0ALICE", check=reject)
+    assert failed.value.reason == "ungrounded" and "99 risks" in failed.value.detail
+    [row] = calls(llm_settings)
+    assert (row.outcome, row.output_tokens) == ("ungrounded", 30)  # its cost is counted too
 
 
 @pytest.mark.parametrize(

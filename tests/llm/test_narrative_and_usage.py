@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -11,6 +12,7 @@ from bot.cli import app
 from bot.core.settings import Settings
 from tests.helpers import ADMIN, console, with_project
 from tests.llm.mock_openai import MockOpenAI, text, tool
+from tests.llm.test_answers import loaded
 
 
 def test_a_narrative_using_only_the_summary_facts_opens_the_summary(
@@ -55,7 +57,7 @@ def test_usage_is_recorded_and_shown_to_admins(
     mock_openai.script(tool("summary.project", {}), text("All calm."))
     chat.send("how's apollo looking overall")  # route (1 call) + narrative (1 call)
     [shown] = console(llm_settings, user=ADMIN).send("/pmo admin usage")
-    assert "2 calls, 300 tokens, 0 failed" in shown.text
+    assert "2 calls, 300 tokens, 0 failed and answered offline\n" in shown.text
     assert "• interpret · <@U0ALICE>: 1 call, 150 tokens" in shown.text
     assert "• summary · <@U0ALICE>: 1 call, 150 tokens" in shown.text
     [refused] = chat.send("/pmo admin usage")
@@ -68,3 +70,32 @@ def test_usage_is_recorded_and_shown_to_admins(
         ("interpret", 1, 150),
         ("summary", 1, 150),
     }
+
+
+def test_an_answer_rejected_by_its_check_counts_as_a_failure_with_its_reason(
+    llm_settings: Settings, mock_openai: MockOpenAI, docs: Path, monkeypatch
+) -> None:
+    chat = loaded(llm_settings, docs)
+    chat.send("raid add risk: vendor may slip --impact 4 --probability 4")
+    mock_openai.script(
+        text("Change requests are approved by the chief executive alone [1]."),
+        text("Apollo launch is 87% done."),
+        tool("raid.add", {"type": "risk", "title": "Vendor may slip", "impact": 9}),
+    )
+    chat.send("ask who approves a change request?")  # answered extractively
+    chat.send("/pmo summary apollo")  # shown without the narrative
+    chat.send("ugh the vendor's probably gonna slip, can u log it")  # interpreted offline
+    [shown] = console(llm_settings, user=ADMIN).send("/pmo admin usage")
+    head = "3 calls, 450 tokens, 3 failed and answered offline (invalid 1, invented_number 1, "
+    assert head + "ungrounded 1)\n" in shown.text
+    assert "• kb · <@U0ALICE>: 1 call, 150 tokens, 1 failed (ungrounded 1)" in shown.text
+    monkeypatch.setenv("DATABASE_URL", llm_settings.database_url)
+    result = CliRunner().invoke(app, ["usage", "--json"])
+    rows = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert {r["skill"]: (r["failures"], r["failed"]) for r in rows} == {
+        "kb": (1, {"ungrounded": 1}),
+        "summary": (1, {"invented_number": 1}),
+        "interpret": (1, {"invalid": 1}),
+    }
+    result = CliRunner().invoke(app, ["usage"])
+    assert "1 failed (invented_number 1)" in result.output
