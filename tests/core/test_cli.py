@@ -211,3 +211,10 @@ def test_skill_command_help_matches_its_listing() -> None:
         result = runner.invoke(app, [name, "--help"])
         assert result.exit_code == 0, result.output
         assert summary[:40] in " ".join(result.output.split()), name
+
+
+def test_skill_table_names_every_skill_in_order() -> None:
+    from skills import SKILLS, all_skills
+
+    assert [skill.name for skill in all_skills()] == list(SKILLS)
+    assert [skill.name for skill in all_skills(("kb", "ask"))] == ["ask", "kb"]
