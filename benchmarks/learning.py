@@ -66,7 +66,9 @@ def simulate(
 def raid_type(model: TextClassifier, text: str) -> str:
     from skills.raid.parsing import parse_raid_message
 
-    draft = parse_raid_message(text, now=NOW, tz=TZ, sender="U0ME", bot_user_id="-", types=model)
+    draft = parse_raid_message(
+        text, now=NOW, tz=TZ, sender="U0ME", bot_user_id="-", types=lambda: model
+    )
     return draft.type.value
 
 

@@ -6,14 +6,76 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.main
+from typer.core import TyperCommand, TyperGroup
 
 from bot.core.text import unformat
 from bot.runtime import fail, fetch_model_if_wanted, setup_logging, start
 
+SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
+    "ingest": (
+        "skills.kb.cli",
+        "ingest",
+        "Add or update documents; unchanged files are skipped, deleted ones removed.",
+    ),
+    "ask": (
+        "skills.kb.cli",
+        "ask",
+        "Answer a question from the documents, as the bot would in Slack.",
+    ),
+    "schedule": (
+        "bot.schedule_cli",
+        "schedule_app",
+        "What the bot will post, and running what is due.",
+    ),
+    "raid": ("skills.raid.cli", "raid_app", "The RAID log as spreadsheets: export and import."),
+    "checkin": ("skills.status.cli", "checkin_app", "A project's daily check-in settings."),
+    "status": ("skills.status.cli", "status_app", "Status updates from check-ins: export."),
+    "kb": ("skills.kb.cli", "kb_app", "The knowledge base: list, remove, status, rebuild."),
+    "milestone": ("skills.milestones.cli", "milestone_app", "Milestones: import a plan."),
+    "cost": ("skills.cost.cli", "cost_app", "Project cost: import monthly figures."),
+}
+"""Commands defined by skills: name -> (module, attribute: a Typer app or a function, help)."""
+
+
+def skill_command(name: str) -> TyperCommand | TyperGroup:
+    """The skill's command `name` (a group or one command), importing its module."""
+    module, attribute, _ = SUBCOMMANDS[name]
+    found = getattr(importlib.import_module(module), attribute)
+    holder = typer.Typer()
+    if isinstance(found, typer.Typer):
+        holder.add_typer(found, name=name)
+    else:
+        holder.command(name)(found)
+    return typer.main.get_group(holder).commands[name]  # type: ignore[return-value]
+
+
+class SkillStandIn(TyperCommand):
+    """A skill's command as help lists it, until its module is imported."""
+
+
+class LivePmoGroup(TyperGroup):
+    """The `livepmo` group. A skill's commands are imported only when named (each skill's
+    imports cost start-up time): until then, `SUBCOMMANDS` stand in for them in help."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        for name, (_, _, summary) in SUBCOMMANDS.items():
+            self.add_command(SkillStandIn(name, help=summary))
+
+    def resolve_command(
+        self, ctx: typer.Context, args: list[str]
+    ) -> tuple[str | None, TyperCommand | TyperGroup | None, list[str]]:
+        if args and isinstance(self.commands.get(args[0]), SkillStandIn):
+            self.add_command(skill_command(args[0]), args[0])
+        return super().resolve_command(ctx, args)
+
+
 app = typer.Typer(
+    cls=LivePmoGroup,
     help="Live PMO: a Slack bot that does the repetitive work of a PMO.",
     no_args_is_help=True,
     add_completion=False,
@@ -22,46 +84,6 @@ project_app = typer.Typer(help="Manage projects.", no_args_is_help=True)
 app.add_typer(project_app, name="project")
 model_app = typer.Typer(help="The local embedding model (all-MiniLM-L6-v2).", no_args_is_help=True)
 app.add_typer(model_app, name="model")
-
-
-SUBCOMMANDS: dict[str, tuple[str, str, bool]] = {
-    "schedule": ("bot.schedule_cli", "schedule_app", True),
-    "raid": ("skills.raid.cli", "raid_app", True),
-    "checkin": ("skills.status.cli", "checkin_app", True),
-    "status": ("skills.status.cli", "status_app", True),
-    "kb": ("skills.kb.cli", "kb_app", True),
-    "milestone": ("skills.milestones.cli", "milestone_app", True),
-    "cost": ("skills.cost.cli", "cost_app", True),
-    "ingest": ("skills.kb.cli", "ingest", False),
-    "ask": ("skills.kb.cli", "ask", False),
-}
-"""Commands defined by skills: name -> (module, attribute, whether a group of commands)."""
-
-
-def _own_commands() -> set[str]:
-    commands = {c.name or c.callback.__name__ for c in app.registered_commands if c.callback}
-    return commands | {g.name for g in app.registered_groups if g.name}
-
-
-def _register_subcommands(argv: list[str]) -> None:
-    """Add the skills' commands. When ``argv`` names one (``livepmo ask ...``), only its
-    module is imported, and none for this file's own commands (``chat``): each skill's
-    imports cost start-up time. Otherwise (help, tests) all of them."""
-    words = [word for word in argv if not word.startswith("-")]
-    first = words[0] if words else None
-    if first in SUBCOMMANDS:
-        names = [first]
-    elif first in _own_commands():
-        names = []
-    else:
-        names = list(SUBCOMMANDS)
-    for name in names:
-        module, attribute, group = SUBCOMMANDS[name]
-        command = getattr(importlib.import_module(module), attribute)
-        if group:
-            app.add_typer(command, name=name)
-        else:
-            app.command()(command)
 
 
 SLACK_HELP = (
@@ -259,9 +281,6 @@ def model_fetch(
     else:
         print(f"The model is already in {where}; nothing to do.")
     print(f"Set LIVEPMO_EMBEDDING_MODEL_DIR={where}")
-
-
-_register_subcommands(sys.argv[1:])
 
 
 def main() -> None:

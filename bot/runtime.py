@@ -1,4 +1,7 @@
-"""Start-up shared by every CLI command: settings, logging, database."""
+"""Start-up shared by every CLI command: settings, logging, database.
+
+Settings and the database are imported when a command starts, not with this module:
+`livepmo --help` needs neither (see `tests/core/test_cli.py`)."""
 
 from __future__ import annotations
 
@@ -6,13 +9,10 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
-
-from bot.core.db import migrate
-from bot.core.settings import ConfigError, Settings, cached_settings, load_settings
+if TYPE_CHECKING:
+    from bot.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +34,18 @@ def setup_logging(verbose: bool = False) -> None:
 
 def start(*, migrate_db: bool = True, **overrides: object) -> Settings:
     """Load settings and bring the database up to date, or exit with one line."""
+    from bot.core.settings import ConfigError, load_settings
+
     try:
         settings = load_settings(**overrides)
     except ConfigError as exc:
         fail(str(exc))
     if migrate_db:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+        from bot.core.db import migrate
+
         try:
             migrate(settings.database_url)
         except OperationalError as exc:
@@ -60,6 +67,7 @@ def fetch_model_if_wanted(settings: Settings) -> Settings:
     """
     if not settings.livepmo_fetch_model or settings.livepmo_embeddings != "local":
         return settings
+    from bot.core.settings import cached_settings
     from knowledge.model_fetch import ModelFetchError, default_model_dir, fetch_model, has_model
 
     folder = settings.livepmo_embedding_model_dir or default_model_dir(

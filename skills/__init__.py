@@ -1,44 +1,42 @@
-"""The skills; `registry()` collects every one for the router."""
+"""The skills; `registry()` collects them for the router."""
 
 from __future__ import annotations
 
+import importlib
+
 from bot.core.skills import Skill, SkillRegistry
 
+SKILLS: dict[str, tuple[str, str]] = {
+    "summary": ("skills.summary", "skill"),
+    "raid": ("skills.raid", "skill"),
+    "status": ("skills.status", "skill"),
+    "checkin": ("skills.status", "checkin_skill"),
+    "ooo": ("skills.availability", "skill"),
+    "quiet": ("skills.availability", "quiet_skill"),
+    "reminder": ("skills.reminders", "skill"),
+    "schedule": ("skills.schedule", "skill"),
+    "ask": ("skills.kb.handlers", "ask_skill"),
+    "kb": ("skills.kb.handlers", "skill"),
+    "help": ("skills.help", "skill"),
+    "project": ("skills.projects", "skill"),
+    "milestone": ("skills.milestones", "skill"),
+    "cost": ("skills.cost", "skill"),
+    "hub": ("skills.hub", "skill"),
+    "admin": ("skills.admin", "skill"),
+    "interpret": ("skills.interpret", "skill"),
+}
+"""Every skill: its name -> (module, attribute)."""
 
-def all_skills() -> list[Skill]:
-    """Every skill module's `skill`, imported lazily so tables register on demand."""
-    from skills import admin, availability, help, interpret, projects, schedule
-    from skills.cost import skill as cost
-    from skills.hub import skill as hub
-    from skills.kb.handlers import ask_skill
-    from skills.kb.handlers import skill as kb
-    from skills.milestones import skill as milestones
-    from skills.raid import skill as raid
-    from skills.reminders import skill as reminders
-    from skills.status import checkin_skill
-    from skills.status import skill as status
-    from skills.summary import skill as summary
 
+def all_skills(names: tuple[str, ...] | None = None) -> list[Skill]:
+    """Every skill (or those `names`), each module imported only then: a skill's imports
+    cost start-up time, and its tables register on demand."""
     return [
-        summary,
-        raid,
-        status,
-        checkin_skill,
-        availability.skill,
-        availability.quiet_skill,
-        reminders,
-        schedule.skill,
-        ask_skill,
-        kb,
-        help.skill,
-        projects.skill,
-        milestones,
-        cost,
-        hub,
-        admin.skill,
-        interpret.skill,
+        getattr(importlib.import_module(module), attribute)
+        for name, (module, attribute) in SKILLS.items()
+        if names is None or name in names
     ]
 
 
-def registry() -> SkillRegistry:
-    return SkillRegistry(all_skills())
+def registry(names: tuple[str, ...] | None = None) -> SkillRegistry:
+    return SkillRegistry(all_skills(names))

@@ -7,7 +7,10 @@ from bot.core.people import StaticPeople
 from bot.core.settings import Settings
 
 
-def console_dispatcher(settings: Settings, people: StaticPeople | None = None) -> Dispatcher:
+def console_dispatcher(
+    settings: Settings, people: StaticPeople | None = None, skills: tuple[str, ...] | None = None
+) -> Dispatcher:
+    """A dispatcher over every skill, or only those named in `skills` (fewer to import)."""
     from skills import registry
 
-    return Dispatcher(settings, registry(), people or StaticPeople(settings.livepmo_timezone))
+    return Dispatcher(settings, registry(skills), people or StaticPeople(settings.livepmo_timezone))

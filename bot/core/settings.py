@@ -13,8 +13,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/livepmo.db"
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
@@ -114,6 +112,9 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url  # here: `livepmo --help` needs no database
+        from sqlalchemy.exc import ArgumentError
+
         if "://" not in value:
             raise ValueError("not a URL")
         try:

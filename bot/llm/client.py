@@ -19,10 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from datetime import time as day_start
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import openai
-from langchain_core.messages import AIMessage, AIMessageChunk
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core import clock
@@ -30,6 +28,9 @@ from bot.core.db import session_scope
 from bot.core.settings import Settings
 from bot.llm.usage import LlmCall, tokens_since
 from prompts import load
+
+if TYPE_CHECKING:
+    from langchain_core.messages import AIMessage, AIMessageChunk
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,8 @@ def reason_for(exc: Exception) -> str:
     """A failure's short name."""
     if isinstance(exc, ModelFailure):
         return exc.reason
+    import openai  # here, not at start-up: offline runs never load it
+
     if isinstance(exc, openai.APITimeoutError):
         return "timeout"
     if isinstance(exc, openai.RateLimitError):
@@ -288,6 +291,8 @@ class LanguageModel:
 
 def completion_of(message: Any) -> Completion:
     """A langchain message as a `Completion`; a refusal or bad tool call is a failure."""
+    from langchain_core.messages import AIMessage
+
     if not isinstance(message, AIMessage):
         raise ModelFailure("malformed", type(message).__name__)
     if message.additional_kwargs.get("refusal"):

@@ -22,7 +22,6 @@ from skills.cost.money import (
     read_amount,
     read_period,
 )
-from skills.sheets import shared_files_reply
 
 skill = Skill(
     "cost",
@@ -238,6 +237,7 @@ def chart(ctx: Context, args: ProjectArgs) -> Reply:
 )
 def import_file(ctx: Context, args: ProjectArgs) -> Reply:
     from skills.cost.importing import import_costs
+    from skills.sheets import shared_files_reply
 
     project = ctx.project_for(args.project)
     reply = shared_files_reply(ctx, project, import_costs, noun="month")

@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, or_
 from sqlmodel import Session, select
@@ -21,9 +22,7 @@ from sqlmodel import Session, select
 from bot.core.messages import UserError
 from bot.core.models import Membership, Project, Role
 from bot.core.settings import Settings
-from bot.llm.answers import Written, write_answer
 from bot.llm.client import ModelFailure, language_model
-from knowledge.answering import Extract, extract_answer
 from knowledge.chunking import HEADING_SEPARATOR
 from knowledge.passages import Passage, unpack_vectors
 from knowledge.records import Hit
@@ -31,6 +30,10 @@ from knowledge.retrieval import HybridRetriever
 from knowledge.sentences import heading_before
 from skills.kb.index import retriever
 from skills.kb.models import KbAnswer, KbChunk, KbDocument
+
+if TYPE_CHECKING:
+    from bot.llm.answers import Written
+    from knowledge.answering import Extract
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +192,8 @@ def answer(
     A follow-up is searched together with the question before it, but its sentences
     are chosen for what it asks now.
     """
+    from knowledge.answering import Extract, extract_answer  # here: only questions need it
+
     question = check_question(question)
     kb = retriever(settings)
     query = search_text(question, previous_answer(session, channel, thread_ts))
@@ -263,6 +268,8 @@ def generative(
     model = language_model(settings) if settings.livepmo_answers == "generative" else None
     if model is None:
         return None
+    from bot.llm.answers import write_answer
+
     try:
         return write_answer(model, question, found, user=user, history=earlier, on_draft=on_draft)
     except ModelFailure as failure:

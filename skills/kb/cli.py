@@ -104,12 +104,14 @@ def ask(
 
 
 def operator_replies(settings: Settings, command: str, project: str | None) -> list[Reply]:
-    """Run a chat command as the `cli` admin through the dispatcher, as Slack would."""
+    """Run an `ask …` or `kb …` chat command as the `cli` admin through the dispatcher, as
+    Slack would (with only the skills it needs: the others would cost start-up time)."""
     from bot.console.runner import console_dispatcher
     from bot.core.people import Person, StaticPeople
 
     operator = Person(ACTOR, "CLI", "UTC", is_admin=True)
-    dispatcher = console_dispatcher(settings, StaticPeople("UTC", {ACTOR: operator}))
+    people = StaticPeople("UTC", {ACTOR: operator})
+    dispatcher = console_dispatcher(settings, people, skills=("ask", "kb", "help"))
     text = command + (f" --project {project}" if project else "")
     return dispatcher.handle_message(Message(text=text, user=ACTOR, via="console"))
 

@@ -165,7 +165,7 @@ def parse(ctx: Context, project: Project, text: str) -> RaidDraft:
         tz=ZoneInfo(project.timezone),
         sender=ctx.user,
         bot_user_id=NO_BOT,
-        types=RAID_TYPES.for_workspace(ctx.session, learning.workspace_of(ctx.team)),
+        types=lambda: RAID_TYPES.for_workspace(ctx.session, learning.workspace_of(ctx.team)),
     )
     return resolve_owner(draft, ctx.people)
 

@@ -181,3 +181,40 @@ def test_piped_raid_message_then_json_export_shows_every_field(database_url) -> 
         "updated_at",
         "deleted",
     } <= set(item)
+
+
+HEAVY = ("openpyxl", "onnxruntime", "chromadb", "numpy", "openai", "sqlalchemy", "skills")
+
+
+def test_help_imports_no_skill_and_no_heavy_library() -> None:
+    probe = (
+        "import sys\nfrom bot.cli import main\nsys.argv = ['livepmo', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print('LOADED', sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], text=True, capture_output=True, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ask" in result.stdout and "milestone" in result.stdout  # skills' commands listed
+    assert "LOADED []" in result.stdout
+
+
+def test_skill_command_help_matches_its_listing() -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import SUBCOMMANDS, app, skill_command
+
+    runner = CliRunner()
+    for name, (_, _, summary) in SUBCOMMANDS.items():
+        assert skill_command(name).help.splitlines()[0] == summary, name
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0, result.output
+        assert summary[:40] in " ".join(result.output.split()), name
+
+
+def test_skill_table_names_every_skill_in_order() -> None:
+    from skills import SKILLS, all_skills
+
+    assert [skill.name for skill in all_skills()] == list(SKILLS)
+    assert [skill.name for skill in all_skills(("kb", "ask"))] == ["ask", "kb"]

@@ -145,7 +145,7 @@ class _Leaning:
 def test_type_words_weigh_against_the_model(
     text: str, model: tuple[str, float], expected: str, source: str
 ) -> None:
-    reading = _classify(text, None, False, types=_Leaning(*model))  # type: ignore[arg-type]
+    reading = _classify(text, None, False, types=lambda: _Leaning(*model))  # type: ignore[arg-type,return-value]
     assert (reading.type.value, reading.source) == (expected, source)
 
 

@@ -30,10 +30,10 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.core.learned import TextClassifier
 from skills.raid.parsing.assemble import HEAD_CHARS, TAIL_CHARS, _parse
 from skills.raid.parsing.dates import parse_date_phrase
 from skills.raid.parsing.draft import RaidDraft, TypeSource
+from skills.raid.parsing.kind import TypeModel
 from skills.raid.parsing.levels import LEVEL_HELP, LevelKind, parse_level, parse_levels
 from skills.raid.parsing.owner import resolve_owner
 from skills.raid.parsing.text import MAX_MATCHES, _normalise
@@ -56,6 +56,7 @@ __all__ = [
     "TITLE_SCAN_CHARS",
     "LevelKind",
     "RaidDraft",
+    "TypeModel",
     "TypeSource",
     "parse_date_phrase",
     "parse_level",
@@ -75,7 +76,7 @@ def parse_raid_message(
     default_type: RaidType | None = None,
     bot_user_id: str | None = None,
     sender: str | None = None,
-    types: TextClassifier | None = None,
+    types: TypeModel | None = None,
 ) -> RaidDraft:
     """Read a Slack message describing a RAID entry into a :class:`RaidDraft`.
 
@@ -87,8 +88,8 @@ def parse_raid_message(
         bot_user_id: the bot's own user id, never taken as the owner. Without it a mention
             leading the message is taken to be the bot.
         sender: the user id of whoever wrote it: the owner of "owner me", "I'll take it".
-        types: the type model to guess with (a workspace's, which learned its corrections);
-            default the trained one.
+        types: gives the type model to guess with (a workspace's, which learned its
+            corrections), asked only when the text names no type; default the trained one.
 
     Never raises: unreadable parts are reported in ``problems``.
     """

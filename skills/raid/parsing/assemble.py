@@ -6,7 +6,6 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.core.learned import TextClassifier
 from skills.raid.parsing.date_search import (
     _ends_clause,
     _find_dates,
@@ -17,7 +16,7 @@ from skills.raid.parsing.date_search import (
 from skills.raid.parsing.dates import _today
 from skills.raid.parsing.decision import decision_status, rationale
 from skills.raid.parsing.draft import RaidDraft
-from skills.raid.parsing.kind import TypeReading, _classify, typo_label
+from skills.raid.parsing.kind import TypeModel, TypeReading, _classify, typo_label
 from skills.raid.parsing.levels import _best_level, _read_levels
 from skills.raid.parsing.links import external_ref, with_link_text
 from skills.raid.parsing.owner import (
@@ -66,7 +65,7 @@ def _parse(
     default_type: RaidType | None,
     bot_user_id: str | None,
     sender: str | None = None,
-    types: TextClassifier | None = None,
+    types: TypeModel | None = None,
 ) -> RaidDraft:
     full_text = _normalise(text if isinstance(text, str) else "")
     text = full_text

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.learned import TextClassifier
 from skills.raid.parsing.draft import TypeSource
 from skills.raid.parsing.type_model import predict_type
 from skills.raid.scoring import RaidType
+
+# The type model to guess with, asked for only when a message names no type (loading it
+# can start the sentence embedder's load); None means the trained one.
+TypeModel = Callable[[], TextClassifier | None]
 
 _TYPE_WORDS = {  # words that name a type wherever they stand (negations aside)
     RaidType.RISK: r"risks?",
@@ -98,9 +103,10 @@ def _keyword_scores(sample: str) -> dict[RaidType, float]:
 
 
 def _model_probabilities(
-    text: str, has_probability: bool, types: TextClassifier | None = None
+    text: str, has_probability: bool, types: TypeModel | None = None
 ) -> dict[RaidType, float]:
-    prediction = types.predict(text) if types is not None else predict_type(text)[1]
+    model = types() if types else None
+    prediction = model.predict(text) if model is not None else predict_type(text)[1]
     probs = {RaidType(label): p for label, p in prediction.probabilities.items()}
     if has_probability:  # only risks (and the odd assumption) come with a likelihood
         probs[RaidType.RISK] *= PROBABILITY_PRIOR
@@ -113,7 +119,7 @@ def _classify(
     default_type: RaidType | None,
     has_probability: bool,
     statement: str | None = None,
-    types: TextClassifier | None = None,
+    types: TypeModel | None = None,
 ) -> TypeReading:
     """The type: an explicit label ("log a risk", "Issue:") decides; weaker type words (one
     early in the message, one later) multiply the learned model's probabilities by

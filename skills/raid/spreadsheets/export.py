@@ -11,14 +11,8 @@ import csv
 import io
 import json
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.comments import Comment
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, select
 
 from bot.core import clock
@@ -28,6 +22,9 @@ from bot.core.text import USER_ID
 from skills.raid.models import RaidItem
 from skills.raid.service import KEY, linked_keys
 from skills.raid.spreadsheets.columns import COLUMNS, CSV_GUARD, SHEET_TITLE, TYPE_ORDER
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMATS = ("csv", "xlsx", "json")
 XLSX_WIDTHS = {
@@ -149,13 +146,20 @@ def _csv_value(value: Any) -> str:
 
 
 def _xlsx(rows: list[dict[str, Any]]) -> bytes:
+    from openpyxl import Workbook  # here, not at start-up: only xlsx files need it
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET_TITLE
     _xlsx_header(sheet)
     for number, row in enumerate(rows, start=2):
         for col, name in enumerate(COLUMNS, start=1):
-            _xlsx_cell(sheet, number, col, row[name])
+            value = row[name]
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            _xlsx_cell(sheet, number, col, value)
     for col, name in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = XLSX_WIDTHS[name]
     sheet.freeze_panes = "A2"
@@ -166,6 +170,9 @@ def _xlsx(rows: list[dict[str, Any]]) -> bytes:
 
 
 def _xlsx_header(sheet: Worksheet) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+
     sheet.append(COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -176,8 +183,6 @@ def _xlsx_header(sheet: Worksheet) -> None:
 def _xlsx_cell(sheet: Worksheet, row: int, column: int, value: Any) -> None:
     if isinstance(value, datetime):
         value = value.astimezone(UTC).replace(tzinfo=None, microsecond=0)
-    elif isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # text, never a formula, even if it starts with "="

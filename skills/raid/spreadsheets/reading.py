@@ -14,8 +14,6 @@ import json
 import re
 from typing import Any
 
-from openpyxl import load_workbook
-
 from knowledge.untrusted import FileRefused, check_zip, preload, run_bounded
 from skills.raid.spreadsheets.columns import COLUMNS, CSV_GUARD, SHEET_TITLE
 from skills.raid.spreadsheets.layout import (
@@ -30,7 +28,7 @@ from skills.raid.spreadsheets.layout import (
 MAX_ROWS = 10_000
 MAX_BYTES = 20 * 1024 * 1024
 MAX_SHEETS = 20
-preload(__name__)
+preload(__name__, "openpyxl")
 # Header names people use, after lower-casing and turning punctuation into spaces; a leading
 # type word is also tried without ("Risk description" -> description, "Action owner" -> owner).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -240,6 +238,8 @@ def _unguard(cell: str) -> str:
 
 def _xlsx_sheets(content: bytes, filename: str) -> list[tuple[str, Grid]]:
     """(name, rows) of every sheet; only the RAID sheet of a file this app exported."""
+    from openpyxl import load_workbook  # here, not at start-up: only xlsx files need it
+
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
