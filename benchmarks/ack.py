@@ -8,7 +8,7 @@ deliveries/s from 50 concurrent clients, and >= 200 deliveries/s. The same paced
 then sent to a Bolt app that only acks (`benchmarks.bolt_only`), reported beside it as the
 baseline of this machine at this moment.
 
-    python -m benchmarks.ack [--clients 50] [--deliveries 4000]
+    python -m benchmarks.ack [--clients 50] [--deliveries 4000] [--workers 2]
 
 Two phases: paced (the clients together send `--rate` deliveries a second;
 time-to-ack counted from each delivery's due time) and saturated (each client
@@ -159,7 +159,7 @@ def wait_for_replies(slack: MockSlackWebAPI, expected: int, patience: float = 10
     return count
 
 
-def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -202,6 +202,9 @@ def main() -> None:
         "--rate", type=float, default=250.0, help="deliveries per second in the paced phase"
     )
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="worker processes (`livepmo run --workers`)"
+    )
     args = parser.parse_args()
 
     with MockSlackWebAPI() as slack, tempfile.TemporaryDirectory() as tmp:
@@ -215,7 +218,8 @@ def main() -> None:
         }
         env.pop("SLACK_APP_TOKEN", None)
         reply_url = slack.response_url("bench")
-        bot = ["bot.cli", "run", "--http", "--host", "127.0.0.1", "--port"]
+        bot = ["bot.cli", "run", "--http", "--host", "127.0.0.1", "--workers", str(args.workers)]
+        bot.append("--port")
         with serving(bot, env, Path(tmp) / "bot.log") as (port, errors):
             asyncio.run(load(port, args.clients, 200, reply_url))
             paced = asyncio.run(load(port, args.clients, args.deliveries, reply_url, args.rate))
@@ -230,6 +234,7 @@ def main() -> None:
             baseline = asyncio.run(load(port, args.clients, args.deliveries, reply_url, args.rate))
     figures = {
         "clients": args.clients,
+        "workers": args.workers,
         "paced_rate_per_s": paced["deliveries_per_s"],
         "paced_ack_p50_ms": paced["ack_p50_ms"],
         "paced_ack_p99_ms": paced["ack_p99_ms"],

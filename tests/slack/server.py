@@ -15,6 +15,7 @@ import uvicorn
 from bot.core.dispatch import Dispatcher
 from bot.core.settings import Settings, load_settings
 from bot.slack.app import build_app, http_app
+from bot.slack.handoff import InProcess
 
 
 def free_port() -> int:
@@ -46,7 +47,11 @@ def running_bot(settings: Settings) -> Iterator[RunningBot]:
     app, dispatcher = build_app(settings)
     port = free_port()
     config = uvicorn.Config(
-        http_app(app, settings), host="127.0.0.1", port=port, log_level="warning", access_log=False
+        http_app(InProcess(app), settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
