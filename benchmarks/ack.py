@@ -33,9 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
-from tests.slack.server import free_port
+from tests.slack.server import free_port, wait_healthy
 from tests.slack_harness import MockSlackWebAPI, SlackSigner, payloads
 from tests.slack_harness.client import encode_command, encode_event, encode_interactive
 
@@ -157,20 +155,6 @@ def wait_for_replies(slack: MockSlackWebAPI, expected: int, patience: float = 10
         if now != count:
             count, last_change = now, time.monotonic()
     return count
-
-
-def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the bot exited with code {process.returncode}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1, trust_env=False).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("the bot did not become healthy")
 
 
 @contextmanager

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import asynccontextmanager
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -12,6 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -86,9 +89,9 @@ def http_app(handoff: Handoff, settings: Settings) -> Starlette:
 
     A request is refused cheaply before Bolt sees it (`bot.slack.http_requests`): over
     1 MB, 413 without reading the rest; unsigned or stale, 401 before any parsing; signed
-    but not a body Slack sends, 400. Anything else is handed to the Bolt app (`handoff`)
-    and acked at once with an empty 200, except a form submission (validated and saved
-    before its ack) and Slack's URL check, whose answer is awaited from the app.
+    but not a body Slack sends, 400. Anything else is acked with an empty 200 and handed to
+    the Bolt app (`handoff`) once the ack is sent, except a form submission (validated and
+    saved before its ack) and Slack's URL check, whose answer is awaited from the app.
     """
     from slack_bolt.adapter.starlette.handler import to_starlette_response
 
@@ -109,8 +112,7 @@ def http_app(handoff: Handoff, settings: Settings) -> Starlette:
             return Response("malformed request", status_code=400)
         if delivery.answered_before_ack:
             return to_starlette_response(await handoff.answer(delivery))
-        handoff.send(delivery)
-        return Response(status_code=200)
+        return Response(status_code=200, background=BackgroundTask(handoff.send, delivery))
 
     def database_answers() -> None:
         with get_engine(settings.database_url).connect() as connection:
@@ -134,11 +136,17 @@ def http_app(handoff: Handoff, settings: Settings) -> Starlette:
         state = {"status": "degraded", "database": "unreachable" if database else "ok"}
         return JSONResponse({**state, "reason": reason}, status_code=503)
 
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        await run_in_threadpool(handoff.close)  # acked work is done before the process exits
+
     return Starlette(
         routes=[
             Route("/slack/events", events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
-        ]
+        ],
+        lifespan=lifespan,
     )
 
 
@@ -162,23 +170,25 @@ def start_scheduling(settings: Settings, dispatcher: Dispatcher) -> None:
 
 def serve_http(settings: Settings, *, host: str, port: int, workers: int = 2) -> None:
     """Serve HTTP; the Bolt app, the after-ack work and the scheduler run in `workers`
-    child processes (none: all in this process). Returns once stopped (SIGTERM, Ctrl-C),
-    after the workers have finished the work queued before."""
+    child processes (none: all in this process). On SIGTERM or Ctrl-C, the work already
+    acked is done before the process exits."""
     import uvicorn
 
+    handoff: Handoff
     if workers:
-        handoff: Handoff = WorkerProcesses(settings, workers, scheduler=True).start()
+        handoff = WorkerProcesses(settings, workers, scheduler=True).start()
     else:
-        app, dispatcher = build_app(settings)
+        work = ThreadPoolExecutor(max_workers=16, thread_name_prefix="work")
+        app, dispatcher = build_app(settings, workers=work)
         start_scheduling(settings, dispatcher)
-        handoff = InProcess(app)
+        handoff = InProcess(app, work)
     log.info("HTTP mode on %s:%s (POST /slack/events, GET /healthz)", host, port)
     try:
         uvicorn.run(
             http_app(handoff, settings), host=host, port=port, log_level="warning", access_log=False
         )
     finally:
-        handoff.close()
+        handoff.close()  # if uvicorn never started (the lifespan closes it otherwise)
 
 
 def socket_mode_handler(settings: Settings) -> tuple[SocketModeHandler, Dispatcher]:

@@ -15,6 +15,7 @@ what was queued before it stops. `InProcess` dispatches in the serving process (
 from __future__ import annotations
 
 import asyncio
+import atexit
 import itertools
 import logging
 import multiprocessing
@@ -22,6 +23,7 @@ import os
 import queue
 import signal
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
@@ -43,8 +45,8 @@ STOP = "stop"
 class Handoff(Protocol):
     """Where the HTTP front hands a verified delivery."""
 
-    def send(self, delivery: Delivery) -> None:
-        """Dispatch it; the front has acked (or is about to ack) it already."""
+    async def send(self, delivery: Delivery) -> None:
+        """Dispatch it (the front has acked it): on the event loop, so it must not block."""
 
     async def answer(self, delivery: Delivery) -> BoltResponse:
         """Dispatch it and return Bolt's answer: the ack's body."""
@@ -59,11 +61,11 @@ class Handoff(Protocol):
 class InProcess:
     """Dispatch in the serving process: the listeners ack and hand their work to a pool."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, app: App, work: ThreadPoolExecutor | None = None) -> None:
+        self.app, self.work = app, work
 
-    def send(self, delivery: Delivery) -> None:
-        self.app.dispatch(delivery.bolt_request())
+    async def send(self, delivery: Delivery) -> None:
+        self.app.dispatch(delivery.bolt_request())  # the listeners only hand work to a pool
 
     async def answer(self, delivery: Delivery) -> BoltResponse:
         return await run_in_threadpool(self.app.dispatch, delivery.bolt_request())
@@ -72,7 +74,9 @@ class InProcess:
         return True
 
     def close(self) -> None:
-        """Nothing to stop: the listeners' pool finishes its work before the process exits."""
+        """Wait for the work handed to the listeners' pool `work`, if it was given."""
+        if self.work is not None:
+            self.work.shutdown(wait=True)
 
 
 class WorkerStartFailed(Exception):
@@ -84,19 +88,22 @@ class WorkerStartFailed(Exception):
 
 
 class WorkerProcesses:
-    """`count` worker processes sharing one queue of deliveries (the first free one takes
-    the next); worker 0 also runs the scheduler when `scheduler` is set."""
+    """`count` worker processes, each with its own queue of deliveries, taking turns; worker 0
+    also runs the scheduler when `scheduler` is set.
+
+    A queue per worker (not one shared) so that a worker killed while reading or writing
+    one cannot leave a lock held that the others wait on; what a dead worker had queued is
+    lost with it (acked, never claimed), as it would be with the process that acked it.
+    """
 
     def __init__(self, settings: Settings, count: int, *, scheduler: bool = False) -> None:
-        self.settings, self.count, self.scheduler = settings, count, scheduler
+        self.settings, self.scheduler = settings, scheduler
         self._context = multiprocessing.get_context("spawn")
-        self._inbox = self._context.Queue()
-        self._outbox = self._context.Queue()
-        self._processes: list[Any] = []
+        self._workers = [_Worker(self, index) for index in range(count)]
+        self._turns = itertools.cycle(self._workers)
         self._answers: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future]] = {}
         self._ids = itertools.count()
-        self._stopping = threading.Event()
-        self._supervisor = threading.Thread(target=self._supervise, name="workers", daemon=True)
+        self.stopping = threading.Event()
 
     def start(self) -> WorkerProcesses:
         """Start every worker and wait until each has built its app.
@@ -104,39 +111,28 @@ class WorkerProcesses:
         Raises:
             WorkerStartFailed: A worker could not (bad token, unreachable Slack...).
         """
-        self._processes = [self._spawn(index) for index in range(self.count)]
-        for _ in range(self.count):
-            try:
-                message = self._outbox.get(timeout=START_DEADLINE_SECONDS)
-            except queue.Empty:
-                self.close()
-                raise WorkerStartFailed("TimeoutError", "a worker process did not start") from None
-            if message[0] == "failed":
-                self.close()
-                raise WorkerStartFailed(message[2], message[3])
-        self._supervisor.start()
+        for worker in self._workers:
+            worker.spawn()
+        deadline = time.monotonic() + START_DEADLINE_SECONDS
+        try:
+            for worker in self._workers:
+                worker.wait_until_ready(deadline)
+        except WorkerStartFailed:
+            self.close()
+            raise
+        for worker in self._workers:
+            worker.supervisor.start()
+        atexit.register(self.close)  # before multiprocessing's own exit hook joins them
         return self
 
-    def _spawn(self, index: int) -> Any:
-        verbose = logging.getLogger("bot").getEffectiveLevel() <= logging.INFO
-        process = self._context.Process(
-            target=serve_deliveries,
-            args=(self.settings, index, self._inbox, self._outbox),
-            kwargs={"scheduler": self.scheduler and index == 0, "verbose": verbose},
-            name=f"livepmo-worker-{index}",
-            daemon=False,
-        )
-        process.start()
-        return process
-
-    def send(self, delivery: Delivery) -> None:
-        self._inbox.put((None, delivery))
+    async def send(self, delivery: Delivery) -> None:
+        next(self._turns).inbox.put((None, delivery))  # pickled and written by its own thread
 
     async def answer(self, delivery: Delivery) -> BoltResponse:
         ident, loop = next(self._ids), asyncio.get_running_loop()
         future = loop.create_future()
         self._answers[ident] = (loop, future)
-        self._inbox.put((ident, delivery))
+        next(self._turns).inbox.put((ident, delivery))
         try:
             return await asyncio.wait_for(future, ANSWER_DEADLINE_SECONDS)
         except TimeoutError:
@@ -145,41 +141,97 @@ class WorkerProcesses:
         finally:
             self._answers.pop(ident, None)
 
-    def alive(self) -> bool:
-        return all(process.is_alive() for process in self._processes)
+    def resolve(self, ident: int, response: BoltResponse) -> None:
+        """Hand a worker's answer to the request awaiting it (if it still is)."""
+        loop, future = self._answers.get(ident, (None, None))
+        if loop is not None:
+            loop.call_soon_threadsafe(_resolve, future, response)
 
-    def _supervise(self) -> None:
-        """Hand answers back to the requests awaiting them; replace a worker that died."""
-        while not self._stopping.is_set():
-            try:
-                message = self._outbox.get(timeout=1)
-            except queue.Empty:
-                message = None
-            if message and message[0] == "answer":
-                loop, future = self._answers.get(message[1], (None, None))
-                if loop is not None:
-                    loop.call_soon_threadsafe(_resolve, future, message[2])
-            elif message and message[0] == "failed":
-                log.error("worker %s could not start: %s", message[1], message[3])
-            for index, process in enumerate(self._processes):
-                if not process.is_alive() and not self._stopping.is_set():
-                    log.error("worker %s stopped (exit code %s); starting another", index,
-                              process.exitcode)  # fmt: skip
-                    self._processes[index] = self._spawn(index)
+    def alive(self) -> bool:
+        return all(worker.process.is_alive() for worker in self._workers)
+
+    def pids(self) -> list[int]:
+        return [worker.process.pid for worker in self._workers]
 
     def close(self) -> None:
-        """Let each worker finish what was queued before it, then stop it."""
-        self._stopping.set()
-        for process in self._processes:
-            if process.is_alive():
-                self._inbox.put(STOP)
-        for process in self._processes:
-            process.join(STOP_DEADLINE_SECONDS)
-            if process.is_alive():
-                log.error("worker %s did not stop in time; killing it", process.name)
-                process.kill()
-        if self._supervisor.is_alive():
-            self._supervisor.join()
+        """Let each worker finish what was queued before it, then stop it (once)."""
+        if self.stopping.is_set():
+            return
+        self.stopping.set()
+        for worker in self._workers:
+            if worker.process is not None and worker.process.is_alive():
+                worker.inbox.put(STOP)
+        for worker in self._workers:
+            worker.stop()
+
+
+class _Worker:
+    """One worker process, its two queues, and the thread reading its answers."""
+
+    def __init__(self, pool: WorkerProcesses, index: int) -> None:
+        self.pool, self.index = pool, index
+        self.process: Any = None
+        self.supervisor = threading.Thread(target=self.supervise, name=f"worker-{index}")
+        self.supervisor.daemon = True
+
+    def spawn(self) -> None:
+        context, verbose = self.pool._context, log_verbosely()
+        self.inbox, self.outbox = context.Queue(), context.Queue()
+        self.process = context.Process(
+            target=serve_deliveries,
+            args=(self.pool.settings, self.index, self.inbox, self.outbox),
+            kwargs={"scheduler": self.pool.scheduler and self.index == 0, "verbose": verbose},
+            name=f"livepmo-worker-{self.index}",
+        )
+        self.process.start()
+
+    def wait_until_ready(self, deadline: float) -> None:
+        while True:
+            try:
+                message = self.outbox.get(timeout=0.5)
+            except queue.Empty:
+                code = self.process.exitcode
+                if code is not None:
+                    reason = f"a worker process exited with code {code} as it started"
+                    raise WorkerStartFailed("ChildProcessError", reason) from None
+                if time.monotonic() > deadline:
+                    reason = "a worker process did not start in time"
+                    raise WorkerStartFailed("TimeoutError", reason) from None
+                continue
+            if message[0] == "ready":
+                return
+            raise WorkerStartFailed(message[1], message[2])
+
+    def supervise(self) -> None:
+        """Hand answers back to the requests awaiting them; replace the process if it dies."""
+        while not self.pool.stopping.is_set():
+            try:
+                message = self.outbox.get(timeout=1)
+            except queue.Empty:
+                if not self.process.is_alive() and not self.pool.stopping.is_set():
+                    log.error("worker %s stopped (exit code %s); starting another",
+                              self.index, self.process.exitcode)  # fmt: skip
+                    self.spawn()
+                continue
+            if message[0] == "answer":
+                self.pool.resolve(message[1], message[2])
+            elif message[0] == "failed":
+                log.error("worker %s could not start: %s", self.index, message[2])
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.join(STOP_DEADLINE_SECONDS)
+        if self.process.is_alive():
+            log.error("worker %s did not stop in time; killing it", self.index)
+            self.process.kill()
+        if self.supervisor.is_alive():
+            self.supervisor.join()
+
+
+def log_verbosely() -> bool:
+    """Whether this process logs at INFO (`livepmo -v`): a worker logs as its parent."""
+    return logging.getLogger("bot").getEffectiveLevel() <= logging.INFO
 
 
 def _resolve(future: asyncio.Future, response: BoltResponse) -> None:
@@ -216,9 +268,9 @@ def serve_deliveries(
             start_scheduling(settings, dispatcher)
     except Exception as exc:  # noqa: BLE001 - reported to the serving process as one line
         log.debug("worker %s could not start", index, exc_info=True)
-        outbox.put(("failed", index, type(exc).__name__, str(exc)))
+        outbox.put(("failed", type(exc).__name__, str(exc)))
         return
-    outbox.put(("ready", index))
+    outbox.put(("ready",))
     answers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="answer")
 
     def answer(ident: int, delivery: Delivery) -> None:
