@@ -98,7 +98,7 @@ class WorkerProcesses:
 
     def __init__(self, settings: Settings, count: int, *, scheduler: bool = False) -> None:
         self.settings, self.scheduler = settings, scheduler
-        self._context = multiprocessing.get_context("spawn")
+        self.context = multiprocessing.get_context("spawn")
         self._workers = [_Worker(self, index) for index in range(count)]
         self._turns = itertools.cycle(self._workers)
         self._answers: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future]] = {}
@@ -175,7 +175,7 @@ class _Worker:
         self.supervisor.daemon = True
 
     def spawn(self) -> None:
-        context, verbose = self.pool._context, log_verbosely()
+        context, verbose = self.pool.context, log_verbosely()
         self.inbox, self.outbox = context.Queue(), context.Queue()
         self.process = context.Process(
             target=serve_deliveries,
@@ -215,6 +215,8 @@ class _Worker:
                 continue
             if message[0] == "answer":
                 self.pool.resolve(message[1], message[2])
+            elif message[0] == "ready":
+                log.info("worker %s is back", self.index)
             elif message[0] == "failed":
                 log.error("worker %s could not start: %s", self.index, message[2])
 
