@@ -8,13 +8,15 @@ deliveries/s from 50 concurrent clients, and >= 200 deliveries/s. The same paced
 then sent to a Bolt app that only acks (`benchmarks.bolt_only`), reported beside it as the
 baseline of this machine at this moment.
 
-    python -m benchmarks.ack [--clients 50] [--deliveries 4000]
+    python -m benchmarks.ack [--clients 50] [--deliveries 4000] [--workers 2]
 
 Two phases: paced (the clients together send `--rate` deliveries a second;
 time-to-ack counted from each delivery's due time) and saturated (each client
 sends again as soon as it is acked: the most deliveries a second the bot acks;
-its latency is then just clients / throughput). The last line is one JSON
-object with the figures.
+its latency is then just clients / throughput). The clients run in a process of their
+own, apart from the mock Slack answering the bot's replies. CPU ms per ack is the serving
+process's own (the bot's front: its workers are not counted), less sensitive to other load
+on the machine than latency. The last line is one JSON object with the figures.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -30,12 +33,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
-from tests.slack.server import free_port
+from tests.slack.server import free_port, wait_healthy
 from tests.slack_harness import MockSlackWebAPI, SlackSigner, payloads
 from tests.slack_harness.client import encode_command, encode_event, encode_interactive
 
@@ -148,6 +150,19 @@ async def load(
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds process `pid` has used so far (Linux; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_load(*args: object) -> dict[str, object]:
+    return asyncio.run(load(*args))  # type: ignore[arg-type]
+
+
 def wait_for_replies(slack: MockSlackWebAPI, expected: int, patience: float = 10) -> int:
     """Wait until every reply is posted, or none has come for `patience` seconds."""
     count, last_change = 0, time.monotonic()
@@ -159,24 +174,12 @@ def wait_for_replies(slack: MockSlackWebAPI, expected: int, patience: float = 10
     return count
 
 
-def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the bot exited with code {process.returncode}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1, trust_env=False).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("the bot did not become healthy")
-
-
 @contextmanager
-def serving(module: list[str], env: dict[str, str], log_path: Path) -> Iterator[tuple[int, list]]:
+def serving(
+    module: list[str], env: dict[str, str], log_path: Path
+) -> Iterator[tuple[int, list, int]]:
     """`python -m MODULE... PORT` on a free port until the block ends: (port, the ERROR
-    and Traceback lines it logged, filled in on exit)."""
+    and Traceback lines it logged, filled in on exit; its pid)."""
     port, errors = free_port(), []
     log = open(log_path, "w+")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
@@ -184,10 +187,10 @@ def serving(module: list[str], env: dict[str, str], log_path: Path) -> Iterator[
     )
     try:
         wait_healthy(f"http://127.0.0.1:{port}", process)
-        yield port, errors
+        yield port, errors, process.pid
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=60)  # the workers finish the work acked before SIGTERM
         log.seek(0)
         errors.extend(line for line in log if " ERROR " in line or "Traceback" in line)
         print("".join(errors[:5]), file=sys.stderr, end="")
@@ -202,9 +205,23 @@ def main() -> None:
         "--rate", type=float, default=250.0, help="deliveries per second in the paced phase"
     )
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="worker processes (`livepmo run --workers`)"
+    )
     args = parser.parse_args()
 
-    with MockSlackWebAPI() as slack, tempfile.TemporaryDirectory() as tmp:
+    clients = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+
+    def run(server: int, *load_args: object) -> dict[str, object]:
+        """`load` in a process of its own (the mock Slack answering the bot's replies in
+        this one must not slow the clients down: it would not slow the baseline's), with
+        the CPU time the `server` process spent per delivery."""
+        cpu = cpu_seconds(server)
+        figures = clients.submit(run_load, *load_args).result()
+        spent = cpu_seconds(server) - cpu
+        return {**figures, "cpu_ms_per_delivery": round(spent * 1000 / figures["deliveries"], 2)}
+
+    with clients, MockSlackWebAPI() as slack, tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,
             "SLACK_BOT_TOKEN": "xoxb-bench",
@@ -215,28 +232,32 @@ def main() -> None:
         }
         env.pop("SLACK_APP_TOKEN", None)
         reply_url = slack.response_url("bench")
-        bot = ["bot.cli", "run", "--http", "--host", "127.0.0.1", "--port"]
-        with serving(bot, env, Path(tmp) / "bot.log") as (port, errors):
-            asyncio.run(load(port, args.clients, 200, reply_url))
-            paced = asyncio.run(load(port, args.clients, args.deliveries, reply_url, args.rate))
+        bot = ["bot.cli", "run", "--http", "--host", "127.0.0.1", "--workers", str(args.workers)]
+        bot.append("--port")
+        with serving(bot, env, Path(tmp) / "bot.log") as (port, errors, pid):
+            run(pid, port, args.clients, 200, reply_url)
+            paced = run(pid, port, args.clients, args.deliveries, reply_url, args.rate)
             time.sleep(3)
-            saturated = asyncio.run(load(port, args.clients, args.deliveries, reply_url))
+            saturated = run(pid, port, args.clients, args.deliveries, reply_url)
             drain_started = time.perf_counter()
             replies = wait_for_replies(slack, 200 + 2 * args.deliveries)
             drain_s = round(time.perf_counter() - drain_started, 1)
         bolt_only = ["benchmarks.bolt_only", "--port"]
-        with serving(bolt_only, env, Path(tmp) / "baseline.log") as (port, _):
-            asyncio.run(load(port, args.clients, 200, reply_url))
-            baseline = asyncio.run(load(port, args.clients, args.deliveries, reply_url, args.rate))
+        with serving(bolt_only, env, Path(tmp) / "baseline.log") as (port, _, pid):
+            run(pid, port, args.clients, 200, reply_url)
+            baseline = run(pid, port, args.clients, args.deliveries, reply_url, args.rate)
     figures = {
         "clients": args.clients,
+        "workers": args.workers,
         "paced_rate_per_s": paced["deliveries_per_s"],
         "paced_ack_p50_ms": paced["ack_p50_ms"],
         "paced_ack_p99_ms": paced["ack_p99_ms"],
         "paced_ack_max_ms": paced["ack_max_ms"],
+        "paced_cpu_ms_per_ack": paced["cpu_ms_per_delivery"],
         "bolt_only_rate_per_s": baseline["deliveries_per_s"],
         "bolt_only_ack_p50_ms": baseline["ack_p50_ms"],
         "bolt_only_ack_p99_ms": baseline["ack_p99_ms"],
+        "bolt_only_cpu_ms_per_ack": baseline["cpu_ms_per_delivery"],
         "max_deliveries_per_s": saturated["deliveries_per_s"],
         "saturated_ack_p50_ms": saturated["ack_p50_ms"],
         "saturated_ack_p99_ms": saturated["ack_p99_ms"],

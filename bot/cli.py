@@ -104,6 +104,12 @@ def run(
     ] = False,
     port: Annotated[int, typer.Option(help="HTTP port.")] = 3000,
     host: Annotated[str, typer.Option(help="HTTP bind address.")] = "0.0.0.0",
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0, help="HTTP: processes doing the work after each ack (0: the serving one)."
+        ),
+    ] = 2,
 ) -> None:
     """Run the bot (Socket Mode when SLACK_APP_TOKEN is set, or HTTP with --http)."""
     settings = start()
@@ -116,13 +122,14 @@ def run(
         if http:
             if not settings.slack_signing_secret:
                 fail("SLACK_SIGNING_SECRET is required for HTTP mode (Basic Information page).")
-            serve_http(settings, host=host, port=port)
+            serve_http(settings, host=host, port=port, workers=workers)
         elif settings.slack_app_token:
             serve_socket_mode(settings)
         else:
             fail(SLACK_HELP)
     except Exception as exc:  # noqa: BLE001 - start-up errors become one line
-        if type(exc).__name__ in ("SlackApiError", "BoltError", "URLError", "ConnectionError"):
+        kind = getattr(exc, "kind", type(exc).__name__)  # a worker process's error: its kind
+        if kind in ("SlackApiError", "BoltError", "URLError", "ConnectionError"):
             fail(f"Could not connect to Slack at {settings.slack_api_url}: {exc}")
         raise
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -25,6 +26,7 @@ from starlette.requests import Request
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024  # Slack's payloads are a few kB; a modal's state stays far below
+ANSWERED_BEFORE_ACK = ("view_submission", "url_verification")
 
 
 class BodyTooLarge(Exception):
@@ -77,9 +79,33 @@ def parse_slack_body(raw: str, content_type: str | None) -> dict[str, Any]:
     return body
 
 
-def bolt_request(request: Request, raw: str, body: dict[str, Any]) -> BoltRequest:
-    """A Bolt request carrying our parsed body (Bolt still checks the raw body's signature)."""
-    bolt = BoltRequest(body="", query=request.query_params, headers=request.headers)  # type: ignore[arg-type]
-    bolt.raw_body, bolt.body = raw, body
-    bolt.context = build_context(BoltContext({}), body)
-    return bolt
+@dataclass(frozen=True)
+class Delivery:
+    """A verified, parsed Slack request: what a worker needs to dispatch it to Bolt."""
+
+    raw: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+    query: str = ""
+
+    @classmethod
+    def parse(cls, data: bytes, headers: Any, query: str = "") -> Delivery:
+        """The delivery in a signed body (see `parse_slack_body`).
+
+        Raises:
+            ValueError: Not UTF-8, not JSON, or not a form Slack would send.
+        """
+        raw = data.decode("utf-8")
+        return cls(raw, parse_slack_body(raw, headers.get("content-type")), dict(headers), query)
+
+    @property
+    def answered_before_ack(self) -> bool:
+        return self.body.get("type") in ANSWERED_BEFORE_ACK
+
+    def bolt_request(self) -> BoltRequest:
+        """A Bolt request carrying our parsed body (Bolt still checks the raw body's
+        signature where request verification is on)."""
+        bolt = BoltRequest(body="", query=self.query, headers=self.headers)  # type: ignore[arg-type]
+        bolt.raw_body, bolt.body = self.raw, self.body
+        bolt.context = build_context(BoltContext({}), self.body)
+        return bolt

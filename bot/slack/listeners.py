@@ -1,10 +1,12 @@
 """Bolt listeners: each turns a Slack payload into a neutral message and hands it on.
 
-The app runs with `process_before_response=True`: every listener acks inline
-on the request thread, hands its work to a worker pool and returns, so the
-HTTP response (the ack) never waits behind slow work and stays well inside
-Slack's 3 seconds. (Bolt's own lazy listeners would deep-copy every request,
-about half the cost of an ack.)
+The app runs with `process_before_response=True`: every listener acks inline,
+hands its work to a pool of threads and returns, so the ack never waits behind slow
+work. In Socket Mode that ack is the one Slack gets; in HTTP mode the HTTP front has
+already sent it and handed the request to this app in a worker process
+(`bot.slack.handoff`), so the work never competes with acks for the interpreter; a
+form's ack, with its errors, is still the listener's. (Bolt's own lazy listeners would
+deep-copy every request, about half the cost of an ack.)
 """
 
 from __future__ import annotations
