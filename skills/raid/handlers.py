@@ -171,12 +171,18 @@ def parse(ctx: Context, project: Project, text: str) -> RaidDraft:
 
 
 def type_choices(ctx: Context, text: str) -> list[tuple[str, dict[str, object]]]:
-    """How a clarifying question offers logging `text`: as its two likeliest types."""
+    """How a clarifying question offers logging `text`: as the type `raid add` would give it
+    (the parser's reading), then the model's likeliest other type."""
     model = RAID_TYPES.for_workspace(ctx.session, learning.workspace_of(ctx.team))
     if model is None:
         return [("Log it in the RAID log", {})]
+    timezone = ctx.project.timezone if ctx.project else ctx.person.timezone
+    read = parse_raid_message(
+        text, now=clock.now(), tz=ZoneInfo(timezone), bot_user_id=NO_BOT, types=model
+    ).type.value
     ranked = sorted(model.predict(text).probabilities.items(), key=lambda kv: -kv[1])
-    return [(f"Log as {label}", {"type": label}) for label, _ in ranked[:2]]
+    other = next(label for label, _ in ranked if label != read)
+    return [(f"Log as {label}", {"type": label}) for label in (read, other)]
 
 
 @skill.operation(

@@ -150,6 +150,17 @@ def test_unsure_asks_with_buttons_and_the_answer_is_learned(settings, monkeypatc
     assert (again.how, again.operation.name) == ("intent", "raid.add")
 
 
+def test_a_clarifying_question_offers_the_type_raid_add_would_give(settings, monkeypatch) -> None:
+    monkeypatch.setattr(interpreter_module, "WRITE_AT", 0.99)
+    monkeypatch.setattr(interpreter_module, "ADD_AT", {})
+    chat = with_project(settings)
+    chat.dispatcher.interpreter = Interpreter(chat.dispatcher.registry, tiny_model())
+    question = chat.send("chase the vendor about the licence renewal, log it as a dependency")[0]
+    offered = [e["text"]["text"] for e in question.blocks[-1]["elements"]]
+    logs = [label for label in offered if label.startswith("Log as")]
+    assert logs[0] == "Log as dependency" and len(logs) == 2
+
+
 def test_not_for_me_is_learned_and_admins_can_forget(settings, monkeypatch) -> None:
     from tests.helpers import ADMIN
 
