@@ -16,6 +16,7 @@ from bot.interpret.interpreter import Interpreter, strip_address
 from bot.interpret.model import IntentModel
 from bot.interpret.tables import LearnedExample
 from skills import registry
+from skills.raid.scoring import RaidType
 from tests.helpers import BOB, PM, button, with_project
 
 
@@ -92,6 +93,37 @@ def tiny_model() -> IntentModel:
     ]
     labels = ["raid.add", "raid.add", "status.submit", "status.submit", "none", "none"]
     return IntentModel(TextClassifier.train(texts, labels, folds=0))
+
+
+def test_an_operation_learned_as_modes_is_predicted_as_the_operation() -> None:
+    texts = ["the vendor may slip", "we chose vendor A", "done the login page", "thanks a lot"]
+    labels = ["raid.add~risk", "raid.add~decision", "status.submit", "none"]
+    model = IntentModel(TextClassifier.train(texts, labels, folds=0))
+    prediction = model.predict("we chose the vendor")
+    assert set(prediction.probabilities) == {"raid.add", "status.submit", "none"}
+    assert prediction.label == "raid.add" and model.labels == ["none", "raid.add", "status.submit"]
+    assert sum(prediction.probabilities.values()) == pytest.approx(1.0)
+
+
+def test_the_raid_skill_pools_its_typed_entries_as_modes_of_raid_add() -> None:
+    from bot.interpret.train import pooled_examples
+
+    pooled = pooled_examples()
+    assert {e.op for e in pooled} == {f"raid.add~{t}" for t in RaidType}
+    assert all(e.text.strip() for e in pooled)
+
+
+def test_a_type_word_labelling_the_message_logs_it_and_at_risk_does_not() -> None:
+    interpreter = Interpreter(registry())
+    for text in (
+        "raising an issue: the build server is out of disk",
+        "working assumption - the grant covers travel",
+        "todo: book the venue for the workshop",
+    ):
+        found = interpreter.interpret(text)
+        assert (found.how, found.operation.name) == ("lead", "raid.add"), text
+    for text in ("D2 is at risk — supplier has gone quiet", "we are at risk: the load test failed"):
+        assert interpreter.interpret(text).how != "lead", text
 
 
 def test_context_claims_before_the_model(sqlite_only_url) -> None:
