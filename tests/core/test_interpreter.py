@@ -152,11 +152,17 @@ def test_a_database_error_in_context_falls_back_to_the_words(tmp_path) -> None:
     assert interpreter.interpret(message.text, message, missing).how == "none"
 
 
-def test_unsure_asks_with_buttons_and_the_answer_is_learned(settings, monkeypatch) -> None:
-    monkeypatch.setattr(interpreter_module, "WRITE_AT", 0.6)  # tiny_model says 0.52 here
+def unsure_chat(settings, monkeypatch, write_at: float = 0.6):
+    """A project chat whose interpreter is `tiny_model`, acting only above `write_at`."""
+    monkeypatch.setattr(interpreter_module, "WRITE_AT", write_at)
     monkeypatch.setattr(interpreter_module, "ADD_AT", {})
     chat = with_project(settings)
     chat.dispatcher.interpreter = Interpreter(chat.dispatcher.registry, tiny_model())
+    return chat
+
+
+def test_unsure_asks_with_buttons_and_the_answer_is_learned(settings, monkeypatch) -> None:
+    chat = unsure_chat(settings, monkeypatch)  # tiny_model says 0.52 here
     words = "chase the vendor about the licence renewal"
     question = chat.send(words)[0]
     assert "not sure what you'd like" in question.text and question.ephemeral
@@ -183,10 +189,7 @@ def test_unsure_asks_with_buttons_and_the_answer_is_learned(settings, monkeypatc
 
 
 def test_a_clarifying_question_offers_the_type_raid_add_would_give(settings, monkeypatch) -> None:
-    monkeypatch.setattr(interpreter_module, "WRITE_AT", 0.99)
-    monkeypatch.setattr(interpreter_module, "ADD_AT", {})
-    chat = with_project(settings)
-    chat.dispatcher.interpreter = Interpreter(chat.dispatcher.registry, tiny_model())
+    chat = unsure_chat(settings, monkeypatch, write_at=0.99)
     question = chat.send("chase the vendor about the licence renewal, log it as a dependency")[0]
     offered = [e["text"]["text"] for e in question.blocks[-1]["elements"]]
     logs = [label for label in offered if label.startswith("Log as")]
@@ -196,10 +199,7 @@ def test_a_clarifying_question_offers_the_type_raid_add_would_give(settings, mon
 def test_not_for_me_is_learned_and_admins_can_forget(settings, monkeypatch) -> None:
     from tests.helpers import ADMIN
 
-    monkeypatch.setattr(interpreter_module, "WRITE_AT", 0.6)
-    monkeypatch.setattr(interpreter_module, "ADD_AT", {})
-    chat = with_project(settings)
-    chat.dispatcher.interpreter = Interpreter(chat.dispatcher.registry, tiny_model())
+    chat = unsure_chat(settings, monkeypatch)
     question = chat.send("chase the vendor about the licence renewal")[0]
     value = button(question, question.blocks[-1]["elements"][-1]["action_id"])
     last = question.blocks[-1]["elements"][-1]["action_id"]
