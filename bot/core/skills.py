@@ -51,6 +51,10 @@ class Skill:
     text_operation: str | Callable[[str], str] | None = None
     bare_operation: str | None = None
     name_pattern: str | None = None  # when set, the name routes only text matching it
+    # More `(text, label)` examples for the intent model from the skill's own labelled data,
+    # pooled by `bot.interpret.train`; a label may be a mode of an operation
+    # (`raid.add~decision`, see `bot.interpret.model.MODE`).
+    intent_examples: Callable[[], list[tuple[str, str]]] | None = None
     operations: list[Operation] = field(default_factory=list)
     jobs: list[Any] = field(default_factory=list)
 

@@ -44,6 +44,8 @@ READ_AT = 0.3
 # Logging an item is the likeliest write in a project and one click undoes it (its card's
 # Undo): a lower bar (chosen on eval/raid_dev with the development conversation set).
 ADD_AT = {"raid.add": 0.2}
+# Operations that log a new item: not for words that name one already logged ("R4 is at risk").
+NEW_ITEM = ("raid.add",)
 NONE_AT = 0.35  # "not for me"
 CANDIDATES = 3
 CANDIDATE_AT = 0.04
@@ -152,15 +154,20 @@ class Interpreter:
 
     def fitting(self, probabilities: dict[str, float], body: str) -> dict[str, float]:
         """Without the operations on one thing whose key the message doesn't name ("M2 is at
-        risk" is no RAID item's; "push R4 out" moves no milestone), rescaled to sum to 1."""
+        risk" is no RAID item's; "push R4 out" moves no milestone), nor logging a new item
+        when it names one, rescaled to sum to 1."""
         said = slots.keys_said(body)
         if not said:
             return probabilities
+        drop = NEW_ITEM if slots.names_an_item(body) else ()
         kept = {
             label: p
             for label, p in probabilities.items()
-            if label not in self.registry.operations
-            or slots.key_kind(self.registry.operations[label]) in (None, *said)
+            if label not in drop
+            and (
+                label not in self.registry.operations
+                or slots.key_kind(self.registry.operations[label]) in (None, *said)
+            )
         }
         total = sum(kept.values())
         return {label: p / total for label, p in kept.items()} if total > 0 else probabilities

@@ -20,6 +20,23 @@ log = logging.getLogger(__name__)
 
 MODEL_PATH = Path(__file__).resolve().parent / "intent_model.npz"
 KIND = "intent"
+# "raid.add~decision": one operation learned as several modes (`Skill.intent_examples`), so
+# a linear model can fit what a risk and a decision each read like; predictions sum them.
+MODE = "~"
+
+
+def operation_of(label: str) -> str:
+    """The operation a label (or one of its modes) stands for."""
+    return label.split(MODE, 1)[0]
+
+
+def by_operation(prediction: Prediction) -> Prediction:
+    """The prediction with each operation's modes summed into the operation."""
+    summed: dict[str, float] = {}
+    for label, p in prediction.probabilities.items():
+        summed[operation_of(label)] = summed.get(operation_of(label), 0.0) + p
+    best = max(summed, key=summed.__getitem__)
+    return Prediction(best, summed[best], summed)
 
 
 @lru_cache(maxsize=1)
@@ -40,10 +57,10 @@ class IntentModel:
     @property
     def labels(self) -> list[str]:
         base = self.adapted.base()
-        return base.labels if base else []
+        return sorted({operation_of(label) for label in base.labels}) if base else []
 
     def predict(
         self, text: str, *, session: Session | None = None, workspace: str | None = None
     ) -> Prediction | None:
         model = self.adapted.for_workspace(session, workspace)
-        return model.predict(text) if model is not None else None
+        return by_operation(model.predict(text)) if model is not None else None

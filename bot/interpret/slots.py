@@ -151,6 +151,14 @@ def key_kind(op: Operation) -> str | None:
     return "milestone" if op.name.startswith("milestone.") else "item"
 
 
+LEVEL_PAIR = re.compile(r"(?<![\w-])[Pp]\d\s*[,/&]?\s*(?:and\s+)?[Ii]\d(?!\w)")  # "p4 i5" is no I5
+
+
+def names_an_item(text: str) -> bool:
+    """Whether the words name a RAID item by its key (`R4`, `APOLLO-D2`, `#9`)."""
+    return "item" in keys_said(LEVEL_PAIR.sub(" ", text))
+
+
 def keys_said(text: str) -> set[str]:
     """The kinds of key a message names: "milestone" (`M2`, `APOLLO-M2`), "item" (`R4`, `#4`)."""
     said = {"milestone"} if MILESTONE_KEYS.search(text) else set()

@@ -1,8 +1,10 @@
 """Retrain the intent model from the corpus: `python -m bot.interpret.train`.
 
 Writes `bot/interpret/intent_model.npz` (or `--out`), after a cross-validated check of
-accuracy per operation (printed; the last line is one JSON object). Needs the embedding model
-(`LIVEPMO_EMBEDDING_MODEL_DIR`); without it only the lexical head is trained.
+accuracy per operation (printed; the last line is one JSON object). The corpus is pooled with
+the skills' own labelled data (`Skill.intent_examples`: every RAID type example, as a mode of
+`raid.add`). Needs the embedding model (`LIVEPMO_EMBEDDING_MODEL_DIR`); without it only the
+lexical head is trained.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from bot.core.learned import Config, TextClassifier, shared_embedder
-from bot.interpret.corpus import CORPUS, NONE, load_corpus
-from bot.interpret.model import MODEL_PATH
+from bot.interpret.corpus import CORPUS, NONE, Example, load_corpus
+from bot.interpret.model import MODEL_PATH, operation_of
 
 CONFIG = Config(iterations=200)  # ~2,800 examples and ~60 operations: converged well before
 CALIBRATION_FOLDS = 3
@@ -25,6 +27,18 @@ def known_operations() -> set[str]:
     from skills import registry
 
     return set(registry().operations) | {NONE}
+
+
+def pooled_examples() -> list[Example]:
+    """The skills' own labelled data for the intent model (`Skill.intent_examples`)."""
+    from skills import registry
+
+    return [
+        Example(text, op)
+        for skill in registry().skills
+        if skill.intent_examples
+        for text, op in skill.intent_examples()
+    ]
 
 
 def cross_validate(texts: list[str], labels: list[str], folds: int, embed) -> dict:
@@ -67,15 +81,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="a folder of .jsonl files")
     parser.add_argument("--folds", type=int, default=5, help="0 skips the cross-validation")
     args = parser.parse_args(argv)
-    examples = load_corpus(args.corpus)
+    examples = load_corpus(args.corpus) + pooled_examples()
     known = known_operations()
-    unknown = sorted({e.op for e in examples} - known)
+    unknown = sorted({operation_of(e.op) for e in examples} - known)
     if unknown:
         print(f"skipping examples of undeclared operations: {', '.join(unknown)}")
-    kept = [e for e in examples if e.op in known]
+    kept = [e for e in examples if operation_of(e.op) in known]
     texts, labels = [e.text for e in kept], [e.op for e in kept]
     embed = shared_embedder()
-    report = {"examples": len(kept), "operations": len(set(labels)), "embeddings": bool(embed)}
+    operations = len({operation_of(label) for label in labels})
+    report = {"examples": len(kept), "operations": operations, "embeddings": bool(embed)}
     if args.folds > 1:
         report["cross_validated"] = cross_validate(texts, labels, args.folds, embed)
     model = TextClassifier.train(texts, labels, embed=embed, config=CONFIG, folds=CALIBRATION_FOLDS)

@@ -17,6 +17,7 @@ from bot.core.operations import Access, ProjectArgs, flag, rest
 from bot.core.skills import Skill
 from bot.core.text import mention
 from bot.interpret import learning
+from bot.interpret.model import MODE
 from skills.raid import forms, service, views
 from skills.raid.args import (
     Level,
@@ -24,17 +25,30 @@ from skills.raid.args import (
 )
 from skills.raid.models import RaidItem
 from skills.raid.parsing import RaidDraft, parse_raid_message, resolve_owner
-from skills.raid.parsing.type_model import type_classifier
+from skills.raid.parsing.type_model import EXAMPLES, type_classifier
+from skills.raid.parsing.type_training import load_examples
 from skills.raid.scoring import RaidType
+
+
+def intent_examples() -> list[tuple[str, str]]:
+    """The type model's examples as messages asking for `raid.add`, one mode per type (as
+    written: the chat decorations the type model also learns from, mentions and thanks,
+    say nothing about the type but would teach the intent model that they mean an item)."""
+    texts, types = load_examples(EXAMPLES)
+    return [
+        (text, f"raid.add{MODE}{raid_type}") for text, raid_type in zip(texts, types, strict=True)
+    ]
+
 
 skill = Skill(
     "raid",
     "Log and work risks, assumptions, issues, dependencies, actions and decisions.",
-    # "Risk: …", "new issue - …", "log a decision: …": an item written in the log's own form.
+    # "Risk: …", "new issue - …", "raising an issue: …", "working assumption - …": a type
+    # word labels what follows (up to four words before it; "at risk:" is a state, not one).
     leads=(
-        r"\s*(?:please\s+)?(?:(?:log|add|record|raise|open|create|capture)\s+(?:a|an|this|the)?\s*)?"
-        r"(?:(?:new|another)\s+)?(?:raid|risk|issue|assumption|dependency|dep|decision|action"
-        r"(?:\s+item)?)\s*(?::|\s[-\u2013\u2014]\s)",
+        r"\W*(?:[\w'/+-]+\s+){0,4}?(?<!\bat\s)(?:raid|risks?|issues?|assumptions?|dependency"
+        r"|dependencies|deps?|decisions?|actions?(?:\s+items?)?|to-?dos?)\s*(?:\([^)]{0,40}\)\s*)?"
+        r"(?::|\s[-\u2013\u2014]\s)",
         r"\s*we(?:'re|\u2019re| are)\s+assuming\b",  # an assumption said as teams say it
     ),
     details=(
@@ -45,6 +59,7 @@ skill = Skill(
     priority=20,
     text_operation="raid.add",
     bare_operation="raid.list",
+    intent_examples=intent_examples,
 )
 
 FIELD_ALIASES = {
@@ -171,12 +186,18 @@ def parse(ctx: Context, project: Project, text: str) -> RaidDraft:
 
 
 def type_choices(ctx: Context, text: str) -> list[tuple[str, dict[str, object]]]:
-    """How a clarifying question offers logging `text`: as its two likeliest types."""
+    """How a clarifying question offers logging `text`: as the type `raid add` would give it
+    (the parser's reading), then the model's likeliest other type."""
     model = RAID_TYPES.for_workspace(ctx.session, learning.workspace_of(ctx.team))
     if model is None:
         return [("Log it in the RAID log", {})]
+    timezone = ctx.project.timezone if ctx.project else ctx.person.timezone
+    read = parse_raid_message(
+        text, now=clock.now(), tz=ZoneInfo(timezone), bot_user_id=NO_BOT, types=model
+    ).type.value
     ranked = sorted(model.predict(text).probabilities.items(), key=lambda kv: -kv[1])
-    return [(f"Log as {label}", {"type": label}) for label, _ in ranked[:2]]
+    other = next(label for label, _ in ranked if label != read)
+    return [(f"Log as {label}", {"type": label}) for label in (read, other)]
 
 
 @skill.operation(

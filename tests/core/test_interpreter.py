@@ -16,6 +16,7 @@ from bot.interpret.interpreter import Interpreter, strip_address
 from bot.interpret.model import IntentModel
 from bot.interpret.tables import LearnedExample
 from skills import registry
+from skills.raid.scoring import RaidType
 from tests.helpers import BOB, PM, button, with_project
 
 
@@ -94,6 +95,37 @@ def tiny_model() -> IntentModel:
     return IntentModel(TextClassifier.train(texts, labels, folds=0))
 
 
+def test_an_operation_learned_as_modes_is_predicted_as_the_operation() -> None:
+    texts = ["the vendor may slip", "we chose vendor A", "done the login page", "thanks a lot"]
+    labels = ["raid.add~risk", "raid.add~decision", "status.submit", "none"]
+    model = IntentModel(TextClassifier.train(texts, labels, folds=0))
+    prediction = model.predict("we chose the vendor")
+    assert set(prediction.probabilities) == {"raid.add", "status.submit", "none"}
+    assert prediction.label == "raid.add" and model.labels == ["none", "raid.add", "status.submit"]
+    assert sum(prediction.probabilities.values()) == pytest.approx(1.0)
+
+
+def test_the_raid_skill_pools_its_typed_entries_as_modes_of_raid_add() -> None:
+    from bot.interpret.train import pooled_examples
+
+    pooled = pooled_examples()
+    assert {e.op for e in pooled} == {f"raid.add~{t}" for t in RaidType}
+    assert all(e.text.strip() for e in pooled)
+
+
+def test_a_type_word_labelling_the_message_logs_it_and_at_risk_does_not() -> None:
+    interpreter = Interpreter(registry())
+    for text in (
+        "raising an issue: the build server is out of disk",
+        "working assumption - the grant covers travel",
+        "todo: book the venue for the workshop",
+    ):
+        found = interpreter.interpret(text)
+        assert (found.how, found.operation.name) == ("lead", "raid.add"), text
+    for text in ("D2 is at risk — supplier has gone quiet", "we are at risk: the load test failed"):
+        assert interpreter.interpret(text).how != "lead", text
+
+
 def test_context_claims_before_the_model(sqlite_only_url) -> None:
     seen: list = []
 
@@ -120,11 +152,17 @@ def test_a_database_error_in_context_falls_back_to_the_words(tmp_path) -> None:
     assert interpreter.interpret(message.text, message, missing).how == "none"
 
 
-def test_unsure_asks_with_buttons_and_the_answer_is_learned(settings, monkeypatch) -> None:
-    monkeypatch.setattr(interpreter_module, "WRITE_AT", 0.6)  # tiny_model says 0.52 here
+def unsure_chat(settings, monkeypatch, write_at: float = 0.6):
+    """A project chat whose interpreter is `tiny_model`, acting only above `write_at`."""
+    monkeypatch.setattr(interpreter_module, "WRITE_AT", write_at)
     monkeypatch.setattr(interpreter_module, "ADD_AT", {})
     chat = with_project(settings)
     chat.dispatcher.interpreter = Interpreter(chat.dispatcher.registry, tiny_model())
+    return chat
+
+
+def test_unsure_asks_with_buttons_and_the_answer_is_learned(settings, monkeypatch) -> None:
+    chat = unsure_chat(settings, monkeypatch)  # tiny_model says 0.52 here
     words = "chase the vendor about the licence renewal"
     question = chat.send(words)[0]
     assert "not sure what you'd like" in question.text and question.ephemeral
@@ -150,13 +188,18 @@ def test_unsure_asks_with_buttons_and_the_answer_is_learned(settings, monkeypatc
     assert (again.how, again.operation.name) == ("intent", "raid.add")
 
 
+def test_a_clarifying_question_offers_the_type_raid_add_would_give(settings, monkeypatch) -> None:
+    chat = unsure_chat(settings, monkeypatch, write_at=0.99)
+    question = chat.send("chase the vendor about the licence renewal, log it as a dependency")[0]
+    offered = [e["text"]["text"] for e in question.blocks[-1]["elements"]]
+    logs = [label for label in offered if label.startswith("Log as")]
+    assert logs[0] == "Log as dependency" and len(logs) == 2
+
+
 def test_not_for_me_is_learned_and_admins_can_forget(settings, monkeypatch) -> None:
     from tests.helpers import ADMIN
 
-    monkeypatch.setattr(interpreter_module, "WRITE_AT", 0.6)
-    monkeypatch.setattr(interpreter_module, "ADD_AT", {})
-    chat = with_project(settings)
-    chat.dispatcher.interpreter = Interpreter(chat.dispatcher.registry, tiny_model())
+    chat = unsure_chat(settings, monkeypatch)
     question = chat.send("chase the vendor about the licence renewal")[0]
     value = button(question, question.blocks[-1]["elements"][-1]["action_id"])
     last = question.blocks[-1]["elements"][-1]["action_id"]

@@ -32,10 +32,16 @@ def test_the_kinds_of_key_a_message_names(text: str, said: set[str]) -> None:
     assert slots.keys_said(text) == said
 
 
+def test_levels_are_no_key_for_logging_a_new_item(interpreter) -> None:
+    assert slots.names_an_item("R4 is late") and slots.names_an_item("#9 can go")
+    assert not slots.names_an_item("legal may not sign in time, P4 I5")
+    assert "raid.add" in interpreter.fitting(GUESS, "legal may not sign in time, p4 i5")
+
+
 def test_operations_on_another_kind_of_key_drop_out(interpreter) -> None:
     on_item = interpreter.fitting(GUESS, "mark R4 at risk")
-    assert set(on_item) == {"raid.update", "raid.add", "none"}
-    assert on_item["raid.update"] == pytest.approx(0.6)
+    assert set(on_item) == {"raid.update", "none"}  # nor logging a new item: R4 is logged
+    assert on_item["raid.update"] == pytest.approx(0.75)
     on_milestone = interpreter.fitting(GUESS, "M2 is at risk")
     assert set(on_milestone) == {"milestone.set", "raid.add", "none"}
     assert on_milestone["milestone.set"] == pytest.approx(0.5 / 0.7)
