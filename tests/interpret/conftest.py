@@ -10,6 +10,7 @@ from bot.core.context import Context
 from bot.core.db import session_scope
 from bot.core.projects import project_for_channel
 from bot.interpret import slots
+from bot.interpret.interpreter import Interpreter
 from skills import registry
 from tests.helpers import CHANNEL, PM, with_project
 
@@ -37,3 +38,9 @@ def read(settings):
             return slots.fill(op, ctx, text).model_dump(exclude_none=True)
 
     return arguments
+
+
+@pytest.fixture(scope="module")
+def interpreter() -> Interpreter:
+    """The interpreter over every skill, with the committed intent model."""
+    return Interpreter(registry())
