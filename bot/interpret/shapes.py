@@ -44,7 +44,7 @@ def marks(text: str) -> list[str]:
     ]
     keys += ["mkey"] * bool(slots.MILESTONE_KEYS.search(text) and "mkey" not in keys)
     plain = slots.MILESTONE_KEYS.sub(" ", slots.KEYS.sub(" ", text))
-    values = {kind for kind, _ in date_phrases(plain)}
+    values = {kind for kind, _, _ in date_phrases(plain)}
     if slots.person_in(text):
         values.add("person")
     probability, impact, _ = parse_levels(plain)

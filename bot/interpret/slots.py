@@ -128,6 +128,7 @@ REMINDER_NAMES = (
         r"\b(?:reminders?|nudges?)\s+(?:about|for|to|re)\s+(?:the\s+)?(.{2,40}?)[.,!?]*$", re.I
     ),
 )
+NEW_VALUE_CUE = re.compile(r"(?:\b(?:to|until|till)|->|→|:)\s*$", re.I)
 KEY_FIELDS = ("key", "other")
 PEOPLE_FIELDS = ("owner", "who", "user")
 DATE_FIELDS = ("due_on",)
@@ -419,12 +420,17 @@ def message_draft(ctx: Context, text: str) -> Any:
 
 
 def only_date(ctx: Context, text: str) -> date | None:
-    """The one date a message says, cue or not ("bring I4 forward to tomorrow"), for an
-    operation whose date can only be that one."""
+    """The one date a message gives as a new value, cue or not ("bring I4 forward to
+    tomorrow", "move A2 until May"): right after to, until, till, an arrow or a colon."""
     from skills.raid.parsing import parse_date_phrase
     from skills.raid.parsing.dates import date_phrases
 
-    said = [phrase for kind, phrase in date_phrases(KEYS.sub(" ", text)) if kind == "date"]
+    plain = KEYS.sub(" ", text)
+    said = [
+        plain[start:end]
+        for kind, start, end in date_phrases(plain)
+        if kind == "date" and NEW_VALUE_CUE.search(plain[:start])
+    ]
     if len(said) != 1:
         return None
     timezone = ctx.project.timezone if ctx.project else ctx.person.timezone
