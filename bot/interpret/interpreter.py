@@ -7,9 +7,10 @@ Order:
    of an item or an update;
 3. context (`Skill.claim_message`): who sent it and where — a DM from someone who owes a
    check-in answer, a follow-up in a thread where the bot answered;
-4. the intent model (`model.IntentModel`, adapted to what the workspace taught): confident →
-   that operation; "not for the bot" → a short note; unsure → one clarifying question with
-   the likeliest operations as buttons (`skills.interpret`).
+4. the intent model (`model.IntentModel`: words, embedding and the message's shape, less
+   where the message is unlike an operation's examples; adapted to what the workspace
+   taught): confident → that operation; "not for the bot" → a short note; unsure → one
+   clarifying question with the likeliest operations as buttons (`skills.interpret`).
 
 Empty input goes to help. The rules that read an operation's arguments from the words are in
 `slots`.

@@ -1,7 +1,8 @@
 """The intent model: which operation a message asks for, with a calibrated probability.
 
-A `TextClassifier` (`bot.core.learned`) trained on the corpus by `python -m
-bot.interpret.train` and committed as `intent_model.npz`. Each workspace's learned examples
+A `TextClassifier` (`bot.core.learned`) over the words, the sentence embedding and the
+message's shape (`shapes.marks`), trained on the corpus by `python -m bot.interpret.train`
+and committed as `intent_model.npz`. Each workspace's learned examples
 (`learning`) adapt a copy of it, cached until the workspace learns something new.
 """
 
@@ -14,7 +15,8 @@ from pathlib import Path
 from sqlmodel import Session
 
 from bot.core.learned import Prediction, TextClassifier, shared_embedder
-from bot.interpret import learning
+from bot.interpret import learning, shapes
+from bot.interpret.corpus import NONE
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +25,9 @@ KIND = "intent"
 # "raid.add~decision": one operation learned as several modes (`Skill.intent_examples`), so
 # a linear model can fit what a risk and a decision each read like; predictions sum them.
 MODE = "~"
+# A message less like an operation's examples than all but this share of them are like each
+# other is atypical of it (chosen on the development conversation set): see `discounted`.
+TYPICAL_AT = 0.2
 
 
 def operation_of(label: str) -> str:
@@ -45,7 +50,7 @@ def base_model(path: Path = MODEL_PATH) -> TextClassifier | None:
     if not path.exists():
         log.warning("no intent model at %s: run `python -m bot.interpret.train`", path)
         return None
-    return TextClassifier.load(path, embed=shared_embedder())
+    return TextClassifier.load(path, embed=shared_embedder(), marks=shapes.marks)
 
 
 class IntentModel:
@@ -63,4 +68,25 @@ class IntentModel:
         self, text: str, *, session: Session | None = None, workspace: str | None = None
     ) -> Prediction | None:
         model = self.adapted.for_workspace(session, workspace)
-        return by_operation(model.predict(text)) if model is not None else None
+        if model is None:
+            return None
+        typical = model.typicality([text])
+        prediction = model.predict(text)
+        return by_operation(discounted(prediction, typical[0]) if typical else prediction)
+
+
+def discounted(prediction: Prediction, typical: dict[str, float]) -> Prediction:
+    """Each operation's probability times min(1, typicality / `TYPICAL_AT`), then rescaled
+    to sum to 1 (`none`, small talk about anything, keeps its own): words far from every
+    example of an operation ("colourless green ideas sleep furiously") are not that
+    operation, and far from all of them, not for the bot."""
+    table = {
+        label: p if label == NONE else p * min(1.0, typical.get(label, 1.0) / TYPICAL_AT)
+        for label, p in prediction.probabilities.items()
+    }
+    total = sum(table.values())
+    if total <= 0:
+        return prediction
+    table = {label: p / total for label, p in table.items()}
+    best = max(table, key=table.__getitem__)
+    return Prediction(best, table[best], table)

@@ -11,6 +11,7 @@ notes and titles. An operation with a reader of its own
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -127,6 +128,7 @@ REMINDER_NAMES = (
         r"\b(?:reminders?|nudges?)\s+(?:about|for|to|re)\s+(?:the\s+)?(.{2,40}?)[.,!?]*$", re.I
     ),
 )
+NEW_VALUE_CUE = re.compile(r"(?:\b(?:to|until|till)|->|→|:)\s*$", re.I)
 KEY_FIELDS = ("key", "other")
 PEOPLE_FIELDS = ("owner", "who", "user")
 DATE_FIELDS = ("due_on",)
@@ -212,8 +214,9 @@ def read_slots(op: Operation, ctx: Context, text: str) -> dict[str, Any]:
                 values[name] = level
         elif name in DATE_FIELDS:
             draft = draft or message_draft(ctx, text)
-            if draft.date is not None:
-                values[name] = draft.date.isoformat()
+            day = draft.date or only_date(ctx, text)
+            if day is not None:
+                values[name] = day.isoformat()
         elif name == "type":
             new_type = type_in(text)
             if new_type:
@@ -380,7 +383,7 @@ def mentioned_fields(text: str) -> set[str]:
     """Which text field a message names: `title` (rename, call it), `mitigation` (plan)."""
     low = text.lower()
     fields = set()
-    if re.search(r"\b(?:title|rename|re-name|call it|name)\b", low):
+    if re.search(r"\b(?:title|re-?title|titled|rename|re-name|call it|name)\b", low):
         fields.add("title")
     if re.search(r"\b(?:mitigation|mitigate|plan is|response)\b", low):
         fields.add("mitigation")
@@ -412,11 +415,34 @@ def person_in(text: str) -> str | None:
 
 
 def message_draft(ctx: Context, text: str) -> Any:
-    """The message read as a RAID entry, for its date and levels (project time)."""
+    """The message read as a RAID entry, for its date and levels (project time): item keys
+    left out ("I2" is no impact of 2), and a risk unless it names a type, so its date is
+    one ahead (a decision's would be one past)."""
     from skills.raid.parsing import parse_raid_message
+    from skills.raid.scoring import RaidType
 
     timezone = ctx.project.timezone if ctx.project else ctx.person.timezone
-    return parse_raid_message(text, now=clock.now(), tz=ZoneInfo(timezone))
+    return parse_raid_message(
+        KEYS.sub(" ", text), now=clock.now(), tz=ZoneInfo(timezone), default_type=RaidType.RISK
+    )
+
+
+def only_date(ctx: Context, text: str) -> date | None:
+    """The one date a message gives as a new value, cue or not ("bring I4 forward to
+    tomorrow", "move A2 until May"): right after to, until, till, an arrow or a colon."""
+    from skills.raid.parsing import parse_date_phrase
+    from skills.raid.parsing.dates import date_phrases
+
+    plain = KEYS.sub(" ", text)
+    said = [
+        plain[start:end]
+        for kind, start, end in date_phrases(plain)
+        if kind == "date" and NEW_VALUE_CUE.search(plain[:start])
+    ]
+    if len(said) != 1:
+        return None
+    timezone = ctx.project.timezone if ctx.project else ctx.person.timezone
+    return parse_date_phrase(said[0], now=clock.now(), tz=ZoneInfo(timezone))
 
 
 def project_in(ctx: Context, text: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -33,12 +34,12 @@ SUN = [
 CONFIG = Config(iterations=300, l2=1e-3)
 
 
-def fake_embed(texts: list[str]) -> np.ndarray:
-    """A stand-in sentence embedding: hashed words projected to 16 dimensions, normalised."""
-    rows = np.zeros((len(texts), 16))
+def fake_embed(texts: list[str], dims: int = 16) -> np.ndarray:
+    """A stand-in sentence embedding: hashed words projected to `dims` dimensions, normalised."""
+    rows = np.zeros((len(texts), dims))
     for n, text in enumerate(texts):
         for word in text.lower().split():
-            rows[n, zlib.crc32(word.encode()) % 16] += 1
+            rows[n, zlib.crc32(word.encode()) % dims] += 1
     return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
 
 
@@ -114,3 +115,43 @@ def test_a_long_text_costs_its_start_only() -> None:
     model = trained()
     long = "sunny " * 50_000
     assert model.predict(long).label == "sun"
+
+
+def test_marks_are_a_block_of_their_own(tmp_path: Path) -> None:
+    """Shape tokens the words don't show (here a cloud emoji, which no n-gram reads) are
+    learned when `mark_weight` is set, and kept by save and load."""
+
+    def clouds(text: str) -> list[str]:
+        return ["cloud"] if "☁" in text else []
+
+    texts = [f"{t} ☁" for t in WEATHER] + SUN
+    config = Config(iterations=300, l2=1e-3, mark_weight=1.0)
+    model = TextClassifier.train(texts, ["rain"] * 8 + ["sun"] * 8, config=config, marks=clouds)
+    assert model.predict("a day ☁").probabilities["rain"] > 0.5
+    assert model.predict("a day").probabilities["rain"] < 0.5
+    path = tmp_path / "model.npz"
+    model.save(path)
+    again = TextClassifier.load(path, marks=clouds)
+    assert again.predict("a day ☁").probability == pytest.approx(
+        model.predict("a day ☁").probability, abs=1e-4
+    )
+    unmarked = TextClassifier.train(texts, ["rain"] * 8 + ["sun"] * 8, config=CONFIG, marks=clouds)
+    assert unmarked.predict("a day ☁").probabilities == unmarked.predict("a day").probabilities
+
+
+def test_typicality_tells_a_text_far_from_every_example(tmp_path: Path) -> None:
+    embed = partial(fake_embed, dims=4096)  # no two of these words share a dimension
+    config = Config(iterations=300, l2=1e-3, memory=True)
+    model = TextClassifier.train(
+        WEATHER + SUN, ["rain"] * 8 + ["sun"] * 8, embed=embed, config=config, folds=4
+    )
+    near, far = model.typicality(["rain is falling again", "quarterly invoice reconciliation"])
+    assert near["rain"] > 0.5 and max(far.values()) < 0.2  # (words shared with none)
+    path = tmp_path / "model.npz"
+    model.save(path)
+    again = TextClassifier.load(path, embed=embed)
+    assert again.typicality(["rain is falling again"])[0] == pytest.approx(near)
+    assert TextClassifier.load(path).typicality(["rain"]) is None  # no embedder: no memory use
+    taught = model.with_examples(["quarterly invoice reconciliation"], ["sun"])
+    assert taught.typicality(["quarterly invoice reconciliation"])[0]["sun"] == 1.0
+    assert trained(fake_embed).typicality(["rain"]) is None  # trained without a memory

@@ -6,15 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.interpret import slots
-from bot.interpret.interpreter import Interpreter
-from skills import registry
 
 GUESS = {"milestone.set": 0.5, "raid.update": 0.3, "raid.add": 0.1, "none": 0.1}
-
-
-@pytest.fixture(scope="module")
-def interpreter() -> Interpreter:
-    return Interpreter(registry())
 
 
 @pytest.mark.parametrize(

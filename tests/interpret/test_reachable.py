@@ -14,11 +14,6 @@ from skills import registry
 
 
 @pytest.fixture(scope="module")
-def interpreter() -> Interpreter:
-    return Interpreter(registry())
-
-
-@pytest.fixture(scope="module")
 def phrasings() -> dict[str, list[str]]:
     found: dict[str, list[str]] = defaultdict(list)
     for example in corpus.load():

@@ -17,6 +17,8 @@ Stable API::
     model = TextClassifier.load(path, embed=shared_embedder())
     tuned = model.with_examples(["R4 is really an issue"], ["issue"], weight=5.0)
     model.uses_embeddings                       # False: the lexical head answers
+    TextClassifier.train(..., marks=shape_tokens)   # with Config(mark_weight=1.0)
+    model.typicality(texts)  # with Config(memory=True): per label, how like its examples
 
 ``embed`` is any function from a list of texts to an (n, d) array of L2-normalised rows.
 :class:`CachedEmbed` wraps one to batch and cache per text; :func:`shared_embedder` is the
@@ -24,7 +26,8 @@ process's cached local MiniLM, or None without the model (:func:`set_shared_embe
 replaces it; ``shared_embedder(wait=False)`` never blocks on loading, :func:`warm_up` starts
 the load in the background). Modules: ``features`` (hashing, :class:`Config`),
 ``embeddings``, ``fitting`` (L2 logistic regression in dual form, calibration), ``model``
-(:class:`TextClassifier`).
+(:class:`TextClassifier`), ``typical`` (the examples' embeddings kept to tell how typical a
+text is of each label).
 """
 
 from bot.core.learned.embeddings import (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -18,6 +19,8 @@ class Config:
     word_weight: float = 1.0  # each block is L2-normalised, then scaled by its weight
     char_weight: float = 1.0
     embed_weight: float = 1.0
+    mark_weight: float = 0.0  # the block of a classifier's `marks` (see `TextClassifier`)
+    memory: bool = False  # keep the examples' embeddings to tell how typical a text is
     lexical_blend: float = 0.0  # share of the lexical head in answers when both heads answer
     l2: float = 1e-3  # penalty added to the mean weighted log-loss
     iterations: int = 500
@@ -54,8 +57,9 @@ def _hashed(grams: list[str], bits: int, weight: float, out: dict[int, float]) -
         out[index] = out.get(index, 0.0) + weight * value / norm
 
 
-def lexical_features(text: str, config: Config) -> dict[int, float]:
-    """{feature id: value} for word 1-2-grams (with a start mark) and character n-grams."""
+def lexical_features(text: str, config: Config, marks: Sequence[str] = ()) -> dict[int, float]:
+    """{feature id: value} for word 1-2-grams (with a start mark), character n-grams and
+    ``marks`` (tokens describing the text's shape, a block of their own)."""
     words = _TOKEN.findall(normalise(text, config.max_chars))
     grams = [f"w:{w}" for w in words] + [f"b:{a} {b}" for a, b in pairwise(["<s>", *words])]
     low, high = config.char_ngrams
@@ -67,4 +71,6 @@ def lexical_features(text: str, config: Config) -> dict[int, float]:
     out: dict[int, float] = {}
     _hashed(grams, config.hash_bits, config.word_weight, out)
     _hashed(chars, config.hash_bits, config.char_weight, out)
+    if marks and config.mark_weight:
+        _hashed([f"m:{m}" for m in marks], config.hash_bits, config.mark_weight, out)
     return out

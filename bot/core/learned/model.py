@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -22,10 +22,12 @@ from bot.core.learned.fitting import (
     head_logits,
     softmax,
 )
+from bot.core.learned.typical import Memory
 
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+Marks = Callable[[str], list[str]]  # a text -> tokens describing its shape
 HEADS = ("embedded", "lexical")  # with the sentence embedding; lexical features alone
 
 
@@ -42,7 +44,12 @@ class Prediction(NamedTuple):
 
 
 class TextClassifier:
-    """Multinomial logistic regression over hashed n-grams and sentence embeddings."""
+    """Multinomial logistic regression over hashed n-grams and sentence embeddings.
+
+    ``marks`` (optional, given to :meth:`train` and :meth:`load` alike) turns a text into
+    tokens describing its shape ("key", "key+date"), hashed as a block weighted by
+    ``Config.mark_weight``: structure the n-grams see only as scattered words.
+    """
 
     def __init__(
         self,
@@ -50,11 +57,14 @@ class TextClassifier:
         heads: dict[str, Head],
         config: Config,
         embed: Embed | None = None,
+        marks: Marks | None = None,
     ) -> None:
         self.labels = list(labels)
         self.heads = heads
         self.config = config
         self.embed = embed
+        self.marks = marks
+        self.memory: Memory | None = None  # with `Config.memory`: see `typicality`
         self._embed_failed = False
 
     @property
@@ -86,9 +96,22 @@ class TextClassifier:
             out.append(Prediction(self.labels[best], float(row[best]), table))
         return out
 
+    def typicality(self, texts: Sequence[str]) -> list[dict[str, float]] | None:
+        """Per text and label, how typical the text is of that label's examples
+        (`typical.Memory`); None without a memory or a working embedder."""
+        if self.memory is None or not self.uses_embeddings or not texts:
+            return None
+        vectors = self._embeddings(list(texts))
+        if vectors is None:
+            return None
+        table = self.memory.typicality(vectors / self.config.embed_weight)
+        return [dict(zip(self.labels, map(float, row), strict=True)) for row in table]
+
     def features(self, texts: list[str]) -> Batch:
         """Lexical rows and (when the embedded head is usable) embeddings of ``texts``."""
-        rows = [lexical_features(t, self.config) for t in texts]
+        rows = [
+            lexical_features(t, self.config, self.marks(t) if self.marks else ()) for t in texts
+        ]
         return Batch(rows, self._embeddings(texts) if self.uses_embeddings else None)
 
     def _embeddings(self, texts: list[str]) -> np.ndarray | None:
@@ -122,6 +145,7 @@ class TextClassifier:
         config: Config | None = None,
         balanced: bool = True,
         folds: int = 5,
+        marks: Marks | None = None,
     ) -> TextClassifier:
         """Fit both heads (class-balanced example weights when ``balanced``), calibrate each.
 
@@ -132,6 +156,7 @@ class TextClassifier:
             weights: per-example weights (default 1).
             config: feature and training settings.
             folds: folds for the out-of-fold logits the temperatures are fitted on.
+            marks: shape tokens of a text (used when ``config.mark_weight`` is set).
         """
         config = config or Config()
         names = sorted(set(labels))
@@ -146,7 +171,7 @@ class TextClassifier:
             config = replace(config, embed_dim=int(vectors.shape[1]))
             embedded = vectors * config.embed_weight
         config = replace(config, total_weight=float(w.sum()))
-        rows = [lexical_features(t, config) for t in texts]
+        rows = [lexical_features(t, config, marks(t) if marks else ()) for t in texts]
         heads = {}
         for name in HEADS:
             batch = Batch(rows, embedded if name == "embedded" else None)
@@ -155,7 +180,10 @@ class TextClassifier:
             design = Design.of(batch)
             heads[name] = fit_head(batch, y, w, len(names), config, design=design)
             heads[name].temperature = calibrate(design, y, w, len(names), config, folds)
-        return cls(names, heads, config, embed)
+        model = cls(names, heads, config, embed, marks)
+        if config.memory and embedded is not None:
+            model.memory = Memory.of(embedded / config.embed_weight, y, len(names))
+        return model
 
     def with_examples(
         self, texts: Sequence[str], labels: Sequence[str], *, weight: float = 1.0
@@ -169,7 +197,8 @@ class TextClassifier:
         unknown = set(labels) - set(self.labels)
         if unknown:
             raise ValueError(f"unknown labels {sorted(unknown)}; known: {self.labels}")
-        model = TextClassifier(self.labels, dict(self.heads), self.config, self.embed)
+        model = TextClassifier(self.labels, dict(self.heads), self.config, self.embed, self.marks)
+        model.memory = self.memory
         if not texts:
             return model
         y = np.array([self.labels.index(label) for label in labels])
@@ -182,6 +211,8 @@ class TextClassifier:
             model.heads[name] = fit_head(
                 Batch(batch.rows, emb), y, w, len(self.labels), self.config, anchor=head
             )
+        if self.memory is not None and batch.embedded is not None:
+            model.memory = self.memory.with_rows(batch.embedded / self.config.embed_weight, y)
         return model
 
     def save(self, path: str | Path) -> None:
@@ -198,12 +229,19 @@ class TextClassifier:
             arrays[f"{name}.temperature"] = np.array(head.temperature)
             if head.w_emb is not None:
                 arrays[f"{name}.w_emb"] = head.w_emb.astype(np.float16)
+        if self.memory is not None:
+            arrays["memory.vectors"] = self.memory.vectors
+            arrays["memory.labels"] = self.memory.labels
+            arrays["memory.quantiles"] = self.memory.quantiles
         with open(path, "wb") as handle:
             np.savez_compressed(handle, **arrays)
 
     @classmethod
-    def load(cls, path: str | Path, *, embed: Embed | None = None) -> TextClassifier:
-        """Read a model written by :meth:`save`; ``embed`` enables its embedded head."""
+    def load(
+        cls, path: str | Path, *, embed: Embed | None = None, marks: Marks | None = None
+    ) -> TextClassifier:
+        """Read a model written by :meth:`save`; ``embed`` enables its embedded head,
+        ``marks`` must be the function it was trained with."""
         with np.load(path, allow_pickle=False) as data:
             if int(data["format"]) != FORMAT_VERSION:
                 raise ValueError(f"{path}: unknown model format {int(data['format'])}")
@@ -220,4 +258,9 @@ class TextClassifier:
                 for name in HEADS
                 if f"{name}.cols" in data
             }
-            return cls([str(x) for x in data["labels"]], heads, Config(**raw), embed)
+            model = cls([str(x) for x in data["labels"]], heads, Config(**raw), embed, marks)
+            if "memory.vectors" in data:
+                model.memory = Memory(
+                    data["memory.vectors"], data["memory.labels"], data["memory.quantiles"]
+                )
+            return model

@@ -363,3 +363,12 @@ def parse_date_phrase(text: str, *, now: datetime, tz: ZoneInfo) -> date | None:
         logger.debug("dateparser failed on a date phrase", exc_info=True)
         return None
     return parsed.date() if parsed else None
+
+
+def date_phrases(text: str) -> list[tuple[str, int, int]]:
+    """The dates a text says, unresolved and uncued, as (kind, start, end): kind "date"
+    (Friday, 15/12, the 1st, next week) or "span" (a week, in 3 days)."""
+    return [
+        ("span" if m.group("dur") or m.group("fortnight") else "date", m.start(), m.end())
+        for m in _DATE.finditer((text or "").translate(_ASCII_LOWER))
+    ]

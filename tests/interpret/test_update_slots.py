@@ -1,0 +1,29 @@
+"""`raid.update` reads the new value of the field a message names, in any wording: the date
+ahead it gives (whatever type the words suggest), a level for the field it names, never an
+item key as a level."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("push R4 to next Friday", {"key": "R4", "due_on": "2026-12-04"}),
+        ("bring I4 forward to tomorrow, it's urgent", {"key": "I4", "due_on": "2026-11-24"}),
+        (
+            "APOLLO-D1 now expected 18/12 per the vendor",
+            {"key": "APOLLO-D1", "due_on": "2026-12-18"},
+        ),
+        ("move the due date on I2 to thursday", {"key": "I2", "due_on": "2026-11-26"}),
+        ("R6: probability medium, impact high", {"key": "R6", "probability": 3, "impact": 4}),
+        (
+            "retitle A1 as 'Client sends test data'",
+            {"key": "A1", "title": "Client sends test data"},
+        ),
+    ],
+)
+def test_update_reads_the_field_it_names(read, text: str, wanted: dict) -> None:
+    args = read("raid.update", text)
+    assert {k: v for k, v in args.items() if k != "project"} == wanted
