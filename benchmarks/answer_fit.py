@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             figures = evaluate(items[held_out], mode, models[mode])
             tuned = evaluate(train, mode, models[mode])
             result[f"{mode}: fitted without {held_out}, scored on it"] = figures
-            result[f"{mode}: same model on its own fitting sets"] = tuned
+            result[f"{mode}: fitted without {held_out}, scored on its fitting sets"] = tuned
             print(f"{mode:8s} on {held_out} (not fitted on it): {figures}")
         if args.write_dir:
             args.write_dir.mkdir(parents=True, exist_ok=True)

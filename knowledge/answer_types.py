@@ -30,7 +30,7 @@ _UNIT = (
     r"(?:business|working|calendar) days?)"
 )
 _DURATION = re.compile(
-    rf"\b{_NUMBER}[\s-]+(?:\w+\s+)?{_UNIT}\b|\b(?:annual(?:ly)?|yearly|monthly|weekly|daily|"
+    rf"\b{_NUMBER}\+?[\s-]+(?:\w+\s+)?{_UNIT}\b|\b(?:annual(?:ly)?|yearly|monthly|weekly|daily|"
     r"quarterly|immediately|indefinite(?:ly)?|no term|for life|permanent(?:ly)?|"
     r"years|months|weeks)\b",
     re.I,

@@ -95,7 +95,8 @@ class Candidates:
 
 
 def question_terms(question: str) -> list[str]:
-    """The question's stemmed content terms (stopwords and question words removed)."""
+    """The question's stemmed content terms (stopwords, question words and the
+    wh-phrase such as "how long" removed)."""
     terms = (t for t in _ANALYZER(_WH_PHRASE.sub(" ", question)) if t not in _QUESTION_STOPWORDS)
     return list(dict.fromkeys(terms))
 

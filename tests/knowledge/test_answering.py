@@ -145,6 +145,7 @@ def test_asked_types() -> None:
     assert asked_type("how much notice do we give before an election?") == "duration"
     assert asked_type("what's the standard embargo length?") == "duration"
     assert has_type("Each member has one vote.", "count")
+    assert has_type("Time commitment: average 5+ hours per week", "duration")
     assert not has_type("One must have shown a willingness to help.", "count")
 
 
