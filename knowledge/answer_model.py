@@ -5,12 +5,12 @@ models fitted on labelled questions (``benchmarks/answer_fit.py``), stored as JS
   is ``weights · features`` (``knowledge.evidence.FEATURES``), and the softmax over
   the candidates is the probability that each one is the answer.
 * Confidence — a logistic regression giving P(the documents answer the question)
-  from ``CONFIDENCE_FEATURES``: the best candidate's probability (its share among the
-  candidates), how much of the probability sits on sentences holding the kind of fact
-  asked for, and whether a question about the present state ("who is the chair now?")
-  finds no sentence that states one. Near-misses — the topic is covered, the asked
-  fact is not — look as relevant as answerable questions; these answer-level signals
-  are the ones that separate them on both dev sets (``benchmarks/answer_fit.py``).
+  from ``CONFIDENCE_FEATURES``: how much of the probability sits on sentences holding
+  the kind of fact asked for, and whether a question about the present state ("who is
+  the chair now?") finds no sentence that states one. Near-misses — the topic is
+  covered, the asked fact is not — look as relevant as answerable questions: the best
+  sentence's probability and score separate them in opposite directions on the two dev
+  sets, these answer-level signals in the same one (``benchmarks/answer_fit.py``).
 
 Both fits are plain Newton's method with an L2 penalty (no dependency beyond numpy).
 ``answer_at`` and ``unsure_at`` split the confidence into an answer, an honest "not
@@ -87,7 +87,6 @@ def confidence_features(ranked: Sequence[Candidate], found: Candidates) -> dict[
     typed_share = float(sum(pi for pi, c in zip(p, ranked, strict=True) if c.typed))
     unmet = found.present and not any(c.present for c in ranked[:PRESENT_WITHIN])
     return {
-        "best": float(p[0]),
         "typed_share": typed_share if found.asked is not None else 1.0,
         "present_unmet": float(unmet),
     }
