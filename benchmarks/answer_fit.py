@@ -126,7 +126,7 @@ def evaluate(items: list[Item], mode: str, model: AnswerModel) -> dict[str, floa
     for item in items:
         found = item.found[mode]
         ranked = model.rank(found)
-        sure = model.sure(ranked, found.asked) if on_topic(found, dense=mode == "hybrid") else 0.0
+        sure = model.sure(ranked, found) if on_topic(found, dense=mode == "hybrid") else 0.0
         extract = compose(ranked, sure, item.passages[mode], model)
         documents = list(dict.fromkeys(item.files[p.document] for p in extract.sources))
         cited = list(
@@ -173,7 +173,7 @@ def fit(items: list[Item], mode: str, answer_precision: float) -> AnswerModel:
     for item in items:
         ranked = model.rank(item.found[mode])
         if ranked:
-            rows.append(confidence_features(ranked, item.found[mode].asked))
+            rows.append(confidence_features(ranked, item.found[mode]))
             answerable.append(bool(item.question["file"]))
     weights, mean, scale = fit_confidence(rows, answerable)
     model = AnswerModel(selection, weights, mean, scale, answer_at=0.0, unsure_at=0.0)
@@ -186,7 +186,7 @@ def fit(items: list[Item], mode: str, answer_precision: float) -> AnswerModel:
     model = dataclasses.replace(model, extra_share=best_share)
     sure = np.array(
         [
-            model.sure(model.rank(i.found[mode]), i.found[mode].asked)
+            model.sure(model.rank(i.found[mode]), i.found[mode])
             if on_topic(i.found[mode], dense=mode == "hybrid")
             else 0.0
             for i in items
@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             figures = evaluate(items[held_out], mode, models[mode])
             tuned = evaluate(train, mode, models[mode])
             result[f"{mode}: fitted without {held_out}, scored on it"] = figures
-            result[f"{mode}: same model on its own fitting sets"] = tuned
+            result[f"{mode}: fitted without {held_out}, scored on its fitting sets"] = tuned
             print(f"{mode:8s} on {held_out} (not fitted on it): {figures}")
         if args.write_dir:
             args.write_dir.mkdir(parents=True, exist_ok=True)

@@ -5,9 +5,12 @@ models fitted on labelled questions (``benchmarks/answer_fit.py``), stored as JS
   is ``weights · features`` (``knowledge.evidence.FEATURES``), and the softmax over
   the candidates is the probability that each one is the answer.
 * Confidence — a logistic regression giving P(the documents answer the question)
-  from ``CONFIDENCE_FEATURES``: the best candidate's probability (its share among the
-  candidates) and its score (how strongly it answers, whatever the others), whether a
-  kind of fact is asked for, and how much of the probability sits on sentences holding it.
+  from ``CONFIDENCE_FEATURES``: how much of the probability sits on sentences holding
+  the kind of fact asked for, and whether a question about the present state ("who is
+  the chair now?") finds no sentence that states one. Near-misses — the topic is
+  covered, the asked fact is not — look as relevant as answerable questions: the best
+  sentence's probability and score separate them in opposite directions on the two dev
+  sets, these answer-level signals in the same one (``benchmarks/answer_fit.py``).
 
 Both fits are plain Newton's method with an L2 penalty (no dependency beyond numpy).
 ``answer_at`` and ``unsure_at`` split the confidence into an answer, an honest "not
@@ -27,7 +30,9 @@ import numpy as np
 
 from knowledge.evidence import FEATURES, Candidate, Candidates
 
-CONFIDENCE_FEATURES = ("best", "score", "asked", "typed_share")
+CONFIDENCE_FEATURES = ("typed_share", "present_unmet")
+PRESENT_WITHIN = 3
+"""A present-state question wants one of this many best sentences to state one."""
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
 
 
@@ -57,11 +62,11 @@ class AnswerModel:
             candidate.score = float(score)
         return sorted(found.items, key=lambda c: (-c.score, c.passage, c.position))
 
-    def sure(self, ranked: Sequence[Candidate], asked: str | None) -> float:
+    def sure(self, ranked: Sequence[Candidate], found: Candidates) -> float:
         """P(the passages answer the question), from the ranked candidates."""
         if not ranked:
             return 0.0
-        values = confidence_features(ranked, asked)
+        values = confidence_features(ranked, found)
         z = self.confidence.get("bias", 0.0)
         for name, value in values.items():
             standard = (value - self.mean.get(name, 0.0)) / (self.scale.get(name, 1.0) or 1.0)
@@ -76,15 +81,14 @@ def probabilities(ranked: Sequence[Candidate]) -> np.ndarray:
     return weights / weights.sum()
 
 
-def confidence_features(ranked: Sequence[Candidate], asked: str | None) -> dict[str, float]:
+def confidence_features(ranked: Sequence[Candidate], found: Candidates) -> dict[str, float]:
     """``CONFIDENCE_FEATURES`` of a question's ranked candidates (best first)."""
     p = probabilities(ranked)
     typed_share = float(sum(pi for pi, c in zip(p, ranked, strict=True) if c.typed))
+    unmet = found.present and not any(c.present for c in ranked[:PRESENT_WITHIN])
     return {
-        "best": float(p[0]),
-        "score": float(ranked[0].score),
-        "asked": float(asked is not None),
-        "typed_share": typed_share if asked is not None else 1.0,
+        "typed_share": typed_share if found.asked is not None else 1.0,
+        "present_unmet": float(unmet),
     }
 
 

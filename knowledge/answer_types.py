@@ -10,7 +10,10 @@ from the question's wh-phrase, not phrases of any corpus:
   ``duration`` (how long, how soon), ``when`` (any moment or duration),
   ``money`` (how much, a rate or cost) and ``count`` (how many, a minimum or limit);
 * ``asks_rule``: a yes/no or permission question ("can I ...?", "do we need ...?"),
-  answered by a sentence that states a rule (``states_rule``: must, may, not, ...).
+  answered by a sentence that states a rule (``states_rule``: must, may, not, ...);
+* ``asks_present``: a question about the present state ("who is the chair right
+  now?", "how many members does it have currently?"), answered only by a sentence
+  that states one (``states_present``) — rules and processes rarely do.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ _UNIT = (
     r"(?:business|working|calendar) days?)"
 )
 _DURATION = re.compile(
-    rf"\b{_NUMBER}[\s-]+(?:\w+\s+)?{_UNIT}\b|\b(?:annual(?:ly)?|yearly|monthly|weekly|daily|"
+    rf"\b{_NUMBER}\+?[\s-]+(?:\w+\s+)?{_UNIT}\b|\b(?:annual(?:ly)?|yearly|monthly|weekly|daily|"
     r"quarterly|immediately|indefinite(?:ly)?|no term|for life|permanent(?:ly)?|"
     r"years|months|weeks)\b",
     re.I,
@@ -55,7 +58,8 @@ _FREQUENCY = re.compile(
     re.I,
 )
 _COUNT = re.compile(
-    r"\b\d+\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"\b\d+\b|\bone\b(?!\s+(?:of|must|may|can|should|could|would|will|who|another|is|has)\b)|"
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
     r"twenty|thirty|hundred|thousand|majority|half|third|quarter|dozen|all|none|single|"
     r"both|unanimous)\b|%|\bpercent\b",
     re.I,
@@ -93,7 +97,8 @@ _QUESTION_TYPES = (
     (
         "duration",
         r"\bhow (?:long|soon|fast|quickly|early|late|far (?:out|back|ahead|in advance))\b|"
-        r"\bafter how long\b|\bterm length\b|\blength of\b|\bdeadline\b|\blead time\b",
+        r"\bafter how long\b|\bhow much (?:time|notice|warning|advance|lead)\b|\blength\b|"
+        r"\bdeadline\b|\blead time\b",
     ),
     ("money", r"\bhow much\b|\brate\b|\bcost\b|\bprice\b|\bamount\b|\bbudget\b|\bsalary\b"),
     (
@@ -106,6 +111,11 @@ _QUESTION_TYPES = (
         r"(?:^|[,:;.?!-]\s*)when\b|\bwhen(?:'s| is| are| do| does| did| should| will| can|"
         r" must)\b|\bby when\b",
     ),
+)
+_PRESENT = re.compile(
+    r"\b(?:current(?:ly)?|now|at (?:the )?(?:moment|present)|presently|these days|today|"
+    r"to date|as of|so far)\b",
+    re.I,
 )
 _ASKS_RULE = re.compile(
     r"(?:^|[,:;.?!-]\s*)(?:can|may|must|should|do|does|is|are|am|will|would|could|shall|"
@@ -135,3 +145,13 @@ def asks_rule(question: str) -> bool:
 def states_rule(sentence: str) -> bool:
     """The sentence states a rule or constraint (must, may, not, only, ...)."""
     return bool(_RULE.search(sentence))
+
+
+def asks_present(question: str) -> bool:
+    """A question about the present state ("who is the current chair?")."""
+    return bool(_PRESENT.search(question))
+
+
+def states_present(sentence: str) -> bool:
+    """The sentence speaks of the present state ("currently", "as of", "now")."""
+    return bool(_PRESENT.search(sentence))

@@ -196,5 +196,5 @@ def extract_answer(
     model = model or default_model(dense=embedder is not None)
     found = collect(question, chosen, embedder=embedder)
     ranked = model.rank(found)
-    sure = model.sure(ranked, found.asked) if on_topic(found, dense=embedder is not None) else 0.0
+    sure = model.sure(ranked, found) if on_topic(found, dense=embedder is not None) else 0.0
     return compose(ranked, sure, chosen, model)

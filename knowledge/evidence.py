@@ -30,7 +30,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from knowledge.answer_types import asked_type, asks_rule, has_type, states_rule
+from knowledge.answer_types import (
+    asked_type,
+    asks_present,
+    asks_rule,
+    has_type,
+    states_present,
+    states_rule,
+)
 from knowledge.lexical import Analyzer
 from knowledge.markup import plain
 from knowledge.passages import Passage, with_vectors
@@ -43,6 +50,8 @@ FEATURES = (
     "top_document", "typed", "rule_asked", "label", "after_label", "length",
 )  # fmt: skip
 _WORD = re.compile(r"\w+")
+# "how long", "how many": the kind of fact asked for (``answer_types``), not what about.
+_WH_PHRASE = re.compile(r"\bhow (?:long|many|much|often|soon|far|fast|quickly|early|late)\b", re.I)
 _ANALYZER = Analyzer()
 # Question words, auxiliaries and pronouns: they say what is asked, not what about.
 _QUESTION_STOPWORDS = frozenset(
@@ -66,24 +75,29 @@ class Candidate:
     """Index among its passage's sentences."""
     features: np.ndarray
     typed: bool = False
+    present: bool = False
+    """States the present state (``answer_types.states_present``)."""
     score: float = 0.0
     """The answer model's score (set by ``AnswerModel.rank``)."""
 
 
 @dataclass
 class Candidates:
-    """A question's candidate sentences; ``asked`` is the kind of fact it asks for."""
+    """A question's candidate sentences; ``asked`` is the kind of fact it asks for,
+    ``present`` whether it asks about the present state."""
 
     items: list[Candidate] = field(default_factory=list)
     asked: str | None = None
+    present: bool = False
 
     def matrix(self) -> np.ndarray:
         return np.stack([c.features for c in self.items]) if self.items else np.zeros((0, 0))
 
 
 def question_terms(question: str) -> list[str]:
-    """The question's stemmed content terms (stopwords and question words removed)."""
-    terms = (t for t in _ANALYZER(question) if t not in _QUESTION_STOPWORDS)
+    """The question's stemmed content terms (stopwords, question words and the
+    wh-phrase such as "how long" removed)."""
+    terms = (t for t in _ANALYZER(_WH_PHRASE.sub(" ", question)) if t not in _QUESTION_STOPWORDS)
     return list(dict.fromkeys(terms))
 
 
@@ -134,9 +148,9 @@ def collect(
             if len(key.split()) >= 3 and key not in seen:
                 seen.add(key)
                 found.append((p, i))
-    asked = asked_type(question)
+    asked, present = asked_type(question), asks_present(question)
     if not found:
-        return Candidates([], asked)
+        return Candidates([], asked, present)
     terms_of = [read[p][i][2] for p, i in found]
     fields = [frozenset(_ANALYZER(f"{q.title} {q.heading}")) for q in passages]
     vocabulary = set().union(*terms_of, *fields)
@@ -179,5 +193,5 @@ def collect(
             float(i > 0 and _is_label(sentences[i - 1][0])),
             math.log(len(text.split())),
         ]
-        items.append(Candidate(sentence, p, i, np.array(features), typed))
-    return Candidates(items, asked)
+        items.append(Candidate(sentence, p, i, np.array(features), typed, states_present(text)))
+    return Candidates(items, asked, present)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from knowledge.answer_model import AnswerModel, default_model
-from knowledge.answer_types import asked_type
+from knowledge.answer_types import asked_type, asks_present, has_type, states_present
 from knowledge.answering import extract_answer
 from knowledge.chunking import chunk_id, chunk_text
 from knowledge.embedding import MiniLMEmbedder
@@ -142,6 +142,19 @@ def test_asked_types() -> None:
     assert asked_type("what time does the council meet?") == "clock"
     assert asked_type("who approves a change request?") is None
     assert asked_type("what happens when a vote ties?") is None
+    assert asked_type("how much notice do we give before an election?") == "duration"
+    assert asked_type("what's the standard embargo length?") == "duration"
+    assert has_type("Each member has one vote.", "count")
+    assert has_type("Time commitment: average 5+ hours per week", "duration")
+    assert not has_type("One must have shown a willingness to help.", "count")
+
+
+def test_present_state_questions() -> None:
+    assert asks_present("who is the current chair of the council?")
+    assert asks_present("how many people are on the TSC right now?")
+    assert not asks_present("how long is the chair's term?")
+    assert states_present("The council currently has seven members.")
+    assert not states_present("The council elects a chair every year.")
 
 
 # -- answering -------------------------------------------------------------------
@@ -262,6 +275,23 @@ def test_the_middle_band_quotes_only_the_closest_passage() -> None:
     assert answer.cited == 1 and len({q.source for q in answer.quotes}) == 1
     sure = AnswerModel(shipped.selection, {"bias": 0.0}, unsure_at=0.2, answer_at=0.5)
     assert extract_answer("who must approve a budget request?", hits, model=sure).found
+
+
+def test_a_present_state_question_needs_a_sentence_that_states_one(
+    lexical_kb: HybridRetriever,
+) -> None:
+    rule = "who chairs the steering council?"
+    present = "who chairs the steering council right now?"
+    model = default_model(dense=False)
+    ruled = extract_answer(rule, lexical_kb.search(rule, scopes=["P"], k=5))
+    asked_now = extract_answer(present, lexical_kb.search(present, scopes=["P"], k=5))
+    assert asked_now.confidence < ruled.confidence  # the governance text states rules only
+    assert asked_now.confidence < model.answer_at and not asked_now.found
+    lexical_kb.index(
+        "P", _records("roster", "Council", "The steering council is currently chaired by Ada.")
+    )
+    stated = extract_answer(present, lexical_kb.search(present, scopes=["P"], k=5))
+    assert stated.found and "currently chaired by Ada" in stated.text
 
 
 def test_a_label_brings_the_sentence_after_it() -> None:
