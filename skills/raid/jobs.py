@@ -37,23 +37,49 @@ def each_working_day(
     """A DM to `user` at `at` their time on each of their working days in [start, end),
     moved out of their quiet hours."""
     person, prefs = ctx.people.get(user), ctx.prefs(user)
-    wall = out_of_quiet_hours(prefs, at)
-    return [
-        Planned(kind, key, due, user, person.timezone)
-        for due in local_instants(person.timezone, wall, start, end, weekdays=working_days(prefs))
-    ]
-
-
-def attention(
-    ctx: PlanContext, project: Project, config: ProjectSchedule, today: date
-) -> list[tuple[RaidItem, str]]:
-    """The project's items needing attention on `today`, computed once per tick."""
-    return ctx.memo(
-        ("raid-attention", project.id, today, config.stale_days),
-        lambda: raid.needing_attention(
-            ctx.session, project, today=today, stale_days=config.stale_days
+    instants = ctx.memo(  # the same for everyone with this timezone, time and preferences
+        (
+            "instants",
+            person.timezone,
+            at,
+            prefs.quiet_start,
+            prefs.quiet_end,
+            prefs.weekends_off,
+            start,
+            end,
+        ),
+        lambda: list(
+            local_instants(
+                person.timezone,
+                out_of_quiet_hours(prefs, at),
+                start,
+                end,
+                weekdays=working_days(prefs),
+            )
         ),
     )
+    return [Planned(kind, key, due, user, person.timezone) for due in instants]
+
+
+def attention_of(
+    ctx: PlanContext, project: Project, config: ProjectSchedule, today: date, owner: str
+) -> list[tuple[RaidItem, str]]:
+    """`owner`'s items needing attention on `today` in the project (one query per tick)."""
+    by_owner = ctx.memo(
+        ("raid-attention", project.id, today, config.stale_days),
+        lambda: grouped_by_owner(
+            raid.needing_attention(ctx.session, project, today=today, stale_days=config.stale_days)
+        ),
+    )
+    return by_owner.get(owner, [])
+
+
+def grouped_by_owner(entries: list[tuple[RaidItem, str]]) -> dict[str, list[tuple[RaidItem, str]]]:
+    grouped: dict[str, list[tuple[RaidItem, str]]] = defaultdict(list)
+    for item, reason in entries:
+        if item.owner:
+            grouped[item.owner].append((item, reason))
+    return grouped
 
 
 class RaidReminders:
@@ -62,19 +88,18 @@ class RaidReminders:
     name = "raid-reminder"
 
     def owners(self, ctx: PlanContext) -> dict[str, list[tuple[Project, ProjectSchedule]]]:
+        """Each owner to remind, with their projects (by key), from one query for all."""
+        enabled = {p.id: (p, c) for p, c in ctx.schedules() if c.nudges_enabled}
+        # today's state in each project's timezone; `run` checks again
+        days = {pid: (clock.today(p.timezone), c.stale_days) for pid, (p, c) in enabled.items()}
+        rank = {pid: n for n, pid in enumerate(enabled)}
         found: dict[str, list[tuple[Project, ProjectSchedule]]] = defaultdict(list)
-        for project, config in ctx.schedules():
-            if not config.nudges_enabled:
-                continue
-            today = clock.today(project.timezone)  # today's state; `run` checks again
-            for item, _ in attention(ctx, project, config, today):
-                if (
-                    item.owner
-                    and (project, config) not in found[item.owner]
-                    and may_receive(ctx, project.id, item.owner)
-                ):
-                    found[item.owner].append((project, config))
-        return {owner: projects for owner, projects in found.items() if projects}
+        for project_id, owner in sorted(
+            raid.owners_needing_attention(ctx.session, days), key=lambda w: (rank[w[0]], w[1])
+        ):
+            if may_receive(ctx, project_id, owner):
+                found[owner].append(enabled[project_id])
+        return found
 
     def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]:
         planned = []
@@ -91,11 +116,10 @@ class RaidReminders:
             return []  # the PM digest flags an away owner's items instead
         today = firing.due.astimezone(firing.local_due().tzinfo).date()
         entries = [
-            (item, reason)
+            entry
             for project, config in ctx.schedules()
             if config.nudges_enabled and may_receive(ctx, project.id, owner)
-            for item, reason in attention(ctx, project, config, today)
-            if item.owner == owner
+            for entry in attention_of(ctx, project, config, today, owner)
         ]
         if not entries:
             return []
