@@ -26,6 +26,7 @@ from scheduler.plan import (
     working_days,
 )
 from scheduler.recipients import may_receive
+from skills.milestones.models import Milestone
 from skills.raid import attention as raid
 from skills.raid.models import RaidItem
 from skills.raid.views import nudge_blocks
@@ -61,25 +62,25 @@ def each_working_day(
     return [Planned(kind, key, due, user, person.timezone) for due in instants]
 
 
-def attention_of(
-    ctx: PlanContext, project: Project, config: ProjectSchedule, today: date, owner: str
-) -> list[tuple[RaidItem, str]]:
-    """`owner`'s items needing attention on `today` in the project (one query per tick)."""
-    by_owner = ctx.memo(
-        ("raid-attention", project.id, today, config.stale_days),
-        lambda: grouped_by_owner(
-            raid.needing_attention(ctx.session, project, today=today, stale_days=config.stale_days)
-        ),
-    )
-    return by_owner.get(owner, [])
+def attention(
+    ctx: PlanContext, project: Project, config: ProjectSchedule, today: date
+) -> tuple[dict[str, list[tuple[RaidItem, str]]], dict[int, Milestone]]:
+    """The project's items needing attention on `today`, by owner, and the milestones they
+    put at stake: computed once per tick for all its reminders."""
 
+    def compute() -> tuple[dict[str, list[tuple[RaidItem, str]]], dict[int, Milestone]]:
+        from skills.hub.urgency import milestones_at_stake  # the hub imports the RAID skill
 
-def grouped_by_owner(entries: list[tuple[RaidItem, str]]) -> dict[str, list[tuple[RaidItem, str]]]:
-    grouped: dict[str, list[tuple[RaidItem, str]]] = defaultdict(list)
-    for item, reason in entries:
-        if item.owner:
-            grouped[item.owner].append((item, reason))
-    return grouped
+        entries = raid.needing_attention(
+            ctx.session, project, today=today, stale_days=config.stale_days
+        )
+        by_owner: dict[str, list[tuple[RaidItem, str]]] = defaultdict(list)
+        for item, reason in entries:
+            if item.owner:
+                by_owner[item.owner].append((item, reason))
+        return by_owner, milestones_at_stake(ctx.session, [item for item, _ in entries])
+
+    return ctx.memo(("raid-attention", project.id, today, config.stale_days), compute)
 
 
 class RaidReminders:
@@ -115,15 +116,18 @@ class RaidReminders:
         if ctx.away(owner, firing.local_due().date()):
             return []  # the PM digest flags an away owner's items instead
         today = firing.due.astimezone(firing.local_due().tzinfo).date()
-        entries = [
-            entry
-            for project, config in ctx.schedules()
-            if config.nudges_enabled and may_receive(ctx, project.id, owner)
-            for entry in attention_of(ctx, project, config, today, owner)
-        ]
+        entries: list[tuple[RaidItem, str]] = []
+        stakes: dict[int, Milestone] = {}
+        zones: dict[int, str] = {}
+        for project, config in ctx.schedules():
+            if config.nudges_enabled and may_receive(ctx, project.id, owner):
+                by_owner, at_stake = attention(ctx, project, config, today)
+                entries += by_owner.get(owner, [])
+                stakes.update(at_stake)
+                zones[project.id] = project.timezone
         if not entries:
             return []
-        entries = most_urgent_first(ctx.session, entries, person=owner)
+        entries = most_urgent_first(ctx.session, entries, person=owner, stakes=stakes, zones=zones)
         count = (
             "1 of your RAID items needs"
             if len(entries) == 1
