@@ -8,6 +8,7 @@ kept as text, is not DMed about it.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import select
@@ -20,7 +21,6 @@ from scheduler.models import ProjectSchedule
 from scheduler.plan import (
     PlanContext,
     Planned,
-    is_away,
     local_instants,
     out_of_quiet_hours,
     working_days,
@@ -62,13 +62,22 @@ def each_working_day(
     return [Planned(kind, key, due, user, person.timezone) for due in instants]
 
 
+@dataclass
+class Attention:
+    """A project's items needing attention on one day (worst first), the same by owner, and
+    the milestones they put at stake."""
+
+    entries: list[tuple[RaidItem, str]]
+    by_owner: dict[str, list[tuple[RaidItem, str]]]
+    stakes: dict[int, Milestone]
+
+
 def attention(
     ctx: PlanContext, project: Project, config: ProjectSchedule, today: date
-) -> tuple[dict[str, list[tuple[RaidItem, str]]], dict[int, Milestone]]:
-    """The project's items needing attention on `today`, by owner, and the milestones they
-    put at stake: computed once per tick for all its reminders."""
+) -> Attention:
+    """The project's `Attention` on `today`, computed once per tick for all its firings."""
 
-    def compute() -> tuple[dict[str, list[tuple[RaidItem, str]]], dict[int, Milestone]]:
+    def compute() -> Attention:
         from skills.hub.urgency import milestones_at_stake  # the hub imports the RAID skill
 
         entries = raid.needing_attention(
@@ -78,7 +87,8 @@ def attention(
         for item, reason in entries:
             if item.owner:
                 by_owner[item.owner].append((item, reason))
-        return by_owner, milestones_at_stake(ctx.session, [item for item, _ in entries])
+        stakes = milestones_at_stake(ctx.session, [item for item, _ in entries])
+        return Attention(entries, by_owner, stakes)
 
     return ctx.memo(("raid-attention", project.id, today, config.stale_days), compute)
 
@@ -121,9 +131,9 @@ class RaidReminders:
         zones: dict[int, str] = {}
         for project, config in ctx.schedules():
             if config.nudges_enabled and may_receive(ctx, project.id, owner):
-                by_owner, at_stake = attention(ctx, project, config, today)
-                entries += by_owner.get(owner, [])
-                stakes.update(at_stake)
+                found = attention(ctx, project, config, today)
+                entries += found.by_owner.get(owner, [])
+                stakes.update(found.stakes)
                 zones[project.id] = project.timezone
         if not entries:
             return []
@@ -170,10 +180,8 @@ class PmDigest:
                     f"• *{risk.key}* {escape(shorten(risk.title, 90))} — score "
                     f"{risk.score}, {missing}"
                 )
-            for item, reason in raid.needing_attention(
-                ctx.session, project, today=today, stale_days=config.stale_days
-            ):
-                if item.owner and is_away(ctx.session, item.owner, today):
+            for item, reason in attention(ctx, project, config, today).entries:
+                if item.owner and ctx.away(item.owner, today):
                     lines.append(
                         f"• *{item.key}* {escape(shorten(item.title, 90))} — {reason}, "
                         f"owner {mention(item.owner)} is away"
