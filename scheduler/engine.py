@@ -37,9 +37,7 @@ log = logging.getLogger(__name__)
 
 GRACE = timedelta(hours=6)  # a firing missed by longer than this (a long outage) is skipped
 WORKERS = 16  # firings in flight at once; the poster paces them to Slack's limits
-CLAIM_BATCH = (
-    48  # firings claimed per transaction (a crash leaves at most two batches to the lease)
-)
+CLAIM_BATCH = 48  # firings per claim; a crash leaves at most two batches to the lease
 RECORD_BATCH = 32  # outcomes written per transaction
 
 
@@ -98,7 +96,7 @@ class Sweep:
         self.outcomes: list[Outcome] = []
         self.lock = threading.Lock()
         self.writing = threading.Lock()
-        self.stopped = threading.Event()  # the workers are gone: claim no more
+        self.stopped = threading.Event()  # a worker failed: claim and take no more
 
     def claim(self, workers: int) -> None:
         """Claim the firings a batch at a time, handing each one claimed to the workers;
@@ -119,7 +117,7 @@ class Sweep:
                 self.hand(None)
 
     def hand(self, taken: tuple[Planned, Claim] | None) -> bool:
-        """Queue a claimed firing (None: stop) for the workers; False once they are gone."""
+        """Queue a claimed firing (None: stop) for the workers; False once they stopped."""
         while not self.stopped.is_set():
             try:
                 self.ready.put(taken, timeout=0.1)
