@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)  # a claim not finished by then (the process died) is retried
 MAX_ATTEMPTS = 6
+LOOKUP_BATCH = 400  # (job key, due) pairs per query, well under any bind-parameter limit
 FIRINGS = Firing.__table__.c  # type: ignore[attr-defined]
 
 
@@ -61,6 +62,23 @@ def insert_new(connection: Connection, table, rows: list[dict], keys: list[str])
     else:
         from sqlalchemy.dialects.sqlite import insert
     connection.execute(insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+
+
+def finished(url: str, firings: list[Planned]) -> set[tuple[str, datetime]]:
+    """The (job key, due) of those of `firings` already done (posted or empty): one read,
+    so a tick claims only what may still need posting."""
+    pairs = sorted({(f.key, f.due) for f in firings})
+    done = set()
+    with get_engine(url).connect() as connection:
+        for start in range(0, len(pairs), LOOKUP_BATCH):
+            rows = connection.execute(
+                select(FIRINGS.job_key, FIRINGS.due).where(
+                    tuple_(FIRINGS.job_key, FIRINGS.due).in_(pairs[start : start + LOOKUP_BATCH]),
+                    FIRINGS.status.in_(("posted", "empty")),
+                )
+            )
+            done.update((row.job_key, clock.as_utc(row.due)) for row in rows)
+    return done
 
 
 def claim_batch(

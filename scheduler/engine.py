@@ -1,13 +1,13 @@
 """Running what is due, exactly once per firing and once per post.
 
-A tick plans every firing due in the last `GRACE` (see `scheduler.plan`), then workers
-take firings one by one from a `Sweep`, which claims them a batch at a time
-(`scheduler.claims`). Each firing's replies are built, checked against the
-authorization rule (`scheduler.recipients`) and posted through the poster, which
-records each post in the firing's journal; outcomes and posts are written a batch
-at a time. A firing whose post failed (Slack down) is retried with exponential
-backoff from the last recorded post, never dropped silently: after the last attempt
-it stays `failed` and is logged as an error.
+A tick plans every firing due in the last `GRACE` (see `scheduler.plan`), leaves out
+those already done, then claims the rest a batch at a time (`scheduler.claims`) while
+workers take the firings claimed so far one by one from a `Sweep`. Each firing's replies
+are built, checked against the authorization rule (`scheduler.recipients`) and posted
+through the poster, which records each post in the firing's journal; outcomes and posts
+are written a batch at a time. A firing whose post failed (Slack down) is retried with
+exponential backoff from the last recorded post, never dropped silently: after the last
+attempt it stays `failed` and is logged as an error.
 
 The engine imports no skill and no transport: the kinds (`Skill.jobs`) and the poster
 are handed to it (`bot.scheduling`).
@@ -16,8 +16,8 @@ are handed to it (`bot.scheduling`).
 from __future__ import annotations
 
 import logging
+import queue
 import threading
-from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,7 +28,7 @@ from sqlmodel import Session
 from bot.core import clock
 from bot.core.db import session_scope
 from bot.core.people import People
-from scheduler.claims import Claim, Outcome, claim_batch, label, record_outcomes
+from scheduler.claims import Claim, Outcome, claim_batch, finished, label, record_outcomes
 from scheduler.plan import JobKind, PlanContext, Planned, TickCache
 from scheduler.posting import Poster, post_recorded
 from scheduler.recipients import allowed_replies
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 GRACE = timedelta(hours=6)  # a firing missed by longer than this (a long outage) is skipped
 WORKERS = 16  # firings in flight at once; the poster paces them to Slack's limits
-CLAIM_BATCH = 48  # firings claimed per transaction (a crash leaves at most these to the lease)
+CLAIM_BATCH = 48  # firings per claim; a crash leaves at most two batches to the lease
 RECORD_BATCH = 32  # outcomes written per transaction
 
 
@@ -85,29 +85,55 @@ def fire(
 
 
 class Sweep:
-    """The firings of one tick, handed to workers as they are claimed, and their outcomes
+    """The firings of one tick: claimed a batch at a time by one thread while the workers
+    post what was claimed before (at most a batch ahead of them), and their outcomes
     written back a batch at a time (kept and retried if the database is away)."""
 
     def __init__(self, url: str, due: list[Planned], now: datetime, report: RunReport) -> None:
         self.url, self.now, self.report = url, now, report
-        self.waiting = deque(due)
-        self.ready: deque[tuple[Planned, Claim]] = deque()
+        self.due = due
+        self.ready: queue.Queue[tuple[Planned, Claim] | None] = queue.Queue(CLAIM_BATCH)
         self.outcomes: list[Outcome] = []
         self.lock = threading.Lock()
         self.writing = threading.Lock()
+        self.stopped = threading.Event()  # a worker failed: claim and take no more
 
-    def next(self) -> tuple[Planned, Claim] | None:
-        with self.lock:
-            while not self.ready and self.waiting:
-                batch = [self.waiting.popleft() for _ in range(min(CLAIM_BATCH, len(self.waiting)))]
+    def claim(self, workers: int) -> None:
+        """Claim the firings a batch at a time, handing each one claimed to the workers;
+        then tell each of the `workers` to stop."""
+        try:
+            for start in range(0, len(self.due), CLAIM_BATCH):
+                batch = self.due[start : start + CLAIM_BATCH]
                 claims = claim_batch(self.url, batch, self.now)
                 for firing in batch:
                     claim = claims.get((firing.key, firing.due))
                     if claim is None:
-                        self.report.skipped.append(label(firing))
-                    else:
-                        self.ready.append((firing, claim))
-            return self.ready.popleft() if self.ready else None
+                        with self.lock:
+                            self.report.skipped.append(label(firing))
+                    elif not self.hand((firing, claim)):
+                        return
+        finally:
+            for _ in range(workers):
+                self.hand(None)
+
+    def hand(self, taken: tuple[Planned, Claim] | None) -> bool:
+        """Queue a claimed firing (None: stop) for the workers; False once they stopped."""
+        while not self.stopped.is_set():
+            try:
+                self.ready.put(taken, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def next(self) -> tuple[Planned, Claim] | None:
+        """The next claimed firing; None when there are no more, or a worker failed."""
+        while not self.stopped.is_set():
+            try:
+                return self.ready.get(timeout=0.1)
+            except queue.Empty:
+                continue
+        return None
 
     def done(self, outcome: Outcome) -> None:
         with self.lock:
@@ -153,16 +179,24 @@ def run_due(
     cache = TickCache()
     with session_scope(url) as session:
         due = planned(session, people, now - GRACE, now + timedelta(microseconds=1), kinds, cache)
-    sweep = Sweep(url, due, now, report)
+    done = finished(url, due)
+    report.skipped += [label(f) for f in due if (f.key, f.due) in done]
+    sweep = Sweep(url, [f for f in due if (f.key, f.due) not in done], now, report)
 
     def work() -> None:
-        while (taken := sweep.next()) is not None:
-            firing, claim = taken
-            sweep.done(fire(url, people, post, by_name[firing.kind], firing, claim, cache))
+        try:
+            while (taken := sweep.next()) is not None:
+                firing, claim = taken
+                sweep.done(fire(url, people, post, by_name[firing.kind], firing, claim, cache))
+        except BaseException:
+            sweep.stopped.set()
+            raise
 
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            for job in [pool.submit(work) for _ in range(max(1, workers))]:
+            jobs = [pool.submit(work) for _ in range(max(1, workers))]
+            sweep.claim(len(jobs))
+            for job in jobs:
                 job.result()
     finally:
         sweep.write(strict=True)

@@ -54,9 +54,12 @@ class TickCache:
     roles: dict[tuple[int, str], Role] = field(default_factory=dict)
     absences: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
     memos: dict[Any, Any] = field(default_factory=dict)
+    computing: dict[Any, threading.Lock] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def load(self, session: Session) -> None:
+        if self.projects is not None:  # loaded: every later read is lock-free
+            return
         with self.lock:
             if self.projects is not None:
                 return
@@ -74,13 +77,19 @@ class TickCache:
             ]
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """`compute()` once per tick for `key` (two threads may both compute; one is kept)."""
+        """`compute()` once per tick for `key`; a thread asking meanwhile waits for it."""
         with self.lock:
             if key in self.memos:
                 return self.memos[key]
-        value = compute()
-        with self.lock:
-            return self.memos.setdefault(key, value)
+            computing = self.computing.setdefault(key, threading.Lock())
+        with computing:
+            with self.lock:
+                if key in self.memos:
+                    return self.memos[key]
+            value = compute()
+            with self.lock:
+                self.memos[key] = value
+        return value
 
 
 DEFAULT_PREFS = PersonPrefs(user_id="")  # read only: the quiet hours of anyone who set none

@@ -7,21 +7,25 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import event, text
+from sqlalchemy import delete, event, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
+from bot.core import clock
 from bot.core.models import ProcessedDelivery
 
 log = logging.getLogger(__name__)
 
 ALEMBIC_DIR = Path(__file__).resolve().parents[2] / "alembic"
+PRUNE_EVERY = timedelta(minutes=10)  # how often one process deletes expired delivery keys
 
 
 @lru_cache(maxsize=8)
@@ -152,10 +156,55 @@ def migrate(url: str) -> None:
 
 
 def claim_delivery(url: str, key: str) -> bool:
-    """Record a delivery key; False if it was already recorded (a retry or a twin)."""
+    """Record a delivery key; False if it was already recorded (a retry or a twin).
+
+    Every `PRUNE_EVERY` or so, a claim also deletes the keys older than the retention
+    (`LIVEPMO_DELIVERY_RETENTION_HOURS`), long after Slack's last retry or replay."""
     try:
         with session_scope(url) as session:
             session.add(ProcessedDelivery(key=key))
     except IntegrityError:
         return False
+    prune_now_and_then(url)
     return True
+
+
+def prune_deliveries(url: str, *, before: datetime) -> int:
+    """Delete the delivery keys received before `before` (any replica's); how many went."""
+    received = ProcessedDelivery.__table__.c.received_at  # type: ignore[attr-defined]
+    with get_engine(url).begin() as connection:
+        deleted = connection.execute(delete(ProcessedDelivery).where(received < before))
+    return deleted.rowcount
+
+
+_pruned_at: dict[str, datetime] = {}  # database URL: when this process last pruned it
+_pruning = threading.Lock()
+
+
+def prune_now_and_then(url: str) -> None:
+    """`prune_deliveries` past the retention, unless this process did it in the last
+    `PRUNE_EVERY`; one indexed delete, and a failure only waits for the next time."""
+    now = clock.now()
+    with _pruning:
+        last = _pruned_at.get(url)
+        if last is not None and abs(now - last) < PRUNE_EVERY:
+            return
+        _pruned_at[url] = now
+    hours = delivery_retention_hours()
+    try:
+        deleted = prune_deliveries(url, before=now - timedelta(hours=hours))
+    except SQLAlchemyError as exc:
+        log.warning("could not prune delivery keys: %s", str(exc).splitlines()[0])
+        return
+    if deleted:
+        log.info("pruned %s delivery keys older than %s h", deleted, hours)
+
+
+def delivery_retention_hours() -> int:
+    """Hours a delivery key is kept (`LIVEPMO_DELIVERY_RETENTION_HOURS`)."""
+    from bot.core.settings import ConfigError, Settings, cached_settings
+
+    try:
+        return cached_settings().livepmo_delivery_retention_hours
+    except ConfigError:
+        return Settings.model_construct().livepmo_delivery_retention_hours

@@ -85,7 +85,7 @@ class ProcessedDelivery(SQLModel, table=True):
     __tablename__ = "processed_deliveries"
 
     key: str = Field(primary_key=True, max_length=200)
-    received_at: datetime = utc_column()
+    received_at: datetime = utc_column(index=True)  # pruned past the retention
 
 
 class PostedThread(SQLModel, table=True):

@@ -27,6 +27,7 @@ EXPECTED = {
     "or postgresql+psycopg://user@host/db",
     "livepmo_db_connect_timeout": "whole seconds, at least 1",
     "livepmo_db_statement_timeout": "whole seconds, at least 1",
+    "livepmo_delivery_retention_hours": "whole hours, at least 1",
     "chroma_port": "a port number (1-65535)",
     "livepmo_timezone": "an IANA timezone name such as Europe/London",
     "livepmo_now": "an ISO 8601 timestamp with a UTC offset, e.g. 2026-11-23T09:00:00+00:00",
@@ -68,6 +69,7 @@ class Settings(BaseSettings):
     livepmo_now: datetime | None = None
     livepmo_db_connect_timeout: int = 5
     livepmo_db_statement_timeout: int = 10
+    livepmo_delivery_retention_hours: int = 24  # Slack retries and replays within minutes
     # The LLM layer (`bot.llm`): used only when OPENAI_API_KEY is set.
     livepmo_llm: bool = True  # false: never the chat model (e.g. a key for embeddings only)
     livepmo_interpreter: str = "llm-first"
@@ -125,9 +127,13 @@ class Settings(BaseSettings):
             raise ValueError("unsupported database")
         return value
 
-    @field_validator("livepmo_db_connect_timeout", "livepmo_db_statement_timeout")
+    @field_validator(
+        "livepmo_db_connect_timeout",
+        "livepmo_db_statement_timeout",
+        "livepmo_delivery_retention_hours",
+    )
     @classmethod
-    def _seconds(cls, value: int) -> int:
+    def _at_least_one(cls, value: int) -> int:
         if value < 1:
             raise ValueError("too short")
         return value

@@ -103,10 +103,20 @@ class Ranked:
     urgency: Urgency
 
 
-def rank(session: Session, items: Sequence[RaidItem], *, person: str) -> list[Ranked]:
-    """`items` for `person`, most urgent first (each judged on its project's today)."""
-    stakes = milestones_at_stake(session, items)
-    zones: dict[int, str] = {}
+def rank(
+    session: Session,
+    items: Sequence[RaidItem],
+    *,
+    person: str,
+    stakes: dict[int, Milestone] | None = None,
+    zones: dict[int, str] | None = None,
+) -> list[Ranked]:
+    """`items` for `person`, most urgent first (each judged on its project's today).
+
+    A caller that has them already passes `stakes` (`milestones_at_stake` of the items)
+    and `zones` (project id: timezone), sparing their queries."""
+    stakes = milestones_at_stake(session, items) if stakes is None else stakes
+    zones = dict(zones or {})
     ranked = []
     for item in items:
         if item.project_id not in zones:
@@ -121,10 +131,15 @@ def rank(session: Session, items: Sequence[RaidItem], *, person: str) -> list[Ra
 
 
 def most_urgent_first(
-    session: Session, entries: Sequence[tuple[RaidItem, T]], *, person: str
+    session: Session,
+    entries: Sequence[tuple[RaidItem, T]],
+    *,
+    person: str,
+    stakes: dict[int, Milestone] | None = None,
+    zones: dict[int, str] | None = None,
 ) -> list[tuple[RaidItem, T]]:
-    """A reminder's (item, reason) entries in the same order as the Hub shows them."""
-    order = {
-        id(r.item): n for n, r in enumerate(rank(session, [e[0] for e in entries], person=person))
-    }
+    """A reminder's (item, reason) entries in the same order as the Hub shows them
+    (`stakes`, `zones`: as for `rank`)."""
+    ranked = rank(session, [e[0] for e in entries], person=person, stakes=stakes, zones=zones)
+    order = {id(r.item): n for n, r in enumerate(ranked)}
     return sorted(entries, key=lambda entry: order[id(entry[0])])

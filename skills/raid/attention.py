@@ -2,30 +2,70 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.core import clock
 from bot.core.messages import UserError
 from bot.core.models import Project
 from skills.raid.models import RaidItem
-from skills.raid.scoring import RaidType
+from skills.raid.scoring import RaidStatus, RaidType, is_closed
 from skills.raid.service import CLOSED_STATUSES, RaidFilter, list_items, update_item
+
+
+def attention_reason(
+    due_on: date | None, updated_at: datetime, *, today: date, stale_days: int
+) -> str | None:
+    """Why an open item needs attention on `today` ("overdue …", "not updated …"), or None."""
+    if due_on and due_on < today:
+        return f"overdue since {due_on:%d %b}"
+    if clock.as_utc(updated_at) < clock.now() - timedelta(days=stale_days):
+        return f"not updated for {stale_days}+ days"
+    return None
 
 
 def needing_attention(
     session: Session, project: Project, *, today: date, stale_days: int, owner: str | None = None
 ) -> list[tuple[RaidItem, str]]:
     """Open items past their date ("overdue") or untouched for `stale_days` ("stale")."""
-    stale_before = clock.now() - timedelta(days=stale_days)
     found = []
     chosen = RaidFilter(owner=owner)
     for item in list_items(session, project, chosen, today=today, limit=100_000):
-        if item.due_on and item.due_on < today:
-            found.append((item, f"overdue since {item.due_on:%d %b}"))
-        elif clock.as_utc(item.updated_at) < stale_before:
-            found.append((item, f"not updated for {stale_days}+ days"))
+        reason = attention_reason(item.due_on, item.updated_at, today=today, stale_days=stale_days)
+        if reason:
+            found.append((item, reason))
+    return found
+
+
+def owners_needing_attention(
+    session: Session, projects: dict[int, tuple[date, int]]
+) -> set[tuple[int, str]]:
+    """Each (project id, owner) with an open item needing attention, in one query for all
+    `projects` (project id: its today and stale days); the rule of `needing_attention`."""
+    if not projects:
+        return set()
+    live = select(
+        RaidItem.project_id,
+        RaidItem.owner,
+        RaidItem.type,
+        RaidItem.status,
+        RaidItem.due_on,
+        RaidItem.updated_at,
+    ).where(
+        col(RaidItem.project_id).in_(projects),
+        RaidItem.deleted == False,  # noqa: E712
+        col(RaidItem.owner).is_not(None),
+    )
+    found: set[tuple[int, str]] = set()
+    for project_id, owner, raid_type, status, due_on, updated_at in session.exec(live):
+        if not owner or (project_id, owner) in found:
+            continue
+        today, stale_days = projects[project_id]
+        if not is_closed(RaidType(raid_type), RaidStatus(status)) and attention_reason(
+            due_on, updated_at, today=today, stale_days=stale_days
+        ):
+            found.add((project_id, owner))
     return found
 
 

@@ -8,6 +8,7 @@ kept as text, is not DMed about it.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import select
@@ -20,12 +21,12 @@ from scheduler.models import ProjectSchedule
 from scheduler.plan import (
     PlanContext,
     Planned,
-    is_away,
     local_instants,
     out_of_quiet_hours,
     working_days,
 )
 from scheduler.recipients import may_receive
+from skills.milestones.models import Milestone
 from skills.raid import attention as raid
 from skills.raid.models import RaidItem
 from skills.raid.views import nudge_blocks
@@ -37,23 +38,59 @@ def each_working_day(
     """A DM to `user` at `at` their time on each of their working days in [start, end),
     moved out of their quiet hours."""
     person, prefs = ctx.people.get(user), ctx.prefs(user)
-    wall = out_of_quiet_hours(prefs, at)
-    return [
-        Planned(kind, key, due, user, person.timezone)
-        for due in local_instants(person.timezone, wall, start, end, weekdays=working_days(prefs))
-    ]
+    instants = ctx.memo(  # the same for everyone with this timezone, time and preferences
+        (
+            "instants",
+            person.timezone,
+            at,
+            prefs.quiet_start,
+            prefs.quiet_end,
+            prefs.weekends_off,
+            start,
+            end,
+        ),
+        lambda: list(
+            local_instants(
+                person.timezone,
+                out_of_quiet_hours(prefs, at),
+                start,
+                end,
+                weekdays=working_days(prefs),
+            )
+        ),
+    )
+    return [Planned(kind, key, due, user, person.timezone) for due in instants]
+
+
+@dataclass
+class Attention:
+    """A project's items needing attention on one day (worst first), the same by owner, and
+    the milestones they put at stake."""
+
+    entries: list[tuple[RaidItem, str]]
+    by_owner: dict[str, list[tuple[RaidItem, str]]]
+    stakes: dict[int, Milestone]
 
 
 def attention(
     ctx: PlanContext, project: Project, config: ProjectSchedule, today: date
-) -> list[tuple[RaidItem, str]]:
-    """The project's items needing attention on `today`, computed once per tick."""
-    return ctx.memo(
-        ("raid-attention", project.id, today, config.stale_days),
-        lambda: raid.needing_attention(
+) -> Attention:
+    """The project's `Attention` on `today`, computed once per tick for all its firings."""
+
+    def compute() -> Attention:
+        from skills.hub.urgency import milestones_at_stake  # the hub imports the RAID skill
+
+        entries = raid.needing_attention(
             ctx.session, project, today=today, stale_days=config.stale_days
-        ),
-    )
+        )
+        by_owner: dict[str, list[tuple[RaidItem, str]]] = defaultdict(list)
+        for item, reason in entries:
+            if item.owner:
+                by_owner[item.owner].append((item, reason))
+        stakes = milestones_at_stake(ctx.session, [item for item, _ in entries])
+        return Attention(entries, by_owner, stakes)
+
+    return ctx.memo(("raid-attention", project.id, today, config.stale_days), compute)
 
 
 class RaidReminders:
@@ -62,19 +99,18 @@ class RaidReminders:
     name = "raid-reminder"
 
     def owners(self, ctx: PlanContext) -> dict[str, list[tuple[Project, ProjectSchedule]]]:
+        """Each owner to remind, with their projects (by key), from one query for all."""
+        enabled = {p.id: (p, c) for p, c in ctx.schedules() if c.nudges_enabled}
+        # today's state in each project's timezone; `run` checks again
+        days = {pid: (clock.today(p.timezone), c.stale_days) for pid, (p, c) in enabled.items()}
+        rank = {pid: n for n, pid in enumerate(enabled)}
         found: dict[str, list[tuple[Project, ProjectSchedule]]] = defaultdict(list)
-        for project, config in ctx.schedules():
-            if not config.nudges_enabled:
-                continue
-            today = clock.today(project.timezone)  # today's state; `run` checks again
-            for item, _ in attention(ctx, project, config, today):
-                if (
-                    item.owner
-                    and (project, config) not in found[item.owner]
-                    and may_receive(ctx, project.id, item.owner)
-                ):
-                    found[item.owner].append((project, config))
-        return {owner: projects for owner, projects in found.items() if projects}
+        for project_id, owner in sorted(
+            raid.owners_needing_attention(ctx.session, days), key=lambda w: (rank[w[0]], w[1])
+        ):
+            if may_receive(ctx, project_id, owner):
+                found[owner].append(enabled[project_id])
+        return found
 
     def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]:
         planned = []
@@ -90,16 +126,18 @@ class RaidReminders:
         if ctx.away(owner, firing.local_due().date()):
             return []  # the PM digest flags an away owner's items instead
         today = firing.due.astimezone(firing.local_due().tzinfo).date()
-        entries = [
-            (item, reason)
-            for project, config in ctx.schedules()
-            if config.nudges_enabled and may_receive(ctx, project.id, owner)
-            for item, reason in attention(ctx, project, config, today)
-            if item.owner == owner
-        ]
+        entries: list[tuple[RaidItem, str]] = []
+        stakes: dict[int, Milestone] = {}
+        zones: dict[int, str] = {}
+        for project, config in ctx.schedules():
+            if config.nudges_enabled and may_receive(ctx, project.id, owner):
+                found = attention(ctx, project, config, today)
+                entries += found.by_owner.get(owner, [])
+                stakes.update(found.stakes)
+                zones[project.id] = project.timezone
         if not entries:
             return []
-        entries = most_urgent_first(ctx.session, entries, person=owner)
+        entries = most_urgent_first(ctx.session, entries, person=owner, stakes=stakes, zones=zones)
         count = (
             "1 of your RAID items needs"
             if len(entries) == 1
@@ -142,10 +180,8 @@ class PmDigest:
                     f"• *{risk.key}* {escape(shorten(risk.title, 90))} — score "
                     f"{risk.score}, {missing}"
                 )
-            for item, reason in raid.needing_attention(
-                ctx.session, project, today=today, stale_days=config.stale_days
-            ):
-                if item.owner and is_away(ctx.session, item.owner, today):
+            for item, reason in attention(ctx, project, config, today).entries:
+                if item.owner and ctx.away(item.owner, today):
                     lines.append(
                         f"• *{item.key}* {escape(shorten(item.title, 90))} — {reason}, "
                         f"owner {mention(item.owner)} is away"

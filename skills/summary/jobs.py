@@ -21,12 +21,19 @@ class WeeklySummary:
     def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]:
         planned = []
         for project, config in ctx.schedules():
-            channels = channels_of(ctx.session, project)
-            if not (config.summary_enabled and channels):
+            if not config.summary_enabled:
                 continue
-            for due in local_instants(
-                project.timezone, config.summary_time, start, end, weekdays={config.summary_weekday}
-            ):
+            dues = list(
+                local_instants(
+                    project.timezone,
+                    config.summary_time,
+                    start,
+                    end,
+                    weekdays={config.summary_weekday},
+                )
+            )
+            channels = channels_of(ctx.session, project) if dues else []  # asked only when due
+            for due in dues if channels else []:
                 planned.append(
                     Planned(
                         self.name,
