@@ -27,7 +27,8 @@ SECTION_LABEL = (
     r"this\s+week|working\s+on|wip)\s*(?:[:\uff1a]|\s[-\u2013\u2014]\s)"
 )
 QUESTION = re.compile(  # but "What did I do: ..." is a stand-up question answered below it
-    r"\?\s*$|^\s*(?:who|when|where|which|why|how|is|are|do|does|can|could|should|would)\b"
+    r"\?\s*$|^\s*(?:who|when|where|which|why|how|is|are|do|does|can(?!['\u2019]t)|could|should"
+    r"|would)\b"  # "can't make the call, ..." is a statement
     r"|^\s*what\b(?![^?:\n]{0,40}(?::|\?[ \t]*\n)\s*\S)",
     re.I,
 )

@@ -8,6 +8,7 @@ import pytest
 
 from bot.core import clock
 from bot.core.db import session_scope
+from bot.core.messages import Message
 from bot.core.projects import require_project
 from bot.interpret.interpreter import Interpreter as Router
 from skills import registry
@@ -203,6 +204,18 @@ def test_a_standup_question_answered_in_the_reply_is_an_update(settings) -> None
     assert "Got your update" in dm(chat, PM, reply)[0].text
     [saved] = updates(settings)
     assert saved.done == ["Met the vendor about the contract", "Drafted the schedule"]
+
+
+def test_an_answer_opening_with_cant_is_an_update_not_a_question(settings) -> None:
+    chat = with_checkins(settings)
+    at(settings, "2026-11-23T09:31:00", Outbox())  # Alice's prompt is open
+    dm(chat, PM, "Can I answer later")  # a question: not an answer
+    assert updates(settings) == []
+    reply = "can't make standup, async update: done - the issues export; next - the risk import"
+    message = Message(text=reply, user=PM, channel="", via="dm", is_dm=True)
+    interpretation = chat.dispatcher.interpreter.interpret(reply, message, settings.database_url)
+    assert interpretation.how == "claim"  # the open prompt's answer, whatever its words
+    assert "Got your update" in dm(chat, PM, reply)[0].text
 
 
 def test_the_digest_lists_who_skipped_apart_from_who_said_nothing(settings) -> None:
