@@ -195,27 +195,34 @@ def test_a_reply_in_own_words_to_an_open_prompt_is_the_update(settings, router: 
     assert [u.text for u in updates(settings)] == [words]
 
 
-def test_a_standup_question_answered_in_the_reply_is_an_update(settings) -> None:
+@pytest.mark.parametrize(
+    ("question", "reply", "done"),
+    [
+        (  # a stand-up question answered below it
+            "What is the contract due date",
+            "What did I do: met the vendor about the contract, drafted the schedule",
+            ["Met the vendor about the contract", "Drafted the schedule"],
+        ),
+        (  # "can't …" states, it does not ask
+            "Can I answer later",
+            "can't make standup, async update:\ndone - the issues export\nnext - the risk import",
+            ["The issues export"],
+        ),
+    ],
+)
+def test_an_answer_opening_like_a_question_is_an_update(
+    settings, question: str, reply: str, done: list[str]
+) -> None:
     chat = with_checkins(settings)
     at(settings, "2026-11-23T09:31:00", Outbox())  # Alice's prompt is open
-    dm(chat, PM, "What is the contract due date")  # a question: not an answer
+    dm(chat, PM, question)  # a question: not an answer
     assert updates(settings) == []
-    reply = "What did I do: met the vendor about the contract, drafted the schedule"
-    assert "Got your update" in dm(chat, PM, reply)[0].text
-    [saved] = updates(settings)
-    assert saved.done == ["Met the vendor about the contract", "Drafted the schedule"]
-
-
-def test_an_answer_opening_with_cant_is_an_update_not_a_question(settings) -> None:
-    chat = with_checkins(settings)
-    at(settings, "2026-11-23T09:31:00", Outbox())  # Alice's prompt is open
-    dm(chat, PM, "Can I answer later")  # a question: not an answer
-    assert updates(settings) == []
-    reply = "can't make standup, async update: done - the issues export; next - the risk import"
     message = Message(text=reply, user=PM, channel="", via="dm", is_dm=True)
     interpretation = chat.dispatcher.interpreter.interpret(reply, message, settings.database_url)
     assert interpretation.how == "claim"  # the open prompt's answer, whatever its words
     assert "Got your update" in dm(chat, PM, reply)[0].text
+    [saved] = updates(settings)
+    assert saved.done == done
 
 
 def test_the_digest_lists_who_skipped_apart_from_who_said_nothing(settings) -> None:
