@@ -2,7 +2,9 @@
 
 Order:
 1. explicit command words (`/pmo raid close R4`, `raid list`), or a skill's name alone or
-   followed by free text (`raid vendor may slip`);
+   followed by free text (`raid vendor may slip`); but prose that only opens with a
+   command's name and does not fit it ("dashboard update: finished the charts") goes where
+   steps 2–4 are sure of, when that is another skill;
 2. a label the message opens with (`Skill.leads`: "Risk: …", "Done: …"), the written form
    of an item or an update;
 3. context (`Skill.claim_message`): who sent it and where — a DM from someone who owes a
@@ -27,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from bot.core.db import session_scope
-from bot.core.messages import Message
+from bot.core.messages import Message, UserError
 from bot.core.operations import Operation
 from bot.core.skills import Skill, SkillRegistry
 from bot.interpret import slots
@@ -71,6 +73,20 @@ class Interpretation:
         return self.how in ("command", "explicit")
 
 
+def reads_as_command(route: Interpretation) -> bool:
+    """Whether a route by command words has an operation whose arguments the words give."""
+    op = route.operation
+    if op is None:
+        return False
+    if op.text is not None:
+        return True
+    try:
+        op.parse(route.args, route.preset)
+    except UserError:
+        return False
+    return True
+
+
 def strip_address(text: str) -> str:
     """Remove the `/pmo` or `@pmo` that opens a message (Slack's adapter takes the bot's own
     mention out; other people's mentions are part of what is said)."""
@@ -109,8 +125,25 @@ class Interpreter:
         if not body:
             return self.to_skill(self.fallback, "", "fallback", 0.0)
         explicit = self.explicit(body)
-        if explicit:
+        if explicit is None:
+            return self.in_words(body, message, database_url)
+        if message is None or message.via == "command" or reads_as_command(explicit):
             return explicit
+        # Prose that opens with a command's name ("dashboard update: finished the charts"):
+        # what the words say, when that is sure (a label, the context, or the model at the
+        # usual bar, not the lower one for logging); else the command's usage.
+        said = self.in_words(body, message, database_url)
+        op = said.operation
+        sure = op is not None and (
+            said.how in ("lead", "claim")
+            or (said.how == "intent" and said.confidence >= (WRITE_AT if op.writes else READ_AT))
+        )
+        return said if sure and op is not explicit.operation else explicit
+
+    def in_words(
+        self, body: str, message: Message | None, database_url: str | None
+    ) -> Interpretation:
+        """`body` read as prose: its lead, its context, then the intent model."""
         led = next((s for s in self.registry.skills if s.led_by(body)), None)
         if led:
             return self.to_skill(led, body, "lead")

@@ -1,0 +1,33 @@
+"""Prose that opens with a command's name goes where its words say; commands stay commands."""
+
+from __future__ import annotations
+
+from bot.core.messages import Message
+from bot.interpret.interpreter import Interpreter
+
+UPDATE = "dashboard update: finished the charts, next the filters"
+
+
+def said(text: str, via: str = "dm") -> Message:
+    return Message(text=text, user="U0ALICE", channel="", via=via, is_dm=True)  # type: ignore[arg-type]
+
+
+def test_an_update_opening_with_a_command_name_is_an_update(interpreter: Interpreter) -> None:
+    found = interpreter.interpret(UPDATE, said(UPDATE))
+    assert found.operation is not None and found.operation.name == "status.submit"
+
+
+def test_a_slash_command_is_always_the_command(interpreter: Interpreter) -> None:
+    found = interpreter.interpret(UPDATE, said(UPDATE, via="command"))
+    assert found.skill is not None and found.skill.name == "hub" and found.is_command
+
+
+def test_command_words_that_fit_stay_commands(interpreter: Interpreter) -> None:
+    for text in ("project info apollo", "checkin time 10:00", "raid list risks"):
+        assert interpreter.interpret(text, said(text)).is_command, text
+
+
+def test_a_command_said_wrongly_keeps_its_usage(interpreter: Interpreter) -> None:
+    found = interpreter.interpret("checkin time 25:00", said("checkin time 25:00"))
+    assert found.is_command and found.operation is not None
+    assert found.operation.name == "checkin.set"
