@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 
 PER_CHANNEL_SECONDS = 1.0  # chat.postMessage allows about one message a second per channel
 WORKSPACE_PER_SECOND = 50.0  # our own workspace-wide ceiling; Slack publishes no exact figure
-WORKSPACE_BURST = 5  # posts that may go back to back after a pause (Slack tolerates bursts)
 UPLOAD_CALLS = 2  # files.getUploadURLExternal and files.completeUploadExternal
 HISTORY_LOOKBACK = 100  # recent messages searched for a retried step's marker
 
@@ -50,14 +49,12 @@ class SlackPoster:
         database_url: str | None = None,
         per_channel_seconds: float = PER_CHANNEL_SECONDS,
         workspace_per_second: float = WORKSPACE_PER_SECOND,
-        workspace_burst: int = WORKSPACE_BURST,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.client = client
         self.database_url = database_url
         self.spacing = per_channel_seconds
         self.workspace_spacing = 1.0 / workspace_per_second
-        self.workspace_slack = (max(1, workspace_burst) - 1) * self.workspace_spacing
         self.sleep = sleep
         self.last_post: dict[str, float] = {}
         self.next_slot = 0.0
@@ -65,18 +62,12 @@ class SlackPoster:
 
     def pace(self, target: str, calls: int = 1) -> None:
         """Wait for this channel's next slot and the workspace's next slot (`calls` of them:
-        every Web API call counts against the workspace).
-
-        The workspace is paced as a token bucket (GCRA): on average one post per
-        `workspace_spacing`, with up to `workspace_burst` back to back once it has been idle,
-        so a pause (a tick planning its firings) is made up without exceeding the rate.
-        """
+        every Web API call counts against the workspace)."""
         with self.lock:
             now = time.monotonic()
-            channel_slot = self.last_post.get(target, -1e9) + self.spacing
-            at = max(now, channel_slot, self.next_slot - self.workspace_slack)
+            at = max(now, self.last_post.get(target, -1e9) + self.spacing, self.next_slot)
             self.last_post[target] = at
-            self.next_slot = max(self.next_slot, at) + calls * self.workspace_spacing
+            self.next_slot = at + calls * self.workspace_spacing
         if at > now:
             self.sleep(at - now)
 

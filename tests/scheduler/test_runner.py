@@ -60,22 +60,19 @@ def test_stale_items_are_reminded_and_snoozing_is_recorded(settings) -> None:
     assert notes == ["snoozed 3 days from a reminder"] and str(item.due_on) == "2027-01-03"
 
 
-def test_slack_poster_bursts_after_a_pause_then_keeps_the_workspace_rate() -> None:
+def test_slack_poster_paces_every_web_api_call_of_an_upload() -> None:
     waits: list[float] = []
     poster = SlackPoster(
         WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/"),
         per_channel_seconds=1.0,
         workspace_per_second=10,
-        workspace_burst=3,
         sleep=waits.append,  # the clock does not move: each wait is from the same instant
     )
-    for n in range(5):
-        poster.pace(f"U0USER{n}")
-    assert [round(w, 3) for w in waits] == [0.1, 0.2]  # 3 at once, then one each 0.1 s
+    poster.pace("U0USER1")
     poster.pace("C0FILES", calls=3)  # an upload takes three of the workspace's slots
-    poster.pace("U0USER9")
-    assert [round(w, 3) for w in waits[2:]] == [0.3, 0.6]
-    poster.pace("U0USER0")  # the same channel waits its second out
+    poster.pace("U0USER2")
+    assert [round(w, 3) for w in waits] == [0.1, 0.4]
+    poster.pace("U0USER1")  # the same channel waits its second out
     assert round(waits[-1], 3) == 1.0
 
 
