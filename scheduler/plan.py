@@ -42,6 +42,9 @@ class Planned:
         return self.due.astimezone(ZoneInfo(self.timezone))
 
 
+ROLES = {role.value: role for role in Role}
+
+
 @dataclass
 class TickCache:
     """What every firing of one tick reads: loaded once, then shared read-only (detached).
@@ -65,11 +68,10 @@ class TickCache:
                 return
             configs = {c.project_id: c for c in session.exec(select(ProjectSchedule))}
             self.prefs = {p.user_id: p for p in session.exec(select(PersonPrefs))}
+            rows = session.connection().execute  # plain rows: no ORM work per row
             members = select(Membership.project_id, Membership.user_id, Membership.role)
-            self.roles = {(p, u): Role(r) for p, u, r in session.exec(members)}
-            for user, start, end in session.exec(
-                select(Absence.user_id, Absence.start, Absence.end)
-            ):
+            self.roles = {(p, u): ROLES[r] for p, u, r in rows(members)}
+            for user, start, end in rows(select(Absence.user_id, Absence.start, Absence.end)):
                 self.absences.setdefault(user, []).append((start, end))
             self.projects = [
                 (p, configs.get(p.id) or ProjectSchedule(project_id=p.id))

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 PER_CHANNEL_SECONDS = 1.0  # chat.postMessage allows about one message a second per channel
 WORKSPACE_PER_SECOND = 50.0  # our own workspace-wide ceiling; Slack publishes no exact figure
+UPLOAD_CALLS = 2  # files.getUploadURLExternal and files.completeUploadExternal
 HISTORY_LOOKBACK = 100  # recent messages searched for a retried step's marker
 
 
@@ -59,13 +60,14 @@ class SlackPoster:
         self.next_slot = 0.0
         self.lock = threading.Lock()
 
-    def pace(self, target: str) -> None:
-        """Wait for this channel's next slot and the workspace's next slot."""
+    def pace(self, target: str, calls: int = 1) -> None:
+        """Wait for this channel's next slot and the workspace's next slot (`calls` of them:
+        every Web API call counts against the workspace)."""
         with self.lock:
             now = time.monotonic()
             at = max(now, self.last_post.get(target, -1e9) + self.spacing, self.next_slot)
             self.last_post[target] = at
-            self.next_slot = at + self.workspace_spacing
+            self.next_slot = at + calls * self.workspace_spacing
         if at > now:
             self.sleep(at - now)
 
@@ -123,6 +125,7 @@ class SlackPoster:
                 initial_comment=None if blocks else text,
             ),
             marked=False,
+            calls=UPLOAD_CALLS + (reply.to_user == target),  # and conversations.open for a DM
         )
 
     def once(
@@ -133,6 +136,7 @@ class SlackPoster:
         send: Callable[[dict[str, Any]], Any],
         *,
         marked: bool = True,
+        calls: int = 1,
     ) -> None:
         """Make one call unless the journal (or, on a retry, the history) shows it made."""
         if journal.delivered(step):
@@ -143,7 +147,7 @@ class SlackPoster:
             if found is not None:
                 journal.record(step, *found)
                 return
-        self.pace(target)
+        self.pace(target, calls)
         answer = send(marker)
         channel = answer.get("channel") if hasattr(answer, "get") else None
         ts = answer.get("ts") if hasattr(answer, "get") else None

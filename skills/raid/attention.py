@@ -58,7 +58,9 @@ def owners_needing_attention(
         col(RaidItem.owner).is_not(None),
     )
     found: set[tuple[int, str]] = set()
-    for project_id, owner, raid_type, status, due_on, updated_at in session.exec(live):
+    for project_id, owner, raid_type, status, due_on, updated_at in session.connection().execute(
+        live
+    ):
         if not owner or (project_id, owner) in found:
             continue
         today, stale_days = projects[project_id]

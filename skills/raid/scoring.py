@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
 
 MIN_LEVEL = 1
@@ -208,7 +209,7 @@ class Lifecycle:
         """All statuses of this lifecycle, in declaration order."""
         return tuple(self.transitions)
 
-    @property
+    @cached_property
     def terminal(self) -> frozenset[RaidStatus]:
         """Statuses that end the entry's active life (by default: only reopening leads out)."""
         if self.closed:

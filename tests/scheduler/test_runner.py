@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from slack_sdk import WebClient
 from sqlalchemy import text
 from sqlmodel import select
 
@@ -57,6 +58,22 @@ def test_stale_items_are_reminded_and_snoozing_is_recorded(settings) -> None:
         notes = session.exec(select(RaidHistory.note).where(RaidHistory.field == "due_on")).all()
         item = session.exec(select(RaidItem)).one()
     assert notes == ["snoozed 3 days from a reminder"] and str(item.due_on) == "2027-01-03"
+
+
+def test_slack_poster_paces_every_web_api_call_of_an_upload() -> None:
+    waits: list[float] = []
+    poster = SlackPoster(
+        WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/"),
+        per_channel_seconds=1.0,
+        workspace_per_second=10,
+        sleep=waits.append,  # the clock does not move: each wait is from the same instant
+    )
+    poster.pace("U0USER1")
+    poster.pace("C0FILES", calls=3)  # an upload takes three of the workspace's slots
+    poster.pace("U0USER2")
+    assert [round(w, 3) for w in waits] == [0.1, 0.4]
+    poster.pace("U0USER1")  # the same channel waits its second out
+    assert round(waits[-1], 3) == 1.0
 
 
 def test_slack_poster_waits_out_429s_and_loses_nothing(settings) -> None:
