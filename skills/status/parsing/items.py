@@ -83,8 +83,10 @@ def _split_items(sentence: str) -> list[str]:
                 continue
         elif rest.startswith("then ") and not sep.startswith((",", ";")):
             keep = bool(left.strip())
-        elif sep.startswith(","):
+        elif sep.startswith(",") and not rest.lower().startswith("but "):
             keep = not _SUBORDINATE.match(rest) or sep.endswith("plus")
+        elif sep.startswith(","):  # ", but we can't ...": as " but " below
+            keep = _blocker_cue(rest[4:164]) and not _blocker_cue(sentence[pos : m.start()])
         elif sep in ("+", "&", "and"):  # a new verb phrase, or "+ a tutorial"
             keep = len(left.split()) >= 2 and (
                 _lead_is_verbish(rest) or (sep != "and" and re.match(r"(?:a|an|the)\s", rest))
