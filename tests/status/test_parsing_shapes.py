@@ -20,3 +20,45 @@ def test_comma_but_clause_that_states_a_blocker_is_its_own_item() -> None:
     )
     assert draft.done == ["The list of repos to move is up for review"]
     assert draft.blockers == ["Can't move anything until IT creates the new org"]
+
+
+def test_etc_followed_by_a_capital_ends_the_sentence() -> None:
+    draft = parse_status_update(
+        "still waiting on legal to sign off on the logo etc. Isabela's doing the draft design"
+    )
+    assert draft.blockers == ["Still waiting on legal to sign off on the logo etc"]
+    assert draft.next == ["Isabela's doing the draft design"]
+
+
+def test_still_before_a_past_verb_reports_work_done() -> None:
+    draft = parse_status_update(
+        "slow week. still finished the edit profile name part; edit profile image is halfway"
+    )
+    assert "Still finished the edit profile name part" in draft.done
+    assert draft.next == ["Edit profile image is halfway"]
+
+
+def test_subject_then_participle_is_done_and_cleared_to_start_is_next() -> None:
+    draft = parse_status_update(
+        "Railway Underpass Refurbishment can go ahead now: Fire Engineer approval received"
+    )
+    assert draft.done == ["Fire Engineer approval received"]
+    assert draft.next == ["Railway Underpass Refurbishment can go ahead now"]
+
+
+def test_planned_work_after_a_done_mark_and_done_by_a_date_are_next() -> None:
+    draft = parse_status_update(
+        "Redesign is on plan \u2705 design team engaged, workshops planned Nov\u2013Jan"
+    )
+    assert "Design team engaged" in draft.done
+    assert draft.next == ["Workshops planned Nov\u2013Jan"]
+    assert parse_status_update("rescoping under way, scoping done by 24/12").next[-1] == (
+        "Scoping done by 24/12"
+    )
+    aside = parse_status_update("functional spec 60% (to be finished by Thu 13th), mockup done")
+    assert aside.done[0] == "Functional spec 60% (to be finished by Thu 13th)"
+
+
+def test_a_gerund_naming_a_thing_reported_up_is_done() -> None:
+    draft = parse_status_update("tracking spreadsheet + one-page guide are up")
+    assert draft.done == ["Tracking spreadsheet + one-page guide are up"]

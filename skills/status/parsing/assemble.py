@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from skills.status.parsing.blockers import _NEGATION, _RESOLVED, _blocker_cue
 from skills.status.parsing.draft import StatusDraft
 from skills.status.parsing.emoji import _normalise
@@ -28,6 +30,18 @@ from skills.status.parsing.tense import (
     _lead,
 )
 
+# "Tracking spreadsheet + guide are up": a gerund naming a thing, reported done.
+_BARE_GERUND_DONE = re.compile(r"\W*[a-z]+ing\b(?=.*?(?:" + _DONE_ANY.pattern + "))", re.I)
+# "the underpass can go ahead now": cleared to start, so still to do.
+_CAN_PROCEED = re.compile(r"\bcan\s+(?:now\s+)?(?:go|start|begin|proceed)\b", re.I)
+# "Fire Engineer approval received", "docs reorganised per feedback": a subject, then what
+# was done to it, with no auxiliary.
+_PARTICIPLE_AFTER_SUBJECT = re.compile(
+    r"\W*(?:(?!(?:is|are|was|were|be|been|being|will|to|not|never)\b)[\w/&'+-]+\s+){1,4}"
+    r"(?!(?:need|feed|seed|speed|bed|red|shed|embed|proceed|exceed)\b)[a-z]+ed\b",
+    re.I,
+)
+
 
 def _classify(fragment: str, section: str, previous: str | None) -> tuple[str, bool]:
     """(done or next, whether the fragment itself gave evidence) for one fragment."""
@@ -35,18 +49,22 @@ def _classify(fragment: str, section: str, previous: str | None) -> tuple[str, b
     future = bool(_FUTURE_ANY.search(fragment))
     if section == NEXT:
         return NEXT, True
+    unaside = re.sub(r"\([^)]*\)", " ", fragment)  # "(to be finished by Thu)" is an aside
+    planned = future or bool(_PLANNED.search(unaside))
     if section == DONE:  # a labelled done section keeps all but clearly planned work
-        return (NEXT if kind == "future" or (future and kind != "past") else DONE), True
-    if kind == "past":
+        return (NEXT if kind == "future" or (planned and kind != "past") else DONE), True
+    if kind == "past" or (kind == "progressive" and _BARE_GERUND_DONE.match(fragment)):
         return DONE, True
     if kind in ("future", "progressive") or future or _THEN.match(fragment):
         return NEXT, True
     if _DONE_ANY.search(fragment):
         return DONE, True
-    if _PLANNED.search(fragment):
+    if planned or _CAN_PROCEED.search(unaside):
         return NEXT, True
     if kind == "base":
         return NEXT, True
+    if kind is None and _PARTICIPLE_AFTER_SUBJECT.match(unaside):
+        return DONE, True
     return previous or DONE, False
 
 

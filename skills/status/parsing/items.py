@@ -29,7 +29,13 @@ def _sentences(chunk: str) -> list[str]:
     pieces: list[str] = []
     for part in re.split(r"\s*\u00a7[XGAR]\u00a7\s*", chunk):
         for piece in re.split(r"(?<=[.!?])[\"')\]]*\s+", part):
-            if pieces and _ABBREVIATION.search(pieces[-1]) and not part.startswith(piece):
+            ends_list = pieces and pieces[-1].lower().endswith("etc.") and piece[:1].isupper()
+            if (
+                pieces
+                and _ABBREVIATION.search(pieces[-1])
+                and not ends_list
+                and not part.startswith(piece)
+            ):
                 pieces[-1] += " " + piece
             elif piece.strip():
                 pieces.append(piece)
