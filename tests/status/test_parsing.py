@@ -267,7 +267,7 @@ def test_fuzzy_match_thresholds() -> None:
 
 
 def test_fuzzy_match_spells_abbreviations_and_numbers_one_way() -> None:
-    reference = "Created git repo with three branches"
+    reference = "Created git repo with three branches, readme and license"
     assert bench.fuzzy_match(reference, "Git repo w/ 3 branches")
     assert not bench.fuzzy_match(reference, "Git repo w/ 3 branches", normalise=False)
     assert bench.fuzzy_match("Updated i18n documentation", "i18n docs")
