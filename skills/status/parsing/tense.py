@@ -53,6 +53,9 @@ def _verb_stem(word: str) -> str | None:
     return None
 
 
+_NEEDS_TO = frozenset(("need", "plan", "planning", "want", "hope", "hoping", "intend", "aim"))
+
+
 def _is_past(word: str) -> bool:
     return word in _IRREGULAR_PAST or (word.endswith("ed") and word not in _NOT_PAST)
 
@@ -63,8 +66,10 @@ def _lead(fragment: str) -> tuple[str | None, str]:
     for i, word in enumerate(words[:8]):
         following = words[i + 1] if i + 1 < len(words) else ""
         if word in _FUTURE_LEAD or word.endswith("'ll"):
-            if word == "need" and following != "to":
-                return None, word
+            if word in _NEEDS_TO and following not in ("to", "on"):  # "planning updated"
+                if _verb_stem(word):
+                    return "progressive", word
+                return (("base" if word in _BASE_VERBS else None), word)
             return "future", word
         if word in _PROGRESSIVE_AUX or (word.endswith(("'s", "'re")) and _verb_stem(following)):
             if word == "still" and _is_past(following):  # "still finished the profile page"
