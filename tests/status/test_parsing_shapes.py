@@ -62,3 +62,25 @@ def test_planned_work_after_a_done_mark_and_done_by_a_date_are_next() -> None:
 def test_a_gerund_naming_a_thing_reported_up_is_done() -> None:
     draft = parse_status_update("tracking spreadsheet + one-page guide are up")
     assert draft.done == ["Tracking spreadsheet + one-page guide are up"]
+
+
+def test_planning_as_a_noun_in_a_done_section_stays_done() -> None:
+    draft = parse_status_update("done: planning updated from the feedback. next: find testers")
+    assert draft.done == ["Planning updated from the feedback"]
+    assert draft.next == ["Find testers"]
+
+
+def test_a_new_clause_after_comma_but_or_so_is_its_own_item() -> None:
+    draft = parse_status_update(
+        "found that the IDs are hardcoded, which breaks other servers, so we need per-site "
+        "config. less time this week, but I still got small bug PRs in"
+    )
+    assert draft.next == ["Need per-site config"]
+    assert "Still got small bug PRs in" in draft.done
+
+
+def test_then_after_work_done_continues_the_story_but_after_a_plan_is_next() -> None:
+    story = parse_status_update("got my head around the API, then the auth section")
+    assert story.done == ["Got my head around the API", "The auth section"]
+    plan = parse_status_update("map fixes \u2192 then the linting PR \u2192 then pagination")
+    assert plan.next == ["Map fixes", "The linting PR", "Pagination"]

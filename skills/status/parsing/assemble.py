@@ -55,7 +55,7 @@ def _classify(fragment: str, section: str, previous: str | None) -> tuple[str, b
         return (NEXT if kind == "future" or (planned and kind != "past") else DONE), True
     if kind == "past" or (kind == "progressive" and _BARE_GERUND_DONE.match(fragment)):
         return DONE, True
-    if kind in ("future", "progressive") or future or _THEN.match(fragment):
+    if kind in ("future", "progressive") or future or (_THEN.match(fragment) and previous != DONE):
         return NEXT, True
     if _DONE_ANY.search(fragment):
         return DONE, True
@@ -112,7 +112,7 @@ def _sort_sentence(sentence: str, section: str) -> tuple[list[tuple[str, str]], 
             blockers.append(fragment)
         else:
             placed.append((target, fragment, evidence))
-        previous = target
+        previous = target if evidence else previous  # "map fixes -> then ...": no evidence
     return [(target, fragment) for target, fragment, _ in placed], blockers, says_none
 
 

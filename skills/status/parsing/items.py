@@ -24,6 +24,13 @@ _SUBORDINATE = re.compile(
     re.I,
 )
 
+# A clause with its own subject after ", but" / ", so": a statement of its own.
+_NEW_CLAUSE = re.compile(
+    r"(?:but|so)\s+(?:i|we)(?:'ve|'ll|'m)?\s+(?:still\s+|also\s+)?(?:need|have\s+to|must|"
+    r"should|will|got|did|managed|finished|made|[a-z]+ed)\b",
+    re.I,
+)
+
 
 def _sentences(chunk: str) -> list[str]:
     pieces: list[str] = []
@@ -89,6 +96,8 @@ def _split_items(sentence: str) -> list[str]:
                 continue
         elif rest.startswith("then ") and not sep.startswith((",", ";")):
             keep = bool(left.strip())
+        elif sep.startswith(",") and _NEW_CLAUSE.match(rest):  # ", so we need ...", ", but I ..."
+            keep = True
         elif sep.startswith(",") and not rest.lower().startswith("but "):
             keep = not _SUBORDINATE.match(rest) or sep.endswith("plus")
         elif sep.startswith(","):  # ", but we can't ...": as " but " below

@@ -66,6 +66,8 @@ def _lead(fragment: str) -> tuple[str | None, str]:
     for i, word in enumerate(words[:8]):
         following = words[i + 1] if i + 1 < len(words) else ""
         if word in _FUTURE_LEAD or word.endswith("'ll"):
+            if word == "need" and i and words[i - 1] in ("i", "we"):  # "so we need X config"
+                return "future", word
             if word in _NEEDS_TO and following not in ("to", "on"):  # "planning updated"
                 if _verb_stem(word):
                     return "progressive", word
