@@ -35,7 +35,8 @@ _DONE_ANY = re.compile(
 _PLANNED = re.compile(
     r"\b(?:will|shall)\b|\bbeing\s+[a-z]+(?:ed|en|t)\b|\bneeds?\s+[a-z]+ing\b"
     r"|(?<!as\s)\b(?:planned|scheduled)\b(?!\s+(?:work|maintenance))"
-    r"|\b(?:done|finished|completed?|ready)\s+by\b",
+    r"|\b(?:done|finished|completed?|ready)\s+by\b"
+    r"|\b(?:is|are|was|were|been|being|got)\s+(?:\w+\s+)?(?:slipping|delayed|postponed)\b",
     re.I,
 )
 _THEN = re.compile(r"\W*(?:and\s+)?then\b", re.I)
