@@ -84,3 +84,15 @@ def test_then_after_work_done_continues_the_story_but_after_a_plan_is_next() -> 
     assert story.done == ["Got my head around the API", "The auth section"]
     plan = parse_status_update("map fixes \u2192 then the linting PR \u2192 then pagination")
     assert plan.next == ["Map fixes", "The linting PR", "Pagination"]
+
+
+def test_late_work_is_still_to_do_and_work_waiting_on_a_condition_is_blocked() -> None:
+    assert parse_status_update("conda 4.10.2 is slipping by about a week").next == [
+        "Conda 4.10.2 is slipping by about a week"
+    ]
+    draft = parse_status_update(
+        "the @ipld/dag-cbor upgrade PR merges once the NaN/Infinity question is sorted"
+    )
+    assert draft.blockers == [
+        "The @ipld/dag-cbor upgrade PR merges once the NaN/Infinity question is sorted"
+    ]
