@@ -96,3 +96,17 @@ def test_late_work_is_still_to_do_and_work_waiting_on_a_condition_is_blocked() -
     assert draft.blockers == [
         "The @ipld/dag-cbor upgrade PR merges once the NaN/Infinity question is sorted"
     ]
+
+
+def test_a_noun_phrase_between_two_done_items_is_done() -> None:
+    draft = parse_status_update(
+        "refined the doc outline, prototype spec proposal, walked through the KIID doc"
+    )
+    assert draft.done == [
+        "Refined the doc outline",
+        "Prototype spec proposal",
+        "Walked through the KIID doc",
+    ]
+    assert parse_status_update("fixed the login, write the docs tomorrow").next == [
+        "Write the docs tomorrow"
+    ]

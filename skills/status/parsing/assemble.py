@@ -91,6 +91,7 @@ def _resolve_contextual(chunks: list[tuple[str, str]]) -> list[tuple[str, str]]:
 def _sort_sentence(sentence: str, section: str) -> tuple[list[tuple[str, str]], list[str], bool]:
     """Sort one sentence: ([(target, fragment)], blocker fragments, says "no blockers")."""
     placed: list[tuple[str, str, bool]] = []
+    noun_like: set[int] = set()  # placed items read as next only by a verb-like first word
     blockers: list[str] = []
     says_none = False
     previous: str | None = None
@@ -111,9 +112,21 @@ def _sort_sentence(sentence: str, section: str) -> tuple[list[tuple[str, str]], 
         if _blocker_cue(fragment) and not _RESOLVED.search(after):
             blockers.append(fragment)
         else:
+            if section not in (DONE, NEXT) and _only_a_verb_like_word(fragment):
+                noun_like.add(len(placed))
             placed.append((target, fragment, evidence))
         previous = target if evidence else previous  # "map fixes -> then ...": no evidence
+    for i in noun_like:  # "refined doc outline, prototype spec proposal, walked through ..."
+        if 0 < i < len(placed) - 1 and placed[i - 1][0] == placed[i + 1][0] == DONE:
+            placed[i] = (DONE, placed[i][1], True)
     return [(target, fragment) for target, fragment, _ in placed], blockers, says_none
+
+
+def _only_a_verb_like_word(fragment: str) -> bool:
+    """True when only a base-form first word ("prototype spec") says the fragment is planned."""
+    return _lead(fragment)[0] == "base" and not (
+        _FUTURE_ANY.search(fragment) or _PLANNED.search(fragment) or _THEN.match(fragment)
+    )
 
 
 def _parse(text: str) -> StatusDraft:
