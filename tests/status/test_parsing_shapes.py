@@ -110,3 +110,10 @@ def test_a_noun_phrase_between_two_done_items_is_done() -> None:
     assert parse_status_update("fixed the login, write the docs tomorrow").next == [
         "Write the docs tomorrow"
     ]
+
+
+def test_a_code_name_in_a_list_is_its_own_item() -> None:
+    draft = parse_status_update(
+        "Next: more go-ipld tests (mutable maps, deeper structures), toTokenStream"
+    )
+    assert draft.next == ["More go-ipld tests (mutable maps, deeper structures)", "toTokenStream"]

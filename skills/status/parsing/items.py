@@ -24,6 +24,8 @@ _SUBORDINATE = re.compile(
     re.I,
 )
 
+# A name from code standing as an item of a list: "toTokenStream", "rule_executor".
+_IDENTIFIER = re.compile(r"\s*(?=\S{5,}\s*$)[A-Za-z][a-z0-9]*[A-Z_][A-Za-z0-9_]*\s*$")
 # A clause with its own subject after ", but" / ", so": a statement of its own.
 _NEW_CLAUSE = re.compile(
     r"(?:but|so)\s+(?:i|we)(?:'ve|'ll|'m)?\s+(?:still\s+|also\s+)?(?:need|have\s+to|must|"
@@ -116,7 +118,12 @@ def _split_items(sentence: str) -> list[str]:
     pieces.append([sentence[pos:], ""])
     merged: list[list[str]] = []
     for piece in pieces:
-        if merged and piece[0].strip() and _plain_words(piece[0]) == 0:
+        if (
+            merged
+            and piece[0].strip()
+            and _plain_words(piece[0]) == 0
+            and not _IDENTIFIER.match(piece[0])
+        ):
             merged[-1] = [merged[-1][0] + merged[-1][1] + piece[0], piece[1]]
         else:
             merged.append(piece)
