@@ -117,3 +117,11 @@ def test_a_code_name_in_a_list_is_its_own_item() -> None:
         "Next: more go-ipld tests (mutable maps, deeper structures), toTokenStream"
     )
     assert draft.next == ["More go-ipld tests (mutable maps, deeper structures)", "toTokenStream"]
+
+
+def test_work_done_with_a_blocker_in_brackets_is_split() -> None:
+    draft = parse_status_update(
+        "folded in the sentinel feedback + finance reqs (Rod's feedback still pending)"
+    )
+    assert draft.done == ["Folded in the sentinel feedback + finance reqs"]
+    assert draft.blockers == ["Rod's feedback still pending"]

@@ -30,6 +30,7 @@ from skills.status.parsing.tense import (
     _lead,
 )
 
+_ASIDE = re.compile(r"\(([^()]*)\)")
 # "Tracking spreadsheet + guide are up": a gerund naming a thing, reported done.
 _BARE_GERUND_DONE = re.compile(r"\W*[a-z]+ing\b(?=.*?(?:" + _DONE_ANY.pattern + "))", re.I)
 # "the underpass can go ahead now": cleared to start, so still to do.
@@ -109,13 +110,18 @@ def _sort_sentence(sentence: str, section: str) -> tuple[list[tuple[str, str]], 
         if placed and not placed[-1][2] and target == NEXT and _THEN.match(fragment):
             placed[-1] = (NEXT, placed[-1][1], True)  # "X -> then Y": X is planned too
         after = sentence[sentence.find(fragment) + len(fragment) :]
-        if _blocker_cue(fragment) and not _RESOLVED.search(after):
-            blockers.append(fragment)
-        else:
-            if section not in (DONE, NEXT) and _only_a_verb_like_word(fragment):
-                noun_like.add(len(placed))
-            placed.append((target, fragment, evidence))
         previous = target if evidence else previous  # "map fixes -> then ...": no evidence
+        if _blocker_cue(fragment) and not _RESOLVED.search(after):
+            outside = _ASIDE.sub(" ", fragment)
+            if _blocker_cue(outside) or _plain_words(outside) < 2:
+                blockers.append(fragment)
+                continue
+            # "folded in the feedback (Rod's still pending)": work done, its aside a blocker
+            blockers += [aside for aside in _ASIDE.findall(fragment) if _blocker_cue(aside)]
+            fragment = outside
+        if section not in (DONE, NEXT) and _only_a_verb_like_word(fragment):
+            noun_like.add(len(placed))
+        placed.append((target, fragment, evidence))
     for i in noun_like:  # "refined doc outline, prototype spec proposal, walked through ..."
         if 0 < i < len(placed) - 1 and placed[i - 1][0] == placed[i + 1][0] == DONE:
             placed[i] = (DONE, placed[i][1], True)
