@@ -125,3 +125,14 @@ def test_work_done_with_a_blocker_in_brackets_is_split() -> None:
     )
     assert draft.done == ["Folded in the sentinel feedback + finance reqs"]
     assert draft.blockers == ["Rod's feedback still pending"]
+
+
+def test_then_in_an_update_that_only_looks_back_is_work_done() -> None:
+    draft = parse_status_update(
+        "wk1: finished the puzzle feature. wk2: state for the tournament dialog, then peer "
+        "coding on the tournament screens"
+    )
+    assert draft.next == []
+    assert "Peer coding on the tournament screens" in draft.done
+    ahead = parse_status_update("finished the puzzle feature, then the tournament dialog tomorrow")
+    assert ahead.next == ["The tournament dialog tomorrow"]

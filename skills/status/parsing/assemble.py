@@ -44,8 +44,13 @@ _PARTICIPLE_AFTER_SUBJECT = re.compile(
 )
 
 
-def _classify(fragment: str, section: str, previous: str | None) -> tuple[str, bool]:
-    """(done or next, whether the fragment itself gave evidence) for one fragment."""
+def _classify(
+    fragment: str, section: str, previous: str | None, looks_back: bool = False
+) -> tuple[str, bool]:
+    """(done or next, whether the fragment itself gave evidence) for one fragment.
+
+    ``looks_back``: the update tells only of work done, so "then" does not look ahead.
+    """
     kind, _ = _lead(fragment)
     future = bool(_FUTURE_ANY.search(fragment))
     if section == NEXT:
@@ -56,7 +61,8 @@ def _classify(fragment: str, section: str, previous: str | None) -> tuple[str, b
         return (NEXT if kind == "future" or (planned and kind != "past") else DONE), True
     if kind == "past" or (kind == "progressive" and _BARE_GERUND_DONE.match(fragment)):
         return DONE, True
-    if kind in ("future", "progressive") or future or (_THEN.match(fragment) and previous != DONE):
+    then_ahead = _THEN.match(fragment) and previous != DONE and not looks_back
+    if kind in ("future", "progressive") or future or then_ahead:
         return NEXT, True
     if _DONE_ANY.search(fragment):
         return DONE, True
@@ -89,7 +95,9 @@ def _resolve_contextual(chunks: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return resolved
 
 
-def _sort_sentence(sentence: str, section: str) -> tuple[list[tuple[str, str]], list[str], bool]:
+def _sort_sentence(
+    sentence: str, section: str, looks_back: bool = False
+) -> tuple[list[tuple[str, str]], list[str], bool]:
     """Sort one sentence: ([(target, fragment)], blocker fragments, says "no blockers")."""
     placed: list[tuple[str, str, bool]] = []
     noun_like: set[int] = set()  # placed items read as next only by a verb-like first word
@@ -106,7 +114,7 @@ def _sort_sentence(sentence: str, section: str) -> tuple[list[tuple[str, str]], 
             fragment = head
         if _is_status_only(fragment) or _is_heading_fragment(fragment):
             continue
-        target, evidence = _classify(fragment, section, previous)
+        target, evidence = _classify(fragment, section, previous, looks_back)
         if placed and not placed[-1][2] and target == NEXT and _THEN.match(fragment):
             placed[-1] = (NEXT, placed[-1][1], True)  # "X -> then Y": X is planned too
         after = sentence[sentence.find(fragment) + len(fragment) :]
@@ -141,7 +149,9 @@ def _parse(text: str) -> StatusDraft:
     draft = StatusDraft(rag=rag, percent=_detect_percent(text))
     explicit_blockers = False  # a blockers section, or "no blockers" anywhere
     prose_blockers: list[tuple[str, str]] = []  # (fragment, section it belongs to otherwise)
-    for section, chunk in _resolve_contextual(_sections(norm)):
+    sections = _resolve_contextual(_sections(norm))
+    looks_back = _looks_back(norm, sections)
+    for section, chunk in sections:
         if section == OTHER:
             continue
         if section == BLOCKERS:
@@ -151,7 +161,7 @@ def _parse(text: str) -> StatusDraft:
         for sentence in _sentences(chunk):
             if _is_status_only(sentence):
                 continue
-            placed, blockers, says_none = _sort_sentence(sentence, section)
+            placed, blockers, says_none = _sort_sentence(sentence, section, looks_back)
             explicit_blockers = explicit_blockers or says_none
             default = NEXT if section == NEXT else DONE
             prose_blockers += [(fragment, default) for fragment in blockers]
@@ -167,6 +177,20 @@ def _parse(text: str) -> StatusDraft:
         _dedupe(draft.blockers),
     )
     return draft
+
+
+def _looks_back(text: str, sections: list[tuple[str, str]]) -> bool:
+    """True when an update reports work done and says nothing of work ahead."""
+    if any(section == NEXT for section, _ in sections):
+        return False
+    if _FUTURE_ANY.search(text) or _PLANNED.search(text):
+        return False
+    return any(
+        _lead(fragment)[0] == "past"
+        for _, chunk in sections
+        for sentence in _sentences(chunk)
+        for fragment in _split_items(sentence)
+    )
 
 
 def _dedupe(items: list[str]) -> list[str]:
