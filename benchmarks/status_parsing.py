@@ -36,14 +36,16 @@ FILE holds one JSON object per line with ``text``, ``done``, ``next``, ``blocker
 
 Fuzzy match: both strings are lower-cased, split into word tokens, stop words are
 dropped, common abbreviations and number words are spelled one way ("docs" and
-"documentation", "DB" and "database", "3" and "three", "w/" dropped like "with") and a
-light suffix stemmer is applied ("fix", "fixed" and "fixes" agree). A reference item is matched by a
-parsed item when the shared tokens cover at least 50% of the reference's tokens
-and at least 25% of the parsed item's tokens (so one paragraph-long item cannot
-match everything), or when ``difflib.SequenceMatcher`` gives a ratio >= 0.6 on
-the normalised strings. ``*_recall_strict`` uses token Dice >= 0.5 instead.
-``item_recall_unnormalised`` is ``item_recall`` as first measured: no abbreviations or
-number words, and the stemmer leaves words of five letters or fewer ("fixed") whole.
+"documentation", "DB" and "database", "UI" and "interface", "3" and "three", "w/" dropped
+like "with") and a light suffix stemmer is applied ("fix", "fixed" and "fixes" agree). A
+reference item is matched by a parsed item when the shared tokens cover at least 50% of
+the reference's tokens and at least 25% of the parsed item's tokens (so one paragraph-long
+item cannot match everything; a bracketed aside may be left out of the parsed item's
+count: "RuleExecutor (rules only return validationErrors)" says "Implemented
+RuleExecutor"), or when ``difflib.SequenceMatcher`` gives a ratio >= 0.6 on the
+normalised strings. ``*_recall_strict`` uses token Dice >= 0.5 instead.
+``item_recall_unnormalised`` is ``item_recall`` as first measured: no spelling, no
+asides left out, and the stemmer leaves words of five letters or fewer ("fixed") whole.
 
 ``--rag-model PATH`` reads overall statuses with another model file than the committed one
 (``none`` for the rules alone): the cross-fitted models ``python -m skills.status.train
@@ -102,6 +104,7 @@ STOP_WORDS = frozenset(
         "it its this that these those my our i we he she they some more all as so up",
     )
 )
+_ASIDE = re.compile(r"\s*\([^()]*\)")
 SPELLED_OUT = {  # one spelling for common abbreviations and number words, both sides alike
     **dict.fromkeys(("doc", "docs"), "documentation"),
     **dict.fromkeys(("repo", "repos"), "repository"),
@@ -116,6 +119,7 @@ SPELLED_OUT = {  # one spelling for common abbreviations and number words, both 
     "dev": "development",
     "env": "environment",
     "auth": "authentication",
+    "ui": "interface",
     "w": "with",  # "w/"
     **{
         word: str(number)
@@ -207,10 +211,16 @@ def tokens(text: str, normalise: bool = True) -> set[str]:
 
 def fuzzy_match(reference: str, item: str, normalise: bool = True) -> bool:
     """True when the parsed item says the reference item (thresholds in the docstring)."""
-    ref, got = tokens(reference, normalise), tokens(item, normalise)
-    if ref and got:
+    ref = tokens(reference, normalise)
+    readings = {item, _ASIDE.sub("", item)} if normalise else {item}
+    for got in (tokens(reading, normalise) for reading in readings):
         shared = len(ref & got)
-        if shared / len(ref) >= MIN_REF_COVER and shared / len(got) >= MIN_ITEM_COVER:
+        if (
+            ref
+            and got
+            and shared / len(ref) >= MIN_REF_COVER
+            and shared / len(got) >= MIN_ITEM_COVER
+        ):
             return True
     ratio = difflib.SequenceMatcher(None, reference.lower().strip(), item.lower().strip()).ratio()
     return ratio >= MIN_RATIO

@@ -274,6 +274,11 @@ def test_fuzzy_match_spells_abbreviations_and_numbers_one_way() -> None:
     assert bench.fuzzy_match("Fixed starter URL in init and imports", "Starter url fix")
     assert not bench.fuzzy_match("Updated i18n documentation", "Exec summary updated w/ feedback")
     assert not bench.fuzzy_match("Database registration", "Registered for the DevOps meetup")
+    aside = "RuleExecutor (rules only return validationErrors)"
+    assert bench.fuzzy_match("Implemented RuleExecutor", aside)
+    assert not bench.fuzzy_match("Implemented RuleExecutor", aside, normalise=False)
+    other = "Rules refactored onto the Rules interface (RuleExecutor next)"
+    assert not bench.fuzzy_match("Implemented RuleExecutor", other)
 
 
 def test_benchmark_prints_figures_as_last_json_line(
