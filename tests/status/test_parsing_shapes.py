@@ -136,3 +136,13 @@ def test_then_in_an_update_that_only_looks_back_is_work_done() -> None:
     assert "Peer coding on the tournament screens" in draft.done
     ahead = parse_status_update("finished the puzzle feature, then the tournament dialog tomorrow")
     assert ahead.next == ["The tournament dialog tomorrow"]
+
+
+def test_a_present_tense_that_tells_what_is_scheduled_is_next() -> None:
+    draft = parse_status_update(
+        "the workbook goes to the workstream board for ratification. the site goes live Friday"
+    )
+    assert draft.next == [
+        "The workbook goes to the workstream board for ratification",
+        "The site goes live Friday",
+    ]

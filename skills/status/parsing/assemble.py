@@ -33,8 +33,13 @@ from skills.status.parsing.tense import (
 _ASIDE = re.compile(r"\(([^()]*)\)")
 # "Tracking spreadsheet + guide are up": a gerund naming a thing, reported done.
 _BARE_GERUND_DONE = re.compile(r"\W*[a-z]+ing\b(?=.*?(?:" + _DONE_ANY.pattern + "))", re.I)
-# "the underpass can go ahead now": cleared to start, so still to do.
-_CAN_PROCEED = re.compile(r"\bcan\s+(?:now\s+)?(?:go|start|begin|proceed)\b", re.I)
+# "the underpass can go ahead now": cleared to start; "the workbook goes to the board",
+# "it gets merged before the meeting": a present tense that tells what is scheduled.
+_CAN_PROCEED = re.compile(
+    r"\bcan\s+(?:now\s+)?(?:go|start|begin|proceed)\b|\b(?:goes|moves|gets|lands|ships|launches"
+    r"|starts|begins|merges)\s+(?:to|into|before|on|live|merged|released|once|when|after|from)\b",
+    re.I,
+)
 # "Fire Engineer approval received", "docs reorganised per feedback": a subject, then what
 # was done to it, with no auxiliary.
 _PARTICIPLE_AFTER_SUBJECT = re.compile(
