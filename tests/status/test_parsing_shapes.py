@@ -146,3 +146,11 @@ def test_a_present_tense_that_tells_what_is_scheduled_is_next() -> None:
         "The workbook goes to the workstream board for ratification",
         "The site goes live Friday",
     ]
+
+
+def test_a_target_day_makes_an_item_next_but_a_past_day_does_not() -> None:
+    assert parse_status_update("new mainnet attempt ~Wed").next == ["New mainnet attempt ~Wed"]
+    assert parse_status_update("docs due Thursday").next == ["Docs due Thursday"]
+    assert parse_status_update("finished my task Tuesday evening").done == [
+        "Finished my task Tuesday evening"
+    ]

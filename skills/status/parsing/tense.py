@@ -36,6 +36,8 @@ _PLANNED = re.compile(
     r"\b(?:will|shall)\b|\bbeing\s+[a-z]+(?:ed|en|t)\b|\bneeds?\s+[a-z]+ing\b"
     r"|(?<!as\s)\b(?:planned|scheduled)\b(?!\s+(?:work|maintenance))"
     r"|\b(?:done|finished|completed?|ready)\s+by\b"
+    r"|(?:\bby|\bdue|~)\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|weds?|thu(?:rs?)?"
+    r"|fri|sat|sun)\b"
     r"|\b(?:is|are|was|were|been|being|got)\s+(?:\w+\s+)?(?:slipping|delayed|postponed)\b",
     re.I,
 )
