@@ -60,7 +60,7 @@ def _classify(
     future = bool(_FUTURE_ANY.search(fragment))
     if section == NEXT:
         return NEXT, True
-    unaside = re.sub(r"\([^)]*\)", " ", fragment)  # "(to be finished by Thu)" is an aside
+    unaside = _ASIDE.sub(" ", fragment)  # "(to be finished by Thu)" is an aside
     planned = future or bool(_PLANNED.search(unaside))
     if section == DONE:  # a labelled done section keeps all but clearly planned work
         return (NEXT if kind == "future" or (planned and kind != "past") else DONE), True
@@ -155,7 +155,7 @@ def _parse(text: str) -> StatusDraft:
     explicit_blockers = False  # a blockers section, or "no blockers" anywhere
     prose_blockers: list[tuple[str, str]] = []  # (fragment, section it belongs to otherwise)
     sections = _resolve_contextual(_sections(norm))
-    looks_back = _looks_back(norm, sections)
+    looks_back = bool(re.search(r"\bthen\b", norm, re.I)) and _looks_back(norm, sections)
     for section, chunk in sections:
         if section == OTHER:
             continue

@@ -100,7 +100,7 @@ def _split_items(sentence: str) -> list[str]:
             keep = bool(left.strip())
         elif sep.startswith(",") and _NEW_CLAUSE.match(rest):  # ", so we need ...", ", but I ..."
             keep = True
-        elif sep.startswith(",") and not rest.lower().startswith("but "):
+        elif sep.startswith(",") and rest[:4].lower() != "but ":
             keep = not _SUBORDINATE.match(rest) or sep.endswith("plus")
         elif sep.startswith(","):  # ", but we can't ...": as " but " below
             keep = _blocker_cue(rest[4:164]) and not _blocker_cue(sentence[pos : m.start()])
