@@ -266,6 +266,21 @@ def test_fuzzy_match_thresholds() -> None:
     assert not bench.fuzzy_match("Set up task tracker", long_item)
 
 
+def test_fuzzy_match_spells_abbreviations_and_numbers_one_way() -> None:
+    reference = "Created git repo with three branches, readme and license"
+    assert bench.fuzzy_match(reference, "Git repo w/ 3 branches")
+    assert not bench.fuzzy_match(reference, "Git repo w/ 3 branches", normalise=False)
+    assert bench.fuzzy_match("Updated i18n documentation", "i18n docs")
+    assert bench.fuzzy_match("Fixed starter URL in init and imports", "Starter url fix")
+    assert not bench.fuzzy_match("Updated i18n documentation", "Exec summary updated w/ feedback")
+    assert not bench.fuzzy_match("Database registration", "Registered for the DevOps meetup")
+    aside = "RuleExecutor (rules only return validationErrors)"
+    assert bench.fuzzy_match("Implemented RuleExecutor", aside)
+    assert not bench.fuzzy_match("Implemented RuleExecutor", aside, normalise=False)
+    other = "Rules refactored onto the Rules interface (RuleExecutor next)"
+    assert not bench.fuzzy_match("Implemented RuleExecutor", other)
+
+
 def test_benchmark_prints_figures_as_last_json_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from skills.status.parsing.blockers import _NEGATION, _RESOLVED, _blocker_cue
 from skills.status.parsing.draft import StatusDraft
 from skills.status.parsing.emoji import _normalise
@@ -28,25 +30,53 @@ from skills.status.parsing.tense import (
     _lead,
 )
 
+_ASIDE = re.compile(r"\(([^()]*)\)")
+# "Tracking spreadsheet + guide are up": a gerund naming a thing, reported done.
+_BARE_GERUND_DONE = re.compile(r"\W*[a-z]+ing\b(?=.*?(?:" + _DONE_ANY.pattern + "))", re.I)
+# "the underpass can go ahead now": cleared to start; "the workbook goes to the board",
+# "it gets merged before the meeting": a present tense that tells what is scheduled.
+_CAN_PROCEED = re.compile(
+    r"\bcan\s+(?:now\s+)?(?:go|start|begin|proceed)\b|\b(?:goes|moves|gets|lands|ships|launches"
+    r"|starts|begins|merges)\s+(?:to|into|before|on|live|merged|released|once|when|after|from)\b",
+    re.I,
+)
+# "Fire Engineer approval received", "docs reorganised per feedback": a subject, then what
+# was done to it, with no auxiliary.
+_PARTICIPLE_AFTER_SUBJECT = re.compile(
+    r"\W*(?:(?!(?:is|are|was|were|be|been|being|will|to|not|never)\b)[\w/&'+-]+\s+){1,4}"
+    r"(?!(?:need|feed|seed|speed|bed|red|shed|embed|proceed|exceed)\b)[a-z]+ed\b",
+    re.I,
+)
 
-def _classify(fragment: str, section: str, previous: str | None) -> tuple[str, bool]:
-    """(done or next, whether the fragment itself gave evidence) for one fragment."""
+
+def _classify(
+    fragment: str, section: str, previous: str | None, looks_back: bool = False
+) -> tuple[str, bool]:
+    """(done or next, whether the fragment itself gave evidence) for one fragment.
+
+    ``looks_back``: the update tells only of work done, so "then" does not look ahead.
+    """
     kind, _ = _lead(fragment)
     future = bool(_FUTURE_ANY.search(fragment))
     if section == NEXT:
         return NEXT, True
+    unaside = _ASIDE.sub(" ", fragment)  # "(to be finished by Thu)" is an aside
+    planned = future or bool(_PLANNED.search(unaside))
     if section == DONE:  # a labelled done section keeps all but clearly planned work
-        return (NEXT if kind == "future" or (future and kind != "past") else DONE), True
-    if kind == "past":
+        return (NEXT if kind == "future" or (planned and kind != "past") else DONE), True
+    if kind == "past" or (kind == "progressive" and _BARE_GERUND_DONE.match(fragment)):
         return DONE, True
-    if kind in ("future", "progressive") or future or _THEN.match(fragment):
+    then_ahead = _THEN.match(fragment) and previous != DONE and not looks_back
+    if kind in ("future", "progressive") or future or then_ahead:
         return NEXT, True
     if _DONE_ANY.search(fragment):
         return DONE, True
-    if _PLANNED.search(fragment):
+    if planned or _CAN_PROCEED.search(unaside):
         return NEXT, True
     if kind == "base":
         return NEXT, True
+    if kind is None and _PARTICIPLE_AFTER_SUBJECT.match(unaside):
+        return DONE, True
     return previous or DONE, False
 
 
@@ -70,9 +100,12 @@ def _resolve_contextual(chunks: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return resolved
 
 
-def _sort_sentence(sentence: str, section: str) -> tuple[list[tuple[str, str]], list[str], bool]:
+def _sort_sentence(
+    sentence: str, section: str, looks_back: bool = False
+) -> tuple[list[tuple[str, str]], list[str], bool]:
     """Sort one sentence: ([(target, fragment)], blocker fragments, says "no blockers")."""
     placed: list[tuple[str, str, bool]] = []
+    noun_like: set[int] = set()  # placed items read as next only by a verb-like first word
     blockers: list[str] = []
     says_none = False
     previous: str | None = None
@@ -86,16 +119,33 @@ def _sort_sentence(sentence: str, section: str) -> tuple[list[tuple[str, str]], 
             fragment = head
         if _is_status_only(fragment) or _is_heading_fragment(fragment):
             continue
-        target, evidence = _classify(fragment, section, previous)
+        target, evidence = _classify(fragment, section, previous, looks_back)
         if placed and not placed[-1][2] and target == NEXT and _THEN.match(fragment):
             placed[-1] = (NEXT, placed[-1][1], True)  # "X -> then Y": X is planned too
         after = sentence[sentence.find(fragment) + len(fragment) :]
+        previous = target if evidence else previous  # "map fixes -> then ...": no evidence
         if _blocker_cue(fragment) and not _RESOLVED.search(after):
-            blockers.append(fragment)
-        else:
-            placed.append((target, fragment, evidence))
-        previous = target
+            outside = _ASIDE.sub(" ", fragment)
+            if _blocker_cue(outside) or _plain_words(outside) < 2:
+                blockers.append(fragment)
+                continue
+            # "folded in the feedback (Rod's still pending)": work done, its aside a blocker
+            blockers += [aside for aside in _ASIDE.findall(fragment) if _blocker_cue(aside)]
+            fragment = outside
+        if section not in (DONE, NEXT) and _only_a_verb_like_word(fragment):
+            noun_like.add(len(placed))
+        placed.append((target, fragment, evidence))
+    for i in noun_like:  # "refined doc outline, prototype spec proposal, walked through ..."
+        if 0 < i < len(placed) - 1 and placed[i - 1][0] == placed[i + 1][0] == DONE:
+            placed[i] = (DONE, placed[i][1], True)
     return [(target, fragment) for target, fragment, _ in placed], blockers, says_none
+
+
+def _only_a_verb_like_word(fragment: str) -> bool:
+    """True when only a base-form first word ("prototype spec") says the fragment is planned."""
+    return _lead(fragment)[0] == "base" and not (
+        _FUTURE_ANY.search(fragment) or _PLANNED.search(fragment) or _THEN.match(fragment)
+    )
 
 
 def _parse(text: str) -> StatusDraft:
@@ -104,7 +154,9 @@ def _parse(text: str) -> StatusDraft:
     draft = StatusDraft(rag=rag, percent=_detect_percent(text))
     explicit_blockers = False  # a blockers section, or "no blockers" anywhere
     prose_blockers: list[tuple[str, str]] = []  # (fragment, section it belongs to otherwise)
-    for section, chunk in _resolve_contextual(_sections(norm)):
+    sections = _resolve_contextual(_sections(norm))
+    looks_back = bool(re.search(r"\bthen\b", norm, re.I)) and _looks_back(norm, sections)
+    for section, chunk in sections:
         if section == OTHER:
             continue
         if section == BLOCKERS:
@@ -114,7 +166,7 @@ def _parse(text: str) -> StatusDraft:
         for sentence in _sentences(chunk):
             if _is_status_only(sentence):
                 continue
-            placed, blockers, says_none = _sort_sentence(sentence, section)
+            placed, blockers, says_none = _sort_sentence(sentence, section, looks_back)
             explicit_blockers = explicit_blockers or says_none
             default = NEXT if section == NEXT else DONE
             prose_blockers += [(fragment, default) for fragment in blockers]
@@ -130,6 +182,20 @@ def _parse(text: str) -> StatusDraft:
         _dedupe(draft.blockers),
     )
     return draft
+
+
+def _looks_back(text: str, sections: list[tuple[str, str]]) -> bool:
+    """True when an update reports work done and says nothing of work ahead."""
+    if any(section == NEXT for section, _ in sections):
+        return False
+    if _FUTURE_ANY.search(text) or _PLANNED.search(text):
+        return False
+    return any(
+        _lead(fragment)[0] == "past"
+        for _, chunk in sections
+        for sentence in _sentences(chunk)
+        for fragment in _split_items(sentence)
+    )
 
 
 def _dedupe(items: list[str]) -> list[str]:

@@ -75,7 +75,9 @@ _SOFTENED = re.compile(
 
 
 _CONDITION = re.compile(  # "once the question is sorted": not sorted yet
-    r"\b(?:once|when|until|till|after|if)\s+(?:\w+\s+){0,5}?(?:is|are|gets?|has\s+been)\s+\w+", re.I
+    r"\b(?:once|when|until|till|after|if)\s+(?:[\w/'&.@-]+\s+){0,5}?(?:is|are|gets?|has\s+been)"
+    r"\s+\w+",
+    re.I,
 )
 
 

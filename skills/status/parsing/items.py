@@ -24,12 +24,27 @@ _SUBORDINATE = re.compile(
     re.I,
 )
 
+# A name from code standing as an item of a list: "toTokenStream", "rule_executor".
+_IDENTIFIER = re.compile(r"\s*(?=\S{5,}\s*$)[A-Za-z][a-z0-9]*[A-Z_][A-Za-z0-9_]*\s*$")
+# A clause with its own subject after ", but" / ", so": a statement of its own.
+_NEW_CLAUSE = re.compile(
+    r"(?:but|so)\s+(?:i|we)(?:'ve|'ll|'m)?\s+(?:still\s+|also\s+)?(?:need|have\s+to|must|"
+    r"should|will|got|did|managed|finished|made|[a-z]+ed)\b",
+    re.I,
+)
+
 
 def _sentences(chunk: str) -> list[str]:
     pieces: list[str] = []
     for part in re.split(r"\s*\u00a7[XGAR]\u00a7\s*", chunk):
         for piece in re.split(r"(?<=[.!?])[\"')\]]*\s+", part):
-            if pieces and _ABBREVIATION.search(pieces[-1]) and not part.startswith(piece):
+            ends_list = pieces and pieces[-1].lower().endswith("etc.") and piece[:1].isupper()
+            if (
+                pieces
+                and _ABBREVIATION.search(pieces[-1])
+                and not ends_list
+                and not part.startswith(piece)
+            ):
                 pieces[-1] += " " + piece
             elif piece.strip():
                 pieces.append(piece)
@@ -83,8 +98,12 @@ def _split_items(sentence: str) -> list[str]:
                 continue
         elif rest.startswith("then ") and not sep.startswith((",", ";")):
             keep = bool(left.strip())
-        elif sep.startswith(","):
+        elif sep.startswith(",") and _NEW_CLAUSE.match(rest):  # ", so we need ...", ", but I ..."
+            keep = True
+        elif sep.startswith(",") and rest[:4].lower() != "but ":
             keep = not _SUBORDINATE.match(rest) or sep.endswith("plus")
+        elif sep.startswith(","):  # ", but we can't ...": as " but " below
+            keep = _blocker_cue(rest[4:164]) and not _blocker_cue(sentence[pos : m.start()])
         elif sep in ("+", "&", "and"):  # a new verb phrase, or "+ a tutorial"
             keep = len(left.split()) >= 2 and (
                 _lead_is_verbish(rest) or (sep != "and" and re.match(r"(?:a|an|the)\s", rest))
@@ -99,7 +118,12 @@ def _split_items(sentence: str) -> list[str]:
     pieces.append([sentence[pos:], ""])
     merged: list[list[str]] = []
     for piece in pieces:
-        if merged and piece[0].strip() and _plain_words(piece[0]) == 0:
+        if (
+            merged
+            and piece[0].strip()
+            and _plain_words(piece[0]) == 0
+            and not _IDENTIFIER.match(piece[0])
+        ):
             merged[-1] = [merged[-1][0] + merged[-1][1] + piece[0], piece[1]]
         else:
             merged.append(piece)

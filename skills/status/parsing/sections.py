@@ -38,6 +38,9 @@ def _at_boundary(line: str, start: int) -> bool:
         return True
     if before.endswith(("-", "\u2013", "\u2014")):
         return before[:-1].endswith(" ")
+    if before.endswith(":"):  # "update: done - X; next - Y", not "Blockers: waiting on ..."
+        topic = re.split(r"[.!?;,\u00a7]", before[:-1])[-1].strip(" -*\u2022").lower()
+        return 0 < len(topic.split()) <= 3 and topic not in _LABEL_SECTION
     return before.endswith((".", "!", "?", ";", ",", "\u00a7"))
 
 

@@ -17,7 +17,8 @@ from skills.status.parsing.words import (
 _FUTURE_ANY = re.compile(
     r"\b(?:i'll|we'll|he'll|she'll|they'll|i will|we will|going to|gonna|plan(?:ning)? to|"
     r"tomorrow|next (?:week|sprint|month|time)|later (?:today|this week)|upcoming|in progress|"
-    r"ongoing|wip|still working|currently|coming (?:soon|up|before|next|this|tomorrow|later)|"
+    r"halfway|ongoing|wip|still working|currently|"
+    r"coming (?:soon|up|before|next|this|tomorrow|later)|"
     r"to be done)\b|\bnext\W*$",
     re.I,
 )
@@ -33,7 +34,11 @@ _DONE_ANY = re.compile(
 # where no label says otherwise.
 _PLANNED = re.compile(
     r"\b(?:will|shall)\b|\bbeing\s+[a-z]+(?:ed|en|t)\b|\bneeds?\s+[a-z]+ing\b"
-    r"|(?<!as\s)\b(?:planned|scheduled)\b(?!\s+(?:work|maintenance))",
+    r"|(?<!as\s)\b(?:planned|scheduled)\b(?!\s+(?:work|maintenance))"
+    r"|\b(?:done|finished|completed?|ready)\s+by\b"
+    r"|(?:\bby|\bdue|~)\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|weds?|thu(?:rs?)?"
+    r"|fri|sat|sun)\b"
+    r"|\b(?:is|are|was|were|been|being|got)\s+(?:\w+\s+)?(?:slipping|delayed|postponed)\b",
     re.I,
 )
 _THEN = re.compile(r"\W*(?:and\s+)?then\b", re.I)
@@ -51,16 +56,29 @@ def _verb_stem(word: str) -> str | None:
     return None
 
 
+_NEEDS_TO = frozenset(("need", "plan", "planning", "want", "hope", "hoping", "intend", "aim"))
+
+
+def _is_past(word: str) -> bool:
+    return word in _IRREGULAR_PAST or (word.endswith("ed") and word not in _NOT_PAST)
+
+
 def _lead(fragment: str) -> tuple[str | None, str]:
     """Kind of the leading verb ("past", "future", "progressive", "base" or None) and the word."""
     words = re.findall(r"[a-z][a-z'-]*", fragment.lower()[:120])
     for i, word in enumerate(words[:8]):
         following = words[i + 1] if i + 1 < len(words) else ""
         if word in _FUTURE_LEAD or word.endswith("'ll"):
-            if word == "need" and following != "to":
-                return None, word
+            if word == "need" and i and words[i - 1] in ("i", "we"):  # "so we need X config"
+                return "future", word
+            if word in _NEEDS_TO and following not in ("to", "on"):  # "planning updated"
+                if _verb_stem(word):
+                    return "progressive", word
+                return (("base" if word in _BASE_VERBS else None), word)
             return "future", word
-        if word in _PROGRESSIVE_AUX:
+        if word in _PROGRESSIVE_AUX or (word.endswith(("'s", "'re")) and _verb_stem(following)):
+            if word == "still" and _is_past(following):  # "still finished the profile page"
+                continue
             if _verb_stem(following) or word in ("still", "currently"):
                 return "progressive", following
             if word == "now":
@@ -68,7 +86,7 @@ def _lead(fragment: str) -> tuple[str | None, str]:
             return None, word
         if word in _SKIP:
             continue
-        if word in _IRREGULAR_PAST or (word.endswith("ed") and word not in _NOT_PAST):
+        if _is_past(word):
             return "past", word
         if _verb_stem(word):
             return "progressive", word

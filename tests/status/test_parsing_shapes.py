@@ -1,0 +1,156 @@
+"""Shapes of status updates the parser reads (one-liners, ", but" clauses, lists, tenses)."""
+
+from __future__ import annotations
+
+from skills.status.parsing import parse_status_update
+
+
+def test_one_line_update_with_labels_after_a_topic_is_split_into_sections() -> None:
+    draft = parse_status_update("update: done - fixed the login bug; next - write the docs")
+    assert draft.done == ["Fixed the login bug"]
+    assert draft.next == ["Write the docs"]
+    draft = parse_status_update("Update: done: login page. next: search")
+    assert (draft.done, draft.next) == (["Login page"], ["Search"])
+
+
+def test_comma_but_clause_that_states_a_blocker_is_its_own_item() -> None:
+    draft = parse_status_update(
+        "the list of repos to move is up for review, but we can't move anything until IT "
+        "creates the new org"
+    )
+    assert draft.done == ["The list of repos to move is up for review"]
+    assert draft.blockers == ["Can't move anything until IT creates the new org"]
+
+
+def test_etc_followed_by_a_capital_ends_the_sentence() -> None:
+    draft = parse_status_update(
+        "still waiting on legal to sign off on the logo etc. Isabela's doing the draft design"
+    )
+    assert draft.blockers == ["Still waiting on legal to sign off on the logo etc"]
+    assert draft.next == ["Isabela's doing the draft design"]
+
+
+def test_still_before_a_past_verb_reports_work_done() -> None:
+    draft = parse_status_update(
+        "slow week. still finished the edit profile name part; edit profile image is halfway"
+    )
+    assert "Still finished the edit profile name part" in draft.done
+    assert draft.next == ["Edit profile image is halfway"]
+
+
+def test_subject_then_participle_is_done_and_cleared_to_start_is_next() -> None:
+    draft = parse_status_update(
+        "Railway Underpass Refurbishment can go ahead now: Fire Engineer approval received"
+    )
+    assert draft.done == ["Fire Engineer approval received"]
+    assert draft.next == ["Railway Underpass Refurbishment can go ahead now"]
+
+
+def test_planned_work_after_a_done_mark_and_done_by_a_date_are_next() -> None:
+    draft = parse_status_update(
+        "Redesign is on plan \u2705 design team engaged, workshops planned Nov\u2013Jan"
+    )
+    assert "Design team engaged" in draft.done
+    assert draft.next == ["Workshops planned Nov\u2013Jan"]
+    assert parse_status_update("rescoping under way, scoping done by 24/12").next[-1] == (
+        "Scoping done by 24/12"
+    )
+    aside = parse_status_update("functional spec 60% (to be finished by Thu 13th), mockup done")
+    assert aside.done[0] == "Functional spec 60% (to be finished by Thu 13th)"
+
+
+def test_a_gerund_naming_a_thing_reported_up_is_done() -> None:
+    draft = parse_status_update("tracking spreadsheet + one-page guide are up")
+    assert draft.done == ["Tracking spreadsheet + one-page guide are up"]
+
+
+def test_planning_as_a_noun_in_a_done_section_stays_done() -> None:
+    draft = parse_status_update("done: planning updated from the feedback. next: find testers")
+    assert draft.done == ["Planning updated from the feedback"]
+    assert draft.next == ["Find testers"]
+
+
+def test_a_new_clause_after_comma_but_or_so_is_its_own_item() -> None:
+    draft = parse_status_update(
+        "found that the IDs are hardcoded, which breaks other servers, so we need per-site "
+        "config. less time this week, but I still got small bug PRs in"
+    )
+    assert draft.next == ["Need per-site config"]
+    assert "Still got small bug PRs in" in draft.done
+
+
+def test_then_after_work_done_continues_the_story_but_after_a_plan_is_next() -> None:
+    story = parse_status_update("got my head around the API, then the auth section")
+    assert story.done == ["Got my head around the API", "The auth section"]
+    plan = parse_status_update("map fixes \u2192 then the linting PR \u2192 then pagination")
+    assert plan.next == ["Map fixes", "The linting PR", "Pagination"]
+
+
+def test_late_work_is_still_to_do_and_work_waiting_on_a_condition_is_blocked() -> None:
+    assert parse_status_update("conda 4.10.2 is slipping by about a week").next == [
+        "Conda 4.10.2 is slipping by about a week"
+    ]
+    draft = parse_status_update(
+        "the @ipld/dag-cbor upgrade PR merges once the NaN/Infinity question is sorted"
+    )
+    assert draft.blockers == [
+        "The @ipld/dag-cbor upgrade PR merges once the NaN/Infinity question is sorted"
+    ]
+
+
+def test_a_noun_phrase_between_two_done_items_is_done() -> None:
+    draft = parse_status_update(
+        "refined the doc outline, prototype spec proposal, walked through the KIID doc"
+    )
+    assert draft.done == [
+        "Refined the doc outline",
+        "Prototype spec proposal",
+        "Walked through the KIID doc",
+    ]
+    assert parse_status_update("fixed the login, write the docs tomorrow").next == [
+        "Write the docs tomorrow"
+    ]
+
+
+def test_a_code_name_in_a_list_is_its_own_item() -> None:
+    draft = parse_status_update(
+        "Next: more go-ipld tests (mutable maps, deeper structures), toTokenStream"
+    )
+    assert draft.next == ["More go-ipld tests (mutable maps, deeper structures)", "toTokenStream"]
+
+
+def test_work_done_with_a_blocker_in_brackets_is_split() -> None:
+    draft = parse_status_update(
+        "folded in the sentinel feedback + finance reqs (Rod's feedback still pending)"
+    )
+    assert draft.done == ["Folded in the sentinel feedback + finance reqs"]
+    assert draft.blockers == ["Rod's feedback still pending"]
+
+
+def test_then_in_an_update_that_only_looks_back_is_work_done() -> None:
+    draft = parse_status_update(
+        "wk1: finished the puzzle feature. wk2: state for the tournament dialog, then peer "
+        "coding on the tournament screens"
+    )
+    assert draft.next == []
+    assert "Peer coding on the tournament screens" in draft.done
+    ahead = parse_status_update("finished the puzzle feature, then the tournament dialog tomorrow")
+    assert ahead.next == ["The tournament dialog tomorrow"]
+
+
+def test_a_present_tense_that_tells_what_is_scheduled_is_next() -> None:
+    draft = parse_status_update(
+        "the workbook goes to the workstream board for ratification. the site goes live Friday"
+    )
+    assert draft.next == [
+        "The workbook goes to the workstream board for ratification",
+        "The site goes live Friday",
+    ]
+
+
+def test_a_target_day_makes_an_item_next_but_a_past_day_does_not() -> None:
+    assert parse_status_update("new mainnet attempt ~Wed").next == ["New mainnet attempt ~Wed"]
+    assert parse_status_update("docs due Thursday").next == ["Docs due Thursday"]
+    assert parse_status_update("finished my task Tuesday evening").done == [
+        "Finished my task Tuesday evening"
+    ]
