@@ -88,8 +88,11 @@ FOUND_FALSE = re.compile(
     r"|(?:didn'?t|doesn'?t|does\s+not|did\s+not)\s+hold|disproved|disproven)\b",
     re.I,
 )
+ADVERB = r"(?:\s+(?:really|actually|probably|definitely|always))?"
 OUGHT_TO_BE = re.compile(
-    r"\b(?:should|ought\s+to|needs?\s+to|must|has\s+to)(?:\s+have|'ve|’ve)?\s+be(?:en)?\s+$", re.I
+    rf"\b(?:should|ought\s+to|needs?\s+to|must|has\s+to){ADVERB}(?:\s+have|'ve|’ve)?{ADVERB}"
+    r"\s+be(?:en)?\s+$",
+    re.I,
 )
 STATUS_WORDS = {
     "in progress": "in_progress",

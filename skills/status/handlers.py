@@ -46,10 +46,11 @@ PROJECT_FLAG = re.compile(r"(?:^|\s)--project[= ](\S+)")
 # `status …` as a command; "Status: green" and "Status, week 3:" are updates that keep their label.
 STATUS_PREFIX = re.compile(r"^\s*(?:status|standup|stand-up)(?=\s|$)\s*(?:-\s+)?", re.I)
 # The heading of an update that may name its project: "apollo update from me:", "Update for
-# apollo -", "Weekly status (apollo)\n".
+# apollo -", "Weekly status (apollo)\n", or after the command words "status update": "for
+# apollo -".
 UPDATE_HEADING = re.compile(
     r"^\s*(?P<heading>[^:\n–—]{0,60}?\b(?:update|status|standup|stand-up|progress|report)\b"
-    r"[^:\n–—]{0,30}?)\s*(?:[:\n–—]|\s-\s)",
+    r"[^:\n–—]{0,30}?|(?:for|on)\s[^:\n–—]{1,40}?)\s*(?:[:\n–—]|\s-\s)",
     re.I,
 )
 MENTION_WORD = re.compile(r"^<@[UW][A-Z0-9]+(?:\|[^>]*)?>$|^@\w+$")

@@ -10,6 +10,9 @@ def test_an_update_heading_names_its_project(read) -> None:
     assert (
         read("status.submit", "Status update for Apollo - cutover drafted")["project"] == "apollo"
     )
+    assert (
+        read("status.submit", "for apollo: cutover drafted")["project"] == "apollo"
+    )  # after "status update"
 
 
 def test_a_project_mentioned_in_an_update_is_not_its_heading(read) -> None:

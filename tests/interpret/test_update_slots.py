@@ -38,6 +38,7 @@ def test_update_reads_the_field_it_names(read, text: str, wanted: dict) -> None:
     [
         ("I think I5 should've been logged as a dependency", "dependency"),
         ("R2 should have been filed as an issue", "issue"),
+        ("A1 should really have been logged as a risk", "risk"),
         ("I logged I3 as an issue but it's a risk", "risk"),
     ],
 )
