@@ -32,8 +32,8 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday
         ),
         ("remind me on 15 Dec to renew the licence", "me 2026-12-15T09:00 once: renew the licence"),
         (
-            "remind <@U0LIN> needs a reminder on thursday at 10 to book the pen test",
-            "U0LIN 2026-11-26T10:00 once: book the pen test",
+            "remind <@U0KAI> needs a reminder on friday at 11 to order the kit",
+            "U0KAI 2026-11-27T11:00 once: order the kit",
         ),
     ],
 )

@@ -19,8 +19,8 @@ import pytest
         ("move the due date on I2 to thursday", {"key": "I2", "due_on": "2026-11-26"}),
         ("R6: probability medium, impact high", {"key": "R6", "probability": 3, "impact": 4}),
         (
-            "R1: p4 i5, review next friday",
-            {"key": "R1", "probability": 4, "impact": 5, "due_on": "2026-12-04"},
+            "R3: p2 i4, review next friday",
+            {"key": "R3", "probability": 2, "impact": 4, "due_on": "2026-12-04"},
         ),
         (
             "retitle A1 as 'Client sends test data'",
@@ -36,9 +36,9 @@ def test_update_reads_the_field_it_names(read, text: str, wanted: dict) -> None:
 @pytest.mark.parametrize(
     ("text", "wanted"),
     [
-        ("I think I5 should've been logged as a dependency", "dependency"),
+        ("I reckon D1 should've been logged as an issue", "issue"),
         ("R2 should have been filed as an issue", "issue"),
-        ("A1 should really have been logged as a risk", "risk"),
+        ("I6 should probably have been logged as a dependency", "dependency"),
         ("I logged I3 as an issue but it's a risk", "risk"),
     ],
 )
