@@ -166,9 +166,8 @@ def key_kind(op: Operation) -> str | None:
     return "milestone" if op.name.startswith("milestone.") else "item"
 
 
-LEVEL_PAIR = re.compile(
-    r"(?<![\w-])[PpLl]\d\s*[,/&]?\s*(?:and\s+)?[Ii]\d(?!\w)"
-)  # "p4 i5" is no I5
+# Probability and impact said as a pair ("p4 i5", "L3/I2"): its `I5` is no item's key.
+LEVEL_PAIR = re.compile(r"(?<![\w-])[PpLl]\d\s*[,/&]?\s*(?:and\s+)?[Ii]\d(?!\w)")
 
 
 def key_matches(text: str) -> list[re.Match[str]]:
