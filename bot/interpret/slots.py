@@ -500,3 +500,13 @@ def project_in(ctx: Context, text: str) -> str | None:
 
     named = mentioned_projects(text, ctx.session.exec(select(Project)))
     return named[0].key if len(named) == 1 else None
+
+
+def project_meant(ctx: Context, text: str) -> str | None:
+    """The project a message's words name for itself: in a DM, the one it names; in a
+    project's channel, only that project (a word that happens to be another project's key,
+    "ops" or "web", never moves an update or a question out of the channel's project)."""
+    named = project_in(ctx, text)
+    if ctx.project is not None and named != ctx.project.key:
+        return None
+    return named

@@ -241,7 +241,7 @@ def read_question(ctx: Context, text: str) -> AskArgs:
     """The question, and the project whose documents it asks about: `--project KEY`, or the
     one project its words name ("in the apollo docs, …")."""
     named = PROJECT_FLAG.search(text)
-    project = named.group(1) if named else slots.project_in(ctx, text)
+    project = named.group(1) if named else slots.project_meant(ctx, text)
     return AskArgs(project=project, question=PROJECT_FLAG.sub(" ", text).strip())
 
 

@@ -106,7 +106,7 @@ def read_update(ctx: Context, text: str) -> SubmitArgs:
         body = PROJECT_FLAG.sub(" ", body).strip()
         return SubmitArgs(project=named.group(1), text=body)
     heading = UPDATE_HEADING.match(body)
-    project = slots.project_in(ctx, heading.group("heading")) if heading else None
+    project = slots.project_meant(ctx, heading.group("heading")) if heading else None
     return SubmitArgs(project=project, text=body)
 
 
