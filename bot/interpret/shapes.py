@@ -39,11 +39,9 @@ def marks(text: str) -> list[str]:
     from skills.raid.parsing import parse_levels
     from skills.raid.parsing.dates import date_phrases
 
-    keys = [
-        "mkey" if slots.MILESTONE_KEYS.fullmatch(k) else "key" for k in slots.KEYS.findall(text)
-    ]
+    keys = ["mkey" if slots.MILESTONE_KEYS.fullmatch(k) else "key" for k in slots.item_keys(text)]
     keys += ["mkey"] * bool(slots.MILESTONE_KEYS.search(text) and "mkey" not in keys)
-    plain = slots.MILESTONE_KEYS.sub(" ", slots.KEYS.sub(" ", text))
+    plain = slots.MILESTONE_KEYS.sub(" ", slots.without_keys(text))
     values = {kind for kind, _, _ in date_phrases(plain)}
     if slots.person_in(text):
         values.add("person")

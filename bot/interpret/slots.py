@@ -81,6 +81,19 @@ TYPE_WORD = re.compile(
     r"\b(?P<type>risk|assumption|issue|dependency|action|decision)s?\b",
     re.I,
 )
+ASSUMPTION_KEY = re.compile(r"(?:^|-)[Aa]\d+$")
+FOUND_FALSE = re.compile(
+    r"\b(?:turned\s+out\s+(?:to\s+be\s+)?(?:wrong|false|untrue|incorrect|invalid)"
+    r"|(?:was|is|proved|proven)\s+(?:wrong|false|untrue|incorrect)|(?:isn'?t|wasn'?t|not)\s+true"
+    r"|(?:didn'?t|doesn'?t|does\s+not|did\s+not)\s+hold|disproved|disproven)\b",
+    re.I,
+)
+ADVERB = r"(?:\s+(?:really|actually|probably|definitely|always))?"
+OUGHT_TO_BE = re.compile(
+    rf"\b(?:should|ought\s+to|needs?\s+to|must|has\s+to){ADVERB}(?:\s+have|'ve|’ve)?{ADVERB}"
+    r"\s+be(?:en)?\s+$",
+    re.I,
+)
 STATUS_WORDS = {
     "in progress": "in_progress",
     "in-progress": "in_progress",
@@ -153,18 +166,41 @@ def key_kind(op: Operation) -> str | None:
     return "milestone" if op.name.startswith("milestone.") else "item"
 
 
-LEVEL_PAIR = re.compile(r"(?<![\w-])[Pp]\d\s*[,/&]?\s*(?:and\s+)?[Ii]\d(?!\w)")  # "p4 i5" is no I5
+# Probability and impact said as a pair ("p4 i5", "L3/I2"): its `I5` is no item's key.
+LEVEL_PAIR = re.compile(r"(?<![\w-])[PpLl]\d\s*[,/&]?\s*(?:and\s+)?[Ii]\d(?!\w)")
+
+
+def key_matches(text: str) -> list[re.Match[str]]:
+    """The item keys in `text` (`R4`, `APOLLO-D2`, `#9`), not the `I5` of a level pair."""
+    pairs = [found.span() for found in LEVEL_PAIR.finditer(text)]
+    return [
+        found
+        for found in KEYS.finditer(text)
+        if not any(start <= found.start() < end for start, end in pairs)
+    ]
+
+
+def item_keys(text: str) -> list[str]:
+    """The item keys `text` names, in order."""
+    return [found.group() for found in key_matches(text)]
+
+
+def without_keys(text: str) -> str:
+    """`text` with its item keys blanked out ("I2" is no impact of 2; "p4 i5" stays)."""
+    for found in reversed(key_matches(text)):
+        text = text[: found.start()] + " " + text[found.end() :]
+    return text
 
 
 def names_an_item(text: str) -> bool:
     """Whether the words name a RAID item by its key (`R4`, `APOLLO-D2`, `#9`)."""
-    return "item" in keys_said(LEVEL_PAIR.sub(" ", text))
+    return "item" in keys_said(text)
 
 
 def keys_said(text: str) -> set[str]:
     """The kinds of key a message names: "milestone" (`M2`, `APOLLO-M2`), "item" (`R4`, `#4`)."""
     said = {"milestone"} if MILESTONE_KEYS.search(text) else set()
-    if any(not MILESTONE_KEYS.fullmatch(k) for k in KEYS.findall(text)):
+    if any(not MILESTONE_KEYS.fullmatch(k) for k in item_keys(text)):
         said.add("item")
     return said
 
@@ -187,7 +223,7 @@ def fill(op: Operation, ctx: Context, text: str) -> Args:
 def read_slots(op: Operation, ctx: Context, text: str) -> dict[str, Any]:
     fields = [n for n in op.args.model_fields if field_kind(op.args, n) != INTERNAL]
     on_milestone = op.name.startswith("milestone.")
-    keys = MILESTONE_KEYS.findall(text) if on_milestone else KEYS.findall(text)
+    keys = MILESTONE_KEYS.findall(text) if on_milestone else item_keys(text)
     values: dict[str, Any] = money_in(op, text) if "amount" in fields else {}
     draft = None
     for name in fields:
@@ -222,9 +258,9 @@ def read_slots(op: Operation, ctx: Context, text: str) -> dict[str, Any]:
             if new_type:
                 values[name] = new_type
         elif name == "status":
-            found = STATUS.search(KEYS.sub(" ", text))
-            if found:
-                values[name] = STATUS_WORDS[found.group(1).lower()]
+            status = status_in(text, keys)
+            if status:
+                values[name] = status
         elif name == "project":
             project = project_in(ctx, text)
             if project:
@@ -235,7 +271,7 @@ def read_slots(op: Operation, ctx: Context, text: str) -> dict[str, Any]:
                 word = found.group(1).lower()
                 values[name] = "xlsx" if word in ("excel", "spreadsheet") else word
         elif name == "days":
-            days = days_in(KEYS.sub(" ", text))
+            days = days_in(without_keys(text))
             if days is not None:
                 values[name] = days
         elif name == "reminder":
@@ -265,7 +301,7 @@ def milestone_slot(op: Operation, name: str, text: str) -> Any:
         word = found.group(1).lower().replace("’", "'") if found else None
         return read_status(MILESTONE_STATUS_WORDS.get(word, word)) if word else None
     if name == "item":
-        items = [k for k in KEYS.findall(text) if not MILESTONE_KEYS.fullmatch(k)]
+        items = [k for k in item_keys(text) if not MILESTONE_KEYS.fullmatch(k)]
         return items[0] if items else None
     if name == "owner":
         return person_in(text) if OWNER_CUE.search(text) else None
@@ -327,13 +363,26 @@ def note_in(said: str) -> str:
     return " ".join(words).strip(" ,;:.()-—–")
 
 
+def status_in(text: str, keys: list[str]) -> str | None:
+    """A status in words ("in progress", "at risk"); an assumption (`A2`) found false
+    ("turned out wrong", "didn't hold") is invalidated."""
+    found = STATUS.search(without_keys(text))
+    if found:
+        return STATUS_WORDS[found.group(1).lower()]
+    if keys and ASSUMPTION_KEY.search(keys[0]) and FOUND_FALSE.search(text):
+        return "invalidated"
+    return None
+
+
 def type_in(text: str) -> str | None:
     """The type a message gives an item: the last one it names that it doesn't deny ("not a
-    dependency", "isn't an issue"), or say it was ("from a risk", "logged it as …")."""
+    dependency", "isn't an issue"), or say it was ("from a risk", "logged it as …"), unless
+    it says it ought to have been ("should've been logged as a dependency")."""
+    plain = without_keys(text)
     named = [
         found.group("type").lower()
-        for found in TYPE_WORD.finditer(KEYS.sub(" ", text))
-        if not found.group("before")
+        for found in TYPE_WORD.finditer(plain)
+        if not found.group("before") or OUGHT_TO_BE.search(plain[: found.start("before")])
     ]
     return named[-1] if named else None
 
@@ -402,7 +451,7 @@ def said_value(text: str) -> str:
             value = " ".join(value.split()).strip(" .,;:'\"“”‘’")
             if value:
                 return value
-    rest = LEAD_WORDS.sub("", KEYS.sub(" ", text))
+    rest = LEAD_WORDS.sub("", without_keys(text))
     return " ".join(rest.split()).strip(" .,;:-–—")
 
 
@@ -423,7 +472,7 @@ def message_draft(ctx: Context, text: str) -> Any:
 
     timezone = ctx.project.timezone if ctx.project else ctx.person.timezone
     return parse_raid_message(
-        KEYS.sub(" ", text), now=clock.now(), tz=ZoneInfo(timezone), default_type=RaidType.RISK
+        without_keys(text), now=clock.now(), tz=ZoneInfo(timezone), default_type=RaidType.RISK
     )
 
 
@@ -433,7 +482,7 @@ def only_date(ctx: Context, text: str) -> date | None:
     from skills.raid.parsing import parse_date_phrase
     from skills.raid.parsing.dates import date_phrases
 
-    plain = KEYS.sub(" ", text)
+    plain = without_keys(text)
     said = [
         plain[start:end]
         for kind, start, end in date_phrases(plain)
@@ -451,3 +500,13 @@ def project_in(ctx: Context, text: str) -> str | None:
 
     named = mentioned_projects(text, ctx.session.exec(select(Project)))
     return named[0].key if len(named) == 1 else None
+
+
+def project_meant(ctx: Context, text: str) -> str | None:
+    """The project a message's words name for itself: in a DM, the one it names; in a
+    project's channel, only that project (a word that happens to be another project's key,
+    "ops" or "web", never moves an update or a question out of the channel's project)."""
+    named = project_in(ctx, text)
+    if ctx.project is not None and named != ctx.project.key:
+        return None
+    return named

@@ -18,6 +18,7 @@ from bot.core.models import Project
 from bot.core.operations import Access, Args, ProjectArgs, Scope, positional, rest
 from bot.core.skills import Skill
 from bot.core.text import escape
+from bot.interpret import slots
 from knowledge.vector_store import ORG_SCOPE
 from skills.kb import answers, service
 from skills.kb.index import retriever
@@ -237,10 +238,11 @@ class AskArgs(ProjectArgs):
 
 
 def read_question(ctx: Context, text: str) -> AskArgs:
+    """The question, and the project whose documents it asks about: `--project KEY`, or the
+    one project its words name ("in the apollo docs, …")."""
     named = PROJECT_FLAG.search(text)
-    return AskArgs(
-        project=named.group(1) if named else None, question=PROJECT_FLAG.sub(" ", text).strip()
-    )
+    project = named.group(1) if named else slots.project_meant(ctx, text)
+    return AskArgs(project=project, question=PROJECT_FLAG.sub(" ", text).strip())
 
 
 @ask_skill.operation(

@@ -19,11 +19,18 @@ from skills.reminders.models import Reminder
 from skills.reminders.parsing import describe_repeat, read_reminder
 from skills.reminders.schedule import occurrences
 
+# "remind me what R4 is about" asks a question: the name routes only when it isn't one.
+NAMED = (
+    r"^(?!\s*remind\s+(?:me|us)\s+"
+    r"(?:what|who|whom|whose|which|why|how|where|whether|if)\b(?!\s+to\b))"
+)
+
 skill = Skill(
     "reminder",
     "Personal reminders: once or repeating, for you, this channel or a teammate.",
     aliases=("reminders", "remind"),
     priority=42,
+    name_pattern=NAMED,
     text_operation="reminder.create",
     bare_operation="reminder.list",
     jobs=[Reminders()],

@@ -154,7 +154,7 @@ def take_date(body: str, *, now: datetime, zone: ZoneInfo) -> tuple[object, str]
     for size in (4, 3, 2, 1):
         for i in range(len(words) - size + 1):
             run = [w.strip(",.!?").lower() for w in words[i : i + size]]
-            if not all(DATE_WORD.match(w) for w in run) or run[0] in ("the", "of", "on"):
+            if not all(DATE_WORD.match(w) for w in run) or run[0] in ("the", "of", "on", "a"):
                 continue
             phrase = " ".join(words[i : i + size]).strip(",.!?")
             day = parse_date_phrase(phrase, now=now, tz=zone)

@@ -17,6 +17,7 @@ from bot.core.models import Project
 from bot.core.operations import Access, ProjectArgs, Scope, flag, positional, rest
 from bot.core.skills import Skill
 from bot.core.text import mention
+from bot.interpret import slots
 from skills.status import config as settings
 from skills.status import service
 from skills.status.days import is_checkin_day, plan_day
@@ -44,6 +45,14 @@ skill = Skill(
 PROJECT_FLAG = re.compile(r"(?:^|\s)--project[= ](\S+)")
 # `status …` as a command; "Status: green" and "Status, week 3:" are updates that keep their label.
 STATUS_PREFIX = re.compile(r"^\s*(?:status|standup|stand-up)(?=\s|$)\s*(?:-\s+)?", re.I)
+# The heading of an update that may name its project: "apollo update from me:", "Update for
+# apollo -", "Weekly status (apollo)\n", or after the command words "status update": "for
+# apollo -".
+UPDATE_HEADING = re.compile(
+    r"^\s*(?P<heading>[^:\n–—]{0,60}?\b(?:update|status|standup|stand-up|progress|report)\b"
+    r"[^:\n–—]{0,30}?|(?:for|on)\s[^:\n–—]{1,40}?)\s*(?:[:\n–—]|\s-\s)",
+    re.I,
+)
 MENTION_WORD = re.compile(r"^<@[UW][A-Z0-9]+(?:\|[^>]*)?>$|^@\w+$")
 
 
@@ -89,12 +98,16 @@ class SubmitArgs(ProjectArgs):
 
 
 def read_update(ctx: Context, text: str) -> SubmitArgs:
-    """Free text as an update: `--project` taken out, the words kept as written."""
+    """Free text as an update: `--project` taken out, the words kept as written; the project
+    is the flag's, or the one a heading names ("apollo update from me: …")."""
     body = STATUS_PREFIX.sub("", text, count=1)
     named = PROJECT_FLAG.search(body)
     if named:
         body = PROJECT_FLAG.sub(" ", body).strip()
-    return SubmitArgs(project=named.group(1) if named else None, text=body)
+        return SubmitArgs(project=named.group(1), text=body)
+    heading = UPDATE_HEADING.match(body)
+    project = slots.project_meant(ctx, heading.group("heading")) if heading else None
+    return SubmitArgs(project=project, text=body)
 
 
 @skill.operation(

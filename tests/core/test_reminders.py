@@ -31,6 +31,10 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday
             "me 2026-11-23T17:30 weekdays: log hours",
         ),
         ("remind me on 15 Dec to renew the licence", "me 2026-12-15T09:00 once: renew the licence"),
+        (
+            "remind <@U0KAI> needs a reminder on friday at 11 to order the kit",
+            "U0KAI 2026-11-27T11:00 once: order the kit",
+        ),
     ],
 )
 def test_reminders_read_from_plain_words(words: str, read: str) -> None:

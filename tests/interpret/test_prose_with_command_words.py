@@ -31,3 +31,11 @@ def test_a_command_said_wrongly_keeps_its_usage(interpreter: Interpreter) -> Non
     found = interpreter.interpret("checkin time 25:00", said("checkin time 25:00"))
     assert found.is_command and found.operation is not None
     assert found.operation.name == "checkin.set"
+
+
+def test_remind_me_what_asks_a_question(interpreter: Interpreter) -> None:
+    for text in ("remind me what R4 is about", "remind me who owns I2?"):
+        found = interpreter.interpret(text, said(text))
+        assert found.operation is None or found.operation.name != "reminder.create", text
+    text = "remind me what to bring tomorrow at 9"
+    assert interpreter.interpret(text, said(text)).operation.name == "reminder.create"

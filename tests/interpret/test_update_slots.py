@@ -19,6 +19,10 @@ import pytest
         ("move the due date on I2 to thursday", {"key": "I2", "due_on": "2026-11-26"}),
         ("R6: probability medium, impact high", {"key": "R6", "probability": 3, "impact": 4}),
         (
+            "R3: p2 i4, review next friday",
+            {"key": "R3", "probability": 2, "impact": 4, "due_on": "2026-12-04"},
+        ),
+        (
             "retitle A1 as 'Client sends test data'",
             {"key": "A1", "title": "Client sends test data"},
         ),
@@ -27,3 +31,21 @@ import pytest
 def test_update_reads_the_field_it_names(read, text: str, wanted: dict) -> None:
     args = read("raid.update", text)
     assert {k: v for k, v in args.items() if k != "project"} == wanted
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("I reckon D1 should've been logged as an issue", "issue"),
+        ("R2 should have been filed as an issue", "issue"),
+        ("I6 should probably have been logged as a dependency", "dependency"),
+        ("I logged I3 as an issue but it's a risk", "risk"),
+    ],
+)
+def test_a_type_it_ought_to_have_is_the_new_type(read, text: str, wanted: str) -> None:
+    assert read("raid.change_type", text)["type"] == wanted
+
+
+def test_an_assumption_found_false_closes_as_invalidated(read) -> None:
+    assert read("raid.close", "A2 turned out to be wrong, close it")["status"] == "invalidated"
+    assert "status" not in read("raid.close", "I2 turned out to be wrong, close it")

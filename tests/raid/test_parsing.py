@@ -285,6 +285,8 @@ def test_unreadable_dates_are_reported(text: str, shown: str) -> None:
     ("text", "probability", "impact"),
     [
         ("risk: GitLab outage. P1 I5", 1, 5),
+        ("risk: the audit may find gaps. p3 i4", 3, 4),
+        ("risk: the i5 laptops arrive late", None, None),
         ("risk: disk failure. 3x4 (LxI)", 3, 4),
         ("risk: disk failure. 3x4 (IxL)", 4, 3),
         ("risk: supplier slip. likelihood 4/5", 4, None),

@@ -34,9 +34,10 @@ _LEVEL_ATOM = re.compile(  # every alternative starts a word: the lookarounds ma
     # P/I: high/medium, likelihood/impact: 4/3
     r"(?P<slash>(?:(?-i:[PL])|likelihood|probability|prob)\s*[/x×]\s*(?:(?-i:I)|impact|severity)"
     rf"\s*[:=\-]?\s*(?P<pv>{_SLASH_VALUE})\s*/\s*(?P<iv>{_SLASH_VALUE}))"
-    # P4 I3, L3/I4, P: 3 I: 4
+    # P4 I3, L3/I4, P: 3 I: 4; p4 i3 (a pair in lower case, each letter on its digit)
     r"|(?P<pair>(?<![\w-])(?-i:[PLI])\s*[:=]?\s*\d{1,2}\s*[,/&]?\s*(?:and\s+)?"
-    r"(?-i:[PLI])\s*[:=]?\s*\d{1,2}(?!\w|\.\d))"
+    r"(?-i:[PLI])\s*[:=]?\s*\d{1,2}(?!\w|\.\d)"
+    r"|(?<![\w-])[pl]\d\s*[,/&]?\s*(?:and\s+)?i\d(?!\w|\.\d)|(?<![\w-])i\d\s*[,/&]?\s*[pl]\d(?!\w|\.\d))"
     # 4x3, 3x4 (IxL)
     r"|(?P<grid>(?<![\w.])\d\s*[x×*]\s*\d(?!\w|\.\d)"
     r"(?:\s*\(?\s*(?-i:[PLI])\s*[x×*/]\s*(?-i:[PLI])\s*\)?)?)"
@@ -210,7 +211,7 @@ class _LevelReader:
                 self.add("i", second, atom.span(), 2, False)
                 self.used.add(i)
             elif kind == "pair":
-                labels = re.findall(r"[PLI](?=\s*[:=]?\s*\d)", text)
+                labels = re.findall(r"[PLI](?=\s*[:=]?\s*\d)", text.upper())
                 dims = ["i" if label == "I" else "p" for label in labels[:2]]
                 if len(dims) == 2 and dims[0] != dims[1]:
                     for dim, number in zip(dims, re.findall(r"\d{1,2}", text), strict=False):
