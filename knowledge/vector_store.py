@@ -21,9 +21,6 @@ from knowledge.records import ChunkRecord, Filter, ScoredId, to_chroma_where
 
 logger = logging.getLogger(__name__)
 
-ORG_SCOPE = "org"
-"""Scope for organisation-wide documents (every project can search it)."""
-
 EMBEDDER_KEY = "livepmo_embedder"
 SCOPE_KEY = "livepmo_scope"
 
