@@ -37,7 +37,7 @@ def pause_gc() -> None:
     """Pause the cyclic garbage collector while the process starts.
 
     Start-up creates some 10^5 objects that live until exit (modules, classes, tables), and
-    the collector would scan them again and again for nothing: about a tenth of a cold
+    the collector would scan them again and again for nothing: a tenth or more of a cold
     `ask` or `chat`. Reference counting still frees everything else. `resume_gc` ends it.
     """
     gc.disable()
