@@ -1,6 +1,7 @@
 """Cold start of the CLI: `livepmo --help`, `livepmo ask` and a one-message `livepmo chat`.
 
     python -m benchmarks.cold_start [--corpus DIR] [--repeats 5] [--model-dir DIR] [--no-bytecode]
+        [--baseline DIR]
 
 A fresh database and index in a temporary folder get project ``bench`` (channel
 ``CBENCH``) and ``--corpus`` (default: the kb_dev documents) ingested by `livepmo
@@ -19,8 +20,10 @@ it: the first run writes it into the temporary folder (``PYTHONPYCACHEPREFIX``),
 Wall time per run, and the CPU time the process used (user + system: less sensitive
 to a busy machine than wall time), in seconds; the median and the best of each are
 printed with the machine's load average (wall figures on a busy machine are upper
-bounds). The last line is
-one JSON object.
+bounds). With ``--baseline DIR`` (a source tree of the code before, e.g. ``git worktree add
+DIR COMMIT``; same database schema) each run of a command is followed by the same run from
+that tree, in alternating order, so both see the same load; its figures are prefixed
+``baseline_``. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from typing import Any
 QUESTION = "How often are security releases published?"
 CHAT_MESSAGE = "risk: the vendor may deliver the data feed late, owner <@UBENCH>"
 LIVEPMO = [sys.executable, "-m", "bot.cli"]
+HERE = Path(__file__).resolve().parents[1]
 
 
 def _children_cpu() -> float:
@@ -47,10 +51,14 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(command: list[str], env: dict[str, str], stdin: str | None = None) -> tuple[float, float]:
-    """Wall and CPU seconds the command took; it must succeed."""
+def run(
+    command: list[str], env: dict[str, str], stdin: str | None = None, tree: Path = HERE
+) -> tuple[float, float]:
+    """Wall and CPU seconds the command took, run from source tree `tree`; it must succeed."""
     cpu, started = _children_cpu(), time.perf_counter()
-    subprocess.run(command, env=env, input=stdin, capture_output=True, text=True, check=True)
+    subprocess.run(
+        command, env=env, input=stdin, capture_output=True, text=True, check=True, cwd=tree
+    )
     return time.perf_counter() - started, _children_cpu() - cpu
 
 
@@ -60,7 +68,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--model-dir", default=os.environ.get("LIVEPMO_EMBEDDING_MODEL_DIR"))
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--no-bytecode", action="store_true", help="Compile at every start.")
+    parser.add_argument("--baseline", type=Path, help="Source tree to run in turn with this one.")
     args = parser.parse_args(argv)
+    trees = {"": HERE} | ({"baseline_": args.baseline.resolve()} if args.baseline else {})
     with tempfile.TemporaryDirectory() as folder:
         env = {
             **os.environ,
@@ -74,21 +84,30 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             env["PYTHONPYCACHEPREFIX"] = f"{folder}/pycache"
         create = ["project", "create", "bench", "--name", "Bench", "--channel", "CBENCH"]
         subprocess.run(
-            [*LIVEPMO, *create, "--pm", "UBENCH"], env=env, check=True, capture_output=True
+            [*LIVEPMO, *create, "--pm", "UBENCH"],
+            env=env,
+            check=True,
+            capture_output=True,
+            cwd=HERE,
         )
         ingest = [*LIVEPMO, "ingest", str(args.corpus), "--project", "bench"]
-        subprocess.run(ingest, env=env, check=True, capture_output=True)
+        subprocess.run(ingest, env=env, check=True, capture_output=True, cwd=HERE)
         commands: dict[str, tuple[list[str], str | None]] = {
             "help": ([*LIVEPMO, "--help"], None),
             "ask": ([*LIVEPMO, "ask", QUESTION, "--project", "bench", "--json"], None),
             "chat": ([*LIVEPMO, "chat", "--channel", "CBENCH", "--user", "UBENCH"], CHAT_MESSAGE),
         }
-        for command, stdin in commands.values():  # warm the file cache once
-            run(command, env, stdin)
-        times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
-        for _ in range(args.repeats):
+        for tree in trees.values():  # warm the file cache (and compile) once
+            for command, stdin in commands.values():
+                run(command, env, stdin, tree)
+        times: dict[str, list[tuple[float, float]]] = {
+            prefix + name: [] for prefix in trees for name in commands
+        }
+        for repeat in range(args.repeats):
             for name, (command, stdin) in commands.items():
-                times[name].append(run(command, env, stdin))
+                turn = list(trees.items())
+                for prefix, tree in turn if repeat % 2 == 0 else reversed(turn):
+                    times[prefix + name].append(run(command, env, stdin, tree))
     result: dict[str, Any] = {}
     for name, runs in times.items():
         for kind, values in (

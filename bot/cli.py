@@ -13,7 +13,7 @@ import typer.main
 from typer.core import TyperCommand, TyperGroup
 
 from bot.core.text import unformat
-from bot.runtime import fail, fetch_model_if_wanted, setup_logging, start
+from bot.runtime import fail, fetch_model_if_wanted, pause_gc, resume_gc, setup_logging, start
 
 SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "ingest": (
@@ -145,7 +145,7 @@ def chat(
     from bot.console.render import render_reply, reply_json
     from bot.console.runner import console_dispatcher
 
-    settings = start()
+    settings = start(keep_gc_paused=True)
     session = ConsoleSession(console_dispatcher(settings), user=user, channel=channel)
     interactive = sys.stdin.isatty() and not as_json
     if interactive:
@@ -176,6 +176,7 @@ def chat(
                 print(json.dumps(reply_json(reply)), flush=True)
             else:
                 print(("pmo> " if interactive else "") + render_reply(reply), flush=True)
+        resume_gc()  # after the first message: every skill it needed is loaded
 
 
 @app.command()
@@ -291,6 +292,7 @@ def model_fetch(
 
 
 def main() -> None:
+    pause_gc()  # until the command has started (`bot.runtime.start`)
     app()
 
 

@@ -11,6 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+ORG_SCOPE = "org"
+"""Scope for organisation-wide documents (every project can search it)."""
+
 MetadataValue = str | int | float | bool
 Metadata = dict[str, MetadataValue]
 Filter = Mapping[str, MetadataValue | Sequence[MetadataValue]]

@@ -21,9 +21,6 @@ from knowledge.records import ChunkRecord, Filter, ScoredId, to_chroma_where
 
 logger = logging.getLogger(__name__)
 
-ORG_SCOPE = "org"
-"""Scope for organisation-wide documents (every project can search it)."""
-
 EMBEDDER_KEY = "livepmo_embedder"
 SCOPE_KEY = "livepmo_scope"
 
@@ -74,10 +71,11 @@ class VectorStore:
         self.model_id = model_id
         self.prefix = prefix
         self._collections: dict[str, Any] = {}
-        self.client = client or self._connect(path, host, port)
+        self.client = client or self.connect(path, host, port)
 
     @staticmethod
-    def _connect(path: str | Path | None, host: str | None, port: int) -> Any:
+    def connect(path: str | Path | None, host: str | None, port: int = 8000) -> Any:
+        """A Chroma client: ``HttpClient`` when ``host`` is given, else persistent at ``path``."""
         import chromadb
         from chromadb.config import Settings
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from bot.core.learned import TextClassifier
 from bot.interpret.tables import LearnedExample
+
+if TYPE_CHECKING:
+    from bot.core.learned import TextClassifier
 
 CAP = 500
 LEARNED_WEIGHT = 2.0  # a workspace's own example counts as this many (benchmarks.learning)

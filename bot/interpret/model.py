@@ -11,12 +11,17 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
-from bot.core.learned import Prediction, TextClassifier, shared_embedder
+from bot.core import learned
+from bot.core.learned import shared_embedder
 from bot.interpret import learning, shapes
 from bot.interpret.corpus import NONE
+
+if TYPE_CHECKING:
+    from bot.core.learned import Prediction, TextClassifier
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +46,7 @@ def by_operation(prediction: Prediction) -> Prediction:
     for label, p in prediction.probabilities.items():
         summed[operation_of(label)] = summed.get(operation_of(label), 0.0) + p
     best = max(summed, key=summed.__getitem__)
-    return Prediction(best, summed[best], summed)
+    return learned.Prediction(best, summed[best], summed)
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +55,7 @@ def base_model(path: Path = MODEL_PATH) -> TextClassifier | None:
     if not path.exists():
         log.warning("no intent model at %s: run `python -m bot.interpret.train`", path)
         return None
-    return TextClassifier.load(path, embed=shared_embedder(), marks=shapes.marks)
+    return learned.TextClassifier.load(path, embed=shared_embedder(), marks=shapes.marks)
 
 
 class IntentModel:
@@ -89,4 +94,4 @@ def discounted(prediction: Prediction, typical: dict[str, float]) -> Prediction:
         return prediction
     table = {label: p / total for label, p in table.items()}
     best = max(table, key=table.__getitem__)
-    return Prediction(best, table[best], table)
+    return learned.Prediction(best, table[best], table)

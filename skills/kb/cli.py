@@ -15,7 +15,7 @@ import typer
 from bot.core.messages import Message, Reply
 from bot.core.settings import Settings
 from bot.core.text import unformat
-from bot.runtime import fail, start
+from bot.runtime import fail, resume_gc, start
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -93,10 +93,11 @@ def ask(
     ] = False,
 ) -> None:
     """Answer a question from the documents, as the bot would in Slack."""
-    settings = start()
+    settings = start(keep_gc_paused=True)  # until the answer: it loads the search index
     if project and org:
         fail("Use --project KEY or --org, not both.")
     result = ask_as_operator(settings, question, project=project)
+    resume_gc()
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:

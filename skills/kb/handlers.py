@@ -2,6 +2,9 @@
 
 Questions reach it by name (`ask …`, `kb …`), by the intent model, or as a follow-up in a
 thread where it answered (`follows_an_answer`).
+
+The answering stack (`answers`, `service`, `index`: numpy, bm25s, Chroma) is imported by the
+operations that use it, so a message for another skill (`risk: …`) loads none of it.
 """
 
 from __future__ import annotations
@@ -19,9 +22,7 @@ from bot.core.operations import Access, Args, ProjectArgs, Scope, positional, re
 from bot.core.skills import Skill
 from bot.core.text import escape
 from bot.interpret import slots
-from knowledge.vector_store import ORG_SCOPE
-from skills.kb import answers, service
-from skills.kb.index import retriever
+from knowledge.records import ORG_SCOPE
 from skills.kb.models import KbAnswer, KbDocument, KbFeedback
 from skills.kb.views import (
     ADD_HINT,
@@ -72,6 +73,8 @@ PROJECT_FLAG = re.compile(r"(?:^|\s)--project[= ](\S+)")
 
 def follows_an_answer(text: str, message: Message, session: Session) -> bool:
     """A message in a thread where I answered a question is a follow-up to it."""
+    from skills.kb import answers
+
     thread = message.thread_ts
     return bool(
         thread
@@ -96,6 +99,8 @@ def search_scopes(ctx: Context, key: str | None) -> tuple[Project | None, list[s
     `--project KEY` or the channel's project: that project plus the org-wide documents.
     A DM: every project the user is in. Any other channel: the org-wide documents only.
     """
+    from skills.kb import service
+
     if key or ctx.project:
         project = ctx.project_for(key)
         return project, [service.scope_of(project), ORG_SCOPE]
@@ -121,6 +126,9 @@ def kb_scope(ctx: Context, args: ProjectArgs) -> Scope:
     examples=["kb status"],
 )
 def kb_status(ctx: Context, args: ProjectArgs) -> Reply:
+    from skills.kb import service
+    from skills.kb.index import retriever
+
     project, scopes = search_scopes(ctx, args.project)
     kb = retriever(ctx.settings)
     docs = service.documents(ctx.session, scopes)
@@ -152,6 +160,8 @@ def kb_status(ctx: Context, args: ProjectArgs) -> Reply:
 
 
 def find_document(ctx: Context, scopes: list[str], ref: str) -> KbDocument:
+    from skills.kb import service
+
     ref = ref.strip().lstrip("#")
     if not ref:
         raise UserError("Which document? `kb remove #ID` (IDs are in `kb list`).")
@@ -184,6 +194,9 @@ class DocumentArgs(ProjectArgs):
     examples=["kb remove #12"],
 )
 def remove(ctx: Context, args: DocumentArgs) -> Reply:
+    from skills.kb import service
+    from skills.kb.index import retriever
+
     project, scopes = search_scopes(ctx, args.project)
     document = find_document(ctx, scopes, args.document)
     if document.project_id is None:
@@ -206,6 +219,9 @@ def remove(ctx: Context, args: DocumentArgs) -> Reply:
 )
 def add_shared_files(ctx: Context, args: ProjectArgs) -> Reply:
     """Files shared in a project channel (downloaded by the transport into `ctx.files`)."""
+    from skills.kb import service
+    from skills.kb.index import retriever
+
     if not ctx.files:
         return Reply(text=f"Nothing to add. {ADD_HINT}", ephemeral=True)
     project = ctx.project_for(args.project)
@@ -257,6 +273,8 @@ def read_question(ctx: Context, text: str) -> AskArgs:
 )
 def ask(ctx: Context, args: AskArgs) -> Reply:
     """Answer from the documents of the scopes this message searches."""
+    from skills.kb import answers, service
+
     project, scopes = search_scopes(ctx, args.project)
     question = answers.check_question(args.question)
     where = where_label(project, scopes)
@@ -288,6 +306,8 @@ def ask(ctx: Context, args: AskArgs) -> Reply:
     examples=["kb list"],
 )
 def list_documents(ctx: Context, args: ProjectArgs) -> Reply:
+    from skills.kb import service
+
     project, scopes = search_scopes(ctx, args.project)
     documents = service.documents(ctx.session, scopes)
     return Reply(text=documents_text(documents, where_label(project, scopes)))

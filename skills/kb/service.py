@@ -29,9 +29,8 @@ from knowledge.chunking import chunk_document, chunk_id, content_hash
 from knowledge.documents import DocumentLoadError
 from knowledge.loaders import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, check_size, load_bytes
 from knowledge.passages import embed_sentences, pack_vectors
-from knowledge.records import ChunkRecord
+from knowledge.records import ORG_SCOPE, ChunkRecord
 from knowledge.retrieval import HybridRetriever
-from knowledge.vector_store import ORG_SCOPE
 from skills.kb.index import retriever
 from skills.kb.models import KbChunk, KbDocument
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from bot.core import ui
 from bot.core.messages import Reply
 from bot.core.text import escape, link, mention, shorten
-from bot.llm.answers import Written
 from knowledge.chunking import HEADING_SEPARATOR
 from knowledge.markup import spans
-from skills.kb.answers import Answer, Citation
 from skills.kb.models import KbDocument
-from skills.kb.service import FAILED, REMOVED, UNCHANGED, Outcome
+
+if TYPE_CHECKING:  # the answering stack (numpy, bm25s) loads with the first question
+    from bot.llm.answers import Written
+    from skills.kb.answers import Answer, Citation
+    from skills.kb.service import Outcome
 
 HELPFUL, UNHELPFUL = "kb_helpful", "kb_unhelpful"
 MAX_LISTED = 25
@@ -141,6 +144,8 @@ def answer_reply(answer: Answer, where: str) -> Reply:
 
 def outcome_line(outcome: Outcome) -> str:
     """One ingest result for a person: what happened to which file."""
+    from skills.kb.service import FAILED, REMOVED, UNCHANGED
+
     name = escape(outcome.name)
     if outcome.status == FAILED:
         return f":warning: {escape(outcome.detail)}"

@@ -26,7 +26,6 @@ from skills.raid.args import (
 from skills.raid.models import RaidItem
 from skills.raid.parsing import RaidDraft, parse_raid_message, resolve_owner
 from skills.raid.parsing.type_model import EXAMPLES, type_classifier
-from skills.raid.parsing.type_training import load_examples
 from skills.raid.scoring import RaidType
 
 
@@ -34,6 +33,8 @@ def intent_examples() -> list[tuple[str, str]]:
     """The type model's examples as messages asking for `raid.add`, one mode per type (as
     written: the chat decorations the type model also learns from, mentions and thanks,
     say nothing about the type but would teach the intent model that they mean an item)."""
+    from skills.raid.parsing.type_training import load_examples  # with numpy: on training
+
     texts, types = load_examples(EXAMPLES)
     return [
         (text, f"raid.add{MODE}{raid_type}") for text, raid_type in zip(texts, types, strict=True)

@@ -183,6 +183,7 @@ def test_piped_raid_message_then_json_export_shows_every_field(database_url) -> 
     } <= set(item)
 
 
+SEARCH_STACK = ("numpy", "bm25s", "onnxruntime", "chromadb")
 HEAVY = ("openpyxl", "onnxruntime", "chromadb", "numpy", "openai", "sqlalchemy", "skills")
 
 
@@ -197,6 +198,31 @@ def test_help_imports_no_skill_and_no_heavy_library() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "ask" in result.stdout and "milestone" in result.stdout  # skills' commands listed
+    assert "LOADED []" in result.stdout
+
+
+def test_a_labelled_raid_message_loads_no_search_or_model_library(sqlite_only_url, tmp_path):
+    env = {"DATABASE_URL": sqlite_only_url, "CHROMA_PATH": str(tmp_path / "chroma")}
+    create = ["project", "create", "apollo", "--name", "Apollo", "--channel", "C0APOLLO"]
+    created = livepmo(*create, "--pm", "U0ALICE", env=env)
+    assert created.returncode == 0, created.stderr
+    probe = (
+        "import sys\nfrom bot.cli import main\n"
+        "sys.argv = ['livepmo', 'chat', '--channel', 'C0APOLLO', '--user', 'U0ALICE']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print('LOADED', sorted(m for m in {SEARCH_STACK!r} if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        input="risk: the vendor may deliver the data feed late, owner <@U0BOB>\n",
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "APOLLO-R1" in result.stdout
     assert "LOADED []" in result.stdout
 
 

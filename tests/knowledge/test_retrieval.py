@@ -8,9 +8,9 @@ import pytest
 from knowledge import retrieval
 from knowledge.embedding import MiniLMEmbedder
 from knowledge.lexical import LexicalIndex
-from knowledge.records import ChunkRecord
+from knowledge.records import ORG_SCOPE, ChunkRecord
 from knowledge.retrieval import DENSE, LEXICAL, HybridRetriever
-from knowledge.vector_store import ORG_SCOPE, VectorStore
+from knowledge.vector_store import VectorStore
 
 
 @pytest.fixture

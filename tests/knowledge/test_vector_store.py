@@ -6,9 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from knowledge.records import ChunkRecord
+from knowledge.records import ORG_SCOPE, ChunkRecord
 from knowledge.vector_store import (
-    ORG_SCOPE,
     EmbedderMismatch,
     VectorStore,
     VectorStoreError,

@@ -30,6 +30,8 @@ the load in the background). Modules: ``features`` (hashing, :class:`Config`),
 text is of each label).
 """
 
+from typing import TYPE_CHECKING
+
 from bot.core.learned.embeddings import (
     CachedEmbed,
     Embed,
@@ -38,7 +40,20 @@ from bot.core.learned.embeddings import (
     warm_up,
 )
 from bot.core.learned.features import Config, lexical_features, normalise
-from bot.core.learned.model import Prediction, TextClassifier
+
+if TYPE_CHECKING:
+    from bot.core.learned.model import Prediction, TextClassifier
+
+
+def __getattr__(name: str) -> object:
+    """`Prediction` and `TextClassifier` import the model, and numpy, on first use: a message
+    that names its skill (`risk: …`) is routed without either."""
+    if name in ("Prediction", "TextClassifier"):
+        from bot.core.learned import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CachedEmbed",

@@ -7,12 +7,14 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
-Embed = Callable[[list[str]], np.ndarray]  # texts -> (n, d) float rows, L2-normalised
+Embed = Callable[[list[str]], "np.ndarray"]  # texts -> (n, d) float rows, L2-normalised
 
 
 class CachedEmbed:
@@ -26,6 +28,8 @@ class CachedEmbed:
         self._lock = threading.Lock()
 
     def __call__(self, texts: list[str]) -> np.ndarray:
+        import numpy as np  # here: routing a message that names its skill needs no numpy
+
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         fresh = (

@@ -6,15 +6,18 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.core.learned import TextClassifier
 from skills.raid.parsing.draft import TypeSource
 from skills.raid.parsing.type_model import predict_type
 from skills.raid.scoring import RaidType
 
+if TYPE_CHECKING:
+    from bot.core.learned import TextClassifier
+
 # The type model to guess with, asked for only when a message names no type (loading it
 # can start the sentence embedder's load); None means the trained one.
-TypeModel = Callable[[], TextClassifier | None]
+TypeModel = Callable[[], "TextClassifier | None"]
 
 _TYPE_WORDS = {  # words that name a type wherever they stand (negations aside)
     RaidType.RISK: r"risks?",

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.core.learned import Prediction, TextClassifier, shared_embedder
+from bot.core import learned
+from bot.core.learned import shared_embedder
 from skills.raid.scoring import RaidType
+
+if TYPE_CHECKING:
+    from bot.core.learned import Prediction, TextClassifier
 
 WEIGHTS = Path(__file__).with_name("type_weights.npz")
 EXAMPLES = Path(__file__).with_name("type_examples.jsonl")
@@ -30,7 +35,7 @@ def type_classifier() -> TextClassifier:
         model = _models.get(id(embed))
         if model is None:
             _models.clear()
-            model = _models[id(embed)] = TextClassifier.load(WEIGHTS, embed=embed)
+            model = _models[id(embed)] = learned.TextClassifier.load(WEIGHTS, embed=embed)
         return model
 
 

@@ -16,9 +16,14 @@ import logging
 import re
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.core.learned import TextClassifier, shared_embedder
+from bot.core import learned
+from bot.core.learned import shared_embedder
 from skills.status.parsing.emoji import _ANY_MARK, _normalise
+
+if TYPE_CHECKING:
+    from bot.core.learned import TextClassifier
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +52,7 @@ def overall_status_model() -> TextClassifier | None:
         if _model is _UNSET:
             _model = None
             if MODEL_PATH.exists():
-                _model = TextClassifier.load(MODEL_PATH, embed=shared_embedder())
+                _model = learned.TextClassifier.load(MODEL_PATH, embed=shared_embedder())
             else:
                 log.warning(
                     "no overall-status model at %s: `python -m skills.status.train`", MODEL_PATH
@@ -59,7 +64,7 @@ def use_overall_status_model(model: TextClassifier | str | Path | None) -> None:
     """Read with another model or model file (benchmarks, tests); None: the rules alone."""
     global _model
     if isinstance(model, (str, Path)):
-        model = TextClassifier.load(model, embed=shared_embedder())
+        model = learned.TextClassifier.load(model, embed=shared_embedder())
     with _lock:
         _model = model
 
