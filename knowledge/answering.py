@@ -9,8 +9,9 @@ answer model (``knowledge.answer_model``), and returns an ``Extract``:
   all of them come from one document, the likeliest sentence of another document
   (a second opinion: the best sentence's document is not always the one that
   answers); each quote cites a numbered source;
-* ``unsure`` — the confidence is in the middle band: the closest passage is quoted,
-  for the caller to show with a caveat;
+* ``unsure`` — the confidence is in the middle band: the closest passage is quoted
+  (and, as above, the closest sentence of another document), for the caller to show
+  with a caveat;
 * ``not_found`` — no quote; ``sources`` still lists the closest documents.
 
 Before the model is asked, an off-topic guard: when no candidate (with its
@@ -178,8 +179,9 @@ def compose(
         return Extract("not_found", confidence, (), _with_closest_documents(passages, ()))
     verdict: Verdict = "answer" if confidence >= model.answer_at else "unsure"
     runs = select(ranked, model)
-    if verdict == "unsure":  # the closest passage only
-        runs = [run for run in runs if run[0].passage == ranked[0].passage]
+    if verdict == "unsure":  # the closest passage, and the closest of another document
+        other = [run for run in runs if run[0].document != ranked[0].document][:1]
+        runs = [run for run in runs if run[0].passage == ranked[0].passage] + other
     cited: list[int] = []
     quotes: list[Quote] = []
     for run in runs:

@@ -287,7 +287,7 @@ def test_bare_heading_lines_are_not_quoted_but_name_the_section() -> None:
     assert heading_before(passage, "Anyone can raise a change request.") is None
 
 
-def test_the_middle_band_quotes_only_the_closest_passage() -> None:
+def test_the_middle_band_quotes_the_closest_passage_and_another_document() -> None:
     hits = [
         _hit("gov", 0, "Governance", "The treasurer must approve every budget request."),
         _hit("fin", 3, "Finance", "Budget requests go to the treasurer, who must approve them."),
@@ -296,7 +296,10 @@ def test_the_middle_band_quotes_only_the_closest_passage() -> None:
     unsure = AnswerModel(shipped.selection, {"bias": 0.0}, unsure_at=0.2, answer_at=0.9)
     answer = extract_answer("who must approve a budget request?", hits, model=unsure)
     assert answer.verdict == "unsure" and not answer.found and answer.confidence == 0.5
-    assert answer.cited == 1 and len({q.source for q in answer.quotes}) == 1
+    assert answer.cited == 2 and [q.source for q in answer.quotes] == [1, 2]
+    assert sorted(p.document for p in answer.sources[:2]) == ["fin", "gov"]
+    one = extract_answer("who must approve a budget request?", hits[:1], model=unsure)
+    assert one.verdict == "unsure" and one.cited == 1
     sure = AnswerModel(shipped.selection, {"bias": 0.0}, unsure_at=0.2, answer_at=0.5)
     assert extract_answer("who must approve a budget request?", hits, model=sure).found
 
