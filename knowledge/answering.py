@@ -5,10 +5,13 @@ features (``knowledge.evidence``), ranks them and judges the confidence with the
 answer model (``knowledge.answer_model``), and returns an ``Extract``:
 
 * ``answer`` — the direct sentence first, then up to two more that the model finds
-  nearly as likely (a sentence ending in a colon brings the one after it); each
-  quote cites a numbered source;
-* ``unsure`` — the confidence is in the middle band: the closest passage is quoted,
-  for the caller to show with a caveat;
+  nearly as likely (a sentence ending in a colon brings the one after it), and when
+  all of them come from one document, the likeliest sentence of another document
+  (a second opinion: the best sentence's document is not always the one that
+  answers); each quote cites a numbered source;
+* ``unsure`` — the confidence is in the middle band: the closest passage is quoted
+  (and, as above, the closest sentence of another document), for the caller to show
+  with a caveat;
 * ``not_found`` — no quote; ``sources`` still lists the closest documents.
 
 Before the model is asked, an off-topic guard: when no candidate (with its
@@ -24,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
+
 from knowledge.answer_model import AnswerModel, default_model, probabilities
 from knowledge.evidence import FEATURES, Candidate, Candidates, collect
 from knowledge.passages import Passage, passages_from_hits
@@ -34,7 +39,7 @@ if TYPE_CHECKING:
 
 Verdict = Literal["answer", "unsure", "not_found"]
 MAX_QUOTED = 3
-"""At most this many sentences are quoted."""
+"""At most this many sentences are quoted (and one of another document)."""
 CLOSEST_DOCUMENTS = 3
 """Documents listed in ``Extract.sources`` (more only when more are cited)."""
 MIN_TERM_SHARE = 0.1
@@ -111,14 +116,26 @@ def _with_closest_documents(
     return tuple(kept)
 
 
+def _other_document(
+    ranked: Sequence[Candidate], shares: np.ndarray, extra_share: float
+) -> list[Candidate]:
+    """Candidates of another document than the best's, at least ``extra_share`` as likely."""
+    return [
+        c
+        for c, share in zip(ranked, shares, strict=True)
+        if share >= extra_share and c.document != ranked[0].document
+    ]
+
+
 def select(
     ranked: Sequence[Candidate], model: AnswerModel, *, limit: int = MAX_QUOTED
 ) -> list[list[Candidate]]:
     """The sentences to quote, as runs of consecutive sentences of one passage.
 
     The best sentence (and the one after it when it ends with a colon), then others
-    whose probability is at least ``model.extra_share`` of the best's. The first run
-    starts with the best sentence; the others follow by their best score.
+    whose probability is at least ``model.extra_share`` of the best's; when they all
+    come from one document, also the best such sentence of another document. The
+    first run starts with the best sentence; the others follow by their best score.
     """
     best = ranked[0]
     chosen = [best]
@@ -132,8 +149,11 @@ def select(
             break
         if candidate not in chosen:
             chosen.append(candidate)
+    chosen = chosen[:limit]
+    if len({c.document for c in chosen}) == 1:
+        chosen.extend(_other_document(ranked, p / p[0], model.extra_share)[:1])
     runs: list[list[Candidate]] = []
-    for candidate in sorted(chosen[:limit], key=lambda c: (c.passage, c.position)):
+    for candidate in sorted(chosen, key=lambda c: (c.passage, c.position)):
         previous = runs[-1][-1] if runs else None
         joins = (
             previous is not None
@@ -159,8 +179,9 @@ def compose(
         return Extract("not_found", confidence, (), _with_closest_documents(passages, ()))
     verdict: Verdict = "answer" if confidence >= model.answer_at else "unsure"
     runs = select(ranked, model)
-    if verdict == "unsure":  # the closest passage only
-        runs = [run for run in runs if run[0].passage == ranked[0].passage]
+    if verdict == "unsure":  # the closest passage, and the closest of another document
+        other = [run for run in runs if run[0].document != ranked[0].document][:1]
+        runs = [run for run in runs if run[0].passage == ranked[0].passage] + other
     cited: list[int] = []
     quotes: list[Quote] = []
     for run in runs:

@@ -74,6 +74,8 @@ class Candidate:
     position: int
     """Index among its passage's sentences."""
     features: np.ndarray
+    document: str = ""
+    """Its passage's document id."""
     typed: bool = False
     present: bool = False
     """States the present state (``answer_types.states_present``)."""
@@ -193,5 +195,15 @@ def collect(
             float(i > 0 and _is_label(sentences[i - 1][0])),
             math.log(len(text.split())),
         ]
-        items.append(Candidate(sentence, p, i, np.array(features), typed, states_present(text)))
+        items.append(
+            Candidate(
+                sentence,
+                p,
+                i,
+                np.array(features),
+                passages[p].document,
+                typed,
+                states_present(text),
+            )
+        )
     return Candidates(items, asked, present)

@@ -122,9 +122,10 @@ def answer_reply(answer: Answer, where: str) -> Reply:
         text = f"{quotes}\n\n{sources}"
         blocks = [ui.section(quotes), ui.context(sources)]
     elif answer.verdict == "unsure":
+        what, it = ("passages are", "them") if answer.extract.cited > 1 else ("passage is", "it")
         caveat = (
-            f":warning: I'm not sure {where} answer this. The closest passage is below: "
-            "check it before you rely on it."
+            f":warning: I'm not sure {where} answer this. The closest {what} below: "
+            f"check {it} before you rely on {it}."
         )
         sources = sources_text(answer)
         ask = ask_line(answer.contacts)

@@ -205,6 +205,30 @@ def test_citations_number_sources_in_the_order_cited() -> None:
     assert [p.document for p in answer.sources[answer.cited :]] == ["misc"]
 
 
+def test_quotes_all_from_one_document_bring_one_of_another() -> None:
+    hits = [
+        _hit(
+            "gov",
+            0,
+            "Governance",
+            "The treasurer must approve every budget request. A budget request must name "
+            "who approves it. An approved budget request is final.",
+        ),
+        _hit("fin", 3, "Finance", "Approving a budget is the treasurer's job."),
+        _hit("misc", 0, "Office", "The office plants are watered by the facilities team."),
+    ]
+    question = "who must approve a budget request?"
+    answer = extract_answer(question, hits, model=answering_model(extra_share=0.0))
+    cited = [answer.sources[q.source - 1].document for q in answer.quotes]
+    assert cited[0] == "gov" and "fin" in cited and "misc" not in cited
+    assert answer.cited == 2
+    sentences = sum(q.text.count(". ") + 1 for q in answer.quotes)
+    assert sentences == 4  # three of the best document, one of another
+    alone = extract_answer(question, hits[:1], model=answering_model(extra_share=0.0))
+    assert alone.cited == 1  # one document: no other to add
+    assert sum(q.text.count(". ") + 1 for q in alone.quotes) == 3
+
+
 def test_consecutive_sentences_form_one_quote() -> None:
     body = (
         "Any maintainer can revert a PR that broke CI. The author should be given an hour to "
@@ -263,7 +287,7 @@ def test_bare_heading_lines_are_not_quoted_but_name_the_section() -> None:
     assert heading_before(passage, "Anyone can raise a change request.") is None
 
 
-def test_the_middle_band_quotes_only_the_closest_passage() -> None:
+def test_the_middle_band_quotes_the_closest_passage_and_another_document() -> None:
     hits = [
         _hit("gov", 0, "Governance", "The treasurer must approve every budget request."),
         _hit("fin", 3, "Finance", "Budget requests go to the treasurer, who must approve them."),
@@ -272,7 +296,10 @@ def test_the_middle_band_quotes_only_the_closest_passage() -> None:
     unsure = AnswerModel(shipped.selection, {"bias": 0.0}, unsure_at=0.2, answer_at=0.9)
     answer = extract_answer("who must approve a budget request?", hits, model=unsure)
     assert answer.verdict == "unsure" and not answer.found and answer.confidence == 0.5
-    assert answer.cited == 1 and len({q.source for q in answer.quotes}) == 1
+    assert answer.cited == 2 and [q.source for q in answer.quotes] == [1, 2]
+    assert sorted(p.document for p in answer.sources[:2]) == ["fin", "gov"]
+    one = extract_answer("who must approve a budget request?", hits[:1], model=unsure)
+    assert one.verdict == "unsure" and one.cited == 1
     sure = AnswerModel(shipped.selection, {"bias": 0.0}, unsure_at=0.2, answer_at=0.5)
     assert extract_answer("who must approve a budget request?", hits, model=sure).found
 
