@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 Verdict = Literal["answer", "unsure", "not_found"]
 MAX_QUOTED = 3
-"""At most this many sentences are quoted (and one of another document)."""
+"""At most this many sentences are quoted (one of them another document's, when found)."""
 CLOSEST_DOCUMENTS = 3
 """Documents listed in ``Extract.sources`` (more only when more are cited)."""
 MIN_TERM_SHARE = 0.1
@@ -134,7 +134,7 @@ def select(
 
     The best sentence (and the one after it when it ends with a colon), then others
     whose probability is at least ``model.extra_share`` of the best's; when they all
-    come from one document, also the best such sentence of another document. The
+    come from one document, the best such sentence of another document takes the last place. The
     first run starts with the best sentence; the others follow by their best score.
     """
     best = ranked[0]
@@ -149,9 +149,9 @@ def select(
             break
         if candidate not in chosen:
             chosen.append(candidate)
-    chosen = chosen[:limit]
-    if len({c.document for c in chosen}) == 1:
-        chosen.extend(_other_document(ranked, p / p[0], model.extra_share)[:1])
+    one_document = len({c.document for c in chosen}) == 1
+    other = _other_document(ranked, p / p[0], model.extra_share)[:1] if one_document else []
+    chosen = chosen[: limit - len(other)] + other
     runs: list[list[Candidate]] = []
     for candidate in sorted(chosen, key=lambda c: (c.passage, c.position)):
         previous = runs[-1][-1] if runs else None
