@@ -193,7 +193,7 @@ def type_choices(ctx: Context, text: str) -> list[tuple[str, dict[str, object]]]
         return [("Log it in the RAID log", {})]
     timezone = ctx.project.timezone if ctx.project else ctx.person.timezone
     read = parse_raid_message(
-        text, now=clock.now(), tz=ZoneInfo(timezone), bot_user_id=NO_BOT, types=model
+        text, now=clock.now(), tz=ZoneInfo(timezone), bot_user_id=NO_BOT, types=lambda: model
     ).type.value
     ranked = sorted(model.predict(text).probabilities.items(), key=lambda kv: -kv[1])
     other = next(label for label, _ in ranked if label != read)
