@@ -20,6 +20,14 @@ EXAMPLES = Path(__file__).with_name("type_examples.jsonl")
 
 _models: dict[int, TextClassifier] = {}
 _lock = threading.Lock()
+_weights = [WEIGHTS]  # the file the model is loaded from (`use_weights`)
+
+
+def use_weights(path: Path) -> None:
+    """Load the type model from ``path`` from now on (a benchmark measuring a retrained one)."""
+    with _lock:
+        _weights[0] = path
+        _models.clear()
 
 
 def type_classifier() -> TextClassifier:
@@ -30,7 +38,7 @@ def type_classifier() -> TextClassifier:
         model = _models.get(id(embed))
         if model is None:
             _models.clear()
-            model = _models[id(embed)] = TextClassifier.load(WEIGHTS, embed=embed)
+            model = _models[id(embed)] = TextClassifier.load(_weights[0], embed=embed)
         return model
 
 
