@@ -45,9 +45,11 @@ skill = Skill(
     "Log and work risks, assumptions, issues, dependencies, actions and decisions.",
     # "Risk: …", "new issue - …", "raising an issue: …", "working assumption - …": a type
     # word labels what follows (up to four words before it; "at risk:" is a state, not one).
+    # "Blocker:" labels one issue; "Blockers:" is a section of a status update.
     leads=(
-        r"\W*(?:[\w'/+-]+\s+){0,4}?(?<!\bat\s)(?:raid|risks?|issues?|assumptions?|dependency"
-        r"|dependencies|deps?|decisions?|actions?(?:\s+items?)?|to-?dos?)\s*(?:\([^)]{0,40}\)\s*)?"
+        r"\W*(?:[\w'/+-]+\s+){0,4}?(?<!\bat\s)(?<!\bno\s)(?:raid|risks?|issues?|assumptions?"
+        r"|dependency|dependencies|deps?|decisions?|actions?(?:\s+items?)?|to-?dos?|blocker"
+        r"|problems?|incidents?)\s*(?:\([^)]{0,40}\)\s*)?"
         r"(?::|\s[-\u2013\u2014]\s)",
         r"\s*we(?:'re|\u2019re| are)\s+assuming\b",  # an assumption said as teams say it
     ),
