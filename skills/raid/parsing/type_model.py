@@ -2,7 +2,10 @@
 
 A :class:`bot.core.learned.TextClassifier` trained on ``type_examples.jsonl`` (register
 entries and chat messages written for this repo) by ``python -m
-skills.raid.parsing.type_training``, which writes ``type_weights.npz``. It uses the process's
+skills.raid.parsing.type_training``, which writes ``type_weights.npz``. The committed weights
+also learned the two labelled eval sets, read by path (``--l2 1e-5 --extra
+shared/eval/raid_dev.jsonl --extra shared/eval/raid_dev2.jsonl``): figures on those sets come
+from models that never saw the set scored (README). It uses the process's
 MiniLM embedder when it is loaded and lexical features alone otherwise (no message waits for
 the model to load: the bot calls ``bot.core.learned.warm_up()`` at start).
 """
