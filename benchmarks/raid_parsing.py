@@ -1,7 +1,8 @@
 """Benchmark RAID logging from chat against labelled messages.
 
 Usage: ``python -m benchmarks.raid_parsing FILE.jsonl [--verbose] [--now ISO] [--tz ZONE]
-[--no-embeddings] [--as-item]`` or ``python -m benchmarks.raid_parsing --stress``
+[--no-embeddings] [--as-item] [--type-weights NPZ] [--intent-model NPZ]`` or
+``python -m benchmarks.raid_parsing --stress``
 
 Each message goes the way a Slack mention goes, through one call, ``ChatUnderTest.send``: the
 dispatcher, the router, the RAID skill and the database (a fresh SQLite file, LLM off, clock
@@ -16,7 +17,9 @@ most ``TITLE_MAX_WORDS`` words long. ``parse_ms_*`` time the parser alone on eac
 (embedding included, model load excluded); ``median_ms``/``max_ms`` the whole round trip.
 ``--no-embeddings`` runs the type model on lexical features only; ``--as-item`` sends each
 text as ``/pmo raid add TEXT``, measuring the fields of a message already known to be an item
-(the router's share of the work left out). ``--stress`` times the parser alone on a
+(the router's share of the work left out). ``--type-weights`` and ``--intent-model`` measure
+retrained models (one trained with the other eval set, say) instead of the committed ones;
+``--verbose`` lists each message with a wrong field. ``--stress`` times the parser alone on a
 40,000-character message instead (best of three). The last line printed is one JSON object.
 """
 
@@ -43,9 +46,11 @@ from bot.console.runner import console_dispatcher
 from bot.core import clock
 from bot.core.db import session_scope
 from bot.core.learned import set_shared_embedder, shared_embedder
+from bot.interpret.model import use_model
 from bot.runtime import start
 from skills.raid.models import RaidItem
 from skills.raid.parsing import parse_raid_message
+from skills.raid.parsing.type_model import use_weights
 
 NOW = datetime.fromisoformat("2026-11-23T09:00:00+00:00")
 TZ = ZoneInfo("Europe/London")
@@ -235,7 +240,16 @@ def main(argv: list[str] | None = None) -> int:
         help="send each text as `/pmo raid add TEXT`: fields of messages known to be items",
     )
     parser.add_argument("--stress", action="store_true", help="time the parser on a huge message")
+    parser.add_argument("--type-weights", type=Path, help="a retrained RAID type model")
+    parser.add_argument("--intent-model", type=Path, help="a retrained intent model")
     args = parser.parse_args(argv)
+    for model in (args.type_weights, args.intent_model):
+        if model and not model.is_file():
+            parser.error(f"no model at {model}")
+    if args.type_weights:
+        use_weights(args.type_weights)
+    if args.intent_model:
+        use_model(args.intent_model)
     clock.pin(args.now)
     if args.no_embeddings:
         set_shared_embedder(None)

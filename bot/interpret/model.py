@@ -49,9 +49,20 @@ def by_operation(prediction: Prediction) -> Prediction:
     return learned.Prediction(best, summed[best], summed)
 
 
+_model_path = [MODEL_PATH]  # the file `base_model` loads (`use_model`)
+
+
+def use_model(path: Path) -> None:
+    """Load the intent model from ``path`` from now on (a benchmark measuring a retrained one)."""
+    _model_path[0] = path
+    base_model.cache_clear()
+
+
 @lru_cache(maxsize=1)
-def base_model(path: Path = MODEL_PATH) -> TextClassifier | None:
-    """The committed model (None when it is missing: routing then needs commands)."""
+def base_model(path: Path | None = None) -> TextClassifier | None:
+    """The committed model, or the one `use_model` chose (None when it is missing: routing
+    then needs commands)."""
+    path = path or _model_path[0]
     if not path.exists():
         log.warning("no intent model at %s: run `python -m bot.interpret.train`", path)
         return None

@@ -25,7 +25,9 @@ from bot.core.models import Project
 from bot.core.operations import INTERNAL, Args, Operation, field_kind
 
 FULL_KEY = r"[A-Za-z][A-Za-z0-9-]*-[A-Za-z]\d{1,6}"
-KEYS = re.compile(rf"(?<![\w-])(?:{FULL_KEY}|[RAIDXCraidxc]\d{{1,6}}|#\d{{1,6}})(?![\w-])")
+# `#4` is an item's number; `#18994` ("the PR (#18994)") a pull request's or ticket's.
+HASH_KEY = r"#\d{1,3}"
+KEYS = re.compile(rf"(?<![\w-])(?:{FULL_KEY}|[RAIDXCraidxc]\d{{1,6}}|{HASH_KEY})(?![\w-])")
 MILESTONE_KEYS = re.compile(r"(?<![\w-])(?:[A-Za-z][A-Za-z0-9-]*-)?[Mm]\d{1,6}(?![\w-])")
 # Milestone statuses in words; `skills.milestones.service.read_status` knows the rest.
 MILESTONE_STATUS = re.compile(
@@ -118,7 +120,7 @@ FIELD_LED = re.compile(
     re.I | re.S,
 )
 AFTER_KEY = re.compile(
-    rf"(?:{FULL_KEY}|\b[RAIDXCM]\d{{1,6}}|#\d{{1,6}})\s*(?:[:\-–—]|\bto\b)\s*(?P<value>.+)$",
+    rf"(?:{FULL_KEY}|\b[RAIDXCM]\d{{1,6}}|{HASH_KEY})\s*(?:[:\-–—]|\bto\b)\s*(?P<value>.+)$",
     re.I | re.S,
 )
 LEAD_WORDS = re.compile(

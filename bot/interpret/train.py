@@ -4,7 +4,9 @@ Writes `bot/interpret/intent_model.npz` (or `--out`), after a cross-validated ch
 accuracy per operation (printed; the last line is one JSON object). The corpus is pooled with
 the skills' own labelled data (`Skill.intent_examples`: every RAID type example, as a mode of
 `raid.add`). Needs the embedding model (`LIVEPMO_EMBEDDING_MODEL_DIR`); without it only the
-lexical head is trained.
+lexical head is trained. `--raid-messages FILE` pools labelled RAID messages (JSONL with `text`
+and `type`, such as an eval set read by its path, never copied into the repo) as `raid.add`
+modes too, so a model trained with one eval set can be scored on another.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 from bot.core.learned import Config, TextClassifier, shared_embedder
 from bot.interpret import shapes
 from bot.interpret.corpus import CORPUS, NONE, Example, load_corpus
-from bot.interpret.model import MODEL_PATH, operation_of
+from bot.interpret.model import MODE, MODEL_PATH, operation_of
 
 # ~4,000 examples and ~60 operations: converged well before 200 steps; the shape block
 # (`shapes.marks`) weighs as much as the words.
@@ -42,6 +44,17 @@ def pooled_examples() -> list[Example]:
         if skill.intent_examples
         for text, op in skill.intent_examples()
     ]
+
+
+def raid_messages(paths: list[Path]) -> list[Example]:
+    """Labelled RAID messages (`text`, `type`) as examples of `raid.add`'s mode for the type."""
+    from skills.raid.parsing.type_training import load_examples
+
+    examples = []
+    for path in paths:
+        texts, types = load_examples(path)
+        examples += [Example(t, f"raid.add{MODE}{k}") for t, k in zip(texts, types, strict=True)]
+    return examples
 
 
 def cross_validate(texts: list[str], labels: list[str], folds: int, embed) -> dict:
@@ -84,8 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="a folder of .jsonl files")
     parser.add_argument("--folds", type=int, default=5, help="0 skips the cross-validation")
+    parser.add_argument("--raid-messages", type=Path, action="append", default=[],
+                        help="labelled RAID messages (text, type) pooled as raid.add")  # fmt: skip
     args = parser.parse_args(argv)
-    examples = load_corpus(args.corpus) + pooled_examples()
+    examples = load_corpus(args.corpus) + pooled_examples() + raid_messages(args.raid_messages)
     known = known_operations()
     unknown = sorted({operation_of(e.op) for e in examples} - known)
     if unknown:

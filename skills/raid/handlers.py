@@ -46,9 +46,11 @@ skill = Skill(
     "Log and work risks, assumptions, issues, dependencies, actions and decisions.",
     # "Risk: …", "new issue - …", "raising an issue: …", "working assumption - …": a type
     # word labels what follows (up to four words before it; "at risk:" is a state, not one).
+    # "Blocker:" labels one issue; "Blockers:" is a section of a status update.
     leads=(
-        r"\W*(?:[\w'/+-]+\s+){0,4}?(?<!\bat\s)(?:raid|risks?|issues?|assumptions?|dependency"
-        r"|dependencies|deps?|decisions?|actions?(?:\s+items?)?|to-?dos?)\s*(?:\([^)]{0,40}\)\s*)?"
+        r"\W*(?:[\w'/+-]+\s+){0,4}?(?<!\bat\s)(?<!\bno\s)(?:raid|risks?|issues?|assumptions?"
+        r"|dependency|dependencies|deps?|decisions?|actions?(?:\s+items?)?|to-?dos?|blocker"
+        r"|problems?|incidents?)\s*(?:\([^)]{0,40}\)\s*)?"
         r"(?::|\s[-\u2013\u2014]\s)",
         r"\s*we(?:'re|\u2019re| are)\s+assuming\b",  # an assumption said as teams say it
     ),
@@ -194,7 +196,7 @@ def type_choices(ctx: Context, text: str) -> list[tuple[str, dict[str, object]]]
         return [("Log it in the RAID log", {})]
     timezone = ctx.project.timezone if ctx.project else ctx.person.timezone
     read = parse_raid_message(
-        text, now=clock.now(), tz=ZoneInfo(timezone), bot_user_id=NO_BOT, types=model
+        text, now=clock.now(), tz=ZoneInfo(timezone), bot_user_id=NO_BOT, types=lambda: model
     ).type.value
     ranked = sorted(model.predict(text).probabilities.items(), key=lambda kv: -kv[1])
     other = next(label for label, _ in ranked if label != read)

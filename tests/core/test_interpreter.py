@@ -113,6 +113,22 @@ def test_the_raid_skill_pools_its_typed_entries_as_modes_of_raid_add() -> None:
     assert all(e.text.strip() for e in pooled)
 
 
+def test_labelled_raid_messages_read_by_path_join_as_modes_of_raid_add(tmp_path) -> None:
+    from bot.interpret.train import raid_messages
+
+    path = tmp_path / "labelled.jsonl"
+    path.write_text(
+        '{"text": "Jo to send the plan", "type": "action", "owner": null}\n'
+        '{"text": "vendor may slip", "type": "risk"}\n',
+        encoding="utf-8",
+    )
+    found = [(e.text, e.op) for e in raid_messages([path])]
+    assert found == [
+        ("Jo to send the plan", "raid.add~action"),
+        ("vendor may slip", "raid.add~risk"),
+    ]
+
+
 def test_a_type_word_labelling_the_message_logs_it_and_at_risk_does_not() -> None:
     interpreter = Interpreter(registry())
     for text in (

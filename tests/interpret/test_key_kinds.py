@@ -19,6 +19,7 @@ GUESS = {"milestone.set": 0.5, "raid.update": 0.3, "raid.add": 0.1, "none": 0.1}
         ("#4 and APOLLO-I2", {"item"}),
         ("R4 threatens M2", {"item", "milestone"}),
         ("the beta is at risk", set()),
+        ("Sam will review the parser PR (#18994) this week", set()),  # a pull request's
     ],
 )
 def test_the_kinds_of_key_a_message_names(text: str, said: set[str]) -> None:

@@ -94,3 +94,17 @@ def test_who_has_not_answered_the_check_in(settings) -> None:
     chat.send("status Done: the plan. Next: the build")
     text = chat.send("status missing")[0].text
     assert "Not answered yet: <@U0BOB>" in text and "<@U0ALICE>" not in text
+
+
+def test_a_clarifying_question_offers_the_type_the_parser_reads_first() -> None:
+    from types import SimpleNamespace
+
+    from skills.raid.handlers import type_choices
+
+    ctx = SimpleNamespace(
+        session=None, team=None, project=SimpleNamespace(timezone="Europe/London")
+    )
+    text = "the nightly build has been red since Tuesday and nobody can merge"  # no type word
+    choices = type_choices(ctx, text)
+    assert choices[0] == ("Log as issue", {"type": "issue"})  # the model's reading
+    assert choices[1][1]["type"] != "issue"

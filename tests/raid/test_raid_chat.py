@@ -38,6 +38,16 @@ def test_dependency_and_assumption_in_plain_words(settings) -> None:
     assert saved["APOLLO-A1"].type == "assumption"
 
 
+def test_a_blocker_label_logs_an_issue_but_a_blockers_section_does_not(settings) -> None:
+    from skills.raid.handlers import skill
+
+    chat = with_project(settings)
+    chat.send("blocker: the staging certificate expired and nobody can deploy")
+    assert items(settings)["APOLLO-I1"].type == "issue"
+    assert not skill.led_by("Blockers: the API keys still haven't arrived. Otherwise mapping.")
+    assert not skill.led_by("no problems - all good this week")
+
+
 def test_list_filters(settings) -> None:
     chat = with_project(settings)
     chat.send(f"raid add risk: supplier insolvency could halt delivery P5 I5 owner <@{BOB}>")

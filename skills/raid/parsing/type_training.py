@@ -1,6 +1,7 @@
 """Retrain the RAID type model from ``type_examples.jsonl``.
 
-Usage: ``python -m skills.raid.parsing.type_training [--no-embeddings] [--output FILE]``
+Usage: ``python -m skills.raid.parsing.type_training [--no-embeddings] [--output FILE]
+[--extra FILE ...]``
 
 Each example is used as written and once more dressed the way chat messages are (a mention,
 "owner @x", "review Friday", "fyi", a link): words that say nothing about the type. Chooses
@@ -8,7 +9,10 @@ the L2 penalty by stratified cross-validation on the examples alone (never on
 ``shared/eval``), trains both heads on every example, calibrates them and writes the weights
 (``type_weights.npz`` beside this file by default). Set ``LIVEPMO_EMBEDDING_MODEL_DIR`` so
 the embedded head is trained too; on a busy machine ``OPENBLAS_NUM_THREADS=1`` is much
-faster. The last line printed is one JSON object.
+faster. ``--extra`` pools labelled messages (JSONL with ``text`` and ``type``, such as an eval
+set read by its path, never copied here) into the final fit, not into the choice of L2: a
+model trained with one eval set is scored on another. The last line printed is one JSON
+object.
 """
 
 from __future__ import annotations
@@ -89,24 +93,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", type=Path, default=EXAMPLES)
     parser.add_argument("--output", type=Path, default=WEIGHTS)
     parser.add_argument("--no-embeddings", action="store_true", help="lexical head only")
+    parser.add_argument("--extra", type=Path, action="append", default=[],
+                        help="labelled messages (text, type) for the final fit")  # fmt: skip
+    parser.add_argument("--l2", type=float, help="skip the cross-validation: use this penalty")
     args = parser.parse_args(argv)
     texts, labels = load_examples(args.examples)
+    pooled_texts, pooled_labels = list(texts), list(labels)
+    for path in args.extra:
+        extra_texts, extra_labels = load_examples(path)
+        pooled_texts += extra_texts
+        pooled_labels += extra_labels
     embed = None if args.no_embeddings else shared_embedder()
     if embed is None and not args.no_embeddings:
         print("no embedding model: training the lexical head only", file=sys.stderr)
     started = time.perf_counter()
     scores = {}
-    for l2 in L2_GRID:
-        scores[l2] = cross_validate(texts, labels, replace(Config(), l2=l2), embed)
+    for l2 in [args.l2] if args.l2 else L2_GRID:
+        scores[l2] = (
+            {} if args.l2 else cross_validate(texts, labels, replace(Config(), l2=l2), embed)
+        )
         print(f"l2={l2:<8} {scores[l2]}", file=sys.stderr)
     key = "embedded_log_loss" if embed is not None else "lexical_log_loss"
-    best = min(L2_GRID, key=lambda l2: scores[l2][key])
+    best = args.l2 or min(L2_GRID, key=lambda l2: scores[l2][key])
     model = TextClassifier.train(
-        *dressed(texts, labels), embed=embed, config=Config(l2=best, lexical_blend=BLEND)
+        *dressed(pooled_texts, pooled_labels),
+        embed=embed,
+        config=Config(l2=best, lexical_blend=BLEND),
     )
     model.save(args.output)
     result = {
         "examples": len(texts),
+        "extra": len(pooled_texts) - len(texts),
         "l2": best,
         **scores[best],
         "temperatures": {h: round(head.temperature, 3) for h, head in model.heads.items()},
