@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -16,12 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.core.db import migrate
 from bot.slack.handoff import WorkerProcesses
 from tests.slack.conftest import SIGNING_SECRET
-from tests.slack.server import free_port, http_settings, running_bot, wait_healthy
+from tests.slack.server import (
+    free_port,
+    http_settings,
+    running_bot,
+    sqlite_write_lock,
+    wait_healthy,
+)
 from tests.slack_harness import MockSlackWebAPI, SlackEventsClient, payloads
 
 
@@ -72,7 +76,7 @@ def test_a_worker_does_the_work_after_the_ack_once(worker_bot, events) -> None:
     mention = payloads.event_callback(payloads.app_mention_event("<@UBOT> help", user="U0ALICE"))
     url = slack.response_url("help")
     command = payloads.slash_command("help", user="U0ALICE", channel="C0APOLLO", response_url=url)
-    locker = lock(worker_bot.database_url)
+    locker = sqlite_write_lock(worker_bot.database_url)
     try:
         assert events.post_event(mention).status_code == 200
         assert events.post_command(command).status_code == 200
@@ -116,13 +120,6 @@ def test_a_worker_that_dies_is_replaced(worker_bot, events) -> None:
     assert events.post_command(command).status_code == 200  # queued while it starts
     assert len(settle(worker_bot.slack, "response_url", 1, timeout=90)) == 1  # once started
     assert events.get("/healthz").status_code == 200
-
-
-def lock(database_url: str) -> sqlite3.Connection:
-    """A connection holding the database's write lock (until ROLLBACK)."""
-    locker = sqlite3.connect(make_url(database_url).database, isolation_level=None, timeout=1)
-    locker.execute("BEGIN IMMEDIATE")
-    return locker
 
 
 @contextmanager
@@ -169,7 +166,7 @@ def test_sigterm_finishes_the_work_already_acked(slack, tmp_path) -> None:
     """`livepmo run --http --workers 1` stopped with SIGTERM while its worker cannot claim
     anything yet: it exits cleanly once every acked delivery has been answered."""
     with livepmo_run(slack, tmp_path) as (bot, url, sqlite_url):
-        locker = lock(sqlite_url)
+        locker = sqlite_write_lock(sqlite_url)
         try:
             with SlackEventsClient(url, SIGNING_SECRET, timeout=5) as events:
                 for n in range(6):
@@ -204,7 +201,7 @@ def test_a_killed_worker_loses_nothing_acked(slack, tmp_path) -> None:
             command("before")
             slack.wait_for("response_url", count=1, timeout=60)
             [worker] = worker_pids(bot.pid)
-            locker = lock(sqlite_url)
+            locker = sqlite_write_lock(sqlite_url)
             try:
                 for n in range(5):
                     command(f"c{n}")
