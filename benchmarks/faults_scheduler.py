@@ -5,6 +5,9 @@
   the dead run's lease: DMs duplicated and lost.
 * `partial_summary_failure`: a weekly summary whose heat-map upload fails once, then the
   retry: summary texts posted more than once, uploads lost.
+* `cut_after_upload`: a weekly summary whose message and heat-map upload Slack confirmed,
+  then its record is lost (the database goes away), and the retry after the lease: texts
+  and uploads posted more than once, lost.
 
 `benchmarks.faults` calls `run`; run alone, the last line is one JSON object:
 
@@ -17,10 +20,13 @@ import argparse
 import json
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
+
+from sqlalchemy.exc import OperationalError
 
 from bot.core import clock
 from bot.core.db import migrate
@@ -89,15 +95,44 @@ def partial_summary_failure(database_url: str | None = None) -> dict[str, Any]:
     }
 
 
+def cut_after_upload(database_url: str | None = None) -> dict[str, Any]:
+    clock.pin(SUMMARY_DUE - timedelta(minutes=1))
+    try:
+        with fresh_settings(database_url) as settings, MockSlackWebAPI() as slack:
+            with_project(settings).send("raid add risk: supplier insolvency P4 I5")
+            poster = slack_poster(settings, slack)
+            gone = OperationalError("INSERT INTO schedule_posts", {}, Exception("server closed"))
+            recorded = mock.patch("scheduler.engine.record_outcomes", side_effect=gone)
+            with recorded, suppress(OperationalError):  # Slack confirmed all; none recorded
+                run_due(settings.database_url, people(), poster, now=SUMMARY_DUE)
+            later = SUMMARY_DUE + timedelta(minutes=11)  # after the lost run's lease
+            retry = run_due(settings.database_url, people(), poster, now=later)
+            texts = [c for c in slack.calls("chat.postMessage") if c.ok]
+            uploads = [c for c in slack.calls("files.completeUploadExternal") if c.ok]
+    finally:
+        clock.pin(None)
+    return {
+        "posted_on_retry": len(retry.posted),
+        "text_duplicates": max(0, len(texts) - 1),
+        "upload_duplicates": max(0, len(uploads) - 1),
+        "lost": max(0, 1 - len(uploads)) + max(0, 1 - len(texts)),
+    }
+
+
 def run(database_url: str | None = None, reminders: int = 150) -> dict[str, Any]:
-    """Both scenarios; `duplicates` and `lost` are their sums."""
+    """The three scenarios; `duplicates` and `lost` are their sums."""
     killed = kill_and_rerun(database_url, reminders)
     partial = partial_summary_failure(database_url)
+    cut = cut_after_upload(database_url)
     return {
-        "duplicates": killed["duplicates"] + partial["duplicates"],
-        "lost": killed["lost"] + partial["lost"],
+        "duplicates": killed["duplicates"]
+        + partial["duplicates"]
+        + cut["text_duplicates"]
+        + cut["upload_duplicates"],
+        "lost": killed["lost"] + partial["lost"] + cut["lost"],
         "kill_and_rerun": killed,
         "partial_summary_failure": partial,
+        "cut_after_upload": cut,
     }
 
 

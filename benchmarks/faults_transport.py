@@ -12,6 +12,9 @@ bot (in-process, fresh SQLite or a given PostgreSQL) and a local mock Slack.
   another channel: lost if that one is not delivered while the first still waits.
 * `hung_database`: a database that accepts TCP and never answers: `/healthz` and an event's
   ack in ms; lost if the mention is never answered (with "something went wrong").
+* `killed_worker`: `--workers 1`, 20 commands acked while the worker cannot claim them yet
+  (its SQLite file locked, whatever `--postgres` says), then the worker killed with SIGKILL:
+  duplicates and lost among their answers, and seconds until the last came.
 
 `benchmarks.faults` calls `run()`; run alone, the last line is one JSON object:
 
@@ -22,10 +25,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import socket
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -40,7 +46,7 @@ from bot.core.settings import Settings, cached_settings
 from bot.slack import deliver as delivery
 from bot.slack.app import web_client
 from tests.knowledge.hostile import peak_memory
-from tests.slack.server import RunningBot, http_settings, running_bot
+from tests.slack.server import RunningBot, http_settings, running_bot, sqlite_write_lock
 from tests.slack_harness import MockSlackWebAPI, SlackEventsClient, payloads
 from tests.slack_harness.client import encode_command, encode_event, encode_interactive
 from tests.slack_harness.flood import push_unsigned_body
@@ -200,6 +206,41 @@ def hung_database(slack: MockSlackWebAPI, folder: Path) -> dict:
     }
 
 
+def killed_worker(slack: MockSlackWebAPI, folder: Path, commands: int = 20) -> dict:
+    url = f"sqlite:///{folder / 'killed_worker.db'}"
+    migrate(url)
+    settings = http_settings(url, slack.url, folder, SECRET)
+    names = [f"killed-{n}" for n in range(commands)]
+    with running_bot(settings, workers=1) as bot, SlackEventsClient(bot.url, SECRET) as events:
+        [pid] = bot.handoff.pids()  # type: ignore[attr-defined]
+        locker = sqlite_write_lock(url)
+        try:
+            for name in names:
+                reply_to = slack.response_url(name)
+                events.post_command(payloads.slash_command("help", response_url=reply_to))
+            time.sleep(0.5)  # handed to the worker, waiting for the database
+            os.kill(pid, signal.SIGKILL)
+            killed = time.monotonic()
+        finally:
+            locker.execute("ROLLBACK")
+            locker.close()
+
+        def answered() -> Counter:
+            paths = [c.path.rsplit("/", 1)[1] for c in slack.calls("response_url")]
+            return Counter(p for p in paths if p.startswith("killed-"))
+
+        _wait(lambda: len(answered()) >= commands, patience=180)
+        seconds = time.monotonic() - killed
+        time.sleep(1.0)  # any duplicate would come now
+        counts = answered()
+    return {
+        "acked": commands,
+        "duplicates": sum(n - 1 for n in counts.values()),
+        "lost": len(set(names) - set(counts)),
+        "last_answer_s": round(seconds, 1) if counts else None,
+    }
+
+
 def run(database_url: str | None = None) -> dict[str, Any]:
     """Every scenario; the totals (`duplicates`, `lost`, `peak_mb`, `worst_ack_ms`) first."""
     scenarios: dict[str, dict] = {}
@@ -219,6 +260,7 @@ def run(database_url: str | None = None) -> dict[str, Any]:
             scenarios["rate_limit_storm"] = rate_limit_storm(events, slack)
         cached_settings.cache_clear()
         scenarios["hung_database"] = hung_database(slack, folder)
+        scenarios["killed_worker"] = killed_worker(slack, folder)
     acks = [s.get(k, 0) for s in scenarios.values() for k in ("ack_ms", "worst_ack_ms")]
     return {
         "duplicates": sum(s.get("duplicates", 0) for s in scenarios.values()),

@@ -7,8 +7,9 @@ awaits its `answer` (a form, validated and saved before its ack, and Slack's URL
 `WorkerProcesses` runs the Bolt app, every listener and the after-ack work in spawned child
 processes (niced, each with its own reply pool), so that work never competes with an ack
 for the serving process's interpreter; the process that acks does no more than read,
-verify, parse, enqueue and answer. A worker that dies is replaced; on shutdown each finishes
-what was queued before it stops. `InProcess` dispatches in the serving process (tests,
+verify, parse, enqueue and answer. A worker that dies is replaced, and the acked deliveries
+it had not finished are handed to its replacement (`HeldDeliveries`); on shutdown each
+finishes what was queued before it stops. `InProcess` dispatches in the serving process (tests,
 `livepmo run --http --workers 0`).
 """
 
@@ -19,12 +20,12 @@ import atexit
 import itertools
 import logging
 import multiprocessing
-import os
 import queue
-import signal
 import threading
 import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from slack_bolt import App, BoltResponse
@@ -32,14 +33,15 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.core.settings import Settings
 from bot.slack.http_requests import Delivery
+from bot.slack.worker_process import ANSWER, SEND, STOP, serve_deliveries
 
 log = logging.getLogger(__name__)
 
 ANSWER_DEADLINE_SECONDS = 10.0  # Slack gives up after 3 s; a lost answer must not hang
 START_DEADLINE_SECONDS = 180.0  # a worker loads the app, the database and the embedder
 STOP_DEADLINE_SECONDS = 60.0  # queued work finishes within this on shutdown
-WORKER_NICENESS = 10  # the acking process is served first when both want a core
-STOP = "stop"
+HELD_BYTES_PER_WORKER = 16 * 1024 * 1024  # raw bodies kept until done; past it, the oldest go
+HANDOFFS_PER_DELIVERY = 3  # a delivery whose workers all died with it is then let go
 
 
 class Handoff(Protocol):
@@ -92,8 +94,12 @@ class WorkerProcesses:
     also runs the scheduler when `scheduler` is set.
 
     A queue per worker (not one shared) so that a worker killed while reading or writing
-    one cannot leave a lock held that the others wait on; what a dead worker had queued is
-    lost with it (acked, never claimed), as it would be with the process that acked it.
+    one cannot leave a lock held that the others wait on. Each acked delivery is held here
+    until its worker reports it done; a worker that dies (SIGKILL, OOM) is replaced and
+    its unfinished ones are queued again for the new one, in order. One it had already
+    claimed is dropped there by its replay key (`processed_deliveries`), so each runs once;
+    one without a key (rare: Slack sends one with almost everything) may run again if the
+    worker died in the middle of it.
     """
 
     def __init__(self, settings: Settings, count: int, *, scheduler: bool = False) -> None:
@@ -126,13 +132,13 @@ class WorkerProcesses:
         return self
 
     async def send(self, delivery: Delivery) -> None:
-        next(self._turns).inbox.put((None, delivery))  # pickled and written by its own thread
+        next(self._turns).hand(next(self._ids), delivery)
 
     async def answer(self, delivery: Delivery) -> BoltResponse:
         ident, loop = next(self._ids), asyncio.get_running_loop()
         future = loop.create_future()
         self._answers[ident] = (loop, future)
-        next(self._turns).inbox.put((ident, delivery))
+        next(self._turns).put((ANSWER, ident, delivery))
         try:
             return await asyncio.wait_for(future, ANSWER_DEADLINE_SECONDS)
         except TimeoutError:
@@ -165,25 +171,101 @@ class WorkerProcesses:
             worker.stop()
 
 
+@dataclass
+class _Held:
+    delivery: Delivery
+    handoffs: int = 1
+
+
+class HeldDeliveries:
+    """The acked deliveries handed to one worker and not yet reported done, oldest first,
+    at most `limit` bytes of raw body: past it the oldest are let go (still queued, but no
+    longer handed again should the worker die), so memory stays bounded."""
+
+    def __init__(self, limit: int = HELD_BYTES_PER_WORKER) -> None:
+        self.limit, self.size = limit, 0
+        self._held: OrderedDict[int, _Held] = OrderedDict()
+        self._full = False
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def hold(self, ident: int, delivery: Delivery) -> None:
+        self._held[ident] = _Held(delivery)
+        self.size += len(delivery.raw)
+        while self.size > self.limit and len(self._held) > 1:
+            self._drop(next(iter(self._held)))
+            if not self._full:
+                log.warning("too many acked deliveries waiting; the oldest are not kept")
+            self._full = True
+        if self.size <= self.limit // 2:
+            self._full = False
+
+    def release(self, ident: int) -> None:
+        """The worker is done with it (unknown idents are ignored: released before)."""
+        if ident in self._held:
+            self._drop(ident)
+
+    def again(self) -> list[tuple[int, Delivery]]:
+        """Those to hand to a replacement worker, oldest first; one handed
+        `HANDOFFS_PER_DELIVERY` times already is let go instead (it may be what kills them)."""
+        for ident, held in list(self._held.items()):
+            if held.handoffs >= HANDOFFS_PER_DELIVERY:
+                kind = held.delivery.body.get("type")
+                log.error("giving up a %s: %s workers died with it", kind, held.handoffs)
+                self._drop(ident)
+        for held in self._held.values():
+            held.handoffs += 1
+        return [(ident, held.delivery) for ident, held in self._held.items()]
+
+    def _drop(self, ident: int) -> None:
+        self.size -= len(self._held.pop(ident).delivery.raw)
+
+
 class _Worker:
-    """One worker process, its two queues, and the thread reading its answers."""
+    """One worker process, its two queues, the acked deliveries it holds, and the thread
+    reading its answers."""
 
     def __init__(self, pool: WorkerProcesses, index: int) -> None:
         self.pool, self.index = pool, index
         self.process: Any = None
+        self.inbox: Any = None
+        self.held = HeldDeliveries()
+        self.lock = threading.Lock()  # the inbox and what is held change together
         self.supervisor = threading.Thread(target=self.supervise, name=f"worker-{index}")
         self.supervisor.daemon = True
 
+    def hand(self, ident: int, delivery: Delivery) -> None:
+        """Queue an acked delivery, held until the worker reports it done."""
+        with self.lock:
+            self.held.hold(ident, delivery)
+            self.inbox.put((SEND, ident, delivery))  # pickled and written by its own thread
+
+    def put(self, item: Any) -> None:
+        with self.lock:
+            self.inbox.put(item)
+
     def spawn(self) -> None:
+        """Start a process with new queues; what the last one left unfinished goes first."""
         context, verbose = self.pool.context, log_verbosely()
-        self.inbox, self.outbox = context.Queue(), context.Queue()
-        self.process = context.Process(
+        inbox, outbox = context.Queue(), context.Queue()
+        process = context.Process(
             target=serve_deliveries,
-            args=(self.pool.settings, self.index, self.inbox, self.outbox),
+            args=(self.pool.settings, self.index, inbox, outbox),
             kwargs={"scheduler": self.pool.scheduler and self.index == 0, "verbose": verbose},
             name=f"livepmo-worker-{self.index}",
         )
-        self.process.start()
+        process.start()
+        with self.lock:
+            old, self.inbox, self.outbox, self.process = self.inbox, inbox, outbox, process
+            again = self.held.again()
+            for ident, delivery in again:
+                inbox.put((SEND, ident, delivery))
+        if old is not None:
+            old.cancel_join_thread()  # nobody reads it: exiting must not wait to flush it
+        if again:
+            log.warning("worker %s: %s acked deliveries handed to its replacement",
+                        self.index, len(again))  # fmt: skip
 
     def wait_until_ready(self, deadline: float) -> None:
         while True:
@@ -203,7 +285,8 @@ class _Worker:
             raise WorkerStartFailed(message[1], message[2])
 
     def supervise(self) -> None:
-        """Hand answers back to the requests awaiting them; replace the process if it dies."""
+        """Hand answers back to the requests awaiting them, let go of the deliveries done;
+        replace the process if it dies."""
         while not self.pool.stopping.is_set():
             try:
                 message = self.outbox.get(timeout=1)
@@ -213,7 +296,10 @@ class _Worker:
                               self.index, self.process.exitcode)  # fmt: skip
                     self.spawn()
                 continue
-            if message[0] == "answer":
+            if message[0] == "done":
+                with self.lock:
+                    self.held.release(message[1])
+            elif message[0] == "answer":
                 self.pool.resolve(message[1], message[2])
             elif message[0] == "ready":
                 log.info("worker %s is back", self.index)
@@ -239,64 +325,3 @@ def log_verbosely() -> bool:
 def _resolve(future: asyncio.Future, response: BoltResponse) -> None:
     if not future.done():
         future.set_result(response)
-
-
-def serve_deliveries(
-    settings: Settings,
-    index: int,
-    inbox: Any,
-    outbox: Any,
-    *,
-    scheduler: bool = False,
-    verbose: bool = False,
-) -> None:
-    """A worker process: build the app, then dispatch each delivery until told to stop (or
-    the serving process is gone), finishing the work already handed to its pool.
-
-    Signals are left to the serving process, which stops the workers once it has
-    stopped taking requests.
-    """
-    from bot.runtime import setup_logging
-    from bot.slack.app import build_app, start_scheduling
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    os.nice(WORKER_NICENESS)
-    setup_logging(verbose)
-    work = ThreadPoolExecutor(max_workers=16, thread_name_prefix="work")
-    try:
-        app, dispatcher = build_app(settings, verify_requests=False, workers=work)
-        if scheduler:
-            start_scheduling(settings, dispatcher)
-    except Exception as exc:  # noqa: BLE001 - reported to the serving process as one line
-        log.debug("worker %s could not start", index, exc_info=True)
-        outbox.put(("failed", type(exc).__name__, str(exc)))
-        return
-    outbox.put(("ready",))
-    answers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="answer")
-
-    def answer(ident: int, delivery: Delivery) -> None:
-        try:
-            response = app.dispatch(delivery.bolt_request())
-        except Exception:  # Bolt answers a listener's error itself; this is a bug of ours
-            log.exception("could not answer a %s", delivery.body.get("type"))
-            response = BoltResponse(status=500, body="")
-        outbox.put(("answer", ident, response))
-
-    parent = multiprocessing.parent_process()
-    while True:
-        try:
-            item = inbox.get(timeout=1)
-        except queue.Empty:
-            if parent is not None and not parent.is_alive():
-                break
-            continue
-        if item == STOP:
-            break
-        ident, delivery = item
-        if ident is None:
-            app.dispatch(delivery.bolt_request())  # the listener acks into the void
-        else:
-            answers.submit(answer, ident, delivery)
-    answers.shutdown(wait=True)
-    work.shutdown(wait=True)

@@ -1,16 +1,19 @@
 """Posting the scheduler's replies to Slack: paced per channel, each call recorded once.
 
-Every message carries a marker in its metadata (`scheduler.posting.Journal.marker`: the
-firing and the step). When a firing is retried after an attempt that may have posted
-without recording it (the process died, the database went away, Slack timed out after
-posting), the poster looks for that marker in the conversation's recent history before
-posting the step again, and records the message it finds instead. File uploads carry no
-metadata in Slack: an upload is recorded as soon as Slack confirms it, and a crash in the
-instant between the two may upload it again.
+Every message carries a marker (`scheduler.posting.Journal.marker`: the firing and the
+step): a message in its metadata, a file share, which takes no metadata, as the `block_id`
+of the share message's first block (its text, or a caption with the file's title). When a
+firing is retried after an attempt that may have posted without recording it (the process
+died, the database went away, Slack timed out after posting), the poster looks for that
+marker in the conversation's recent history before posting the step again, and records the
+message it finds instead. Only a share whose text is too long for a block goes without a
+marker, as an initial comment, and may be uploaded again after such a cut.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 import time
@@ -21,7 +24,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core import ui
-from bot.core.messages import Reply
+from bot.core.messages import Reply, Upload
+from bot.core.text import escape
 from bot.slack.deliver import Origin, deliver, open_dm, post_message
 from scheduler.posting import Journal
 
@@ -113,18 +117,18 @@ class SlackPoster:
                 ),
             )
         upload = reply.upload
+        comment = None if blocks else text
         self.once(
             journal,
             f"{step}.file",
             target,
-            lambda _: self.client.files_upload_v2(
+            lambda marker: self.client.files_upload_v2(
                 channel=open_dm(self.client, target) if reply.to_user == target else target,
                 content=upload.content,
                 filename=upload.filename,
                 title=upload.title or upload.filename,
-                initial_comment=None if blocks else text,
+                **share_message(comment, upload, marker),
             ),
-            marked=False,
             calls=UPLOAD_CALLS + (reply.to_user == target),  # and conversations.open for a DM
         )
 
@@ -164,11 +168,7 @@ class SlackPoster:
             log.warning("could not read %s's history to check a retried post: %s", target, exc)
             return None
         for message in history.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            if (
-                metadata.get("event_type") == marker["event_type"]
-                and metadata.get("event_payload") == marker["event_payload"]
-            ):
+            if carries(message, marker):
                 return channel, message["ts"]
         return None
 
@@ -180,3 +180,32 @@ class SlackPoster:
             strict=True,
             database_url=self.database_url,
         )
+
+
+def marker_block_id(marker: dict[str, Any]) -> str:
+    """The marker as a `block_id` (at most 255 characters: a digest of its payload)."""
+    payload = json.dumps(marker["event_payload"], sort_keys=True).encode()
+    return f"{marker['event_type']}:{hashlib.sha256(payload).hexdigest()[:40]}"
+
+
+def carries(message: dict[str, Any], marker: dict[str, Any]) -> bool:
+    """Whether a message from the history is the one marked with `marker`: in its
+    metadata, or (a file share) as the `block_id` of one of its blocks."""
+    metadata = message.get("metadata") or {}
+    if (
+        metadata.get("event_type") == marker["event_type"]
+        and metadata.get("event_payload") == marker["event_payload"]
+    ):
+        return True
+    block_id = marker_block_id(marker)
+    return any(block.get("block_id") == block_id for block in message.get("blocks") or [])
+
+
+def share_message(comment: str | None, upload: Upload, marker: dict[str, Any]) -> dict[str, str]:
+    """What a file share says above the file, carrying `marker` as its block's id: the
+    comment in a section, or, without one, a caption with the file's title. A comment too
+    long for a section goes as Slack's initial comment, unmarked."""
+    if comment and len(comment) > ui.MAX_SECTION_TEXT:
+        return {"initial_comment": comment}
+    block = ui.section(comment) if comment else ui.context(escape(upload.title or upload.filename))
+    return {"blocks": json.dumps([{**block, "block_id": marker_block_id(marker)}])}

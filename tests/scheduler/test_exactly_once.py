@@ -1,5 +1,6 @@
 """Exactly once per post: reminders across two processes, a `kill -9` mid-sweep, a summary
-whose upload failed, and a database lost mid-sweep (mock Slack; SQLite and PostgreSQL)."""
+whose upload failed, a database lost mid-sweep, and uploads confirmed by Slack but not
+recorded (mock Slack; SQLite and PostgreSQL)."""
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -9,9 +10,11 @@ from sqlmodel import select
 
 from bot.core import clock
 from bot.core.db import session_scope
+from bot.core.messages import Reply, Upload
 from bot.scheduling import run_due
 from scheduler import claims
 from scheduler.models import Firing, FiringPost
+from scheduler.posting import Journal
 from skills.reminders.models import Reminder
 from tests.helpers import BOB, CHEN, PM, console, with_project
 from tests.scheduler.faults import (
@@ -94,6 +97,42 @@ def test_a_summary_whose_upload_failed_resends_only_the_upload(settings) -> None
     assert steps == ["0.file", "0.message"] and row.attempts == 2
 
 
+def test_a_summary_cut_off_after_slack_confirmed_its_upload_is_not_uploaded_again(
+    settings, monkeypatch
+) -> None:
+    """Slack confirmed the message and the upload, then the firing's record was lost: the
+    retry finds both by their markers (the upload's in its share message) and records them."""
+    chat = with_project(settings)
+    chat.send("raid add risk: supplier insolvency P4 I5")
+    monday_9 = datetime(2026, 11, 23, 9, 1, tzinfo=UTC)
+
+    def database_gone(*args, **kwargs):
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("INSERT INTO schedule_posts", {}, Exception("server closed"))
+
+    with MockSlackWebAPI() as slack:
+        poster = slack_poster(settings, slack)
+        monkeypatch.setattr("scheduler.engine.record_outcomes", database_gone)
+        with pytest.raises(Exception, match="server closed"):
+            run_due(settings.database_url, directory(), poster, now=monday_9)
+        monkeypatch.setattr("scheduler.engine.record_outcomes", claims.record_outcomes)
+        retry = run_due(
+            settings.database_url, directory(), poster, now=monday_9 + timedelta(minutes=11)
+        )
+        summaries = [
+            c for c in slack.calls("chat.postMessage") if c.ok and c.args["channel"] == "C0APOLLO"
+        ]
+        uploads = [c for c in slack.calls("files.completeUploadExternal") if c.ok]
+        [shared] = [m for m in slack.workspace.messages["C0APOLLO"] if m.get("files")]
+    assert [p.split("@")[0] for p in retry.posted] == ["summary:apollo"]
+    assert len(summaries) == 1 and len(uploads) == 1
+    assert shared["blocks"][0]["elements"][0]["text"] == "RAID heat map"  # its caption
+    with session_scope(settings.database_url) as session:
+        posts = {p.step: p.ts for p in session.exec(select(FiringPost))}
+    assert posts == {"0.message": summaries[0].response["ts"], "0.file": shared["ts"]}
+
+
 def test_a_database_lost_mid_sweep_does_not_post_delivered_firings_again(
     settings, monkeypatch
 ) -> None:
@@ -116,3 +155,34 @@ def test_a_database_lost_mid_sweep_does_not_post_delivered_firings_again(
         later = run_due(settings.database_url, directory(), poster, now=DUE + timedelta(minutes=11))
         sent = dms_by_user(slack)
     assert len(later.posted) == 40 and set(sent.values()) == {1} and len(sent) == 40
+
+
+def test_a_file_shared_with_its_text_is_found_again_by_the_marker_of_its_share(
+    settings,
+) -> None:
+    """A DM with a file and its text, delivered but not recorded: the retry finds the
+    share (its text in a marked block, as it shows in Slack) and uploads nothing."""
+    firing = "export:apollo@2026-11-23T09:00:00+00:00"
+    reply = Reply(text="Your *RAID* export", to_user="U0BOB", upload=Upload("raid.csv", b"a,b\n"))
+    with MockSlackWebAPI() as slack:
+        poster = slack_poster(settings, slack)
+        poster.deliver([reply], Journal(firing))
+        again = Journal(firing, retry=True)
+        poster.deliver([reply], again)
+        uploads = [c for c in slack.calls("files.completeUploadExternal") if c.ok]
+        [shared] = slack.workspace.messages["D0BOB"]
+    assert len(uploads) == 1
+    assert shared["blocks"][0]["text"]["text"] == "Your *RAID* export"
+    assert again.made == [("0.file", "D0BOB", shared["ts"])]
+
+
+def test_a_text_too_long_for_a_block_goes_unmarked_as_the_initial_comment(settings) -> None:
+    """The one share the marker cannot ride on: it is uploaded again after a cut."""
+    firing = "export:apollo@2026-11-23T09:00:00+00:00"
+    reply = Reply(text="x" * 3500, to_channel="C0APOLLO", upload=Upload("raid.csv", b"a,b\n"))
+    with MockSlackWebAPI() as slack:
+        poster = slack_poster(settings, slack)
+        poster.deliver([reply], Journal(firing))
+        poster.deliver([reply], Journal(firing, retry=True))
+        shares = [m for m in slack.workspace.messages["C0APOLLO"] if m.get("files")]
+    assert [m["text"] for m in shares] == ["x" * 3500] * 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 import subprocess
 import threading
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import uvicorn
+from sqlalchemy.engine import make_url
 
 from bot.core.dispatch import Dispatcher
 from bot.core.settings import Settings, load_settings
@@ -39,6 +41,14 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 120) -> N
             pass
         time.sleep(0.1)
     raise RuntimeError("the bot did not become healthy")
+
+
+def sqlite_write_lock(database_url: str) -> sqlite3.Connection:
+    """A connection holding the SQLite database's write lock (until ROLLBACK): the bot's
+    claims wait behind it."""
+    locker = sqlite3.connect(make_url(database_url).database, isolation_level=None, timeout=1)
+    locker.execute("BEGIN IMMEDIATE")
+    return locker
 
 
 def http_settings(database_url: str, slack_url: str, folder: Path, secret: str) -> Settings:

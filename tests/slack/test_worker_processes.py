@@ -6,21 +6,26 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.core.db import migrate
 from bot.slack.handoff import WorkerProcesses
 from tests.slack.conftest import SIGNING_SECRET
-from tests.slack.server import free_port, http_settings, running_bot, wait_healthy
+from tests.slack.server import (
+    free_port,
+    http_settings,
+    running_bot,
+    sqlite_write_lock,
+    wait_healthy,
+)
 from tests.slack_harness import MockSlackWebAPI, SlackEventsClient, payloads
 
 
@@ -71,7 +76,7 @@ def test_a_worker_does_the_work_after_the_ack_once(worker_bot, events) -> None:
     mention = payloads.event_callback(payloads.app_mention_event("<@UBOT> help", user="U0ALICE"))
     url = slack.response_url("help")
     command = payloads.slash_command("help", user="U0ALICE", channel="C0APOLLO", response_url=url)
-    locker = lock(worker_bot.database_url)
+    locker = sqlite_write_lock(worker_bot.database_url)
     try:
         assert events.post_event(mention).status_code == 200
         assert events.post_command(command).status_code == 200
@@ -117,48 +122,100 @@ def test_a_worker_that_dies_is_replaced(worker_bot, events) -> None:
     assert events.get("/healthz").status_code == 200
 
 
-def lock(database_url: str) -> sqlite3.Connection:
-    """A connection holding the database's write lock (until ROLLBACK)."""
-    locker = sqlite3.connect(make_url(database_url).database, isolation_level=None, timeout=1)
-    locker.execute("BEGIN IMMEDIATE")
-    return locker
-
-
-def test_sigterm_finishes_the_work_already_acked(slack, tmp_path) -> None:
-    """`livepmo run --http --workers 1` stopped with SIGTERM while its worker cannot claim
-    anything yet: it exits cleanly once every acked delivery has been answered."""
+@contextmanager
+def livepmo_run(slack, folder: Path) -> Iterator[tuple[subprocess.Popen, str, str]]:
+    """`livepmo run --http --workers 1` as its own process on SQLite, talking to the mock
+    Slack, once healthy: (the process, its URL, its database URL); killed if still running."""
     port = free_port()
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": "xoxb-test",
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": slack.url,
-        "DATABASE_URL": (sqlite_url := sqlite_database(tmp_path)),
-        "CHROMA_PATH": str(tmp_path / "chroma"),
+        "DATABASE_URL": (sqlite_url := sqlite_database(folder)),
+        "CHROMA_PATH": str(folder / "chroma"),
         "NO_PROXY": "127.0.0.1",
     }
     env.pop("SLACK_APP_TOKEN", None)
     command = [sys.executable, "-m", "bot.cli", "run", "--http", "--host", "127.0.0.1"]
     bot = subprocess.Popen([*command, "--port", str(port), "--workers", "1"], env=env)
-    locker = None
     try:
         wait_healthy(f"http://127.0.0.1:{port}", bot)
-        locker = lock(sqlite_url)
-        with SlackEventsClient(f"http://127.0.0.1:{port}", SIGNING_SECRET, timeout=5) as events:
-            for n in range(6):
-                url = slack.response_url(f"c{n}")
-                acked = events.post_command(
-                    payloads.slash_command("help", user="U0ALICE", response_url=url)
-                )
-                assert acked.status_code == 200
-        bot.send_signal(signal.SIGTERM)
-        time.sleep(0.3)
-        assert bot.poll() is None  # still at work, waiting for the database
-        locker.execute("ROLLBACK")
-        assert bot.wait(timeout=60) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal
+        yield bot, f"http://127.0.0.1:{port}", sqlite_url
     finally:
-        if locker is not None:
-            locker.close()
         if bot.poll() is None:
             bot.kill()
+            bot.wait()
+
+
+def worker_pids(parent: int) -> list[int]:
+    """The worker processes (spawned by multiprocessing, not its resource tracker) of `parent`."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and b"spawn_main" in command:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def test_sigterm_finishes_the_work_already_acked(slack, tmp_path) -> None:
+    """`livepmo run --http --workers 1` stopped with SIGTERM while its worker cannot claim
+    anything yet: it exits cleanly once every acked delivery has been answered."""
+    with livepmo_run(slack, tmp_path) as (bot, url, sqlite_url):
+        locker = sqlite_write_lock(sqlite_url)
+        try:
+            with SlackEventsClient(url, SIGNING_SECRET, timeout=5) as events:
+                for n in range(6):
+                    reply_to = slack.response_url(f"c{n}")
+                    acked = events.post_command(
+                        payloads.slash_command("help", user="U0ALICE", response_url=reply_to)
+                    )
+                    assert acked.status_code == 200
+            bot.send_signal(signal.SIGTERM)
+            time.sleep(0.3)
+            assert bot.poll() is None  # still at work, waiting for the database
+        finally:
+            locker.execute("ROLLBACK")
+            locker.close()
+        assert bot.wait(timeout=60) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal
     assert len(slack.calls("response_url")) == 6
+
+
+def test_a_killed_worker_loses_nothing_acked(slack, tmp_path) -> None:
+    """The worker of `livepmo run --http --workers 1` is killed outright (SIGKILL) holding
+    acked deliveries it cannot claim yet (the database is locked): its replacement does
+    each of them once; the one done before the kill and a retried event are not redone."""
+    mention = payloads.event_callback(payloads.app_mention_event("<@UBOT> help", user="U0ALICE"))
+    with livepmo_run(slack, tmp_path) as (bot, url, sqlite_url):
+        with SlackEventsClient(url, SIGNING_SECRET, timeout=5) as events:
+
+            def command(name: str) -> None:
+                reply_to = slack.response_url(name)
+                fields = payloads.slash_command("help", user="U0ALICE", response_url=reply_to)
+                assert events.post_command(fields).status_code == 200
+
+            command("before")
+            slack.wait_for("response_url", count=1, timeout=60)
+            [worker] = worker_pids(bot.pid)
+            locker = sqlite_write_lock(sqlite_url)
+            try:
+                for n in range(5):
+                    command(f"c{n}")
+                assert events.post_event(mention).status_code == 200
+                retried = events.post_event(mention, retry_num=1, retry_reason="http_timeout")
+                assert retried.status_code == 200
+                time.sleep(0.5)  # handed over, waiting for the database
+                os.kill(worker, signal.SIGKILL)
+            finally:
+                locker.execute("ROLLBACK")
+                locker.close()
+            answered = settle(slack, "response_url", 6, timeout=120)
+            posted = settle(slack, "chat.postMessage", 1)
+        assert worker not in worker_pids(bot.pid)
+    names = sorted(call.path.rsplit("/", 1)[1] for call in answered)
+    assert names == ["before", "c0", "c1", "c2", "c3", "c4"]
+    assert "Here's what I can do" in posted[0].args["text"]

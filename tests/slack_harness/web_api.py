@@ -353,10 +353,21 @@ class MockSlackWebAPI:
         files = {
             "files.info": self.files.info,
             "files.getUploadURLExternal": self.files.get_upload_url,
-            "files.completeUploadExternal": self.files.complete_upload,
+            "files.completeUploadExternal": self._complete_upload,
         }
         handler = files.get(method) or self.workspace.answers.get(method)
         return handler(args) if handler else {"ok": True}
+
+    def _complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+        """``files.completeUploadExternal``: the files are registered and, as in Slack,
+        shared in a message of each channel given (its text the initial comment, else its
+        blocks), which ``conversations.history`` then shows with its ``files``."""
+        answer = self.files.complete_upload(args)
+        channel = args.get("channel_id") or args.get("channels")
+        if answer.get("ok") and channel:
+            for each in str(channel).split(","):
+                self.workspace.share_files(each, answer["files"], args)
+        return answer
 
     def _upload(self, path: str, body: bytes, headers: dict[str, str]) -> Reply:
         file_id = path.rsplit("/", 1)[-1]

@@ -303,6 +303,29 @@ class Workspace:
         self.add_message(channel, message)
         return {"ok": True, "channel": channel, "ts": ts, "message": copy.deepcopy(message)}
 
+    def share_files(self, channel: str, files: list[dict[str, Any]], args: dict[str, Any]) -> None:
+        """The message sharing uploaded `files` in `channel` (Slack ignores the blocks of
+        a share that has an initial comment)."""
+        resolved = self._resolve_channel(channel)
+        if not resolved:
+            return
+        comment = args.get("initial_comment")
+        message: dict[str, Any] = {
+            "type": "message",
+            "text": comment or "",
+            "files": copy.deepcopy(files),
+            "upload": True,
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "ts": self.next_ts(),
+            "team": TEAM_ID,
+        }
+        if args.get("blocks") and not comment:
+            message["blocks"] = args["blocks"]
+        if args.get("thread_ts"):
+            message["thread_ts"] = args["thread_ts"]
+        self.add_message(resolved, message)
+
     def _update_message(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._resolve_channel(args.get("channel"))
         ts = args.get("ts")
