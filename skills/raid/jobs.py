@@ -8,7 +8,6 @@ kept as text, is not DMed about it.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import select
@@ -26,7 +25,6 @@ from scheduler.plan import (
     working_days,
 )
 from scheduler.recipients import may_receive
-from skills.milestones.models import Milestone
 from skills.raid import attention as raid
 from skills.raid.models import RaidItem
 from skills.raid.views import nudge_blocks
@@ -67,35 +65,17 @@ def each_working_day(
     return [Planned(kind, key, due, user, timezone) for due in instants]
 
 
-@dataclass
-class Attention:
-    """A project's items needing attention on one day (worst first), the same by owner, and
-    the milestones they put at stake."""
-
-    entries: list[tuple[RaidItem, str]]
-    by_owner: dict[str, list[tuple[RaidItem, str]]]
-    stakes: dict[int, Milestone]
-
-
 def attention(
     ctx: PlanContext, project: Project, config: ProjectSchedule, today: date
-) -> Attention:
-    """The project's `Attention` on `today`, computed once per tick for all its firings."""
-
-    def compute() -> Attention:
-        from skills.hub.urgency import milestones_at_stake  # the hub imports the RAID skill
-
-        entries = raid.needing_attention(
+) -> list[tuple[RaidItem, str]]:
+    """The project's items needing attention on `today` (worst first), read once per tick
+    for all the PM digests that list them."""
+    return ctx.memo(
+        ("raid-attention", project.id, today, config.stale_days),
+        lambda: raid.needing_attention(
             ctx.session, project, today=today, stale_days=config.stale_days
-        )
-        by_owner: dict[str, list[tuple[RaidItem, str]]] = defaultdict(list)
-        for item, reason in entries:
-            if item.owner:
-                by_owner[item.owner].append((item, reason))
-        stakes = milestones_at_stake(ctx.session, [item for item, _ in entries])
-        return Attention(entries, by_owner, stakes)
-
-    return ctx.memo(("raid-attention", project.id, today, config.stale_days), compute)
+        ),
+    )
 
 
 class RaidReminders:
@@ -153,23 +133,30 @@ class RaidReminders:
         return planned
 
     def run(self, ctx: PlanContext, firing: Planned) -> list[Reply]:
-        from skills.hub.urgency import most_urgent_first  # the hub imports the RAID skill
+        # the hub imports the RAID skill
+        from skills.hub.urgency import milestones_at_stake, most_urgent_first
 
         owner = firing.recipient
         if ctx.away(owner, firing.local_due().date()):
             return []  # the PM digest flags an away owner's items instead
         today = firing.due.astimezone(firing.local_due().tzinfo).date()
-        entries: list[tuple[RaidItem, str]] = []
-        stakes: dict[int, Milestone] = {}
-        zones: dict[int, str] = {}
-        for project, config in ctx.schedules():
-            if config.nudges_enabled and may_receive(ctx, project.id, owner):
-                found = attention(ctx, project, config, today)
-                entries += found.by_owner.get(owner, [])
-                stakes.update(found.stakes)
-                zones[project.id] = project.timezone
+        readable = [
+            (project, config)
+            for project, config in ctx.schedules()
+            if config.nudges_enabled and may_receive(ctx, project.id, owner)
+        ]
+        # only the owner's items: a firing reads what its own message lists
+        entries = [
+            entry
+            for project, config in readable
+            for entry in raid.needing_attention(
+                ctx.session, project, today=today, stale_days=config.stale_days, owner=owner
+            )
+        ]
         if not entries:
             return []
+        stakes = milestones_at_stake(ctx.session, [item for item, _ in entries])
+        zones = {project.id: project.timezone for project, _ in readable}
         entries = most_urgent_first(ctx.session, entries, person=owner, stakes=stakes, zones=zones)
         count = (
             "1 of your RAID items needs"
@@ -213,7 +200,7 @@ class PmDigest:
                     f"• *{risk.key}* {escape(shorten(risk.title, 90))} — score "
                     f"{risk.score}, {missing}"
                 )
-            for item, reason in attention(ctx, project, config, today).entries:
+            for item, reason in attention(ctx, project, config, today):
                 if item.owner and ctx.away(item.owner, today):
                     lines.append(
                         f"• *{item.key}* {escape(shorten(item.title, 90))} — {reason}, "
