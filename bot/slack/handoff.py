@@ -39,7 +39,6 @@ ANSWER_DEADLINE_SECONDS = 10.0  # Slack gives up after 3 s; a lost answer must n
 START_DEADLINE_SECONDS = 180.0  # a worker loads the app, the database and the embedder
 STOP_DEADLINE_SECONDS = 60.0  # queued work finishes within this on shutdown
 WORKER_NICENESS = 10  # the acking process is served first when both want a core
-TAKEN_REPORT_SECONDS = 0.05  # a worker says which deliveries it took at most this late
 STOP = "stop"
 
 
@@ -169,10 +168,9 @@ class WorkerProcesses:
 class _Worker:
     """One worker process, its two queues, and the thread reading its answers.
 
-    Each delivery handed over is kept until the worker says it took it (dispatched it, told
-    within `TAKEN_REPORT_SECONDS`, or answered it); those a killed worker had not taken go to
-    its replacement (a delivery taken twice is done once: its first step is the delivery's
-    claim in the database).
+    Each delivery handed over is kept until the worker says it took it (dispatched it, or
+    answered it); those a killed worker had not taken go to its replacement (a delivery
+    taken twice is done once: its first step is the delivery's claim in the database).
     """
 
     def __init__(self, pool: WorkerProcesses, index: int) -> None:
@@ -224,8 +222,7 @@ class _Worker:
     def handle(self, message: tuple) -> None:
         if message[0] == "taken":
             with self.lock:
-                for number in message[1:]:
-                    self.pending.pop(number, None)
+                self.pending.pop(message[1], None)
         elif message[0] == "answer":
             self.pool.resolve(message[1], message[2])
         elif message[0] == "ready":
@@ -328,15 +325,10 @@ def serve_deliveries(
         outbox.put(("taken", number))
 
     parent = multiprocessing.parent_process()
-    taken: list[int] = []  # told to the serving process a few at a time: less work for it
-    told = time.monotonic()
     while True:
         try:
-            item = inbox.get(timeout=TAKEN_REPORT_SECONDS if taken else 1)
+            item = inbox.get(timeout=1)
         except queue.Empty:
-            if taken:
-                outbox.put(("taken", *taken))
-                taken.clear()
             if parent is not None and not parent.is_alive():
                 break
             continue
@@ -345,14 +337,8 @@ def serve_deliveries(
         number, ident, delivery = item
         if ident is None:
             app.dispatch(delivery.bolt_request())  # the listener acks into the void
-            taken.append(number)
-            if time.monotonic() - told >= TAKEN_REPORT_SECONDS:
-                outbox.put(("taken", *taken))
-                taken.clear()
-                told = time.monotonic()
+            outbox.put(("taken", number))
         else:
             answers.submit(answer, number, ident, delivery)
-    if taken:
-        outbox.put(("taken", *taken))
     answers.shutdown(wait=True)
     work.shutdown(wait=True)
