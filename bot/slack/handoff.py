@@ -92,8 +92,8 @@ class WorkerProcesses:
     also runs the scheduler when `scheduler` is set.
 
     A queue per worker (not one shared) so that a worker killed while reading or writing
-    one cannot leave a lock held that the others wait on; what a dead worker had queued and
-    not taken goes to the process that replaces it.
+    one cannot leave a lock held that the others wait on; what a dead worker had queued is
+    lost with it (acked, never claimed), as it would be with the process that acked it.
     """
 
     def __init__(self, settings: Settings, count: int, *, scheduler: bool = False) -> None:
@@ -126,13 +126,13 @@ class WorkerProcesses:
         return self
 
     async def send(self, delivery: Delivery) -> None:
-        next(self._turns).hand(None, delivery)
+        next(self._turns).inbox.put((None, delivery))  # pickled and written by its own thread
 
     async def answer(self, delivery: Delivery) -> BoltResponse:
         ident, loop = next(self._ids), asyncio.get_running_loop()
         future = loop.create_future()
         self._answers[ident] = (loop, future)
-        next(self._turns).hand(ident, delivery)
+        next(self._turns).inbox.put((ident, delivery))
         try:
             return await asyncio.wait_for(future, ANSWER_DEADLINE_SECONDS)
         except TimeoutError:
@@ -166,19 +166,11 @@ class WorkerProcesses:
 
 
 class _Worker:
-    """One worker process, its two queues, and the thread reading its answers.
-
-    Each delivery handed over is kept until the worker says it took it (dispatched it, or
-    answered it); those a killed worker had not taken go to its replacement (a delivery
-    taken twice is done once: its first step is the delivery's claim in the database).
-    """
+    """One worker process, its two queues, and the thread reading its answers."""
 
     def __init__(self, pool: WorkerProcesses, index: int) -> None:
         self.pool, self.index = pool, index
         self.process: Any = None
-        self.lock = threading.Lock()
-        self.pending: dict[int, tuple[int | None, Delivery]] = {}
-        self.numbers = itertools.count()
         self.supervisor = threading.Thread(target=self.supervise, name=f"worker-{index}")
         self.supervisor.daemon = True
 
@@ -192,43 +184,6 @@ class _Worker:
             name=f"livepmo-worker-{self.index}",
         )
         self.process.start()
-
-    def hand(self, ident: int | None, delivery: Delivery) -> None:
-        """Queue a delivery (`ident`: the request awaiting its answer), kept until taken."""
-        with self.lock:
-            number = next(self.numbers)
-            self.pending[number] = (ident, delivery)
-            self.inbox.put((number, ident, delivery))  # pickled and written by its own thread
-
-    def replace(self) -> None:
-        """Start another process, and queue for it what the dead one had not taken."""
-        self.read_left()
-        with self.lock:
-            self.spawn()
-            for number, (ident, delivery) in sorted(self.pending.items()):
-                self.inbox.put((number, ident, delivery))
-            if self.pending:
-                log.warning("worker %s: %s deliveries it had not taken go to the next one",
-                            self.index, len(self.pending))  # fmt: skip
-
-    def read_left(self) -> None:
-        """Handle what the dead process wrote before it died."""
-        while True:
-            try:
-                self.handle(self.outbox.get(timeout=0.1))
-            except (queue.Empty, EOFError, OSError, ValueError):
-                return
-
-    def handle(self, message: tuple) -> None:
-        if message[0] == "taken":
-            with self.lock:
-                self.pending.pop(message[1], None)
-        elif message[0] == "answer":
-            self.pool.resolve(message[1], message[2])
-        elif message[0] == "ready":
-            log.info("worker %s is back", self.index)
-        elif message[0] == "failed":
-            log.error("worker %s could not start: %s", self.index, message[2])
 
     def wait_until_ready(self, deadline: float) -> None:
         while True:
@@ -256,9 +211,14 @@ class _Worker:
                 if not self.process.is_alive() and not self.pool.stopping.is_set():
                     log.error("worker %s stopped (exit code %s); starting another",
                               self.index, self.process.exitcode)  # fmt: skip
-                    self.replace()
+                    self.spawn()
                 continue
-            self.handle(message)
+            if message[0] == "answer":
+                self.pool.resolve(message[1], message[2])
+            elif message[0] == "ready":
+                log.info("worker %s is back", self.index)
+            elif message[0] == "failed":
+                log.error("worker %s could not start: %s", self.index, message[2])
 
     def stop(self) -> None:
         if self.process is None:
@@ -315,14 +275,13 @@ def serve_deliveries(
     outbox.put(("ready",))
     answers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="answer")
 
-    def answer(number: int, ident: int, delivery: Delivery) -> None:
+    def answer(ident: int, delivery: Delivery) -> None:
         try:
             response = app.dispatch(delivery.bolt_request())
         except Exception:  # Bolt answers a listener's error itself; this is a bug of ours
             log.exception("could not answer a %s", delivery.body.get("type"))
             response = BoltResponse(status=500, body="")
         outbox.put(("answer", ident, response))
-        outbox.put(("taken", number))
 
     parent = multiprocessing.parent_process()
     while True:
@@ -334,11 +293,10 @@ def serve_deliveries(
             continue
         if item == STOP:
             break
-        number, ident, delivery = item
+        ident, delivery = item
         if ident is None:
             app.dispatch(delivery.bolt_request())  # the listener acks into the void
-            outbox.put(("taken", number))
         else:
-            answers.submit(answer, number, ident, delivery)
+            answers.submit(answer, ident, delivery)
     answers.shutdown(wait=True)
     work.shutdown(wait=True)

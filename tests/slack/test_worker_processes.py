@@ -117,23 +117,6 @@ def test_a_worker_that_dies_is_replaced(worker_bot, events) -> None:
     assert events.get("/healthz").status_code == 200
 
 
-def test_deliveries_a_killed_worker_had_not_taken_go_to_its_replacement(worker_bot, events) -> None:
-    [pid] = worker_bot.workers.pids()
-    os.kill(pid, signal.SIGSTOP)  # it takes nothing more from its queue
-    try:
-        for n in range(3):
-            url = worker_bot.slack.response_url(f"queued{n}")
-            command = payloads.slash_command("help", user="U0ALICE", response_url=url)
-            assert events.post_command(command).status_code == 200
-        time.sleep(0.3)
-        assert worker_bot.slack.calls("response_url") == []
-    finally:
-        os.kill(pid, signal.SIGKILL)
-    answered = settle(worker_bot.slack, "response_url", 3, timeout=90)
-    assert sorted(call.path for call in answered) == [f"/response_url/queued{n}" for n in range(3)]
-    assert worker_bot.workers.pids() != [pid]
-
-
 def lock(database_url: str) -> sqlite3.Connection:
     """A connection holding the database's write lock (until ROLLBACK)."""
     locker = sqlite3.connect(make_url(database_url).database, isolation_level=None, timeout=1)
