@@ -34,6 +34,12 @@ def run_due(url: str, people: People, post: Poster, **options: Any) -> engine.Ru
     return engine.run_due(url, people, post, **options)
 
 
+def dispatcher(url: str, people: People, post: Poster, **options: Any) -> engine.Dispatcher:
+    """Workers posting every skill's job kinds across ticks (`scheduler.engine.Dispatcher`)."""
+    options.setdefault("kinds", list(job_kinds()))
+    return engine.Dispatcher(url, people, post, **options)
+
+
 def people_and_poster(settings) -> tuple[People, Poster]:  # noqa: ANN001 - wiring only
     """Slack's people and poster when Slack is configured, else the terminal's."""
     from bot.console.render import render_reply

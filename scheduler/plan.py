@@ -122,6 +122,11 @@ class PlanContext:
         self.cache.load(self.session)
         return self.cache.roles.get((project_id, user_id))
 
+    def members(self) -> dict[tuple[int, str], Role]:
+        """Each (project id, user id) with a role, and the role, as this tick found it."""
+        self.cache.load(self.session)
+        return self.cache.roles
+
     def away(self, user_id: str, day: date) -> bool:
         """Whether the person is away (OOO) on `day`, as this tick found it."""
         self.cache.load(self.session)

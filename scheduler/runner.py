@@ -2,7 +2,9 @@
 
 The job store (SQLAlchemy, on DATABASE_URL) keeps one interval job, the tick,
 under a stable id (`replace_existing`), coalescing missed runs into one. Each
-tick plans from the database and runs what is due (`scheduler.engine`). With
+tick plans from the database and hands what is due to workers kept across ticks
+(`scheduler.engine.Dispatcher`), so a tick that finds the last one still posting plans
+meanwhile. With
 PostgreSQL, a session-level advisory lock makes one replica the leader; if
 it dies its connection closes, the lock is released, and another replica
 takes over at its next tick (within a minute).
@@ -10,6 +12,7 @@ takes over at its next tick (within a minute).
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 
@@ -20,7 +23,7 @@ from sqlalchemy.engine import Connection, make_url
 
 from bot.core.db import get_engine
 from bot.core.people import People
-from scheduler.engine import run_due
+from scheduler.engine import Dispatcher
 from scheduler.plan import JobKind
 from scheduler.posting import Poster
 
@@ -71,13 +74,11 @@ _runtime: dict[str, object] = {}
 
 def tick() -> None:
     """The scheduled job (module-level so the job store can persist it by reference)."""
-    url, people, post, kinds = (_runtime[k] for k in ("url", "people", "post", "kinds"))
     leadership: Leadership = _runtime["leadership"]  # type: ignore[assignment]
     if not leadership.held():
         return
-    report = run_due(str(url), people, post, kinds=kinds)  # type: ignore[arg-type]
-    if report.posted or report.failed:
-        log.info("scheduler: posted %s, failed %s", len(report.posted), len(report.failed))
+    dispatcher: Dispatcher = _runtime["dispatcher"]  # type: ignore[assignment]
+    dispatcher.run()  # the workers log what they posted once a tick is done
 
 
 def start_scheduler(
@@ -89,7 +90,12 @@ def start_scheduler(
     interval_seconds: int = 60,
 ) -> BackgroundScheduler:
     """Start the background scheduler with its persistent tick job, running `kinds`."""
-    _runtime.update(url=url, people=people, post=post, kinds=kinds, leadership=Leadership(url))
+    previous = _runtime.get("dispatcher")
+    if previous is not None:  # started again in this process: finish with the old workers
+        previous.close()  # type: ignore[attr-defined]
+    dispatcher = Dispatcher(url, people, post, kinds=kinds)
+    atexit.register(dispatcher.close)  # what was handed out still posts at exit
+    _runtime.update(dispatcher=dispatcher, leadership=Leadership(url))
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=get_engine(url))},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -18,11 +19,24 @@ def attention_reason(
     due_on: date | None, updated_at: datetime, *, today: date, stale_days: int
 ) -> str | None:
     """Why an open item needs attention on `today` ("overdue …", "not updated …"), or None."""
-    if due_on and due_on < today:
+    if overdue(due_on, today):
         return f"overdue since {due_on:%d %b}"
-    if clock.as_utc(updated_at) < clock.now() - timedelta(days=stale_days):
+    if stale(updated_at, stale_before(stale_days)):
         return f"not updated for {stale_days}+ days"
     return None
+
+
+def overdue(due_on: date | None, today: date) -> bool:
+    return bool(due_on and due_on < today)
+
+
+def stale(updated_at: datetime, before: datetime) -> bool:
+    return clock.as_utc(updated_at) < before
+
+
+def stale_before(stale_days: int) -> datetime:
+    """The instant before which an item not updated since is stale."""
+    return clock.now() - timedelta(days=stale_days)
 
 
 def needing_attention(
@@ -38,13 +52,29 @@ def needing_attention(
     return found
 
 
+OWNERS_BATCH = 400  # owners per query, well under any bind-parameter limit
+
+
 def owners_needing_attention(
-    session: Session, projects: dict[int, tuple[date, int]]
+    session: Session, projects: dict[int, tuple[date, int]], owners: Collection[str] | None = None
 ) -> set[tuple[int, str]]:
     """Each (project id, owner) with an open item needing attention, in one query for all
-    `projects` (project id: its today and stale days); the rule of `needing_attention`."""
+    `projects` (project id: its today and stale days), of `owners` only when given (a
+    query per `OWNERS_BATCH` of them); the rule of `needing_attention`."""
     if not projects:
         return set()
+    if owners is None:
+        return _owners_needing_attention(session, projects, None)
+    chosen = sorted(owners)
+    found: set[tuple[int, str]] = set()
+    for start in range(0, len(chosen), OWNERS_BATCH):
+        found |= _owners_needing_attention(session, projects, chosen[start : start + OWNERS_BATCH])
+    return found
+
+
+def _owners_needing_attention(
+    session: Session, projects: dict[int, tuple[date, int]], owners: list[str] | None
+) -> set[tuple[int, str]]:
     live = select(
         RaidItem.project_id,
         RaidItem.owner,
@@ -57,16 +87,20 @@ def owners_needing_attention(
         RaidItem.deleted == False,  # noqa: E712
         col(RaidItem.owner).is_not(None),
     )
+    if owners is not None:
+        live = live.where(col(RaidItem.owner).in_(owners))
     found: set[tuple[int, str]] = set()
+    rule = {pid: (today, stale_before(days)) for pid, (today, days) in projects.items()}
+    closed: dict[tuple[str, str], bool] = {}
     for project_id, owner, raid_type, status, due_on, updated_at in session.connection().execute(
         live
     ):
         if not owner or (project_id, owner) in found:
             continue
-        today, stale_days = projects[project_id]
-        if not is_closed(RaidType(raid_type), RaidStatus(status)) and attention_reason(
-            due_on, updated_at, today=today, stale_days=stale_days
-        ):
+        if (raid_type, status) not in closed:
+            closed[raid_type, status] = is_closed(RaidType(raid_type), RaidStatus(status))
+        today, before = rule[project_id]
+        if not closed[raid_type, status] and (overdue(due_on, today) or stale(updated_at, before)):
             found.add((project_id, owner))
     return found
 

@@ -8,7 +8,6 @@ kept as text, is not DMed about it.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import select
@@ -17,7 +16,7 @@ from bot.core import clock, ui
 from bot.core.messages import Reply
 from bot.core.models import Membership, Project, Role
 from bot.core.text import escape, mention, shorten
-from scheduler.models import ProjectSchedule
+from scheduler.models import PersonPrefs, ProjectSchedule
 from scheduler.plan import (
     PlanContext,
     Planned,
@@ -26,29 +25,19 @@ from scheduler.plan import (
     working_days,
 )
 from scheduler.recipients import may_receive
-from skills.milestones.models import Milestone
 from skills.raid import attention as raid
 from skills.raid.models import RaidItem
 from skills.raid.views import nudge_blocks
 
 
-def each_working_day(
-    ctx: PlanContext, kind: str, key: str, user: str, at: str, start: datetime, end: datetime
-) -> list[Planned]:
-    """A DM to `user` at `at` their time on each of their working days in [start, end),
-    moved out of their quiet hours."""
+def working_day_instants(
+    ctx: PlanContext, user: str, at: str, start: datetime, end: datetime
+) -> list[datetime]:
+    """The instants in [start, end) at `at` `user`'s time on their working days, moved out
+    of their quiet hours."""
     person, prefs = ctx.people.get(user), ctx.prefs(user)
-    instants = ctx.memo(  # the same for everyone with this timezone, time and preferences
-        (
-            "instants",
-            person.timezone,
-            at,
-            prefs.quiet_start,
-            prefs.quiet_end,
-            prefs.weekends_off,
-            start,
-            end,
-        ),
+    return ctx.memo(  # the same for everyone with this timezone, time and preferences
+        ("instants", person.timezone, at, *prefs_hours(prefs), start, end),
         lambda: list(
             local_instants(
                 person.timezone,
@@ -59,38 +48,34 @@ def each_working_day(
             )
         ),
     )
-    return [Planned(kind, key, due, user, person.timezone) for due in instants]
 
 
-@dataclass
-class Attention:
-    """A project's items needing attention on one day (worst first), the same by owner, and
-    the milestones they put at stake."""
+def prefs_hours(prefs: PersonPrefs) -> tuple[str, str, bool]:
+    """What of a person's preferences decides when they may be messaged."""
+    return prefs.quiet_start, prefs.quiet_end, prefs.weekends_off
 
-    entries: list[tuple[RaidItem, str]]
-    by_owner: dict[str, list[tuple[RaidItem, str]]]
-    stakes: dict[int, Milestone]
+
+def each_working_day(
+    ctx: PlanContext, kind: str, key: str, user: str, at: str, start: datetime, end: datetime
+) -> list[Planned]:
+    """A DM to `user` at `at` their time on each of their working days in [start, end),
+    moved out of their quiet hours."""
+    timezone = ctx.people.get(user).timezone
+    instants = working_day_instants(ctx, user, at, start, end)
+    return [Planned(kind, key, due, user, timezone) for due in instants]
 
 
 def attention(
     ctx: PlanContext, project: Project, config: ProjectSchedule, today: date
-) -> Attention:
-    """The project's `Attention` on `today`, computed once per tick for all its firings."""
-
-    def compute() -> Attention:
-        from skills.hub.urgency import milestones_at_stake  # the hub imports the RAID skill
-
-        entries = raid.needing_attention(
+) -> list[tuple[RaidItem, str]]:
+    """The project's items needing attention on `today` (worst first), read once per tick
+    for all the PM digests that list them."""
+    return ctx.memo(
+        ("raid-attention", project.id, today, config.stale_days),
+        lambda: raid.needing_attention(
             ctx.session, project, today=today, stale_days=config.stale_days
-        )
-        by_owner: dict[str, list[tuple[RaidItem, str]]] = defaultdict(list)
-        for item, reason in entries:
-            if item.owner:
-                by_owner[item.owner].append((item, reason))
-        stakes = milestones_at_stake(ctx.session, [item for item, _ in entries])
-        return Attention(entries, by_owner, stakes)
-
-    return ctx.memo(("raid-attention", project.id, today, config.stale_days), compute)
+        ),
+    )
 
 
 class RaidReminders:
@@ -98,45 +83,80 @@ class RaidReminders:
 
     name = "raid-reminder"
 
-    def owners(self, ctx: PlanContext) -> dict[str, list[tuple[Project, ProjectSchedule]]]:
-        """Each owner to remind, with their projects (by key), from one query for all."""
+    def owners(
+        self, ctx: PlanContext, start: datetime, end: datetime
+    ) -> dict[str, list[tuple[Project, ProjectSchedule]]]:
+        """Each owner to remind in [start, end), with their projects (by key), from one
+        query over the items of those who may be due then."""
         enabled = {p.id: (p, c) for p, c in ctx.schedules() if c.nudges_enabled}
         # today's state in each project's timezone; `run` checks again
         days = {pid: (clock.today(p.timezone), c.stale_days) for pid, (p, c) in enabled.items()}
         rank = {pid: n for n, pid in enumerate(enabled)}
+        due = self.maybe_due(ctx, enabled, start, end)
         found: dict[str, list[tuple[Project, ProjectSchedule]]] = defaultdict(list)
         for project_id, owner in sorted(
-            raid.owners_needing_attention(ctx.session, days), key=lambda w: (rank[w[0]], w[1])
+            raid.owners_needing_attention(ctx.session, days, owners=due),
+            key=lambda w: (rank[w[0]], w[1]),
         ):
             if may_receive(ctx, project_id, owner):
                 found[owner].append(enabled[project_id])
         return found
 
+    @staticmethod
+    def maybe_due(
+        ctx: PlanContext,
+        enabled: dict[int, tuple[Project, ProjectSchedule]],
+        start: datetime,
+        end: datetime,
+    ) -> set[str]:
+        """Who may get a reminder in [start, end): the members of an enabled project whose
+        nudge time there falls in the window on one of their working days. A first cut, so
+        that a tick reads only their items; `plan` picks each owner's time exactly."""
+        due: set[str] = set()
+        seen: dict[tuple[str, str, str, str, bool], bool] = {}  # the same for the same hours
+        for project_id, user in ctx.members():
+            if project_id not in enabled or user in due:
+                continue
+            at, prefs = enabled[project_id][1].nudge_time, ctx.prefs(user)
+            hours = (ctx.people.get(user).timezone, at, *prefs_hours(prefs))
+            if hours not in seen:
+                seen[hours] = bool(working_day_instants(ctx, user, at, start, end))
+            if seen[hours]:
+                due.add(user)
+        return due
+
     def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]:
         planned = []
-        for owner, projects in self.owners(ctx).items():
+        for owner, projects in self.owners(ctx, start, end).items():
             at = projects[0][1].nudge_time
             planned += each_working_day(ctx, self.name, f"reminder:{owner}", owner, at, start, end)
         return planned
 
     def run(self, ctx: PlanContext, firing: Planned) -> list[Reply]:
-        from skills.hub.urgency import most_urgent_first  # the hub imports the RAID skill
+        # the hub imports the RAID skill
+        from skills.hub.urgency import milestones_at_stake, most_urgent_first
 
         owner = firing.recipient
         if ctx.away(owner, firing.local_due().date()):
             return []  # the PM digest flags an away owner's items instead
         today = firing.due.astimezone(firing.local_due().tzinfo).date()
-        entries: list[tuple[RaidItem, str]] = []
-        stakes: dict[int, Milestone] = {}
-        zones: dict[int, str] = {}
-        for project, config in ctx.schedules():
-            if config.nudges_enabled and may_receive(ctx, project.id, owner):
-                found = attention(ctx, project, config, today)
-                entries += found.by_owner.get(owner, [])
-                stakes.update(found.stakes)
-                zones[project.id] = project.timezone
+        readable = [
+            (project, config)
+            for project, config in ctx.schedules()
+            if config.nudges_enabled and may_receive(ctx, project.id, owner)
+        ]
+        # only the owner's items: a firing reads what its own message lists
+        entries = [
+            entry
+            for project, config in readable
+            for entry in raid.needing_attention(
+                ctx.session, project, today=today, stale_days=config.stale_days, owner=owner
+            )
+        ]
         if not entries:
             return []
+        stakes = milestones_at_stake(ctx.session, [item for item, _ in entries])
+        zones = {project.id: project.timezone for project, _ in readable}
         entries = most_urgent_first(ctx.session, entries, person=owner, stakes=stakes, zones=zones)
         count = (
             "1 of your RAID items needs"
@@ -180,7 +200,7 @@ class PmDigest:
                     f"• *{risk.key}* {escape(shorten(risk.title, 90))} — score "
                     f"{risk.score}, {missing}"
                 )
-            for item, reason in attention(ctx, project, config, today).entries:
+            for item, reason in attention(ctx, project, config, today):
                 if item.owner and ctx.away(item.owner, today):
                     lines.append(
                         f"• *{item.key}* {escape(shorten(item.title, 90))} — {reason}, "

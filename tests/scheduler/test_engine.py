@@ -189,3 +189,15 @@ def test_two_run_due_processes_at_once_post_each_firing_once(settings) -> None:
     assert posted == len([r for r in rows if r.status == "posted"]) >= 3
     assert len(rows) == len({(r.job_key, r.due) for r in rows})
     assert sum(out.count("(DM to @U0BOB)") for out, _ in outputs) == 1
+
+
+def test_a_window_plans_the_reminders_a_whole_day_plans_in_it(settings) -> None:
+    setup_items(settings)  # owners in New York and Singapore: a window holds one or neither
+    start = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
+    with session_scope(settings.database_url) as session:
+        day = [f for f in planned(session, directory(), start, start + timedelta(days=1))]
+        for hours in range(0, 19, 3):  # windows within the day
+            low, high = start + timedelta(hours=hours), start + timedelta(hours=hours + 6)
+            window = planned(session, directory(), low, high)
+            assert window == [f for f in day if low <= f.due < high], (low, high)
+    assert {f.recipient for f in day if f.kind == "raid-reminder"} == {BOB, CHEN}

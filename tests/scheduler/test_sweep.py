@@ -1,13 +1,16 @@
-"""A sweep claims ahead of its workers, and a failure on either side ends it, never hangs."""
+"""A sweep claims ahead of its workers, and a failure on either side ends it, never hangs;
+workers kept across ticks never take back their own firings still in flight."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy.exc import OperationalError
 
+import scheduler.claims
 import scheduler.engine
 from bot.core.people import StaticPeople
-from bot.scheduling import run_due
+from bot.scheduling import dispatcher, run_due
 from tests.scheduler.faults import DUE, add_reminders
 
 
@@ -48,3 +51,27 @@ def test_a_database_gone_while_claiming_ends_the_sweep(sqlite_only_url, monkeypa
     with pytest.raises(OperationalError):
         run_due(sqlite_only_url, StaticPeople("UTC"), outbox, now=DUE, workers=4)
     assert not outbox
+
+
+class HeldOutbox(Outbox):
+    """Posts only once `release` is set: the firings of a tick stay in flight until then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def __call__(self, replies) -> None:  # noqa: ANN001
+        self.release.wait(10)
+        super().__call__(replies)
+
+
+def test_a_tick_leaves_alone_the_firings_of_the_last_still_in_flight(sqlite_only_url) -> None:
+    users = add_reminders(sqlite_only_url, 6)
+    outbox = HeldOutbox()
+    with dispatcher(sqlite_only_url, StaticPeople("UTC"), outbox, workers=2) as engine:
+        first = engine.run(now=DUE)
+        # the clock jumps past the claims' lease while they are still being posted
+        later = engine.run(now=DUE + scheduler.claims.LEASE + timedelta(minutes=1))
+        outbox.release.set()
+    assert sorted(r.to_user for r in outbox) == users
+    assert len(first.posted) == 6 and not later.posted and len(later.skipped) == 6

@@ -43,6 +43,9 @@ class LocalHTTPServer(ThreadingHTTPServer):
     """A threading HTTP/1.1 server handing every request to a ``Router``."""
 
     daemon_threads = True
+    # Slack's front end does not drop connections; socketserver's backlog of 5 did, when
+    # the accept loop fell behind a burst (the client's SYN then waits 1 s to be resent).
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], router: Router) -> None:
         super().__init__(address, _Handler)
