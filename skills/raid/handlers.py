@@ -165,6 +165,7 @@ def read_message(ctx: Context, text: str) -> AddArgs:
         external_ref=draft.external_ref,
         decided_by=draft.decided_by,
         rationale=draft.rationale,
+        mitigation=draft.mitigation,
         status=draft.status,
         source=ctx.permalink,
     )

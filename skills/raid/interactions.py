@@ -56,6 +56,7 @@ def open_form(ctx: Context, args: FormArgs) -> Reply:
             "external_ref": draft.external_ref,
             "decided_by": draft.decided_by,
             "rationale": draft.rationale,
+            "mitigation": draft.mitigation,
             "due_on": draft.date.isoformat() if draft.date else None,
             "probability": str(draft.probability) if draft.probability else None,
             "impact": str(draft.impact) if draft.impact else None,

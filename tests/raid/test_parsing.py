@@ -512,3 +512,40 @@ def test_parse_levels_reads_both() -> None:
 )
 def test_parse_date_phrase(typed: str, expected: date | None) -> None:
     assert parse_date_phrase(typed, now=NOW, tz=LONDON) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "mitigation"),
+    [
+        (
+            "Risk: data migration may fail. Mitigation - dry run in staging. P3 I4",
+            "Data migration may fail",
+            "Dry run in staging",
+        ),
+        (
+            "supplier insolvency; contingency: keep two weeks of stock; owner <@U1>",
+            "Supplier insolvency",
+            "Keep two weeks of stock",
+        ),
+        (
+            "risk: key engineer leaving, mitigation is knowledge transfer sessions, review 1 Dec",
+            "Key engineer leaving",
+            "Knowledge transfer sessions",
+        ),
+        ("risk: the audit may find gaps, mitigation: TBD", "The audit may find gaps", None),
+        ("issue: we are still waiting on response - legal team", None, None),
+        (
+            "risk: the response from the vendor was slow",
+            "The response from the vendor was slow",
+            None,
+        ),
+    ],
+)
+def test_a_labelled_response_is_read_apart_from_the_title(
+    text: str, title: str | None, mitigation: str | None
+) -> None:
+    draft = parse(text)
+    assert draft.mitigation == mitigation
+    if title is not None:
+        assert draft.title == title
+    assert "itigation" not in draft.title and "ontingency" not in draft.title

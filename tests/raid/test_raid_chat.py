@@ -176,3 +176,20 @@ def test_unlinked_channel_and_viewer(settings) -> None:
     assert "Viewers of `apollo`" in chat.send("raid add risk: viewers try", user=STRANGER)[0].text
     chat.send("raid add risk: the vendor may slip")
     assert "APOLLO-R1" in chat.send("raid list", user=STRANGER)[0].text  # viewers can read
+
+
+def test_a_labelled_mitigation_is_the_items_response_not_part_of_its_title(settings) -> None:
+    chat = with_project(settings)
+    chat.send(
+        "log a risk: vendor may slip the March delivery, mitigation: line up a second "
+        f"supplier, owner <@{BOB}>"
+    )
+    chat.send("issue: login is down; workaround: use the VPN portal")
+    saved = items(settings)
+    risk, issue = saved["APOLLO-R1"], saved["APOLLO-I1"]
+    assert (risk.title, risk.mitigation, risk.owner) == (
+        "Vendor may slip the March delivery",
+        "Line up a second supplier",
+        BOB,
+    )
+    assert (issue.title, issue.mitigation) == ("Login is down", "Use the VPN portal")

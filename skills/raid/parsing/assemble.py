@@ -26,6 +26,7 @@ from skills.raid.parsing.owner import (
     _pick_owner,
     _self_owner,
 )
+from skills.raid.parsing.response import mitigation
 from skills.raid.parsing.text import _SPECIAL, _blank, _normalise, _overlaps
 from skills.raid.parsing.title import (
     _COMMAND_PREFIXES,
@@ -134,6 +135,8 @@ def _parse(
 
     masks = [span for span in said if span not in opening] + [_doer(text, m.span) for m in openers]
     masks += [decided_span] if decided_span else []
+    response, response_span = mitigation(text)
+    masks += [response_span] if response_span else []
     masks += [(h.cue_start, h.span[1]) for h in date_hits if _ends_clause(text, h.span[1])]
     masks += [s for s in date_context if _ends_clause(text, s[1]) or _starts_clause(text, s[0])]
     scan_end = min(len(text), title_from + TITLE_SCAN_CHARS)
@@ -159,5 +162,6 @@ def _parse(
         status=RaidStatus.DECIDED.value if decided else None,
         decided_by=decided_by,
         rationale=rationale(body) if reading.type is RaidType.DECISION else None,
+        mitigation=response,
         external_ref=external_ref(text[described_from:]),
     )

@@ -31,6 +31,7 @@ class RaidDraft:
     status: str | None = None  # an initial status the message states ("decided")
     decided_by: str | None = None  # decisions: a user id or a name
     rationale: str | None = None  # decisions: why
+    mitigation: str | None = None  # the planned response the message labels ("mitigation: …")
     external_ref: str | None = None  # a ticket key or link the message names the item by
 
     @property
