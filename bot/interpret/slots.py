@@ -288,8 +288,26 @@ def read_slots(op: Operation, ctx: Context, text: str) -> dict[str, Any]:
                 if value:
                     values[name] = value
         elif name in TEXT_FIELDS and field_kind(op.args, name) != "flag":
-            values[name] = said_value(text) if keys else " ".join(text.split())
+            value = said_value(text) if keys else " ".join(text.split())
+            if not only_the_operations_words(op, value):
+                values[name] = value
     return values
+
+
+OWN_WORD_FILLER = frozenset(
+    re.findall(
+        r"\S+", "it this that now please pls as mark can be been is to we i ok let's go ahead"
+    )
+)
+
+
+def only_the_operations_words(op: Operation, value: str) -> bool:
+    """Whether a value says nothing but the operation's own command words ("close" in
+    "close APOLLO-R1" is no reason for closing it)."""
+    names = {op.command[-1], *(alias[-1] for alias in op.aliases)}
+    stems = tuple(name.rstrip("e").lower() for name in names)
+    words = re.findall(r"[\w'-]+", value.lower())
+    return bool(words) and all(w in OWN_WORD_FILLER or w.startswith(stems) for w in words)
 
 
 def milestone_slot(op: Operation, name: str, text: str) -> Any:

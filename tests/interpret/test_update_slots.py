@@ -49,3 +49,16 @@ def test_a_type_it_ought_to_have_is_the_new_type(read, text: str, wanted: str) -
 def test_an_assumption_found_false_closes_as_invalidated(read) -> None:
     assert read("raid.close", "A2 turned out to be wrong, close it")["status"] == "invalidated"
     assert "status" not in read("raid.close", "I2 turned out to be wrong, close it")
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("close R4", None),
+        ("R4 can be closed now", None),
+        ("please mark I2 as resolved", None),
+        ("R4 never materialised, closing it", "never materialised, closing it"),
+    ],
+)
+def test_a_close_note_is_not_the_operations_own_words(read, text: str, note: str | None) -> None:
+    assert (read("raid.close", text).get("note") or None) == note
