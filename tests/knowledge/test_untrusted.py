@@ -115,7 +115,7 @@ def test_the_child_returns_its_result_or_raises_its_error() -> None:
         (time.sleep, 60, "time", 2),  # cut at 2 s of wall time
         (nest, 0, "nesting", 60),
         (os.abort, None, "crashed", 60),
-        (bytes, 40 * 1024 * 1024, "too_much_text", 60),
+        (bytes, 24 * 1024 * 1024, "too_much_text", 60),  # over result_mb, well under memory
     ],
 )
 def test_a_child_over_its_budget_is_refused(func, arg, code: str, wall: float) -> None:
