@@ -71,11 +71,10 @@ class VectorStore:
         self.model_id = model_id
         self.prefix = prefix
         self._collections: dict[str, Any] = {}
-        self.client = client or self.connect(path, host, port)
+        self.client = client or self._connect(path, host, port)
 
     @staticmethod
-    def connect(path: str | Path | None, host: str | None, port: int = 8000) -> Any:
-        """A Chroma client: ``HttpClient`` when ``host`` is given, else persistent at ``path``."""
+    def _connect(path: str | Path | None, host: str | None, port: int) -> Any:
         import chromadb
         from chromadb.config import Settings
 

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from bot.core.settings import Settings
-from knowledge.embedding import EmbedderLoad, EmbeddingUnavailable, find_model_dir, load_embedder
+from knowledge.embedding import EmbedderLoad, load_embedder
 from knowledge.retrieval import HybridRetriever
 from knowledge.vector_store import VectorStore, VectorStoreError
 
@@ -22,7 +20,6 @@ log = logging.getLogger(__name__)
 _cache: dict[tuple[object, ...], HybridRetriever] = {}
 _embedders: dict[tuple[object, ...], EmbedderLoad] = {}
 _lock = threading.RLock()
-_embedders_lock = threading.Lock()  # its own: `build_retriever` loads one on another thread
 
 
 def _embedder_key(settings: Settings) -> tuple[object, ...]:
@@ -43,7 +40,7 @@ def _key(settings: Settings) -> tuple[object, ...]:
 def embedder(settings: Settings) -> EmbedderLoad:
     """The configured embedder, loaded once per process (or why there is none)."""
     key = _embedder_key(settings)
-    with _embedders_lock:
+    with _lock:
         if key not in _embedders:
             _embedders[key] = load_embedder(
                 provider=settings.livepmo_embeddings,
@@ -57,46 +54,27 @@ def embedder(settings: Settings) -> EmbedderLoad:
 
 
 def build_retriever(settings: Settings) -> HybridRetriever:
-    """A new retriever for these settings (embedder, Chroma, lexical folder).
-
-    With the local model's files there, Chroma opens while the embedder loads on another
-    thread: ONNX Runtime builds its session without holding the GIL, so a cold start
-    overlaps the two. Chroma is opened only for an embedder (its import costs half a second).
-    """
-    with ThreadPoolExecutor(2, thread_name_prefix="retriever-load") as pool:
-        loading = pool.submit(embedder, settings)
-        opening = pool.submit(_open_chroma, settings) if _has_local_model(settings) else None
-        loaded = loading.result()
-        reason = loaded.reason
-        store = None
-        if loaded.embedder is not None:
-            try:
-                client = opening.result() if opening else _open_chroma(settings)
-                store = VectorStore(client=client, model_id=loaded.embedder.model_id)
-            except VectorStoreError as exc:
-                reason = str(exc)
-                log.warning("dense retrieval unavailable: %s", reason)
+    """A new retriever for these settings (embedder, Chroma, lexical folder)."""
+    loaded = embedder(settings)
+    reason = loaded.reason
+    store = None
+    if loaded.embedder is not None:
+        try:
+            store = VectorStore(
+                path=settings.chroma_path,
+                host=settings.chroma_host,
+                port=settings.chroma_port,
+                model_id=loaded.embedder.model_id,
+            )
+        except VectorStoreError as exc:
+            reason = str(exc)
+            log.warning("dense retrieval unavailable: %s", reason)
     return HybridRetriever(
         embedder=loaded.embedder if store else None,
         vector_store=store,
         lexical_dir=settings.chroma_path / "lexical",
         dense_unavailable_reason=reason,
     )
-
-
-def _has_local_model(settings: Settings) -> bool:
-    if settings.livepmo_embeddings != "local":
-        return False
-    try:
-        find_model_dir(settings.livepmo_embedding_model_dir)
-    except EmbeddingUnavailable:
-        return False
-    return True
-
-
-def _open_chroma(settings: Settings) -> Any:
-    """Chroma's client for these settings (`VectorStoreError` when it cannot open)."""
-    return VectorStore.connect(settings.chroma_path, settings.chroma_host, settings.chroma_port)
 
 
 def retriever(settings: Settings) -> HybridRetriever:
