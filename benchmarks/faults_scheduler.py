@@ -73,20 +73,31 @@ def kill_and_rerun(database_url: str | None = None, reminders: int = 150) -> dic
     }
 
 
-def partial_summary_failure(database_url: str | None = None) -> dict[str, Any]:
+@contextmanager
+def weekly_summary(database_url: str | None) -> Iterator[tuple[str, MockSlackWebAPI, Any]]:
+    """A project with a risk, its weekly summary due at `SUMMARY_DUE`: (database URL, the
+    mock Slack, the poster), the clock pinned just before it."""
     clock.pin(SUMMARY_DUE - timedelta(minutes=1))
     try:
         with fresh_settings(database_url) as settings, MockSlackWebAPI() as slack:
             with_project(settings).send("raid add risk: supplier insolvency P4 I5")
-            poster = slack_poster(settings, slack)
-            slack.fail_next("files.getUploadURLExternal", error="internal_error")
-            first = run_due(settings.database_url, people(), poster, now=SUMMARY_DUE)
-            later = SUMMARY_DUE + timedelta(minutes=3)
-            retry = run_due(settings.database_url, people(), poster, now=later)
-            texts = [c for c in slack.calls("chat.postMessage") if c.ok]
-            uploads = [c for c in slack.calls("files.completeUploadExternal") if c.ok]
+            yield settings.database_url, slack, slack_poster(settings, slack)
     finally:
         clock.pin(None)
+
+
+def summary_posts(slack: MockSlackWebAPI) -> tuple[list[Any], list[Any]]:
+    """The summary's messages and uploads Slack accepted."""
+    texts = [c for c in slack.calls("chat.postMessage") if c.ok]
+    return texts, [c for c in slack.calls("files.completeUploadExternal") if c.ok]
+
+
+def partial_summary_failure(database_url: str | None = None) -> dict[str, Any]:
+    with weekly_summary(database_url) as (url, slack, poster):
+        slack.fail_next("files.getUploadURLExternal", error="internal_error")
+        first = run_due(url, people(), poster, now=SUMMARY_DUE)
+        retry = run_due(url, people(), poster, now=SUMMARY_DUE + timedelta(minutes=3))
+        texts, uploads = summary_posts(slack)
     return {
         "failed_first": len(first.failed),
         "posted_on_retry": len(retry.posted),
@@ -96,21 +107,14 @@ def partial_summary_failure(database_url: str | None = None) -> dict[str, Any]:
 
 
 def cut_after_upload(database_url: str | None = None) -> dict[str, Any]:
-    clock.pin(SUMMARY_DUE - timedelta(minutes=1))
-    try:
-        with fresh_settings(database_url) as settings, MockSlackWebAPI() as slack:
-            with_project(settings).send("raid add risk: supplier insolvency P4 I5")
-            poster = slack_poster(settings, slack)
-            gone = OperationalError("INSERT INTO schedule_posts", {}, Exception("server closed"))
-            recorded = mock.patch("scheduler.engine.record_outcomes", side_effect=gone)
-            with recorded, suppress(OperationalError):  # Slack confirmed all; none recorded
-                run_due(settings.database_url, people(), poster, now=SUMMARY_DUE)
-            later = SUMMARY_DUE + timedelta(minutes=11)  # after the lost run's lease
-            retry = run_due(settings.database_url, people(), poster, now=later)
-            texts = [c for c in slack.calls("chat.postMessage") if c.ok]
-            uploads = [c for c in slack.calls("files.completeUploadExternal") if c.ok]
-    finally:
-        clock.pin(None)
+    with weekly_summary(database_url) as (url, slack, poster):
+        gone = OperationalError("INSERT INTO schedule_posts", {}, Exception("server closed"))
+        recorded = mock.patch("scheduler.engine.record_outcomes", side_effect=gone)
+        with recorded, suppress(OperationalError):  # Slack confirmed all; none recorded
+            run_due(url, people(), poster, now=SUMMARY_DUE)
+        later = SUMMARY_DUE + timedelta(minutes=11)  # after the lost run's lease
+        retry = run_due(url, people(), poster, now=later)
+        texts, uploads = summary_posts(slack)
     return {
         "posted_on_retry": len(retry.posted),
         "text_duplicates": max(0, len(texts) - 1),
