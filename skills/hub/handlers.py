@@ -77,6 +77,15 @@ def gather(ctx: Context) -> home.HomeData:
     )
 
 
+def locked_seen(ctx: Context) -> HomeSeen | None:
+    """The person's Home as last published, locked to the end of the request: two requests
+    publishing one Home are computed one after the other, so a refresh that started before a
+    button's notice was published cannot publish over it."""
+    with ctx.session.begin_nested():
+        query = select(HomeSeen).where(HomeSeen.user_id == ctx.user).with_for_update()
+        return ctx.session.exec(query).first()
+
+
 def digest(view: dict) -> str:
     return hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()
 
@@ -94,7 +103,7 @@ def digest(view: dict) -> str:
 )
 def show_home(ctx: Context, args: HomeArgs) -> list[Reply]:
     """The Home view; `refresh` gives nothing unless it was published before and changed."""
-    seen = ctx.session.get(HomeSeen, ctx.user)
+    seen = locked_seen(ctx)
     if args.refresh and seen is None:
         return []
     pages = {

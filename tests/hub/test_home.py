@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import UTC, datetime
 
 from bot.console.render import render_reply
 from bot.core import clock, ui
 from bot.core.db import session_scope
 from bot.core.projects import create_project
+from skills.hub import handlers
 from tests.core.test_cli import livepmo
 from tests.helpers import BOB, PM, with_project
 from tests.slack_harness.blockkit import view_errors
@@ -130,3 +133,38 @@ def test_post_portfolio_sends_the_table_and_its_four_charts(settings) -> None:
     assert all(r.to_user == PM and r.upload.content.startswith(b"\x89PNG") for r in charts)
     [refused] = chat.dispatcher.invoke("hub.portfolio", {}, user=BOB)
     assert "The portfolio is for PMs and admins" in refused.text
+
+
+def test_a_refresh_under_way_cannot_publish_over_a_buttons_notice(settings, monkeypatch) -> None:
+    """A refresh that read the Home before a button's Home was built, and is slow to build its
+    own, is done before the button's Home (with its notice) is built: that one goes last."""
+    chat = with_project(settings)
+    chat.send(f"raid add issue: printer on fire, owner <@{BOB}>")
+    home_of(chat, BOB, opened=True)
+    started, go_on, finished = threading.Event(), threading.Event(), []
+    real_gather = handlers.gather
+
+    def slow_gather(ctx):
+        if threading.current_thread().name == "refresh":
+            started.set()
+            go_on.wait(5)
+        return real_gather(ctx)
+
+    monkeypatch.setattr(handlers, "gather", slow_gather)
+
+    def invoke(name: str, args: dict) -> None:
+        replies = chat.dispatcher.invoke("hub.home", args, user=BOB)
+        finished.append((name, replies))
+
+    chat.send("raid close APOLLO-I1 fixed")  # what the button did
+    refresh = threading.Thread(target=invoke, args=("refresh", {"refresh": True}), name="refresh")
+    refresh.start()
+    assert started.wait(5)
+    button = threading.Thread(target=invoke, args=("button", {"notice": "Closed APOLLO-I1."}))
+    button.start()
+    time.sleep(0.3)
+    go_on.set()
+    refresh.join(10)
+    button.join(10)
+    published = [(name, replies[0].home) for name, replies in finished if replies]
+    assert published[-1][0] == "button" and "Closed APOLLO-I1." in json.dumps(published[-1][1])
