@@ -267,8 +267,10 @@ def fit(items: list[Item], mode: str, answer_precision: float | None = None) -> 
         )
         return figures["evidence_quoted_with_unsure"] + figures["abstention_f1_unsure"]
 
-    unsure_at = max(
-        (c for c in [*cuts, 0.0] if c <= answer_at), key=lambda c: (round(worth(c), 6), -c)
+    unsure_at = max(  # above 0: what the off-topic guard refuses stays "not found"
+        (c for c in cuts if 0 < c <= answer_at),
+        key=lambda c: (round(worth(c), 6), -c),
+        default=0.001,
     )
     return dataclasses.replace(model, unsure_at=round(unsure_at, 3), answer_at=round(answer_at, 3))
 

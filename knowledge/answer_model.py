@@ -103,17 +103,16 @@ def pair_inputs(question: np.ndarray, sentences: np.ndarray) -> np.ndarray:
 def pair_scores(
     candidates: Sequence[Candidate], found: Candidates, weights: Sequence[float]
 ) -> np.ndarray | None:
-    """The classifier's log-odds per candidate, or None (no classifier, or no vectors)."""
+    """The classifier's log-odds per candidate, or None: no classifier, no vectors, or
+    vectors of another size than the model it was fitted with (another embedder)."""
     vectors = [c.vector for c in candidates]
-    if (
-        not weights
-        or not candidates
-        or found.question_vector is None
-        or any(v is None for v in vectors)
-    ):
+    question = found.question_vector
+    if not weights or not candidates or question is None or any(v is None for v in vectors):
+        return None
+    if 2 * len(question) + 1 != len(weights):
         return None
     w = np.asarray(weights, dtype=np.float32)
-    return pair_inputs(found.question_vector, np.stack(vectors)) @ w[:-1] + w[-1]
+    return pair_inputs(question, np.stack(vectors)) @ w[:-1] + w[-1]
 
 
 def confidence_features(
