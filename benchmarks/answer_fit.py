@@ -192,6 +192,8 @@ def fit_classifier(items: list[Item], mode: str, selection: dict[str, float]) ->
         vectors = np.stack([found.items[k].vector for k in chosen])
         inputs.append(pair_inputs(found.question_vector, vectors))
         answers.append(truth[chosen])
+    if not inputs:  # no sentence vectors (e.g. a cache collected before they were kept)
+        return []
     return fit_pair(np.vstack(inputs), np.concatenate(answers))
 
 
