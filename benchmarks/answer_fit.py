@@ -1,7 +1,7 @@
 """Fit the answer model (knowledge/answer_model.py) and check that it transfers.
 
     python -m benchmarks.answer_fit --sets ../shared/eval/kb_dev ../shared/eval/kb_dev2 \
-        [--model-dir DIR] [--write] [--write-dir DIR]
+        [--model-dir DIR] [--write] [--write-dir DIR] [--cache FILE]
 
 Each set (``corpus/`` and ``questions.jsonl``) is ingested by the real service into a
 temporary database and index; every question is searched and its candidate sentences
@@ -10,12 +10,17 @@ with the embedding model (``hybrid``) and without (``lexical``). A candidate is 
 answer when it is part of the question's evidence (or holds 90% of it).
 
 For each set in turn the model is fitted on the others and scored on it — the
-selection weights, the confidence model, and the thresholds (chosen on the fitting
-sets: ``extra_share`` for the most evidence quoted; ``answer_at`` the lowest
-confidence at which at least ``--answer-precision`` of the questions answered are
-answerable; below it, down to ``unsure_at``, the closest passage is shown with a
+selection weights, the question–sentence classifier, the confidence model, and the
+thresholds. The confidence is fitted on candidates ranked by selection and classifier
+fits that did not see the question (5 folds), as a new question's will be, and the
+thresholds are chosen on the fitting sets: ``extra_share`` for the most evidence
+quoted; ``answer_at`` the highest confidence that sends none of the questions whose
+evidence is quoted (out of fold) to the middle band — it depends on the answerable
+questions only, not on how many unanswerable ones a set holds (``--answer-precision
+P``: the old rule, the lowest cut at which a share P of the questions answered are
+answerable); below it, down to ``unsure_at``, the closest passage is shown with a
 caveat, and ``unsure_at`` gives the best sum of evidence quoted and abstention F1,
-the middle band counted as abstaining). Then the
+the middle band counted as abstaining. Then the
 model is fitted on all sets pooled: ``--write`` stores it as the shipped model,
 ``--write-dir`` also stores each held-out fit (for ``benchmarks.qa --answer-model``).
 The figures here use the same definitions as ``benchmarks.qa``, computed on the
@@ -42,10 +47,13 @@ from sqlmodel import select
 from benchmarks.qa import bench_project, contains, f1, words
 from knowledge.answer_model import (
     MODEL_FILE,
+    PAIR_NEGATIVES,
     AnswerModel,
     confidence_features,
     fit_confidence,
+    fit_pair,
     fit_selection,
+    pair_inputs,
     save_models,
 )
 from knowledge.answering import compose, on_topic
@@ -55,6 +63,7 @@ from knowledge.passages import Passage
 
 MODES = ("hybrid", "lexical")
 EXTRA_SHARES = (0.05, 0.15, 0.25, 0.35, 0.5, 0.7, 1.01)
+FOLDS = 5
 
 
 @dataclasses.dataclass
@@ -109,17 +118,6 @@ def collect_set(folder: Path, model_dir: str | None) -> list[Item]:
     return items
 
 
-def groups(items: list[Item], mode: str) -> list[tuple[np.ndarray, np.ndarray]]:
-    out = []
-    for item in items:
-        found = item.found[mode]
-        labels = np.array(
-            [is_evidence(plain(c.text), item.question["evidence"]) for c in found.items]
-        )
-        out.append((found.matrix(), labels))
-    return out
-
-
 def evaluate(items: list[Item], mode: str, model: AnswerModel) -> dict[str, float]:
     """The benchmark's figures for ``model`` on ``items`` (composer output directly)."""
     rows = []
@@ -165,18 +163,76 @@ def evaluate(items: list[Item], mode: str, model: AnswerModel) -> dict[str, floa
     return {k: round(v, 3) for k, v in figures.items()}
 
 
-def fit(items: list[Item], mode: str, answer_precision: float) -> AnswerModel:
-    """Selection, confidence and thresholds, all on ``items``."""
-    selection = fit_selection(groups(items, mode))
-    model = AnswerModel(selection, {})
-    rows, answerable = [], []
+def labels(item: Item, mode: str) -> np.ndarray:
+    """Which of the item's candidates are its evidence."""
+    evidence = item.question["evidence"]
+    return np.array([is_evidence(plain(c.text), evidence) for c in item.found[mode].items])
+
+
+def groups(items: list[Item], mode: str) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [(item.found[mode].matrix(), labels(item, mode)) for item in items]
+
+
+def fit_classifier(items: list[Item], mode: str, selection: dict[str, float]) -> list[float]:
+    """The question–sentence classifier: evidence sentences against the best-ranked others
+    (none without the embedding model)."""
+    if mode != "hybrid":
+        return []
+    ranker = AnswerModel(selection, {})
+    inputs, answers = [], []
     for item in items:
-        ranked = model.rank(item.found[mode])
+        found, truth = item.found[mode], labels(item, mode)
+        if not truth.any() or found.question_vector is None:
+            continue
+        ranked = {id(c): k for k, c in enumerate(found.items)}
+        order = [ranked[id(c)] for c in ranker.rank(found)]
+        chosen = [k for k in order if truth[k]] + [k for k in order if not truth[k]][
+            :PAIR_NEGATIVES
+        ]
+        vectors = np.stack([found.items[k].vector for k in chosen])
+        inputs.append(pair_inputs(found.question_vector, vectors))
+        answers.append(truth[chosen])
+    if not inputs:  # no sentence vectors (e.g. a cache collected before they were kept)
+        return []
+    return fit_pair(np.vstack(inputs), np.concatenate(answers))
+
+
+def out_of_fold(items: list[Item], mode: str, folds: int = FOLDS) -> list[AnswerModel]:
+    """Per item, the selection and classifier fitted without its fold: its candidates then
+    look as they will on questions never seen, for the confidence fit and its cut."""
+    order = np.random.default_rng(0).permutation(len(items))
+    out: list[AnswerModel | None] = [None] * len(items)
+    for fold in range(folds):
+        held = set(order[fold::folds].tolist())
+        rest = [item for k, item in enumerate(items) if k not in held]
+        selection = fit_selection(groups(rest, mode))
+        model = AnswerModel(selection, {}, pair=fit_classifier(rest, mode, selection))
+        for k in held:
+            out[k] = model
+    return out  # type: ignore[return-value]
+
+
+def fit(items: list[Item], mode: str, answer_precision: float | None = None) -> AnswerModel:
+    """Selection, classifier, confidence and thresholds, all on ``items``.
+
+    The confidence is fitted on candidates ranked out of fold (``out_of_fold``), and
+    ``answer_at`` is the highest cut that sends none of the fitting questions whose
+    evidence is quoted to the middle band, read out of fold (or, with
+    ``answer_precision``, the lowest cut at which that share of the questions
+    answered is answerable).
+    """
+    selection = fit_selection(groups(items, mode))
+    model = AnswerModel(selection, {}, pair=fit_classifier(items, mode, selection))
+    folded = out_of_fold(items, mode)
+    rows, answerable = [], []
+    for item, fold_model in zip(items, folded, strict=True):
+        ranked = fold_model.rank(item.found[mode])
         if ranked:
-            rows.append(confidence_features(ranked, item.found[mode]))
+            rows.append(confidence_features(ranked, item.found[mode], fold_model.pair))
             answerable.append(bool(item.question["file"]))
     weights, mean, scale = fit_confidence(rows, answerable)
-    model = AnswerModel(selection, weights, mean, scale, answer_at=0.0, unsure_at=0.0)
+    model = dataclasses.replace(model, confidence=weights, mean=mean, scale=scale)
+    model = dataclasses.replace(model, answer_at=0.0, unsure_at=0.0)
     best_share = max(
         EXTRA_SHARES,
         key=lambda s: evaluate(items, mode, dataclasses.replace(model, extra_share=s))[
@@ -184,19 +240,28 @@ def fit(items: list[Item], mode: str, answer_precision: float) -> AnswerModel:
         ],
     )
     model = dataclasses.replace(model, extra_share=best_share)
-    sure = np.array(
-        [
-            model.sure(model.rank(i.found[mode]), i.found[mode])
-            if on_topic(i.found[mode], dense=mode == "hybrid")
-            else 0.0
-            for i in items
-        ]
-    )
-    truth = np.array([bool(i.question["file"]) for i in items])
+
+    def sure_of(item: Item, scorer: AnswerModel) -> float:
+        found = item.found[mode]
+        ranked = scorer.rank(found)
+        return scorer.sure(ranked, found) if on_topic(found, dense=mode == "hybrid") else 0.0
+
+    sure = np.array([sure_of(i, model) for i in items])
     cuts = [float(c) for c in np.unique(np.round(sure, 3))]
-    answer_at = next(
-        (c for c in cuts if truth[sure >= c].mean() >= answer_precision), max(cuts) + 0.001
-    )
+    if answer_precision is not None:
+        truth = np.array([bool(i.question["file"]) for i in items])
+        answer_at = next(
+            (c for c in cuts if truth[sure >= c].mean() >= answer_precision), max(cuts) + 0.001
+        )
+    else:
+        quoted = []
+        for item, fold_model in zip(items, folded, strict=True):
+            scorer = dataclasses.replace(
+                model, selection=fold_model.selection, pair=fold_model.pair
+            )
+            if evaluate([item], mode, scorer)["evidence_in_answer"]:
+                quoted.append(sure_of(item, scorer))
+        answer_at = float(np.floor(1000 * min(quoted, default=0.5)) / 1000)
 
     def worth(cut: float) -> float:
         figures = evaluate(
@@ -204,7 +269,11 @@ def fit(items: list[Item], mode: str, answer_precision: float) -> AnswerModel:
         )
         return figures["evidence_quoted_with_unsure"] + figures["abstention_f1_unsure"]
 
-    unsure_at = max((c for c in cuts if c <= answer_at), key=lambda c: (round(worth(c), 6), -c))
+    unsure_at = max(  # above 0: what the off-topic guard refuses stays "not found"
+        (c for c in cuts if 0 < c <= answer_at),
+        key=lambda c: (round(worth(c), 6), -c),
+        default=0.001,
+    )
     return dataclasses.replace(model, unsure_at=round(unsure_at, 3), answer_at=round(answer_at, 3))
 
 
@@ -212,7 +281,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", type=Path, nargs="+", required=True)
     parser.add_argument("--model-dir", default=os.environ.get("LIVEPMO_EMBEDDING_MODEL_DIR"))
-    parser.add_argument("--answer-precision", type=float, default=0.9)
+    parser.add_argument(
+        "--answer-precision",
+        type=float,
+        help="choose answer_at for this share of answered questions answerable (the old rule)",
+    )
     parser.add_argument(
         "--write", action="store_true", help=f"write the pooled fit to {MODEL_FILE}"
     )

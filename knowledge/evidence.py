@@ -81,16 +81,20 @@ class Candidate:
     """States the present state (``answer_types.states_present``)."""
     score: float = 0.0
     """The answer model's score (set by ``AnswerModel.rank``)."""
+    vector: np.ndarray | None = None
+    """Its sentence vector (None without an embedding model)."""
 
 
 @dataclass
 class Candidates:
     """A question's candidate sentences; ``asked`` is the kind of fact it asks for,
-    ``present`` whether it asks about the present state."""
+    ``present`` whether it asks about the present state; ``question_vector`` its
+    embedding (None without a model)."""
 
     items: list[Candidate] = field(default_factory=list)
     asked: str | None = None
     present: bool = False
+    question_vector: np.ndarray | None = None
 
     def matrix(self) -> np.ndarray:
         return np.stack([c.features for c in self.items]) if self.items else np.zeros((0, 0))
@@ -204,6 +208,7 @@ def collect(
                 passages[p].document,
                 typed,
                 states_present(text),
+                vector=passages[p].vectors[i] if similarity[p] is not None else None,
             )
         )
-    return Candidates(items, asked, present)
+    return Candidates(items, asked, present, question_vector)

@@ -5,11 +5,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from knowledge.answer_model import AnswerModel, default_model
+from knowledge.answer_model import (
+    AnswerModel,
+    confidence_features,
+    default_model,
+    fit_pair,
+    pair_inputs,
+    pair_scores,
+)
 from knowledge.answer_types import asked_type, asks_present, has_type, states_present
 from knowledge.answering import extract_answer
 from knowledge.chunking import chunk_id, chunk_text
 from knowledge.embedding import MiniLMEmbedder
+from knowledge.evidence import FEATURES, Candidate, Candidates
 from knowledge.passages import (
     Passage,
     embed_sentences,
@@ -359,3 +367,34 @@ def test_stored_sentence_vectors_are_used_and_stale_ones_recomputed() -> None:
     embedder.calls.clear()
     extract_answer("who approves budgets?", [Passage(hit, body, vectors[:1])], embedder=embedder)
     assert embedder.calls[0] == ["The treasurer approves budgets.", "Requests go by email."]
+
+
+def test_the_question_sentence_classifier_lifts_the_confidence_it_supports() -> None:
+    question = np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32)
+    answers, misses = np.eye(4, dtype=np.float32)[[0]], np.eye(4, dtype=np.float32)[[1, 2, 3]]
+    weights = fit_pair(
+        pair_inputs(question, np.vstack([answers, misses] * 5)),
+        np.array([True, False, False, False] * 5),
+    )
+
+    def candidates(*vectors: np.ndarray) -> Candidates:
+        items = [
+            Candidate(f"sentence number {k}", 0, k, np.zeros(len(FEATURES)), vector=v)
+            for k, v in enumerate(vectors)
+        ]
+        return Candidates(items, question_vector=question)
+
+    model = AnswerModel({}, {"pair_support": 2.0}, mean={"pair_support": 0.5}, pair=weights)
+    answered, missed = candidates(answers[0]), candidates(misses[0])
+    both = candidates(answers[0], misses[0])
+    scores = pair_scores(both.items, both, weights)
+    assert scores is not None and scores[0] > 0 > scores[1]
+    assert model.sure(answered.items, answered) > 0.5 > model.sure(missed.items, missed)
+    # vectors of another embedder (another size): not read, the fitted mean stands in
+    other = Candidates(
+        [Candidate("a b c", 0, 0, np.zeros(len(FEATURES)), vector=np.ones(8))],
+        question_vector=np.ones(8),
+    )
+    assert confidence_features(other.items, other, weights)["pair_support"] is None
+    assert model.sure(other.items, other) == 0.5
+    assert confidence_features(other.items, other)["pair_support"] == 0.0  # no classifier
