@@ -18,7 +18,6 @@ from sqlmodel import Session
 from bot.core import learned
 from bot.core.learned import shared_embedder
 from bot.interpret import learning, shapes
-from bot.interpret.corpus import NONE
 
 if TYPE_CHECKING:
     from bot.core.learned import Prediction, TextClassifier
@@ -92,12 +91,14 @@ class IntentModel:
 
 
 def discounted(prediction: Prediction, typical: dict[str, float]) -> Prediction:
-    """Each operation's probability times min(1, typicality / `TYPICAL_AT`), then rescaled
-    to sum to 1 (`none`, small talk about anything, keeps its own): words far from every
-    example of an operation ("colourless green ideas sleep furiously") are not that
-    operation, and far from all of them, not for the bot."""
+    """Each label's probability times min(1, typicality / `TYPICAL_AT`), then rescaled to
+    sum to 1: words far from every example of an operation are not that operation. `none`
+    is discounted alike, so a register line far from the chat examples of logging an item
+    ("unixfsv2 is dragging, someone needs to untangle it") and farther still from small
+    talk is not handed to "not for me" by default; words far from everything keep the
+    classifier's own odds."""
     table = {
-        label: p if label == NONE else p * min(1.0, typical.get(label, 1.0) / TYPICAL_AT)
+        label: p * min(1.0, typical.get(label, 1.0) / TYPICAL_AT)
         for label, p in prediction.probabilities.items()
     }
     total = sum(table.values())
