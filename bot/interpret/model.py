@@ -94,7 +94,7 @@ def discounted(prediction: Prediction, typical: dict[str, float]) -> Prediction:
     """Each label's probability times min(1, typicality / `TYPICAL_AT`), then rescaled to
     sum to 1: words far from every example of an operation are not that operation. `none`
     is discounted alike, so a register line far from the chat examples of logging an item
-    ("unixfsv2 is dragging, someone needs to untangle it") and farther still from small
+    ("the parser crate has stalled, nobody owns it") and farther still from small
     talk is not handed to "not for me" by default; words far from everything keep the
     classifier's own odds."""
     table = {
