@@ -1,6 +1,7 @@
 """The interpreter on held-out conversation: the right operation and arguments, and its cost.
 
     python -m benchmarks.interpret [--data benchmarks/data/conversation.jsonl] [--verbose]
+        [--intent-model NPZ]
 
 Each message goes the way a Slack message goes: the interpreter (commands, context, the
 intent model), then the rules that read the operation's arguments, in a project channel of
@@ -10,6 +11,7 @@ text by its words; an operation that does the same, like `raid.assign` for an ow
 counts).
 The last line is one JSON object: accuracy of the operation and of operation + arguments,
 per operation, and the time to interpret one message (p50/p95, the model loaded first).
+`--intent-model` measures a retrained intent model instead of the committed one.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from bot.core.people import StaticPeople
 from bot.core.projects import create_project, get_project, project_for_channel
 from bot.interpret import slots
 from bot.interpret.corpus import NONE
+from bot.interpret.model import use_model
 from bot.llm.routing import reconsider
 from bot.runtime import start
 from skills.milestones import service as milestones
@@ -170,8 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--intent-model", type=Path, help="a retrained intent model")
     add_option(parser)
     args = parser.parse_args(argv)
+    if args.intent_model:
+        use_model(args.intent_model)
     rows = [json.loads(line) for line in args.data.read_text().splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as folder:
         dispatcher = world(Path(folder), use_llm=args.llm)

@@ -35,3 +35,13 @@ def test_an_atypical_operation_gives_way() -> None:
     assert discounted(guess, {"raid.snooze": 0.0, "raid.update": 0.0}).label == "none"
     kept = discounted(guess, {"raid.snooze": 1.0, "raid.update": 1.0})
     assert kept.label == "raid.snooze" and kept.probabilities == pytest.approx(guess.probabilities)
+
+
+def test_small_talk_is_discounted_alike() -> None:
+    """A register line far from the chat examples of logging an item, and farther from
+    small talk, is not handed to "not for me"; one like small talk still is."""
+    guess = Prediction("raid.add", 0.45, {"raid.add": 0.45, "raid.mine": 0.35, "none": 0.2})
+    register_line = {"raid.add": 0.02, "raid.mine": 0.01, "none": 0.01}
+    assert discounted(guess, register_line).label == "raid.add"
+    chatter = {"raid.add": 0.02, "raid.mine": 0.01, "none": 0.9}
+    assert discounted(guess, chatter).label == "none"
