@@ -45,6 +45,19 @@ def spelled_out(text: str) -> dict[str, list[str]]:
     return runs
 
 
+def _spells(text: str, acronym: str) -> bool:
+    """Some run of ``text``'s words has ``acronym`` as initials (see ``spelled_out``)."""
+    words = _WORD.findall(text)
+    small = [w.lower() in _SMALL_WORDS for w in words]
+    every = "".join(w[0] for w in words).lower()
+    position = every.find(acronym)
+    while position >= 0:
+        if not small[position]:
+            return True
+        position = every.find(acronym, position + 1)
+    return acronym in "".join(w[0] for w, s in zip(words, small, strict=True) if not s).lower()
+
+
 def expansions(
     question: str, analyse: Callable[[str], Iterable[str]]
 ) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
@@ -72,9 +85,7 @@ def added_terms(
     added: set[str] = set()
     for acronym in acronyms(text) if by_acronym else ():
         added |= by_acronym.get(acronym, frozenset())
-    if by_initials:
-        spelled = spelled_out(text)
-        for acronym, terms in by_initials.items():
-            if acronym in spelled:
-                added |= terms
+    for acronym, terms in by_initials.items():
+        if _spells(text, acronym):
+            added |= terms
     return frozenset(added)
