@@ -6,7 +6,7 @@ answer model (``knowledge.answer_model``), and returns an ``Extract``:
 
 * ``answer`` — the direct sentence first, then up to two more that the model finds
   nearly as likely (a sentence ending in a colon brings the one after it), and when
-  all of them come from one document, the likeliest sentence of another document
+  all of them come from one document, the best sentence of the likeliest other document
   (a second opinion: the best sentence's document is not always the one that
   answers); each quote cites a numbered source;
 * ``unsure`` — the confidence is in the middle band: the closest passage is quoted
@@ -119,12 +119,20 @@ def _with_closest_documents(
 def _other_document(
     ranked: Sequence[Candidate], shares: np.ndarray, extra_share: float
 ) -> list[Candidate]:
-    """Candidates of another document than the best's, at least ``extra_share`` as likely."""
-    return [
-        c
-        for c, share in zip(ranked, shares, strict=True)
-        if share >= extra_share and c.document != ranked[0].document
+    """The best sentence of the likeliest other document than the best sentence's, if it
+    is at least ``extra_share`` as likely as the best: the document whose sentences
+    together hold the most probability, not the one with the single likeliest sentence
+    (an answering document tends to have several likely sentences)."""
+    others = [
+        (c, s) for c, s in zip(ranked, shares, strict=True) if c.document != ranked[0].document
     ]
+    mass: dict[str, float] = {}
+    for candidate, share in others:
+        mass[candidate.document] = mass.get(candidate.document, 0.0) + float(share)
+    if not mass:
+        return []
+    likeliest = max(mass, key=lambda document: mass[document])
+    return [c for c, s in others if c.document == likeliest and s >= extra_share][:1]
 
 
 def select(
@@ -134,8 +142,9 @@ def select(
 
     The best sentence (and the one after it when it ends with a colon), then others
     whose probability is at least ``model.extra_share`` of the best's; when they all
-    come from one document, the best such sentence of another document takes the last place. The
-    first run starts with the best sentence; the others follow by their best score.
+    come from one document, the best sentence of the likeliest other document takes the
+    last place. The first run starts with the best sentence; the others follow by their
+    best score.
     """
     best = ranked[0]
     chosen = [best]
@@ -150,7 +159,7 @@ def select(
         if candidate not in chosen:
             chosen.append(candidate)
     one_document = len({c.document for c in chosen}) == 1
-    other = _other_document(ranked, p / p[0], model.extra_share)[:1] if one_document else []
+    other = _other_document(ranked, p / p[0], model.extra_share) if one_document else []
     chosen = chosen[: limit - len(other)] + other
     runs: list[list[Candidate]] = []
     for candidate in sorted(chosen, key=lambda c: (c.passage, c.position)):

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from knowledge.acronyms import added_terms, expansions
 from knowledge.answer_types import (
     asked_type,
     asks_present,
@@ -157,12 +158,27 @@ def collect(
     asked, present = asked_type(question), asks_present(question)
     if not found:
         return Candidates([], asked, present)
+    heading_texts = [f"{q.title} {q.heading}" for q in passages]
+    fields = [frozenset(_ANALYZER(text)) for text in heading_texts]
+    vocabulary = set().union(*(read[p][i][2] for p, i in found), *fields)
+    spelling = {
+        t: t if t in vocabulary else (_fuzzy(t, vocabulary) or t) for t in question_terms(question)
+    }
+    terms = list(spelling.values())
+    # A sentence holds the question's words it names by acronym, and the other way round.
+    by_acronym, by_initials = expansions(
+        question, lambda text: [spelling.get(t, t) for t in _ANALYZER(text)]
+    )
+    if by_acronym or by_initials:
+        read = [
+            [(s, text, words | added_terms(text, by_acronym, by_initials)) for s, text, words in r]
+            for r in read
+        ]
+        fields = [
+            words | added_terms(text, by_acronym, by_initials)
+            for words, text in zip(fields, heading_texts, strict=True)
+        ]
     terms_of = [read[p][i][2] for p, i in found]
-    fields = [frozenset(_ANALYZER(f"{q.title} {q.heading}")) for q in passages]
-    vocabulary = set().union(*terms_of, *fields)
-    terms = [
-        t if t in vocabulary else (_fuzzy(t, vocabulary) or t) for t in question_terms(question)
-    ]
     n = len(found)
     weights = {t: math.log(1 + (n + 0.5) / (sum(t in d for d in terms_of) + 0.5)) for t in terms}
     total = sum(weights.values()) or 1.0

@@ -30,6 +30,7 @@ _ABBREVIATIONS = {
 _WORD = re.compile(r"\w+")
 # A short line of its own with no closing punctuation: a heading the chunker kept as text.
 _BARE_HEADING = re.compile(r"^(?:\S+\s+){0,9}\S*[^\s.!?:;,)\]\"'”’]$")
+_HARD_BREAK = re.compile(r"(?<!\\)\\\s*$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _TABLE_CELL = " · "  # knowledge.text_formats.TABLE_CELL_SEPARATOR
 
@@ -99,15 +100,21 @@ def _units(text: str) -> list[str]:
         if _ATX_HEADING.match(line) or _RST_DIRECTIVE.match(line):
             flush()
             continue
+        hard_break = _HARD_BREAK.search(line)  # Markdown: a line ending in a backslash
+        if hard_break:
+            line = line[: hard_break.start()]
+            stripped = line.strip()
         bullet = _BULLET.match(line)
         if bullet:
             flush()
             bullet_unit = True
             current.append(line[bullet.end() :].strip())
-            continue
-        if not current:
-            bullet_unit = False
-        current.append(stripped)
+        else:
+            if not current:
+                bullet_unit = False
+            current.append(stripped)
+        if hard_break:
+            flush()
     flush()
     return units
 

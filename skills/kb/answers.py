@@ -10,6 +10,7 @@ grounded part can be shown as it streams (`on_draft`).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from bot.core.messages import UserError
 from bot.core.models import Membership, Project, Role
 from bot.core.settings import Settings
 from bot.llm.client import ModelFailure, language_model
-from knowledge.chunking import HEADING_SEPARATOR
+from knowledge.chunking import HEADING_SEPARATOR, chunk_id
 from knowledge.passages import Passage, unpack_vectors
 from knowledge.records import Hit
 from knowledge.retrieval import HybridRetriever
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION = 1_000
 SEARCH_K = 10
+NEIGHBOURS_OF = 3
 FOLLOW_UP = re.compile(
     r"\b(?:it|its|that|this|those|these|they|them|there|then|what about)\b", re.I
 )
@@ -128,6 +130,9 @@ def passages(session: Session, hits: list[Hit], model_id: str | None) -> list[Pa
         row = rows.get(_chunk_key(hit) or (-1, -1))
         if row is None:
             continue
+        if hit.text is None:  # read beside a hit: its own text and heading
+            metadata = {**hit.metadata, "heading": row.heading, "order": row.order}
+            hit = dataclasses.replace(hit, metadata=metadata, text=row.index_text)
         passage = Passage(hit, row.text)
         if model_id and row.vector_model == model_id:
             passage.vectors = unpack_vectors(row.sentence_vectors, len(passage.sentences))
@@ -277,7 +282,27 @@ def generative(
         return None
 
 
+def neighbour_hits(hits: list[Hit], *, around: int = NEIGHBOURS_OF) -> list[Hit]:
+    """The chunks just before and after each of the first `around` hits, when the hits
+    do not hold them: an answer often runs on past its chunk's end (a list under a
+    heading, the next paragraph). Each has its hit's metadata and the lowest hit score;
+    `passages` gives it its own text and heading."""
+    held = {_chunk_key(h) for h in hits}
+    lowest = min((h.score for h in hits), default=0.0)
+    extra: list[Hit] = []
+    for hit in hits[:around]:
+        key = _chunk_key(hit)
+        for order in (key[1] - 1, key[1] + 1) if key else ():
+            if order >= 0 and (key[0], order) not in held:
+                held.add((key[0], order))
+                chunk = chunk_id(key[0], order)
+                extra.append(Hit(chunk, lowest, metadata=dict(hit.metadata), scope=hit.scope))
+    return extra
+
+
 def retrieve(session: Session, kb: HybridRetriever, query: str, scopes: list[str]) -> list[Passage]:
-    """The best passages for `query` in `scopes`, with their stored sentence vectors."""
+    """The best passages for `query` in `scopes`, then the chunks beside the best three
+    (`neighbour_hits`), with their stored sentence vectors."""
     hits = kb.search(query, scopes=scopes, k=SEARCH_K)
-    return passages(session, hits, kb.embedder.model_id if kb.embedder else None)
+    nearby = neighbour_hits(hits)
+    return passages(session, hits + nearby, kb.embedder.model_id if kb.embedder else None)

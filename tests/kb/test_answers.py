@@ -13,7 +13,7 @@ from sqlmodel import select
 from bot.core.db import session_scope
 from bot.core.settings import Settings
 from knowledge.answer_model import default_model, use_models
-from skills.kb import service
+from skills.kb import answers, service
 from skills.kb.index import retriever
 from skills.kb.models import KbChunk
 from skills.kb.views import mrkdwn
@@ -114,6 +114,33 @@ def test_sentence_vectors_are_stored_at_ingest(settings: Settings, library: Path
     assert chunks
     dense = retriever(settings).embedder is not None
     assert all((c.sentence_vectors is not None) == dense for c in chunks)
+
+
+def test_the_chunks_beside_the_best_hit_are_read_too(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answers, "SEARCH_K", 1)
+    filler = " ".join(f"Routine note {i} about meetings and minutes." for i in range(19))
+    (tmp_path / "sandbox.md").write_text(
+        "# Working group lifecycle\n\n## Proposing a working group\n\n"
+        f"Anyone can propose a new working group to the council. {filler}\n\n"
+        "## To become Sandbox:\n\n"
+        "* Have at least 3 interested individuals supporting the proposal\n"
+    )
+    with_project(settings)
+    project = apollo_project(settings)
+    service.ingest_paths(settings, project, [tmp_path / "sandbox.md"])
+    kb = retriever(settings)
+    with session_scope(settings.database_url) as session:
+        hits = kb.search("propose a new working group", scopes=[service.scope_of(project)], k=1)
+        found = answers.retrieve(
+            session, kb, "propose a new working group", [service.scope_of(project)]
+        )
+    assert len(found) == 2 and found[0].hit.chunk_id == hits[0].chunk_id
+    beside = found[1]
+    assert "3 interested individuals" in beside.text
+    assert beside.heading.endswith("To become Sandbox:")
+    assert beside.hit.score <= found[0].hit.score
 
 
 def test_the_middle_band_quotes_the_closest_passage_with_a_caveat(

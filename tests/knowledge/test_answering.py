@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from knowledge.acronyms import acronyms, spelled_out
 from knowledge.answer_model import (
     AnswerModel,
     confidence_features,
@@ -17,7 +18,7 @@ from knowledge.answer_types import asked_type, asks_present, has_type, states_pr
 from knowledge.answering import extract_answer
 from knowledge.chunking import chunk_id, chunk_text
 from knowledge.embedding import MiniLMEmbedder
-from knowledge.evidence import FEATURES, Candidate, Candidates
+from knowledge.evidence import FEATURES, Candidate, Candidates, collect
 from knowledge.passages import (
     Passage,
     embed_sentences,
@@ -141,6 +142,41 @@ def test_split_sentences_joins_wrapped_rst_lines() -> None:
         "LTS releases are supported with security updates for 3 years.",
         "Dr. Who agrees.",
     ]
+
+
+def test_split_sentences_breaks_at_a_markdown_hard_break() -> None:
+    text = (
+        "1. The author files an issue.\\\n"
+        "   Note: no design doc is needed yet.\\\n"
+        "   Then wait for a review."
+    )
+    assert split_sentences(text) == [
+        "The author files an issue.",
+        "Note: no design doc is needed yet.",
+        "Then wait for a review.",
+    ]
+
+
+def test_acronyms_cover_the_words_they_stand_for() -> None:
+    question = "how many people sit on the jupyter executive council? and the SSC?"
+    found = collect(
+        question,
+        [
+            Passage(Hit("d:0", 1.0, metadata={"document_id": "d"}), text)
+            for text in (
+                "The EC consists of 6 Council members. The Council has 6 members.",
+                "The Software Steering Council meets monthly. The board has 9 seats.",
+            )
+        ],
+    )
+    lexical = {c.text: c.features[FEATURES.index("lexical")] for c in found.items}
+    # "EC" stands for the question's "executive council"
+    assert lexical["The EC consists of 6 Council members."] > lexical["The Council has 6 members."]
+    assert (
+        lexical["The Software Steering Council meets monthly."] > lexical["The board has 9 seats."]
+    )
+    assert acronyms("Open PRs and the CoC, not A or Go.") == {"pr", "coc"}
+    assert spelled_out("the Code of Conduct team")["coc"] == ["Code", "of", "Conduct"]
 
 
 def test_asked_types() -> None:
