@@ -154,3 +154,16 @@ def test_a_target_day_makes_an_item_next_but_a_past_day_does_not() -> None:
     assert parse_status_update("finished my task Tuesday evening").done == [
         "Finished my task Tuesday evening"
     ]
+
+
+def test_a_checklist_box_says_done_or_not_whatever_the_words() -> None:
+    draft = parse_status_update(
+        "[x] Login page\n[x] Password reset\n[ ] Search\n- [ ] Billing page"
+    )
+    assert draft.done == ["Login page", "Password reset"]
+    assert draft.next == ["Search", "Billing page"]
+
+
+def test_will_do_is_a_label_for_work_ahead() -> None:
+    draft = parse_status_update("Did: code review\nWill do: finish the search API")
+    assert (draft.done, draft.next) == (["Code review"], ["Finish the search API"])
