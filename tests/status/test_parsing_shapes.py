@@ -167,3 +167,21 @@ def test_a_checklist_box_says_done_or_not_whatever_the_words() -> None:
 def test_will_do_is_a_label_for_work_ahead() -> None:
     draft = parse_status_update("Did: code review\nWill do: finish the search API")
     assert (draft.done, draft.next) == (["Code review"], ["Finish the search API"])
+
+
+def test_today_then_a_future_tense_is_ahead_even_with_a_blocker_after_it() -> None:
+    draft = parse_status_update(
+        "Yesterday I fixed two bugs in checkout. Today I'll finish the webhook tests and start "
+        "the refund flow. Blocked by missing sandbox credentials."
+    )
+    assert draft.done == ["Fixed two bugs in checkout"]
+    assert draft.next == ["Finish the webhook tests", "Start the refund flow"]
+    assert draft.blockers == ["Blocked by missing sandbox credentials"]
+
+
+def test_a_header_line_with_an_emoji_opens_its_section() -> None:
+    draft = parse_status_update(
+        "\U0001f4cc Done\n\u2022 API pagination\n\U0001f4cc Next\n\u2022 Rate limiting\n"
+        "\U0001f4cc Blockers\n\u2022 None"
+    )
+    assert (draft.done, draft.next, draft.blockers) == (["API pagination"], ["Rate limiting"], [])

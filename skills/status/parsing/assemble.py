@@ -86,7 +86,12 @@ def _resolve_contextual(chunks: list[tuple[str, str]]) -> list[tuple[str, str]]:
     seen_done = False
     for section, chunk in chunks:
         if section in (THIS_WEEK, TODAY):
-            kinds = {_lead(f)[0] for s in _sentences(chunk) for f in _split_items(s)}
+            kinds = {
+                _lead(f)[0]
+                for s in _sentences(chunk)
+                for f in _split_items(s)
+                if not _blocker_cue(f)  # "blocked by ...": no word on the work's time
+            }
             if seen_done:  # "Last week: ... This week: ..."
                 section = NEXT
             elif "past" in kinds:

@@ -56,6 +56,8 @@ def _chunks(line: str) -> list[tuple[str | None, str, bool]]:
         section = _LABEL_SECTION[m.group("label").lower()]
         if m.group("soft") is not None and section not in (NEXT, THIS_WEEK, TODAY):
             continue
+        if m.group("soft") == "":  # "Today I'll ...", "this week we plan to ...": ahead
+            section = NEXT
         if m.group("ask") is not None and section not in (BLOCKERS, OTHER):
             continue
         if section == BLOCKERS and _RESOLVED_QUALIFIER.search(m.group("qual")):
@@ -118,7 +120,7 @@ def _sections(text: str) -> list[tuple[str, str]]:
         if not line.strip():
             header = None
             continue
-        bare = re.sub(r"^[#>\s]+|[\s:]+$", "", _BULLET.sub("", line)).lower()
+        bare = re.sub(r"^[#>\s]+|[\s:]+$", "", _BULLET.sub("", _ANY_MARK.sub(" ", line))).lower()
         if bare in _LABEL_SECTION:  # a header line without a colon: "## Done", "Next steps"
             header = _LABEL_SECTION[bare]
             continue
