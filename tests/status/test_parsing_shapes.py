@@ -185,3 +185,8 @@ def test_a_header_line_with_an_emoji_opens_its_section() -> None:
         "\U0001f4cc Blockers\n\u2022 None"
     )
     assert (draft.done, draft.next, draft.blockers) == (["API pagination"], ["Rate limiting"], [])
+
+
+def test_a_comma_then_an_adverb_of_degree_qualifies_the_item_before_it() -> None:
+    draft = parse_status_update("Next: port the importers, most used first; then drop the old CLI")
+    assert draft.next[0] == "Port the importers, most used first"

@@ -20,7 +20,8 @@ _SPLIT = re.compile(
 )
 _SUBORDINATE = re.compile(
     r"(?:but|which|so|because|since|though|although|as|where|while|if|unless|until|when|"
-    r"including|e\.g|i\.e|especially|like|such|or|etc)\b|[\d#@/(]",
+    r"including|e\.g|i\.e|especially|like|such|or|etc|most|mostly|ideally|preferably|probably|"
+    r"possibly|likely|roughly|depending)\b|[\d#@/(]",
     re.I,
 )
 
