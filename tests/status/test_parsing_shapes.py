@@ -190,3 +190,10 @@ def test_a_header_line_with_an_emoji_opens_its_section() -> None:
 def test_a_comma_then_an_adverb_of_degree_qualifies_the_item_before_it() -> None:
     draft = parse_status_update("Next: port the importers, most used first; then drop the old CLI")
     assert draft.next[0] == "Port the importers, most used first"
+
+
+def test_it_at_the_end_of_a_short_item_names_the_topic_the_line_opens_with() -> None:
+    draft = parse_status_update("billing page: layout is done :tada: still working on it")
+    assert draft.next == ["Still working on billing page"]
+    draft = parse_status_update("found a bug in the exporter and fixed it")
+    assert draft.done == ["Found a bug in the exporter", "Fixed it"]

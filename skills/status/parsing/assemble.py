@@ -12,6 +12,8 @@ from skills.status.parsing.items import (
     _clean,
     _is_heading_fragment,
     _is_status_only,
+    _leading_topic,
+    _name_the_pronoun,
     _plain_words,
     _sentences,
     _split_items,
@@ -168,6 +170,7 @@ def _parse(text: str) -> StatusDraft:
             explicit_blockers = True
             draft.blockers.extend(_blocker_items(chunk))
             continue
+        topic = _leading_topic(chunk)
         for sentence in _sentences(chunk):
             if _is_status_only(sentence):
                 continue
@@ -177,7 +180,7 @@ def _parse(text: str) -> StatusDraft:
             prose_blockers += [(fragment, default) for fragment in blockers]
             for target, fragment in placed:
                 if item := _clean(fragment):
-                    getattr(draft, target).append(item)
+                    getattr(draft, target).append(_name_the_pronoun(item, topic))
     for fragment, fallback in prose_blockers:  # explicit statements about blockers win
         if item := _clean(fragment):
             getattr(draft, fallback if explicit_blockers else BLOCKERS).append(item)

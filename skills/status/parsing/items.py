@@ -84,6 +84,19 @@ def _is_topic(text: str) -> bool:
     return 0 < len(words) <= 4 and _lead(text)[0] is None and not re.search(r"[.!?,]", text)
 
 
+def _leading_topic(chunk: str) -> str | None:
+    """The short topic a chunk opens with ("new events page: ..."), if any."""
+    m = re.match(r"\s*([^:\n]{1,40}?):\s", chunk)
+    return m.group(1).strip() if m and _is_topic(m.group(1)) else None
+
+
+def _name_the_pronoun(item: str, topic: str | None) -> str:
+    """ "Still working on it" under "new events page:" names the page instead of "it"."""
+    if topic and len(item.split()) <= 5 and re.search(r"\s(?:it|this)$", item, re.I):
+        return item.rsplit(" ", 1)[0] + " " + topic
+    return item
+
+
 def _split_items(sentence: str) -> list[str]:
     """Cut one sentence into item-sized fragments."""
     masked = _mask(sentence)
