@@ -197,3 +197,25 @@ def test_it_at_the_end_of_a_short_item_names_the_topic_the_line_opens_with() -> 
     assert draft.next == ["Still working on billing page"]
     draft = parse_status_update("found a bug in the exporter and fixed it")
     assert draft.done == ["Found a bug in the exporter", "Fixed it"]
+
+
+def test_work_ahead_said_without_will() -> None:
+    draft = parse_status_update(
+        "The team shipped the mobile release. We are now focusing on crash fixes. "
+        "I have to rewrite the importer this week. Targeting the hiring plan next."
+    )
+    assert draft.done == ["The team shipped the mobile release"]
+    assert draft.next == [
+        "Focusing on crash fixes",
+        "Rewrite the importer this week",
+        "Targeting the hiring plan next",
+    ]
+    goal = parse_status_update("My goal for this week is to finish the parser.")
+    assert goal.next == ["My goal for this week is to finish the parser"]
+
+
+def test_labels_for_what_is_left_and_a_topic_with_only_its_state() -> None:
+    draft = parse_status_update("Remaining: e2e tests, docs. Still to do: tag the release.")
+    assert draft.next == ["e2e tests", "Docs", "Tag the release"]
+    draft = parse_status_update("Data pipeline: 70% done. Validation: not started.")
+    assert (draft.done, draft.next) == (["Data pipeline: 70% done"], ["Validation: not started"])

@@ -84,6 +84,14 @@ def _is_topic(text: str) -> bool:
     return 0 < len(words) <= 4 and _lead(text)[0] is None and not re.search(r"[.!?,]", text)
 
 
+# What a topic's state alone says: "Validation: not started", "Data pipeline: 70% done".
+_STATE_ONLY = re.compile(
+    r"\W*(?:not\s+(?:yet\s+)?started|not\s+yet|in\s+progress|ongoing|wip|started|done|completed?"
+    r"|finished|~?\d{1,3}\s?%(?:\s+(?:done|complete))?)[\W]*$",
+    re.I,
+)
+
+
 def _leading_topic(chunk: str) -> str | None:
     """The short topic a chunk opens with ("new events page: ..."), if any."""
     m = re.match(r"\s*([^:\n]{1,40}?):\s", chunk)
@@ -107,6 +115,8 @@ def _split_items(sentence: str) -> list[str]:
         if sep == ":":  # "Topic: statement", "statement: its reason"
             topic = _is_topic(left)
             keep = topic or (len(left.split()) >= 3 and not _is_status_only(rest))
+            if topic and _STATE_ONLY.match(rest):  # "Validation: not started" is one item
+                continue
             if topic:
                 pos = m.end()  # the topic is not an item
                 continue
@@ -151,7 +161,7 @@ _LEAD_NOISE = re.compile(
     r"|(?:and|also|then|plus|but|so|next(?=\s*[:,]|\s+up\b|\s+(?:i|we)\b)(?:\s+up)?(?:\s+is)?"
     r"|(?:tomorrow|today|tonight|yesterday|later|(?:this|last|next)\s+(?:week|morning"
     r"|afternoon))(?=\s*,|\s+(?:i|we)\b)|yes|ok|(?:i|we)(?:'ll|'m|'ve|'re|'d)?(?=\s)|will|am|are"
-    r"|have|has|going\s+to|gonna|plan(?:ning)?\s+to|hopefully|currently|now)\b\W*)",
+    r"|(?:have|has)(?:\s+to)?|going\s+to|gonna|plan(?:ning)?\s+to|hopefully|currently|now)\b\W*)",
     re.I,
 )
 _EDGE_PUNCTUATION = re.compile(r"^(?:[\s,;:!\u2013\u2014]|-+(?=\s|$))+|[\s,;:!\-\u2013\u2014]+$")
