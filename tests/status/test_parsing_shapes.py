@@ -219,3 +219,15 @@ def test_labels_for_what_is_left_and_a_topic_with_only_its_state() -> None:
     assert draft.next == ["e2e tests", "Docs", "Tag the release"]
     draft = parse_status_update("Data pipeline: 70% done. Validation: not started.")
     assert (draft.done, draft.next) == (["Data pipeline: 70% done"], ["Validation: not started"])
+
+
+def test_blockers_said_as_a_hold_a_dependency_or_silence() -> None:
+    for blocker in (
+        "Deploy is on hold pending the security sign-off",
+        "Dependent on the platform team shipping the new auth library",
+        "Still no word from legal on the contract",
+        "The vendor API keeps timing out",
+    ):
+        draft = parse_status_update(f"Finished the export. {blocker}.")
+        assert draft.blockers == [blocker]
+    assert parse_status_update("Finished the export. Project is on track.").blockers == []
