@@ -231,3 +231,19 @@ def test_blockers_said_as_a_hold_a_dependency_or_silence() -> None:
         draft = parse_status_update(f"Finished the export. {blocker}.")
         assert draft.blockers == [blocker]
     assert parse_status_update("Finished the export. Project is on track.").blockers == []
+
+
+def test_a_list_run_into_one_line_is_split_into_its_items() -> None:
+    numbered = parse_status_update("1) fixed the crash 2) reviewed Tom's PR 3) started the notes")
+    assert numbered.done == ["Fixed the crash", "Reviewed Tom's PR", "Started the notes"]
+    bullets = parse_status_update("Done: crash fix \u2022 PR review \u2022 release notes started")
+    assert bullets.done == ["Crash fix", "PR review", "Release notes started"]
+    slashes = parse_status_update("fixed the crash / reviewed PRs / next: release notes")
+    assert (slashes.done, slashes.next) == (["Fixed the crash", "Reviewed PRs"], ["Release notes"])
+    alternatives = parse_status_update("built a test for the rejection / uncaught error")
+    assert alternatives.done == ["Built a test for the rejection / uncaught error"]
+
+
+def test_what_i_will_do_opens_the_work_ahead() -> None:
+    draft = parse_status_update("What I did: refactored auth. What I'll do: add 2FA.")
+    assert (draft.done, draft.next) == (["Refactored auth"], ["Add 2FA"])

@@ -16,7 +16,7 @@ MAX_ITEM_CHARS = 200
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|incl|mr|mrs|ms|dr|st|no|fig|cf)\.$", re.I)
 _SPLIT = re.compile(
     r"\s*;\s*|:\s+|,\s+(?:and\s+(?=then\s)|plus\s+)?|\s+(?:[-\u2013\u2014]|\u2192|->|=>)\s+"
-    r"|\s+(?:and\s+)?(?=then\s)|\s+plus\s+|\s+(?:\+|&|and)\s+|\s+but\s+"
+    r"|\s+(?:and\s+)?(?=then\s)|\s+plus\s+|\s+(?:\+|&|and)\s+|\s+but\s+|\s+/\s+"
 )
 _SUBORDINATE = re.compile(
     r"(?:but|which|so|because|since|though|although|as|where|while|if|unless|until|when|"
@@ -35,7 +35,15 @@ _NEW_CLAUSE = re.compile(
 )
 
 
+# "1) fixed the crash 2) reviewed PRs", "crash fix \u2022 PR review": a list run into one line.
+_INLINE_NUMBER = re.compile(r"(?:^|\s+)\(?\d{1,2}\)\s+(?=[A-Za-z])")
+_INLINE_BULLET = re.compile(r"\s+[\u2022\u00b7|]\s+")
+
+
 def _sentences(chunk: str) -> list[str]:
+    if len(_INLINE_NUMBER.findall(chunk)) >= 2:
+        chunk = _INLINE_NUMBER.sub(" \u00a7X\u00a7 ", chunk)
+    chunk = _INLINE_BULLET.sub(" \u00a7X\u00a7 ", chunk)
     pieces: list[str] = []
     for part in re.split(r"\s*\u00a7[XGAR]\u00a7\s*", chunk):
         for piece in re.split(r"(?<=[.!?])[\"')\]]*\s+", part):
@@ -132,6 +140,8 @@ def _split_items(sentence: str) -> list[str]:
             keep = len(left.split()) >= 2 and (
                 _lead_is_verbish(rest) or (sep != "and" and re.match(r"(?:a|an|the)\s", rest))
             )
+        elif sep == "/":  # "fixed the crash / reviewed PRs", not "rejection / error"
+            keep = len(left.split()) >= 2 and _lead_is_verbish(rest)
         elif sep == "but":
             keep = _blocker_cue(rest[:160]) and not _blocker_cue(sentence[pos : m.start()])
         else:  # dash or arrow; not inside "4.8.2 -> 9.1.0" or "Slack -> Matrix migration"
@@ -160,15 +170,17 @@ _LEAD_NOISE = re.compile(
     r"^(?:(?:[^\w\-\s#@~(\"'`]|-(?!-\w)|\s)+"  # punctuation, but not "--flag", "#12", "@user"
     r"|(?:and|also|then|plus|but|so|next(?=\s*[:,]|\s+up\b|\s+(?:i|we)\b)(?:\s+up)?(?:\s+is)?"
     r"|(?:tomorrow|today|tonight|yesterday|later|(?:this|last|next)\s+(?:week|morning"
-    r"|afternoon))(?=\s*,|\s+(?:i|we)\b)|yes|ok|(?:i|we)(?:'ll|'m|'ve|'re|'d)?(?=\s)|will|am|are"
+    r"|afternoon|sprint|month))(?=\s*,|\s+(?:i|we)\b)|yes|ok|(?:i|we)(?:'ll|'m|'ve|'re|'d)?(?=\s)|will|am|are"
     r"|(?:have|has)(?:\s+to)?|going\s+to|gonna|plan(?:ning)?\s+to|hopefully|currently|now)\b\W*)",
     re.I,
 )
-_EDGE_PUNCTUATION = re.compile(r"^(?:[\s,;:!\u2013\u2014]|-+(?=\s|$))+|[\s,;:!\-\u2013\u2014]+$")
+_EDGE_PUNCTUATION = re.compile(
+    r"^(?:[\s,;:!\u2013\u2014]|-+(?=\s|$))+|[\s,;:!\-\u2013\u2014]+$|\s+[/|\u2022]\s*$"
+)
 _FILLER = re.compile(
     r"^(?:etc|yes|yep|sure|no|none|n/?a|null|nil|tbd|ok|okay|nothing|same|see above|green|amber"
     r"|(?:hey|hi|hello|good\s+morning|morning)(?:\s+(?:team|all|everyone|folks))?"
-    r"|(?:quick\s+)?update"
+    r"|(?:quick\s+)?update(?:\s+from\s+me)?"
     r"|yellow|red|i think so|i hope so|definitely|not really|(?:by|before|until)\s+(?:mon|tue|wed"
     r"|thu|fri|sat|sun|tomorrow|tonight|eod|end|next|the\s+end)\w*(?:\s+\S+){0,4}"
     r"|(?:~|about\s+|around\s+|approx\.?\s+)?\d+(?:\s*[-\u2013]\s*\d+)?\s*(?:more\s+)?(?:days?"

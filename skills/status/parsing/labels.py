@@ -11,7 +11,8 @@ _LABELS = {
     DONE: "done|did|completed|complete|accomplished|accomplishments|achievements|finished|"
     "yesterday|last week|last sprint|last time|last|previously|past week|worked on|shipped|"
     "progress|wins|highlights|what i did",
-    NEXT: "will do|next steps|next step|next up|next week|next sprint|next|up next|coming up|"
+    NEXT: "will do|what i'll do|what i will do|what's next|next steps|next step|next up|next week|"
+    "next sprint|next|up next|coming up|"
     "upcoming|remaining|still to do|left to do|on deck|tomorrow|plans|plan|planned|todo|to do|"
     "to-do|goals|goal|focus|in progress|wip|doing|"
     "working on|priorities|coming week|today's plan|today's goals|today's focus|tomorrow's plan|"

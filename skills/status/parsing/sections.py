@@ -46,7 +46,7 @@ def _at_boundary(line: str, start: int) -> bool:
     if before.endswith(":"):  # "update: done - X; next - Y", not "Blockers: waiting on ..."
         topic = re.split(r"[.!?;,\u00a7]", before[:-1])[-1].strip(" -*\u2022").lower()
         return 0 < len(topic.split()) <= 3 and topic not in _LABEL_SECTION
-    return before.endswith((".", "!", "?", ";", ",", "\u00a7"))
+    return before.endswith((".", "!", "?", ";", ",", "\u00a7", " /", "\u2022", "|"))
 
 
 def _chunks(line: str) -> list[tuple[str | None, str, bool]]:
