@@ -247,3 +247,19 @@ def test_a_list_run_into_one_line_is_split_into_its_items() -> None:
 def test_what_i_will_do_opens_the_work_ahead() -> None:
     draft = parse_status_update("What I did: refactored auth. What I'll do: add 2FA.")
     assert (draft.done, draft.next) == (["Refactored auth"], ["Add 2FA"])
+
+
+def test_prose_that_sets_the_time_first_or_says_what_is_underway_or_left() -> None:
+    draft = parse_status_update(
+        "So far, the API endpoints are implemented and tested. The frontend integration is "
+        "underway. Remaining work includes error handling. For the coming week, the goal is "
+        "to add tests."
+    )
+    assert draft.done == ["The API endpoints are implemented and tested"]
+    assert draft.next == [
+        "The frontend integration is underway",
+        "Remaining work includes error handling",
+        "For the coming week, the goal is to add tests",
+    ]
+    carried = parse_status_update("Done: 18 of 21 points. Carry-over: the CSV export.")
+    assert carried.next == ["The CSV export"]

@@ -27,6 +27,13 @@ _SUBORDINATE = re.compile(
 
 # A name from code standing as an item of a list: "toTokenStream", "rule_executor".
 _IDENTIFIER = re.compile(r"\s*(?=\S{5,}\s*$)[A-Za-z][a-z0-9]*[A-Z_][A-Za-z0-9_]*\s*$")
+# A phrase that only sets the time of what follows: "For the coming week,", "So far,".
+_TIME_PHRASE = re.compile(
+    r"\W*(?:so\s+far|until\s+now|(?:(?:for|in|during|over)\s+)?(?:the\s+)?(?:coming|next"
+    r"|following|upcoming|this|last|past)\s+(?:few\s+)?(?:weeks?|sprints?|months?|phase|days"
+    r"|period))\W*$",
+    re.I,
+)
 # A clause with its own subject after ", but" / ", so": a statement of its own.
 _NEW_CLAUSE = re.compile(
     r"(?:but|so)\s+(?:i|we)(?:'ve|'ll|'m)?\s+(?:still\s+|also\s+)?(?:need|have\s+to|must|"
@@ -130,6 +137,8 @@ def _split_items(sentence: str) -> list[str]:
                 continue
         elif rest.startswith("then ") and not sep.startswith((",", ";")):
             keep = bool(left.strip())
+        elif sep.startswith(",") and _TIME_PHRASE.match(left):  # "For the coming week, ..."
+            keep = False
         elif sep.startswith(",") and _NEW_CLAUSE.match(rest):  # ", so we need ...", ", but I ..."
             keep = True
         elif sep.startswith(",") and rest[:4].lower() != "but ":
@@ -168,7 +177,7 @@ def _split_items(sentence: str) -> list[str]:
 
 _LEAD_NOISE = re.compile(
     r"^(?:(?:[^\w\-\s#@~(\"'`]|-(?!-\w)|\s)+"  # punctuation, but not "--flag", "#12", "@user"
-    r"|(?:and|also|then|plus|but|so|next(?=\s*[:,]|\s+up\b|\s+(?:i|we)\b)(?:\s+up)?(?:\s+is)?"
+    r"|(?:and|also|then|plus|but|so(?:\s+far)?|next(?=\s*[:,]|\s+up\b|\s+(?:i|we)\b)(?:\s+up)?(?:\s+is)?"
     r"|(?:tomorrow|today|tonight|yesterday|later|(?:this|last|next)\s+(?:week|morning"
     r"|afternoon|sprint|month))(?=\s*,|\s+(?:i|we)\b)|yes|ok|(?:i|we)(?:'ll|'m|'ve|'re|'d)?(?=\s)|will|am|are"
     r"|(?:have|has)(?:\s+to)?|going\s+to|gonna|plan(?:ning)?\s+to|hopefully|currently|now)\b\W*)",

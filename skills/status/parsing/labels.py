@@ -13,7 +13,8 @@ _LABELS = {
     "progress|wins|highlights|what i did",
     NEXT: "will do|what i'll do|what i will do|what's next|next steps|next step|next up|next week|"
     "next sprint|next|up next|coming up|"
-    "upcoming|remaining|still to do|left to do|on deck|tomorrow|plans|plan|planned|todo|to do|"
+    "upcoming|carry-over|carryover|carry over|remaining|still to do|left to do|on deck|tomorrow|"
+    "plans|plan|planned|todo|to do|"
     "to-do|goals|goal|focus|in progress|wip|doing|"
     "working on|priorities|coming week|today's plan|today's goals|today's focus|tomorrow's plan|"
     "this week's plan|this week's goals",

@@ -18,7 +18,7 @@ from skills.status.parsing.words import (
 _FUTURE_ANY = re.compile(
     r"\b(?:i'll|we'll|he'll|she'll|they'll|i will|we will|going to|gonna|plan(?:ning)? to|"
     r"tomorrow|next (?:week|sprint|month|time)|later (?:today|this week)|upcoming|in progress|"
-    r"halfway|ongoing|wip|still working|currently|"
+    r"halfway|ongoing|underway|under way|in the works|wip|still working|currently|"
     r"coming (?:soon|up|before|next|this|tomorrow|later)|"
     r"to be done)\b|\bnext\W*$",
     re.I,
@@ -40,7 +40,9 @@ _PLANNED = re.compile(
     r"|(?:\bby|\bdue|~)\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|weds?|thu(?:rs?)?"
     r"|fri|sat|sun)\b"
     r"|\b(?:is|are|was|were|been|being|got)\s+(?:\w+\s+)?(?:slipping|delayed|postponed)\b"
-    r"|\bis\s+to\s+[a-z]{3,}|\bnot\s+(?:yet\s+)?(?:started|begun)\b",
+    r"|\bis\s+to\s+[a-z]{3,}|\bnot\s+(?:yet\s+)?(?:started|begun)\b"
+    r"|^\W*(?:the\s+)?remaining\s+(?:work|tasks?|items?|steps?|bits?)\b"
+    r"|\b(?:work|tasks?|items?)\s+(?:remaining|left)\b",
     re.I,
 )
 _THEN = re.compile(r"\W*(?:and\s+)?then\b", re.I)
