@@ -29,9 +29,9 @@ _SUBORDINATE = re.compile(
 _IDENTIFIER = re.compile(r"\s*(?=\S{5,}\s*$)[A-Za-z][a-z0-9]*[A-Z_][A-Za-z0-9_]*\s*$")
 # A phrase that only sets the time of what follows: "For the coming week,", "So far,".
 _TIME_PHRASE = re.compile(
-    r"\W*(?:so\s+far|until\s+now|(?:(?:for|in|during|over)\s+)?(?:the\s+)?(?:coming|next"
+    r"\W{0,4}(?:so\s+far|until\s+now|(?:(?:for|in|during|over)\s+)?(?:the\s+)?(?:coming|next"
     r"|following|upcoming|this|last|past)\s+(?:few\s+)?(?:weeks?|sprints?|months?|phase|days"
-    r"|period))\W*$",
+    r"|period))\W{0,4}$",  # bounded: a long run of punctuation is not read twice
     re.I,
 )
 # A clause with its own subject after ", but" / ", so": a statement of its own.
@@ -101,8 +101,8 @@ def _is_topic(text: str) -> bool:
 
 # What a topic's state alone says: "Validation: not started", "Data pipeline: 70% done".
 _STATE_ONLY = re.compile(
-    r"\W*(?:not\s+(?:yet\s+)?started|not\s+yet|in\s+progress|ongoing|wip|started|done|completed?"
-    r"|finished|~?\d{1,3}\s?%(?:\s+(?:done|complete))?)[\W]*$",
+    r"\W{0,4}(?:not\s+(?:yet\s+)?started|not\s+yet|in\s+progress|ongoing|wip|started|done|completed?"
+    r"|finished|~?\d{1,3}\s?%(?:\s+(?:done|complete))?)\W{0,4}$",
     re.I,
 )
 
@@ -150,7 +150,7 @@ def _split_items(sentence: str) -> list[str]:
                 _lead_is_verbish(rest) or (sep != "and" and re.match(r"(?:a|an|the)\s", rest))
             )
         elif sep == "/":  # "fixed the crash / reviewed PRs", not "rejection / error"
-            keep = len(left.split()) >= 2 and _lead_is_verbish(rest)
+            keep = _lead_is_verbish(rest) and len(left.split(maxsplit=2)) >= 2
         elif sep == "but":
             keep = _blocker_cue(rest[:160]) and not _blocker_cue(sentence[pos : m.start()])
         else:  # dash or arrow; not inside "4.8.2 -> 9.1.0" or "Slack -> Matrix migration"
