@@ -263,3 +263,8 @@ def test_prose_that_sets_the_time_first_or_says_what_is_underway_or_left() -> No
     ]
     carried = parse_status_update("Done: 18 of 21 points. Carry-over: the CSV export.")
     assert carried.next == ["The CSV export"]
+
+
+def test_an_adjective_in_ing_after_is_does_not_make_work_ahead() -> None:
+    draft = parse_status_update("Ran the benchmarks. The results are promising.")
+    assert draft.done == ["Ran the benchmarks", "The results are promising"]

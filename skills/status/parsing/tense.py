@@ -64,8 +64,10 @@ _NEEDS_TO = frozenset(("need", "plan", "planning", "want", "hope", "hoping", "in
 
 
 _ADVERBS = frozenset(("now", "currently", "still", "also", "just", "mainly", "mostly", "actively"))
-_ING_NOT_VERB = _words(
-    "during morning evening string spring ceiling pending missing outstanding ongoing"
+_ING_NOT_VERB = _words(  # "-ing" words that are no verb after "is": "results are promising"
+    "during morning evening string spring ceiling pending missing outstanding ongoing "
+    "interesting exciting promising confusing amazing annoying challenging encouraging "
+    "disappointing concerning boring surprising frustrating worrying lacking looming"
 )
 
 
