@@ -332,6 +332,8 @@ STRESS_INPUTS = {
     "one_word": "a" * 40_000,
     "colons": ": " * 20_000,
     "percents": "50% " * 10_000,
+    "slashes": "a / b " * 7_000,
+    "numbered": "1) x " * 8_000,
 }
 
 

@@ -235,7 +235,16 @@ def test_only_the_first_max_input_chars_are_read(monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.mark.parametrize(
-    "text", ["(" * 40_000, "x, " * 13_000, "a" * 40_000, ": " * 20_000, "50% " * 10_000]
+    "text",
+    [
+        "(" * 40_000,
+        "x, " * 13_000,
+        "a" * 40_000,
+        ": " * 20_000,
+        "50% " * 10_000,
+        "a / b " * 7_000,
+        "1) x " * 8_000,
+    ],
 )
 def test_pathological_input_gives_bounded_items(text: str) -> None:
     draft = parse_status_update(text)  # timed by `benchmarks.status_parsing --stress`

@@ -154,3 +154,117 @@ def test_a_target_day_makes_an_item_next_but_a_past_day_does_not() -> None:
     assert parse_status_update("finished my task Tuesday evening").done == [
         "Finished my task Tuesday evening"
     ]
+
+
+def test_a_checklist_box_says_done_or_not_whatever_the_words() -> None:
+    draft = parse_status_update(
+        "[x] Login page\n[x] Password reset\n[ ] Search\n- [ ] Billing page"
+    )
+    assert draft.done == ["Login page", "Password reset"]
+    assert draft.next == ["Search", "Billing page"]
+
+
+def test_will_do_is_a_label_for_work_ahead() -> None:
+    draft = parse_status_update("Did: code review\nWill do: finish the search API")
+    assert (draft.done, draft.next) == (["Code review"], ["Finish the search API"])
+
+
+def test_today_then_a_future_tense_is_ahead_even_with_a_blocker_after_it() -> None:
+    draft = parse_status_update(
+        "Yesterday I fixed two bugs in checkout. Today I'll finish the webhook tests and start "
+        "the refund flow. Blocked by missing sandbox credentials."
+    )
+    assert draft.done == ["Fixed two bugs in checkout"]
+    assert draft.next == ["Finish the webhook tests", "Start the refund flow"]
+    assert draft.blockers == ["Blocked by missing sandbox credentials"]
+
+
+def test_a_header_line_with_an_emoji_opens_its_section() -> None:
+    draft = parse_status_update(
+        "\U0001f4cc Done\n\u2022 API pagination\n\U0001f4cc Next\n\u2022 Rate limiting\n"
+        "\U0001f4cc Blockers\n\u2022 None"
+    )
+    assert (draft.done, draft.next, draft.blockers) == (["API pagination"], ["Rate limiting"], [])
+
+
+def test_a_comma_then_an_adverb_of_degree_qualifies_the_item_before_it() -> None:
+    draft = parse_status_update("Next: port the importers, most used first; then drop the old CLI")
+    assert draft.next[0] == "Port the importers, most used first"
+
+
+def test_it_at_the_end_of_a_short_item_names_the_topic_the_line_opens_with() -> None:
+    draft = parse_status_update("billing page: layout is done :tada: still working on it")
+    assert draft.next == ["Still working on billing page"]
+    draft = parse_status_update("found a bug in the exporter and fixed it")
+    assert draft.done == ["Found a bug in the exporter", "Fixed it"]
+
+
+def test_work_ahead_said_without_will() -> None:
+    draft = parse_status_update(
+        "The team shipped the mobile release. We are now focusing on crash fixes. "
+        "I have to rewrite the importer this week. Targeting the hiring plan next."
+    )
+    assert draft.done == ["The team shipped the mobile release"]
+    assert draft.next == [
+        "Focusing on crash fixes",
+        "Rewrite the importer this week",
+        "Targeting the hiring plan next",
+    ]
+    goal = parse_status_update("My goal for this week is to finish the parser.")
+    assert goal.next == ["My goal for this week is to finish the parser"]
+
+
+def test_labels_for_what_is_left_and_a_topic_with_only_its_state() -> None:
+    draft = parse_status_update("Remaining: e2e tests, docs. Still to do: tag the release.")
+    assert draft.next == ["e2e tests", "Docs", "Tag the release"]
+    draft = parse_status_update("Data pipeline: 70% done. Validation: not started.")
+    assert (draft.done, draft.next) == (["Data pipeline: 70% done"], ["Validation: not started"])
+
+
+def test_blockers_said_as_a_hold_a_dependency_or_silence() -> None:
+    for blocker in (
+        "Deploy is on hold pending the security sign-off",
+        "Dependent on the platform team shipping the new auth library",
+        "Still no word from legal on the contract",
+        "The vendor API keeps timing out",
+    ):
+        draft = parse_status_update(f"Finished the export. {blocker}.")
+        assert draft.blockers == [blocker]
+    assert parse_status_update("Finished the export. Project is on track.").blockers == []
+
+
+def test_a_list_run_into_one_line_is_split_into_its_items() -> None:
+    numbered = parse_status_update("1) fixed the crash 2) reviewed Tom's PR 3) started the notes")
+    assert numbered.done == ["Fixed the crash", "Reviewed Tom's PR", "Started the notes"]
+    bullets = parse_status_update("Done: crash fix \u2022 PR review \u2022 release notes started")
+    assert bullets.done == ["Crash fix", "PR review", "Release notes started"]
+    slashes = parse_status_update("fixed the crash / reviewed PRs / next: release notes")
+    assert (slashes.done, slashes.next) == (["Fixed the crash", "Reviewed PRs"], ["Release notes"])
+    alternatives = parse_status_update("built a test for the rejection / uncaught error")
+    assert alternatives.done == ["Built a test for the rejection / uncaught error"]
+
+
+def test_what_i_will_do_opens_the_work_ahead() -> None:
+    draft = parse_status_update("What I did: refactored auth. What I'll do: add 2FA.")
+    assert (draft.done, draft.next) == (["Refactored auth"], ["Add 2FA"])
+
+
+def test_prose_that_sets_the_time_first_or_says_what_is_underway_or_left() -> None:
+    draft = parse_status_update(
+        "So far, the API endpoints are implemented and tested. The frontend integration is "
+        "underway. Remaining work includes error handling. For the coming week, the goal is "
+        "to add tests."
+    )
+    assert draft.done == ["The API endpoints are implemented and tested"]
+    assert draft.next == [
+        "The frontend integration is underway",
+        "Remaining work includes error handling",
+        "For the coming week, the goal is to add tests",
+    ]
+    carried = parse_status_update("Done: 18 of 21 points. Carry-over: the CSV export.")
+    assert carried.next == ["The CSV export"]
+
+
+def test_an_adjective_in_ing_after_is_does_not_make_work_ahead() -> None:
+    draft = parse_status_update("Ran the benchmarks. The results are promising.")
+    assert draft.done == ["Ran the benchmarks", "The results are promising"]

@@ -12,6 +12,8 @@ from skills.status.parsing.items import (
     _clean,
     _is_heading_fragment,
     _is_status_only,
+    _leading_topic,
+    _name_the_pronoun,
     _plain_words,
     _sentences,
     _split_items,
@@ -86,7 +88,12 @@ def _resolve_contextual(chunks: list[tuple[str, str]]) -> list[tuple[str, str]]:
     seen_done = False
     for section, chunk in chunks:
         if section in (THIS_WEEK, TODAY):
-            kinds = {_lead(f)[0] for s in _sentences(chunk) for f in _split_items(s)}
+            kinds = {
+                _lead(f)[0]
+                for s in _sentences(chunk)
+                for f in _split_items(s)
+                if not _blocker_cue(f)  # "blocked by ...": no word on the work's time
+            }
             if seen_done:  # "Last week: ... This week: ..."
                 section = NEXT
             elif "past" in kinds:
@@ -163,6 +170,7 @@ def _parse(text: str) -> StatusDraft:
             explicit_blockers = True
             draft.blockers.extend(_blocker_items(chunk))
             continue
+        topic = _leading_topic(chunk)
         for sentence in _sentences(chunk):
             if _is_status_only(sentence):
                 continue
@@ -172,7 +180,7 @@ def _parse(text: str) -> StatusDraft:
             prose_blockers += [(fragment, default) for fragment in blockers]
             for target, fragment in placed:
                 if item := _clean(fragment):
-                    getattr(draft, target).append(item)
+                    getattr(draft, target).append(_name_the_pronoun(item, topic))
     for fragment, fallback in prose_blockers:  # explicit statements about blockers win
         if item := _clean(fragment):
             getattr(draft, fallback if explicit_blockers else BLOCKERS).append(item)

@@ -15,8 +15,8 @@ _BLOCKER_CUE = re.compile(
     r"(?:some\s+)?(?:trouble|issues|problems|difficult\w*)|(?:it's|is|are|was|being|very|really|"
     r"quite|bit|pretty|proving)\s+(?:hard|difficult|tricky|impossible)\s+to(?!\s+(?:say|tell|"
     r"believe))|(?:it's|is|are|was|very|really|quite|bit|pretty)\s+confusing|not\s+working|"
-    r"doesn't\s+work|isn't\s+working|keeps?\s+(?:failing|breaking|crashing)|(?:too\s+many|lots\s+"
-    r"of|a\s+lot\s+of)\s+errors|not\s+respond\w*|unresponsive|(?:have|has)\s*(?:not|n't)\s+"
+    r"doesn't\s+work|isn't\s+working|keeps?\s+(?:failing|breaking|crashing|timing\s+out|erroring"
+    r"|hanging)|(?:too\s+many|lots\s+of|a\s+lot\s+of)\s+errors|not\s+respond\w*|unresponsive|(?:have|has)\s*(?:not|n't)\s+"
     r"(?:responded|replied|heard\s+back)|no\s+response|held\s+up|holding\s+(?:me|us)\s+up|"
     r"bottleneck)",
     re.I,
@@ -33,7 +33,10 @@ _IMPLIED_BLOCKER = re.compile(
     r"|\bonce\s+(?:the\s+)?[\w/'&-]+(?:\s+[\w/'&-]+){0,4}\s+(?:is|are|gets?|has\s+been)\s+"
     r"(?:sorted|resolved|answered|decided|agreed|fixed|approved|reviewed)\b"
     r"|\b(?:small|minor|some|a\s+few|several)\s+(?:issues|problems|bugs|glitches)\s+(?:mean|keep"
-    r"|make|stop|prevent)",
+    r"|make|stop|prevent)"
+    r"|\bon\s+hold\b|\b(?:depend(?:s|ent|ing)|contingent)\s+on\s+(?:the\s+|a\s+)?[\w-]+\s+[\w-]+"
+    r"|\b(?:still\s+)?no\s+(?:word|news|answer|reply|update)\s+(?:yet\s+)?from\b"
+    r"|\bneed\s+(?:someone|somebody|a\s+person)\s+(?:from|to|who)\b",
     re.I,
 )
 _CUE_DISARMED = re.compile(r"\b(?:if|unless|in case|without|not|never|while|whilst)\s+$", re.I)

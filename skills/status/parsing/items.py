@@ -16,16 +16,24 @@ MAX_ITEM_CHARS = 200
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|incl|mr|mrs|ms|dr|st|no|fig|cf)\.$", re.I)
 _SPLIT = re.compile(
     r"\s*;\s*|:\s+|,\s+(?:and\s+(?=then\s)|plus\s+)?|\s+(?:[-\u2013\u2014]|\u2192|->|=>)\s+"
-    r"|\s+(?:and\s+)?(?=then\s)|\s+plus\s+|\s+(?:\+|&|and)\s+|\s+but\s+"
+    r"|\s+(?:and\s+)?(?=then\s)|\s+plus\s+|\s+(?:\+|&|and)\s+|\s+but\s+|\s+/\s+"
 )
 _SUBORDINATE = re.compile(
     r"(?:but|which|so|because|since|though|although|as|where|while|if|unless|until|when|"
-    r"including|e\.g|i\.e|especially|like|such|or|etc)\b|[\d#@/(]",
+    r"including|e\.g|i\.e|especially|like|such|or|etc|most|mostly|ideally|preferably|probably|"
+    r"possibly|likely|roughly|depending)\b|[\d#@/(]",
     re.I,
 )
 
 # A name from code standing as an item of a list: "toTokenStream", "rule_executor".
 _IDENTIFIER = re.compile(r"\s*(?=\S{5,}\s*$)[A-Za-z][a-z0-9]*[A-Z_][A-Za-z0-9_]*\s*$")
+# A phrase that only sets the time of what follows: "For the coming week,", "So far,".
+_TIME_PHRASE = re.compile(
+    r"\W{0,4}(?:so\s+far|until\s+now|(?:(?:for|in|during|over)\s+)?(?:the\s+)?(?:coming|next"
+    r"|following|upcoming|this|last|past)\s+(?:few\s+)?(?:weeks?|sprints?|months?|phase|days"
+    r"|period))\W{0,4}$",  # bounded: a long run of punctuation is not read twice
+    re.I,
+)
 # A clause with its own subject after ", but" / ", so": a statement of its own.
 _NEW_CLAUSE = re.compile(
     r"(?:but|so)\s+(?:i|we)(?:'ve|'ll|'m)?\s+(?:still\s+|also\s+)?(?:need|have\s+to|must|"
@@ -34,7 +42,15 @@ _NEW_CLAUSE = re.compile(
 )
 
 
+# "1) fixed the crash 2) reviewed PRs", "crash fix \u2022 PR review": a list run into one line.
+_INLINE_NUMBER = re.compile(r"(?:^|\s+)\(?\d{1,2}\)\s+(?=[A-Za-z])")
+_INLINE_BULLET = re.compile(r"\s+[\u2022\u00b7|]\s+")
+
+
 def _sentences(chunk: str) -> list[str]:
+    if len(_INLINE_NUMBER.findall(chunk)) >= 2:
+        chunk = _INLINE_NUMBER.sub(" \u00a7X\u00a7 ", chunk)
+    chunk = _INLINE_BULLET.sub(" \u00a7X\u00a7 ", chunk)
     pieces: list[str] = []
     for part in re.split(r"\s*\u00a7[XGAR]\u00a7\s*", chunk):
         for piece in re.split(r"(?<=[.!?])[\"')\]]*\s+", part):
@@ -83,6 +99,27 @@ def _is_topic(text: str) -> bool:
     return 0 < len(words) <= 4 and _lead(text)[0] is None and not re.search(r"[.!?,]", text)
 
 
+# What a topic's state alone says: "Validation: not started", "Data pipeline: 70% done".
+_STATE_ONLY = re.compile(
+    r"\W{0,4}(?:not\s+(?:yet\s+)?started|not\s+yet|in\s+progress|ongoing|wip|started|done|completed?"
+    r"|finished|~?\d{1,3}\s?%(?:\s+(?:done|complete))?)\W{0,4}$",
+    re.I,
+)
+
+
+def _leading_topic(chunk: str) -> str | None:
+    """The short topic a chunk opens with ("new events page: ..."), if any."""
+    m = re.match(r"\s*([^:\n]{1,40}?):\s", chunk)
+    return m.group(1).strip() if m and _is_topic(m.group(1)) else None
+
+
+def _name_the_pronoun(item: str, topic: str | None) -> str:
+    """ "Still working on it" under "new events page:" names the page instead of "it"."""
+    if topic and len(item.split()) <= 5 and re.search(r"\s(?:it|this)$", item, re.I):
+        return item.rsplit(" ", 1)[0] + " " + topic
+    return item
+
+
 def _split_items(sentence: str) -> list[str]:
     """Cut one sentence into item-sized fragments."""
     masked = _mask(sentence)
@@ -93,11 +130,15 @@ def _split_items(sentence: str) -> list[str]:
         if sep == ":":  # "Topic: statement", "statement: its reason"
             topic = _is_topic(left)
             keep = topic or (len(left.split()) >= 3 and not _is_status_only(rest))
+            if topic and _STATE_ONLY.match(rest):  # "Validation: not started" is one item
+                continue
             if topic:
                 pos = m.end()  # the topic is not an item
                 continue
         elif rest.startswith("then ") and not sep.startswith((",", ";")):
             keep = bool(left.strip())
+        elif sep.startswith(",") and _TIME_PHRASE.match(left):  # "For the coming week, ..."
+            keep = False
         elif sep.startswith(",") and _NEW_CLAUSE.match(rest):  # ", so we need ...", ", but I ..."
             keep = True
         elif sep.startswith(",") and rest[:4].lower() != "but ":
@@ -108,6 +149,8 @@ def _split_items(sentence: str) -> list[str]:
             keep = len(left.split()) >= 2 and (
                 _lead_is_verbish(rest) or (sep != "and" and re.match(r"(?:a|an|the)\s", rest))
             )
+        elif sep == "/":  # "fixed the crash / reviewed PRs", not "rejection / error"
+            keep = _lead_is_verbish(rest) and len(left.split(maxsplit=2)) >= 2
         elif sep == "but":
             keep = _blocker_cue(rest[:160]) and not _blocker_cue(sentence[pos : m.start()])
         else:  # dash or arrow; not inside "4.8.2 -> 9.1.0" or "Slack -> Matrix migration"
@@ -134,17 +177,19 @@ def _split_items(sentence: str) -> list[str]:
 
 _LEAD_NOISE = re.compile(
     r"^(?:(?:[^\w\-\s#@~(\"'`]|-(?!-\w)|\s)+"  # punctuation, but not "--flag", "#12", "@user"
-    r"|(?:and|also|then|plus|but|so|next(?=\s*[:,]|\s+up\b|\s+(?:i|we)\b)(?:\s+up)?(?:\s+is)?"
+    r"|(?:and|also|then|plus|but|so(?:\s+far)?|next(?=\s*[:,]|\s+up\b|\s+(?:i|we)\b)(?:\s+up)?(?:\s+is)?"
     r"|(?:tomorrow|today|tonight|yesterday|later|(?:this|last|next)\s+(?:week|morning"
-    r"|afternoon))(?=\s*,|\s+(?:i|we)\b)|yes|ok|(?:i|we)(?:'ll|'m|'ve|'re|'d)?(?=\s)|will|am|are"
-    r"|have|has|going\s+to|gonna|plan(?:ning)?\s+to|hopefully|currently|now)\b\W*)",
+    r"|afternoon|sprint|month))(?=\s*,|\s+(?:i|we)\b)|yes|ok|(?:i|we)(?:'ll|'m|'ve|'re|'d)?(?=\s)|will|am|are"
+    r"|(?:have|has)(?:\s+to)?|going\s+to|gonna|plan(?:ning)?\s+to|hopefully|currently|now)\b\W*)",
     re.I,
 )
-_EDGE_PUNCTUATION = re.compile(r"^(?:[\s,;:!\u2013\u2014]|-+(?=\s|$))+|[\s,;:!\-\u2013\u2014]+$")
+_EDGE_PUNCTUATION = re.compile(
+    r"^(?:[\s,;:!\u2013\u2014]|-+(?=\s|$))+|[\s,;:!\-\u2013\u2014]+$|\s+[/|\u2022]\s*$"
+)
 _FILLER = re.compile(
     r"^(?:etc|yes|yep|sure|no|none|n/?a|null|nil|tbd|ok|okay|nothing|same|see above|green|amber"
     r"|(?:hey|hi|hello|good\s+morning|morning)(?:\s+(?:team|all|everyone|folks))?"
-    r"|(?:quick\s+)?update"
+    r"|(?:quick\s+)?update(?:\s+from\s+me)?"
     r"|yellow|red|i think so|i hope so|definitely|not really|(?:by|before|until)\s+(?:mon|tue|wed"
     r"|thu|fri|sat|sun|tomorrow|tonight|eod|end|next|the\s+end)\w*(?:\s+\S+){0,4}"
     r"|(?:~|about\s+|around\s+|approx\.?\s+)?\d+(?:\s*[-\u2013]\s*\d+)?\s*(?:more\s+)?(?:days?"

@@ -11,8 +11,11 @@ _LABELS = {
     DONE: "done|did|completed|complete|accomplished|accomplishments|achievements|finished|"
     "yesterday|last week|last sprint|last time|last|previously|past week|worked on|shipped|"
     "progress|wins|highlights|what i did",
-    NEXT: "next steps|next step|next up|next week|next sprint|next|up next|coming up|upcoming|"
-    "tomorrow|plans|plan|planned|todo|to do|to-do|goals|goal|focus|in progress|wip|doing|"
+    NEXT: "will do|what i'll do|what i will do|what's next|next steps|next step|next up|next week|"
+    "next sprint|next|up next|coming up|"
+    "upcoming|carry-over|carryover|carry over|remaining|still to do|left to do|on deck|tomorrow|"
+    "plans|plan|planned|todo|to do|"
+    "to-do|goals|goal|focus|in progress|wip|doing|"
     "working on|priorities|coming week|today's plan|today's goals|today's focus|tomorrow's plan|"
     "this week's plan|this week's goals",
     THIS_WEEK: "this week|this sprint",

@@ -20,7 +20,12 @@ from skills.status.parsing.labels import (
 )
 from skills.status.parsing.tense import _lead
 
-_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25e6\u25aa\u2023\u00b7>]+|\d{1,2}[.)]|\[[ xX]?\])\s+")
+_BULLET = re.compile(
+    r"^\s*(?:(?:[-*\u2022\u25e6\u25aa\u2023\u00b7>]+|\d{1,2}[.)])\s+)?\[[ xX\u2713\u2714]?\]\s+"
+    r"|^\s*(?:[-*\u2022\u25e6\u25aa\u2023\u00b7>]+|\d{1,2}[.)])\s+"
+)
+# A checklist box says the state itself: "[x] login page" is done, "[ ] search" is not.
+_CHECKBOX = re.compile(r"^\s*(?:(?:[-*\u2022]+|\d{1,2}[.)])\s+)?\[(?P<mark>[ xX\u2713\u2714]?)\]\s")
 _HEADING_WORDS = re.compile(
     r"\b(?:weeks?|wk|sprint|day|update|report|stand-?up|status|summary|retro|check-?in|"
     r"four-up)\b|\bwk\d",
@@ -41,7 +46,7 @@ def _at_boundary(line: str, start: int) -> bool:
     if before.endswith(":"):  # "update: done - X; next - Y", not "Blockers: waiting on ..."
         topic = re.split(r"[.!?;,\u00a7]", before[:-1])[-1].strip(" -*\u2022").lower()
         return 0 < len(topic.split()) <= 3 and topic not in _LABEL_SECTION
-    return before.endswith((".", "!", "?", ";", ",", "\u00a7"))
+    return before.endswith((".", "!", "?", ";", ",", "\u00a7", " /", "\u2022", "|"))
 
 
 def _chunks(line: str) -> list[tuple[str | None, str, bool]]:
@@ -51,6 +56,8 @@ def _chunks(line: str) -> list[tuple[str | None, str, bool]]:
         section = _LABEL_SECTION[m.group("label").lower()]
         if m.group("soft") is not None and section not in (NEXT, THIS_WEEK, TODAY):
             continue
+        if m.group("soft") == "":  # "Today I'll ...", "this week we plan to ...": ahead
+            section = NEXT
         if m.group("ask") is not None and section not in (BLOCKERS, OTHER):
             continue
         if section == BLOCKERS and _RESOLVED_QUALIFIER.search(m.group("qual")):
@@ -87,13 +94,25 @@ def _is_heading(line: str) -> bool:
     return all(w[:1].isupper() for w in words) or _lead(plain)[0] is None
 
 
+def _checkbox_section(line: str) -> str | None:
+    """DONE for a ticked checklist line, NEXT for an empty box, None for any other line."""
+    box = _CHECKBOX.match(line)
+    if box is None:
+        return None
+    return NEXT if box.group("mark").strip() == "" else DONE
+
+
 def _sections(text: str) -> list[tuple[str, str]]:
     """Cut the normalised text into (section, text) chunks, in order."""
     lines = text.split("\n")
     non_empty = [i for i, line in enumerate(lines) if line.strip()]
     if len(non_empty) > 1:
         first = lines[non_empty[0]]
-        if _chunks(_BULLET.sub("", first))[0][0] is None and _is_heading(first):
+        if (
+            _checkbox_section(first) is None
+            and _chunks(_BULLET.sub("", first))[0][0] is None
+            and _is_heading(first)
+        ):
             lines[non_empty[0]] = ""
     result: list[tuple[str, str]] = []
     header: str | None = None  # section of the last header-only label line ("Done:")
@@ -101,13 +120,14 @@ def _sections(text: str) -> list[tuple[str, str]]:
         if not line.strip():
             header = None
             continue
-        bare = re.sub(r"^[#>\s]+|[\s:]+$", "", _BULLET.sub("", line)).lower()
+        bare = re.sub(r"^[#>\s]+|[\s:]+$", "", _BULLET.sub("", _ANY_MARK.sub(" ", line))).lower()
         if bare in _LABEL_SECTION:  # a header line without a colon: "## Done", "Next steps"
             header = _LABEL_SECTION[bare]
             continue
         chunks = _chunks(_BULLET.sub("", line))
+        opening = _checkbox_section(line) or header  # what the line's first chunk reports
         for index, (section, chunk, _) in enumerate(chunks):
-            result.append((section or (header if index == 0 else None) or UNLABELLED, chunk))
+            result.append((section or (opening if index == 0 else None) or UNLABELLED, chunk))
         if any(labelled for _, _, labelled in chunks):
             last_section, last_text, _ = chunks[-1]
             header = last_section if not last_text.strip(" \u00a7X") else None

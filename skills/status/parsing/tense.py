@@ -12,12 +12,13 @@ from skills.status.parsing.words import (
     _NOT_PAST,
     _PROGRESSIVE_AUX,
     _SKIP,
+    _words,
 )
 
 _FUTURE_ANY = re.compile(
     r"\b(?:i'll|we'll|he'll|she'll|they'll|i will|we will|going to|gonna|plan(?:ning)? to|"
     r"tomorrow|next (?:week|sprint|month|time)|later (?:today|this week)|upcoming|in progress|"
-    r"halfway|ongoing|wip|still working|currently|"
+    r"halfway|ongoing|underway|under way|in the works|wip|still working|currently|"
     r"coming (?:soon|up|before|next|this|tomorrow|later)|"
     r"to be done)\b|\bnext\W*$",
     re.I,
@@ -38,7 +39,10 @@ _PLANNED = re.compile(
     r"|\b(?:done|finished|completed?|ready)\s+by\b"
     r"|(?:\bby|\bdue|~)\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|weds?|thu(?:rs?)?"
     r"|fri|sat|sun)\b"
-    r"|\b(?:is|are|was|were|been|being|got)\s+(?:\w+\s+)?(?:slipping|delayed|postponed)\b",
+    r"|\b(?:is|are|was|were|been|being|got)\s+(?:\w+\s+)?(?:slipping|delayed|postponed)\b"
+    r"|\bis\s+to\s+[a-z]{3,}|\bnot\s+(?:yet\s+)?(?:started|begun)\b"
+    r"|^\W*(?:the\s+)?remaining\s+(?:work|tasks?|items?|steps?|bits?)\b"
+    r"|\b(?:work|tasks?|items?)\s+(?:remaining|left)\b",
     re.I,
 )
 _THEN = re.compile(r"\W*(?:and\s+)?then\b", re.I)
@@ -57,6 +61,24 @@ def _verb_stem(word: str) -> str | None:
 
 
 _NEEDS_TO = frozenset(("need", "plan", "planning", "want", "hope", "hoping", "intend", "aim"))
+
+
+_ADVERBS = frozenset(("now", "currently", "still", "also", "just", "mainly", "mostly", "actively"))
+_ING_NOT_VERB = _words(  # "-ing" words that are no verb after "is": "results are promising"
+    "during morning evening string spring ceiling pending missing outstanding ongoing "
+    "interesting exciting promising confusing amazing annoying challenging encouraging "
+    "disappointing concerning boring surprising frustrating worrying lacking looming"
+)
+
+
+def _is_ing_verb(word: str) -> bool:
+    """A present participle after "is"/"are" ("focusing"), not "nothing" or "morning"."""
+    return (
+        len(word) > 5
+        and word.endswith("ing")
+        and not word.endswith("thing")
+        and (word not in _ING_NOT_VERB)
+    )
 
 
 def _is_past(word: str) -> bool:
@@ -81,9 +103,14 @@ def _lead(fragment: str) -> tuple[str | None, str]:
                 continue
             if _verb_stem(following) or word in ("still", "currently"):
                 return "progressive", following
+            verb = next((w for w in words[i + 1 : i + 4] if w not in _ADVERBS), "")
+            if _verb_stem(verb) or _is_ing_verb(verb):  # "we are now focusing on ..."
+                return "progressive", verb
             if word == "now":
                 continue
             return None, word
+        if word in ("have", "has") and following == "to":  # "I have to rewrite the importer"
+            return "future", word
         if word in _SKIP:
             continue
         if _is_past(word):

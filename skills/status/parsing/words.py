@@ -18,7 +18,7 @@ _BASE_VERBS = _words(
     "remove rename reply research resolve respond restructure review rework rewrite run "
     "schedule send ship sort start study submit support sync take talk test tidy track try "
     "tweak update upgrade validate verify work wrap write hand recap park onboard coordinate "
-    "train pair demo estimate triage do"
+    "train pair demo estimate triage do target focus expect pick kick"
 )
 _IRREGULAR_PAST = _words(
     "did made wrote built found ran got spun took began met led sent spent brought bought "
