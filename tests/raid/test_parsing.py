@@ -17,6 +17,7 @@ from skills.raid.parsing import (
     parse_raid_message,
 )
 from skills.raid.parsing.kind import _classify
+from skills.raid.parsing.type_cues import cues
 from skills.raid.scoring import RaidType, Severity
 
 NOW = datetime.fromisoformat("2026-11-23T09:00:00+00:00")  # a Monday
@@ -102,6 +103,7 @@ def test_type_from_words(text: str, expected: RaidType) -> None:
         ),
         ("we can't finalise the requirements until the client gives feedback", RaidType.DEPENDENCY),
         ("pilot only happens once the platform team delivers", RaidType.DEPENDENCY),
+        ("the office move can't start until there's a decision on the lease", RaidType.DEPENDENCY),
         ("we expect the client to provide test accounts", RaidType.ASSUMPTION),
     ],
 )
@@ -549,3 +551,18 @@ def test_a_labelled_response_is_read_apart_from_the_title(
     if title is not None:
         assert draft.title == title
     assert "itigation" not in draft.title and "ontingency" not in draft.title
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the vendor may not deliver in time", {"cue:hedge"}),
+        ("Priya to send the budget by Thursday", {"cue:doer", "cue:task"}),
+        ("agreed in the call: we go with vendor B", {"cue:settled"}),
+        ("can't start the migration until the schema docs arrive", {"cue:waits", "cue:fault"}),
+        ("we assume the rooms are free in the evenings", {"cue:premise"}),
+        ("new office furniture", {"cue:none"}),
+    ],
+)
+def test_speech_act_cues_the_type_model_reads(text: str, expected: set[str]) -> None:
+    assert set(cues(text)) == expected

@@ -57,6 +57,8 @@ _EXPLICIT = [  # the message says what it is: "log a risk", "Issue (RED):", "as 
     ),
 ]
 _NEGATED_BEFORE = re.compile(r"(?:\bat|\bno|\bnot\s+an?|\bwithout)\s+$", re.IGNORECASE)
+# "can't move until there's a decision": a type named as what the entry waits for is no label
+_CONDITION_BEFORE = re.compile(r"\b(?:until|till|unless|pending|awaiting)\s+$", re.IGNORECASE)
 _NOT_A_TYPE_AFTER = re.compile(r"\s*(?:#?\d|register|log\b|owner)", re.IGNORECASE)  # "risk 8"
 _OTHER_LABELS = {"todo": RaidType.ACTION, "to-do": RaidType.ACTION, "todos": RaidType.ACTION}
 PROBABILITY_PRIOR = 20.0  # a stated likelihood makes "risk" this many times as likely
@@ -91,7 +93,8 @@ def _keyword_scores(sample: str) -> dict[RaidType, float]:
     for pattern in _EXPLICIT:
         for m in pattern.finditer(sample):
             before = sample[max(0, m.start("word") - 12) : m.start("word")]
-            if not _NEGATED_BEFORE.search(before):
+            waited_for = _CONDITION_BEFORE.search(sample[max(0, m.start() - 12) : m.start()])
+            if not _NEGATED_BEFORE.search(before) and not waited_for:
                 raid_type = _word_type(m.group("word"))
                 scores[raid_type] = max(scores[raid_type], 10.0)
     first_words_end = sum(len(w) + 1 for w in sample.split()[:6])

@@ -5,9 +5,11 @@ entries and chat messages written for this repo) by ``python -m
 skills.raid.parsing.type_training``, which writes ``type_weights.npz``. The committed weights
 also learned the two labelled eval sets, read by path (``--l2 1e-5 --extra
 shared/eval/raid_dev.jsonl --extra shared/eval/raid_dev2.jsonl``): figures on those sets come
-from models that never saw the set scored (README). It uses the process's
-MiniLM embedder when it is loaded and lexical features alone otherwise (no message waits for
-the model to load: the bot calls ``bot.core.learned.warm_up()`` at start).
+from models that never saw the set scored (README). Besides word and character n-grams it
+reads the message's speech-act cues (``type_cues``: "may", "agreed", "until", "X to …") as
+one block of features, and the process's MiniLM embedding when the embedder is loaded
+(lexical features alone otherwise: no message waits for the model to load; the bot calls
+``bot.core.learned.warm_up()`` at start).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from bot.core import learned
 from bot.core.learned import shared_embedder
+from skills.raid.parsing.type_cues import cues
 from skills.raid.scoring import RaidType
 
 if TYPE_CHECKING:
@@ -46,7 +49,9 @@ def type_classifier() -> TextClassifier:
         model = _models.get(id(embed))
         if model is None:
             _models.clear()
-            model = _models[id(embed)] = learned.TextClassifier.load(_weights[0], embed=embed)
+            model = _models[id(embed)] = learned.TextClassifier.load(
+                _weights[0], embed=embed, marks=cues
+            )
         return model
 
 

@@ -28,11 +28,14 @@ from pathlib import Path
 import numpy as np
 
 from bot.core.learned import Config, Embed, TextClassifier, shared_embedder
+from skills.raid.parsing.type_cues import cues
 from skills.raid.parsing.type_model import EXAMPLES, WEIGHTS
 
 L2_GRID = (1e-5, 1e-4)
 BLEND = 0.25  # share of the lexical head: chosen by cross-validation on the examples
+MARK_WEIGHT = 0.5  # weight of the speech-act cues block (`type_cues`): see the README
 FOLDS = 5
+CONFIG = Config(mark_weight=MARK_WEIGHT)
 _PREFIXES = ("", "", "fyi ", "heads up: ", "pls log: ", "<@U0EXAMPLE> ", "can you add this: ",
              "quick one - ", "\U0001f4cc ", "for the log: ", "hey team, ")  # fmt: skip
 _SUFFIXES = ("", "", ", owner <@U0EXAMPLE>", ". <@U0EXAMPLE> to look into it", ", review Friday",
@@ -70,7 +73,7 @@ def cross_validate(
         test = [i for i in range(len(texts)) if fold_of[i] == fold]
         model = TextClassifier.train(
             *dressed([texts[i] for i in train], [labels[i] for i in train]), embed=embed,
-            config=config, folds=0,
+            config=config, folds=0, marks=cues,
         )  # fmt: skip
         test_texts, test_labels = dressed([texts[i] for i in test], [labels[i] for i in test])
         for head in ("embedded", "lexical"):
@@ -78,7 +81,7 @@ def cross_validate(
                 continue
             if head == "lexical":
                 model = TextClassifier(model.labels, {"lexical": model.heads["lexical"]},
-                                       model.config)  # fmt: skip
+                                       model.config, marks=cues)  # fmt: skip
             for label, prediction in zip(test_labels, model.predict_many(test_texts),
                                          strict=True):  # fmt: skip
                 right[head] += prediction.label == label
@@ -109,16 +112,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     scores = {}
     for l2 in [args.l2] if args.l2 else L2_GRID:
-        scores[l2] = (
-            {} if args.l2 else cross_validate(texts, labels, replace(Config(), l2=l2), embed)
-        )
+        scores[l2] = {} if args.l2 else cross_validate(texts, labels, replace(CONFIG, l2=l2), embed)
         print(f"l2={l2:<8} {scores[l2]}", file=sys.stderr)
     key = "embedded_log_loss" if embed is not None else "lexical_log_loss"
     best = args.l2 or min(L2_GRID, key=lambda l2: scores[l2][key])
     model = TextClassifier.train(
         *dressed(pooled_texts, pooled_labels),
         embed=embed,
-        config=Config(l2=best, lexical_blend=BLEND),
+        config=replace(CONFIG, l2=best, lexical_blend=BLEND),
+        marks=cues,
     )
     model.save(args.output)
     result = {
