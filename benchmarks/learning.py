@@ -1,6 +1,6 @@
 """Learning from corrections, simulated: accuracy on unseen messages after 0, 10 and 30.
 
-    python -m benchmarks.learning RAID_FILE [--conversation FILE] [--seeds 5]
+    python -m benchmarks.learning RAID_FILE [--conversation FILE] [--seeds 5] [--type-weights NPZ]
 
 A workspace corrects what the bot got wrong (an item's type, or the operation it picked) and
 the model adapts to those corrections as it does in the bot (`with_examples`, each counted
@@ -8,7 +8,8 @@ the model adapts to those corrections as it does in the bot (`with_examples`, ea
 half: the first half is the stream people correct (only the messages the model gets wrong,
 in order, up to the budget), the second half judges. RAID types are read by the same parser
 the bot uses (`parse_raid_message` with the adapted model); operations by the interpreter.
-The last line printed is one JSON object.
+``--type-weights`` starts from a retrained type model (one that never saw RAID_FILE: the
+committed one learned both eval sets). The last line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -94,15 +95,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--conversation", type=Path, help="JSONL of messages labelled by op")
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--weight", type=float, default=LEARNED_WEIGHT, help="per correction")
+    parser.add_argument("--type-weights", type=Path, help="type model to start from (cross-fit)")
     args = parser.parse_args(argv)
     clock.pin(NOW.isoformat())
     if shared_embedder() is None:
         print("no embedding model (LIVEPMO_EMBEDDING_MODEL_DIR): lexical features only")
     from bot.interpret.model import base_model
-    from skills.raid.parsing.type_model import type_classifier
+    from skills.raid.parsing.type_model import type_classifier, use_weights
 
+    if args.type_weights:
+        use_weights(args.type_weights)
     rows = [(r["text"], r["type"]) for r in load(args.raid) if r.get("type")]
     result: dict[str, Any] = {"raid_file": str(args.raid), "raid_messages": len(rows)}
+    result["type_weights"] = str(args.type_weights) if args.type_weights else "committed"
     result["raid_type"] = simulate(type_classifier(), rows, raid_type, args.seeds, args.weight)
     print(f"RAID type on {args.raid.name}: {result['raid_type']}")
     if args.conversation:

@@ -142,6 +142,11 @@ class _Leaning:
          "explicit"),
         # a label decides whatever the model thinks
         ("risk: Eva to collect the figures", ("action", 0.99), "risk", "explicit"),
+        # a type named with a purpose is what a task creates: the model decides, even unsure
+        ("Jo: write it up and open an issue to track it", ("action", 0.4), "action", "guess"),
+        ("open an issue to follow up with legal", ("action", 0.4), "action", "guess"),
+        # "to the …" is no purpose: still a label
+        ("log a risk to the register: the vendor may slip", ("action", 0.9), "risk", "explicit"),
     ],
 )  # fmt: skip
 def test_type_words_weigh_against_the_model(

@@ -59,6 +59,12 @@ _EXPLICIT = [  # the message says what it is: "log a risk", "Issue (RED):", "as 
 _NEGATED_BEFORE = re.compile(r"(?:\bat|\bno|\bnot\s+an?|\bwithout)\s+$", re.IGNORECASE)
 # "can't move until there's a decision": a type named as what the entry waits for is no label
 _CONDITION_BEFORE = re.compile(r"\b(?:until|till|unless|pending|awaiting)\s+$", re.IGNORECASE)
+# "open an issue to track X": a type named with a purpose ("to" and a verb, not "to the …") is
+# what a task creates, or else a risk "to delivery": the rule can't tell, so the model decides
+_PURPOSE_AFTER = re.compile(
+    r"\s+to\s+(?!(?:the|a|an|this|that|these|those|our|my|your|their|its|his|her|it|them|us"
+    r"|me|him|be|do|date)\b)[a-z]{2,}\b"
+)
 _NOT_A_TYPE_AFTER = re.compile(r"\s*(?:#?\d|register|log\b|owner)", re.IGNORECASE)  # "risk 8"
 _OTHER_LABELS = {"todo": RaidType.ACTION, "to-do": RaidType.ACTION, "todos": RaidType.ACTION}
 PROBABILITY_PRIOR = 20.0  # a stated likelihood makes "risk" this many times as likely
@@ -90,18 +96,23 @@ def _word_type(word: str) -> RaidType:
 def _keyword_scores(sample: str) -> dict[RaidType, float]:
     """10 for an explicit "log a risk", 6 for a type word early on, 3 for one later."""
     scores = dict.fromkeys(RaidType, 0.0)
+    unsure: set[int] = set()  # where a type word names an instrument or a label alike
     for pattern in _EXPLICIT:
         for m in pattern.finditer(sample):
             before = sample[max(0, m.start("word") - 12) : m.start("word")]
             waited_for = _CONDITION_BEFORE.search(sample[max(0, m.start() - 12) : m.start()])
-            if not _NEGATED_BEFORE.search(before) and not waited_for:
+            if _PURPOSE_AFTER.match(sample, m.end("word")):
+                unsure.add(m.start("word"))
+            elif not _NEGATED_BEFORE.search(before) and not waited_for:
                 raid_type = _word_type(m.group("word"))
                 scores[raid_type] = max(scores[raid_type], 10.0)
     first_words_end = sum(len(w) + 1 for w in sample.split()[:6])
     for raid_type, pattern in _TYPE_WORD_RES.items():
         for m in pattern.finditer(sample):
             before = sample[max(0, m.start() - 16) : m.start()]
-            if _NEGATED_BEFORE.search(before) or _NOT_A_TYPE_AFTER.match(sample, m.end()):
+            if m.start() in unsure or _NEGATED_BEFORE.search(before):
+                continue
+            if _NOT_A_TYPE_AFTER.match(sample, m.end()):
                 continue
             weight = 6.0 if m.start() < first_words_end else 3.0
             scores[raid_type] = max(scores[raid_type], weight)
