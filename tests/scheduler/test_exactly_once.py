@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from bot.core import clock
@@ -97,6 +98,15 @@ def test_a_summary_whose_upload_failed_resends_only_the_upload(settings) -> None
     assert steps == ["0.file", "0.message"] and row.attempts == 2
 
 
+def database_gone(statement: str):
+    """A `record_outcomes` that fails as a database lost mid-sweep does."""
+
+    def record_outcomes(*args, **kwargs):
+        raise OperationalError(statement, {}, Exception("server closed"))
+
+    return record_outcomes
+
+
 def test_a_summary_cut_off_after_slack_confirmed_its_upload_is_not_uploaded_again(
     settings, monkeypatch
 ) -> None:
@@ -106,14 +116,11 @@ def test_a_summary_cut_off_after_slack_confirmed_its_upload_is_not_uploaded_agai
     chat.send("raid add risk: supplier insolvency P4 I5")
     monday_9 = datetime(2026, 11, 23, 9, 1, tzinfo=UTC)
 
-    def database_gone(*args, **kwargs):
-        from sqlalchemy.exc import OperationalError
-
-        raise OperationalError("INSERT INTO schedule_posts", {}, Exception("server closed"))
-
     with MockSlackWebAPI() as slack:
         poster = slack_poster(settings, slack)
-        monkeypatch.setattr("scheduler.engine.record_outcomes", database_gone)
+        monkeypatch.setattr(
+            "scheduler.engine.record_outcomes", database_gone("INSERT INTO schedule_posts")
+        )
         with pytest.raises(Exception, match="server closed"):
             run_due(settings.database_url, directory(), poster, now=monday_9)
         monkeypatch.setattr("scheduler.engine.record_outcomes", claims.record_outcomes)
@@ -138,14 +145,11 @@ def test_a_database_lost_mid_sweep_does_not_post_delivered_firings_again(
 ) -> None:
     add_reminders(settings.database_url, 40)
 
-    def database_gone(*args, **kwargs):
-        from sqlalchemy.exc import OperationalError
-
-        raise OperationalError("UPDATE schedule_firings", {}, Exception("server closed"))
-
     with MockSlackWebAPI() as slack:
         poster = slack_poster(settings, slack)
-        monkeypatch.setattr("scheduler.engine.record_outcomes", database_gone)
+        monkeypatch.setattr(
+            "scheduler.engine.record_outcomes", database_gone("UPDATE schedule_firings")
+        )
         with pytest.raises(Exception, match="server closed"):
             run_due(settings.database_url, directory(), poster, now=DUE)
         assert sum(dms_by_user(slack).values()) == 40  # all delivered, none recorded
