@@ -156,6 +156,21 @@ def test_type_words_weigh_against_the_model(
     assert (reading.type.value, reading.source) == (expected, source)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected", "source"),
+    [
+        # a likelihood is a risk's: it outweighs a model sure of another type
+        ("build server keeps running out of disk, likely, medium impact", "risk", "guess"),
+        # a label still decides
+        ("issue: build server keeps running out of disk, likely, medium impact", "issue",
+         "explicit"),
+    ],
+)  # fmt: skip
+def test_a_stated_likelihood_makes_it_a_risk(text: str, expected: str, source: str) -> None:
+    reading = _classify(text, None, True, types=lambda: _Leaning("issue", 0.95))  # type: ignore[arg-type,return-value]
+    assert (reading.type.value, reading.source) == (expected, source)
+
+
 def test_a_date_ahead_in_a_decision_is_set_aside_not_refused() -> None:
     draft = parse("decision: go with vendor B, <@U0OWNER01> to sign by Wednesday next week")
     assert draft.type is RaidType.DECISION and draft.status == "decided"
