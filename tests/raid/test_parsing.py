@@ -159,8 +159,9 @@ def test_type_words_weigh_against_the_model(
 @pytest.mark.parametrize(
     ("text", "expected", "source"),
     [
-        # a likelihood is a risk's: it outweighs a model sure of another type
-        ("build server keeps running out of disk, likely, medium impact", "risk", "guess"),
+        # a likelihood is a risk's: it outweighs a model sure of another type, and a type word
+        ("build server keeps running out of disk, likely, medium impact", "risk", "likelihood"),
+        ("we could see the disk issue again on release day, likely", "risk", "likelihood"),
         # a label still decides
         ("issue: build server keeps running out of disk, likely, medium impact", "issue",
          "explicit"),

@@ -8,7 +8,7 @@ from typing import Literal
 
 from skills.raid.scoring import RaidType, Severity, severity
 
-TypeSource = Literal["explicit", "default", "guess"]
+TypeSource = Literal["explicit", "default", "likelihood", "guess"]
 
 
 @dataclass

@@ -67,9 +67,6 @@ _PURPOSE_AFTER = re.compile(
 )
 _NOT_A_TYPE_AFTER = re.compile(r"\s*(?:#?\d|register|log\b|owner)", re.IGNORECASE)  # "risk 8"
 _OTHER_LABELS = {"todo": RaidType.ACTION, "to-do": RaidType.ACTION, "todos": RaidType.ACTION}
-# A stated likelihood makes "risk" this many times as likely: a likelihood is a risk's, so it
-# decides unless a type word says otherwise (82 of the 83 examples and eval messages with one)
-PROBABILITY_PRIOR = 1000.0
 EXPLICIT_SCORE = 10.0  # "log a risk", "Issue:": the type is said, not guessed
 # A type word that is no label makes its type this many times as likely to the model: an
 # early one (score 6), a later one (score 3). Chosen on raid_dev (a grid), reported on raid_dev2.
@@ -121,16 +118,10 @@ def _keyword_scores(sample: str) -> dict[RaidType, float]:
     return scores
 
 
-def _model_probabilities(
-    text: str, has_probability: bool, types: TypeModel | None = None
-) -> dict[RaidType, float]:
+def _model_probabilities(text: str, types: TypeModel | None = None) -> dict[RaidType, float]:
     model = types() if types else None
     prediction = model.predict(text) if model is not None else predict_type(text)[1]
-    probs = {RaidType(label): p for label, p in prediction.probabilities.items()}
-    if has_probability:  # only risks (and the odd assumption) come with a likelihood
-        probs[RaidType.RISK] *= PROBABILITY_PRIOR
-    total = sum(probs.values()) or 1.0
-    return {t: p / total for t, p in probs.items()}
+    return {RaidType(label): p for label, p in prediction.probabilities.items()}
 
 
 def _classify(
@@ -140,12 +131,13 @@ def _classify(
     statement: str | None = None,
     types: TypeModel | None = None,
 ) -> TypeReading:
-    """The type: an explicit label ("log a risk", "Issue:") decides; weaker type words (one
-    early in the message, one later) multiply the learned model's probabilities by
+    """The type: an explicit label ("log a risk", "Issue:") decides; with no type word,
+    ``default_type``; then a stated likelihood makes it a risk (only risks have one: 82 of
+    the 83 written examples and eval messages with one); else weaker type words (one early
+    in the message, one later) multiply the learned model's probabilities by
     :data:`KEYWORD_PRIOR`, so "open an issue to track it" in an action stays an action (with
-    a ``default_type`` the type words win, as before); with no type word, ``default_type``;
-    else the model's guess from the ``statement`` (the message without owners, levels and
-    links) or else the text."""
+    a ``default_type`` the type words win, as before), and the model guesses from the
+    ``statement`` (the message without owners, levels and links) or else the text."""
     sample = text[:4000]
     keywords = _keyword_scores(sample)
     top = max(keywords.values())
@@ -155,7 +147,9 @@ def _classify(
         return TypeReading(named[0], "explicit")
     if not top and default_type is not None:
         return TypeReading(default_type, "default")
-    probs = _model_probabilities(model_input, has_probability, types)
+    if has_probability and default_type is None:
+        return TypeReading(RaidType.RISK, "likelihood")
+    probs = _model_probabilities(model_input, types)
     if top:
         weighted = {t: p * KEYWORD_PRIOR.get(keywords[t], 1.0) for t, p in probs.items()}
         if top >= EXPLICIT_SCORE or default_type is not None:  # the model picks among these
