@@ -123,11 +123,13 @@ def words_to_fields(model: type[BaseModel], text: str) -> dict[str, Any]:
     values, loose = split_flags(model, text)
     fields = model.model_fields
     rest_field = next((n for n in fields if field_kind(model, n) == REST), None)
+    taken = []
     for name in [n for n in fields if field_kind(model, n) == POSITIONAL]:
         if loose:
             values[name] = loose.pop(0)
+            taken.append(values[name])
     if rest_field and loose:
-        values[rest_field] = rest_text(text, loose)
+        values[rest_field] = rest_text(text, loose, taken)
     elif loose:
         raise UserError(f"I didn't expect `{escape(' '.join(loose)[:80])}` there.")
     return values
@@ -174,10 +176,14 @@ def split_flags(model: type[BaseModel], text: str) -> tuple[dict[str, Any], list
     return values, loose
 
 
-def rest_text(text: str, loose: list[str]) -> str:
-    """The remaining words as the user typed them (quotes and spacing kept where possible)."""
-    first = loose[0]
-    at = text.find(first)
+def rest_text(text: str, loose: list[str], taken: list[str]) -> str:
+    """The remaining words as the user typed them (quotes and spacing kept where possible),
+    found after the positional words `taken` before them ("Orion Orion DW": the second)."""
+    at = 0
+    for word in taken:
+        found = text.find(word, at)
+        at = found + len(word) if found >= 0 else at
+    at = text.find(loose[0], at)
     if at < 0:
         return " ".join(loose)
     tail = text[at:]

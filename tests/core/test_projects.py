@@ -1,3 +1,4 @@
+import pytest
 from sqlmodel import select
 
 from bot.core.db import session_scope
@@ -13,6 +14,20 @@ def test_create_links_channel_and_makes_creator_pm(settings) -> None:
     with session_scope(settings.database_url) as session:
         actions = session.exec(select(AuditEntry.action)).all()
     assert "project.create" in actions and "project.link" in actions
+
+
+@pytest.mark.parametrize(
+    ("command", "key", "name"),
+    [
+        ("/pmo project create apollo Apollo launch", "apollo", "Apollo launch"),
+        ("/pmo project create Orion DW", "orion-dw", "Orion DW"),
+        ("/pmo project create Orion Orion DW", "orion-orion-dw", "Orion Orion DW"),
+        ("/pmo project create echo echo chamber --timezone UTC", "echo", "echo chamber"),
+    ],
+)
+def test_a_key_and_a_name_or_a_name_alone(settings, command: str, key: str, name: str) -> None:
+    text = console(settings).send(command)[0].text
+    assert f"*{name}* (`{key}`)" in text
 
 
 def test_bad_project_input_gets_clear_replies_and_saves_nothing(settings) -> None:
