@@ -72,8 +72,8 @@ def call(ctx: Context, op: Operation, read_args: ArgsReader) -> list[Reply]:
     Every way in ends here, and so does an operation that runs another (`Context.invoke`).
     """
     args = read_args(ctx)
-    scope = op.scope(ctx, args)
     ctx.operation = op
+    scope = op.scope(ctx, args)
     ctx.role = ctx.authorize(scope)
     ctx.scope = scope
     if scope.project is not None:

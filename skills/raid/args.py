@@ -79,11 +79,16 @@ def _live(session: Any, key: str) -> RaidItem | None:
 
 
 def item_scope(ctx: Context, args: ItemArgs) -> Scope:
-    """The item named by `args.key`, in whichever project it lives: that project's rule."""
+    """The item named by `args.key`, in whichever project it lives: that project's rule. A
+    change to a risk converted to an issue goes to that issue."""
     hint = get_project(ctx.session, args.project) if args.project else ctx.project
     if args.project and hint is None:
         hint = ctx.project_for(args.project)  # says there is no such project
     item = resolve_item(ctx.session, args.key, hint)
+    if ctx.operation is not None and ctx.operation.writes:  # "close R1" after R1 became I1
+        from skills.raid.corrections import successor
+
+        item = successor(ctx.session, item)
     project = ctx.session.get(Project, item.project_id)
     owners = tuple(u for u in (item.owner, item.raised_by) if u)
     return Scope(

@@ -19,7 +19,7 @@ from bot.core.models import Project
 from bot.core.text import escape, mention
 from skills.raid import service
 from skills.raid.models import RaidHistory, RaidItem, RaidLink
-from skills.raid.scoring import LIFECYCLES, RaidType
+from skills.raid.scoring import LIFECYCLES, RaidStatus, RaidType
 
 UNDO_WINDOW = timedelta(minutes=10)
 UNDO_NOTE = "undo:"  # an undo row's note names the change it reverted: `undo:<change id>`
@@ -61,6 +61,21 @@ def renamed_item(session: Session, key: str) -> RaidItem | None:
     ).first()
     item = session.get(RaidItem, row.item_id) if row else None
     return item if item and not item.deleted else None
+
+
+def successor(session: Session, item: RaidItem) -> RaidItem:
+    """The live item `item` was converted to (a risk that became an issue), else `item`."""
+    for _ in range(8):  # a chain of conversions, never a loop
+        if item.status != RaidStatus.CONVERTED.value:
+            return item
+        link = session.exec(
+            select(RaidLink).where(RaidLink.from_id == item.id, RaidLink.relation == "converted_to")
+        ).first()
+        after = session.get(RaidItem, link.to_id) if link else None
+        if after is None or after.deleted:
+            return item
+        item = after
+    return item
 
 
 def last_change(session: Session, user: str, item: RaidItem | None = None) -> list[RaidHistory]:

@@ -108,3 +108,13 @@ def test_a_clarifying_question_offers_the_type_the_parser_reads_first() -> None:
     choices = type_choices(ctx, text)
     assert choices[0] == ("Log as issue", {"type": "issue"})  # the model's reading
     assert choices[1][1]["type"] != "issue"
+
+
+def test_a_converted_risk_answers_as_its_issue(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: vendor may slip, owner <@U0BOB>")
+    assert "APOLLO-I1" in chat.send("raid convert R1")[0].text
+    assert "APOLLO-I1" in chat.send("raid close R1 vendor delivered")[0].text
+    assert item(settings, "APOLLO-I1").status != "open"
+    assert item(settings, "APOLLO-R1").status == "converted"
+    assert "converted" in chat.send("raid show APOLLO-R1")[0].text  # reading it shows it
