@@ -406,5 +406,5 @@ def undo(ctx: Context, args: UndoArgs) -> Reply:
     if not rows:
         raise UserError(NOTHING_TO_UNDO)
     corrections.check_undoable(ctx.session, rows, ctx.user)
-    item = corrections.undo(ctx.session, rows, actor=ctx.user)
-    return Reply(text=corrections.describe_undo(item, rows), replace_original=ctx.via == "message")
+    touched = corrections.undo(ctx.session, rows, actor=ctx.user)
+    return Reply(text=corrections.describe_undo(touched), replace_original=ctx.via == "message")

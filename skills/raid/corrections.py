@@ -136,26 +136,33 @@ def check_undoable(session: Session, rows: list[RaidHistory], user: str) -> None
             )
 
 
-def undo(session: Session, rows: list[RaidHistory], *, actor: str) -> RaidItem:
-    """Revert the rows of one change (newest first); returns the item they touched."""
-    item = session.get(RaidItem, rows[0].item_id)
-    assert item is not None
-    changes: dict[str, object] = {}
-    for row in rows:  # newest first: the oldest value of a field wins
-        if row.field == "created":
-            changes["deleted"] = True
-        elif row.field == "deleted":
-            changes["deleted"] = row.old == "True"
-        elif row.field == "link":
-            _unlink(session, item, row)
-        elif row.field in INT_FIELDS or row.field == "seq":
-            changes[row.field] = int(row.old) if row.old else None
-        elif row.field == "due_on":
-            changes["due_on"] = date.fromisoformat(row.old) if row.old else None
-        else:
-            changes[row.field] = row.old if row.old is not None or row.field != "title" else ""
-    _apply(session, item, changes, actor=actor, note=f"{UNDO_NOTE}{rows[0].change or ''}")
-    return item
+def undo(
+    session: Session, rows: list[RaidHistory], *, actor: str
+) -> list[tuple[RaidItem, list[RaidHistory]]]:
+    """Revert the rows of one change (newest first), each on its own item (a conversion
+    touches the risk and the issue it made); returns each item with its rows."""
+    touched = []
+    for item_id in dict.fromkeys(row.item_id for row in rows):
+        own = [row for row in rows if row.item_id == item_id]
+        item = session.get(RaidItem, item_id)
+        assert item is not None
+        changes: dict[str, object] = {}
+        for row in own:  # newest first: the oldest value of a field wins
+            if row.field == "created":
+                changes["deleted"] = True
+            elif row.field == "deleted":
+                changes["deleted"] = row.old == "True"
+            elif row.field == "link":
+                _unlink(session, item, row)
+            elif row.field in INT_FIELDS or row.field == "seq":
+                changes[row.field] = int(row.old) if row.old else None
+            elif row.field == "due_on":
+                changes["due_on"] = date.fromisoformat(row.old) if row.old else None
+            else:
+                changes[row.field] = row.old if row.old is not None or row.field != "title" else ""
+        _apply(session, item, changes, actor=actor, note=f"{UNDO_NOTE}{rows[0].change or ''}")
+        touched.append((item, own))
+    return touched
 
 
 def _unlink(session: Session, item: RaidItem, row: RaidHistory) -> None:
@@ -189,9 +196,13 @@ def _apply(
         session.add(item)
 
 
-def describe_undo(item: RaidItem, rows: list[RaidHistory]) -> str:
-    fields = sorted({r.field for r in rows})
-    if "created" in fields:
-        return f"Undone: {item.key} is removed from the log (its history is kept)."
-    names = ", ".join(escape(f.replace("_on", "")) for f in fields)
-    return f"Undone your change to {item.key} ({names})."
+def describe_undo(touched: list[tuple[RaidItem, list[RaidHistory]]]) -> str:
+    said = []
+    for item, rows in touched:
+        fields = sorted({r.field for r in rows})
+        if "created" in fields:
+            said.append(f"Undone: {item.key} is removed from the log (its history is kept).")
+        else:
+            names = ", ".join(escape(f.replace("_on", "")) for f in fields)
+            said.append(f"Undone your change to {item.key} ({names}).")
+    return " ".join(said)

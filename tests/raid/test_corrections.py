@@ -118,3 +118,13 @@ def test_a_converted_risk_answers_as_its_issue(settings) -> None:
     assert item(settings, "APOLLO-I1").status != "open"
     assert item(settings, "APOLLO-R1").status == "converted"
     assert "converted" in chat.send("raid show APOLLO-R1")[0].text  # reading it shows it
+
+
+def test_undo_of_a_conversion_restores_the_risk_and_removes_its_issue(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: vendor may slip")
+    chat.send("raid convert R1")
+    reply = chat.send("undo")[0].text
+    assert "APOLLO-R1 (link, status)" in reply and "APOLLO-I1 is removed" in reply
+    risk, issue = item(settings, "APOLLO-R1"), item(settings, "APOLLO-I1")
+    assert risk.status == "open" and not risk.deleted and issue.deleted
