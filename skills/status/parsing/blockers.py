@@ -16,7 +16,8 @@ _BLOCKER_CUE = re.compile(
     r"quite|bit|pretty|proving)\s+(?:hard|difficult|tricky|impossible)\s+to(?!\s+(?:say|tell|"
     r"believe))|(?:it's|is|are|was|very|really|quite|bit|pretty)\s+confusing|not\s+working|"
     r"doesn't\s+work|isn't\s+working|keeps?\s+(?:failing|breaking|crashing|timing\s+out|erroring"
-    r"|hanging)|(?:too\s+many|lots\s+of|a\s+lot\s+of)\s+errors|not\s+respond\w*|unresponsive|(?:have|has)\s*(?:not|n't)\s+"
+    r"|hanging)|(?:too\s+many|lots\s+of|a\s+lot\s+of)\s+errors|not\s+respond\w*|unresponsive|"
+    r"(?:have|has)\s*(?:not|n't)\s+"
     r"(?:responded|replied|heard\s+back)|no\s+response|held\s+up|holding\s+(?:me|us)\s+up|"
     r"bottleneck)",
     re.I,

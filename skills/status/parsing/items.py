@@ -101,7 +101,8 @@ def _is_topic(text: str) -> bool:
 
 # What a topic's state alone says: "Validation: not started", "Data pipeline: 70% done".
 _STATE_ONLY = re.compile(
-    r"\W{0,4}(?:not\s+(?:yet\s+)?started|not\s+yet|in\s+progress|ongoing|wip|started|done|completed?"
+    r"\W{0,4}(?:not\s+(?:yet\s+)?started|not\s+yet|in\s+progress|ongoing|wip|started|done"
+    r"|completed?"
     r"|finished|~?\d{1,3}\s?%(?:\s+(?:done|complete))?)\W{0,4}$",
     re.I,
 )
@@ -177,9 +178,11 @@ def _split_items(sentence: str) -> list[str]:
 
 _LEAD_NOISE = re.compile(
     r"^(?:(?:[^\w\-\s#@~(\"'`]|-(?!-\w)|\s)+"  # punctuation, but not "--flag", "#12", "@user"
-    r"|(?:and|also|then|plus|but|so(?:\s+far)?|next(?=\s*[:,]|\s+up\b|\s+(?:i|we)\b)(?:\s+up)?(?:\s+is)?"
+    r"|(?:and|also|then|plus|but|so(?:\s+far)?"
+    r"|next(?=\s*[:,]|\s+up\b|\s+(?:i|we)\b)(?:\s+up)?(?:\s+is)?"
     r"|(?:tomorrow|today|tonight|yesterday|later|(?:this|last|next)\s+(?:week|morning"
-    r"|afternoon|sprint|month))(?=\s*,|\s+(?:i|we)\b)|yes|ok|(?:i|we)(?:'ll|'m|'ve|'re|'d)?(?=\s)|will|am|are"
+    r"|afternoon|sprint|month))(?=\s*,|\s+(?:i|we)\b)|yes|ok|(?:i|we)(?:'ll|'m|'ve|'re|'d)?(?=\s)"
+    r"|will|am|are"
     r"|(?:have|has)(?:\s+to)?|going\s+to|gonna|plan(?:ning)?\s+to|hopefully|currently|now)\b\W*)",
     re.I,
 )

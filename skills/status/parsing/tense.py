@@ -24,7 +24,8 @@ _FUTURE_ANY = re.compile(
     re.I,
 )
 _DONE_ANY = re.compile(
-    r"\b(?:is|are|was|were|mostly|almost|half|fully|now|all|been|got)\s+(?:(?!being\b)\w+\s+)?(?:done|"
+    r"\b(?:is|are|was|were|mostly|almost|half|fully|now|all|been|got)\s+"
+    r"(?:(?!being\b)\w+\s+)?(?:done|"
     r"finished|complete|completed|merged|shipped|released|submitted|landed|written|updated)\b"
     r"|\b(?:done|finished|complete|completed)\s*(?:\(|$|[.,;!])"
     r"|\b(?:is|are)\s+(?:now\s+)?(?:up|out|live)\b(?!\s+(?:for|to|next|soon|shortly))",
