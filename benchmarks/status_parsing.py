@@ -3,7 +3,7 @@
 Usage::
 
     python -m benchmarks.status_parsing FILE [--verbose] [--as-update | --no-prompt]
-        [--rag-model PATH]
+        [--rag-model PATH] [--blocker-model PATH]
     python -m benchmarks.status_parsing --stress
 
 Each text goes the way a participant's DM reply to the check-in prompt goes: the
@@ -49,7 +49,9 @@ asides left out, and the stemmer leaves words of five letters or fewer ("fixed")
 
 ``--rag-model PATH`` reads overall statuses with another model file than the committed one
 (``none`` for the rules alone): the cross-fitted models ``python -m skills.status.train
---cross-fit`` writes, so a set is scored by a model that never saw it.
+--cross-fit`` writes, so a set is scored by a model that never saw it. ``--blocker-model
+PATH`` does the same for the blocker reader (trained on written fragments only, so every
+labelled set tests it).
 
 ``--stress`` times the parser alone (``parse_status_update``, as the status skill calls it)
 on a 40,000-character update and on pathological inputs instead, and reports the slowest.
@@ -86,7 +88,7 @@ from bot.runtime import start
 from bot.scheduling import run_due
 from skills.status.models import StatusUpdate
 from skills.status.parsing import StatusDraft, parse_status_update
-from skills.status.parsing.learned import use_overall_status_model
+from skills.status.parsing.learned import BLOCKERS, OVERALL_STATUS
 
 NOW = "2026-11-23T09:00:00+00:00"
 PROMPT_AT = datetime.fromisoformat("2026-11-23T08:30:00+00:00")
@@ -372,10 +374,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rag-model", help="overall-status model file instead of the committed one; none: rules"
     )
+    parser.add_argument(
+        "--blocker-model", help="blocker model file instead of the committed one; none: rules"
+    )
     add_option(parser)
     args = parser.parse_args(argv)
     if args.rag_model:
-        use_overall_status_model(None if args.rag_model == "none" else args.rag_model)
+        OVERALL_STATUS.use(None if args.rag_model == "none" else args.rag_model)
+    if args.blocker_model:
+        BLOCKERS.use(None if args.blocker_model == "none" else args.blocker_model)
     DirectMessages.use_llm = args.llm
     global _prompted
     _prompted = not args.no_prompt

@@ -19,7 +19,7 @@ from skills.status.parsing.items import (
     _split_items,
 )
 from skills.status.parsing.labels import BLOCKERS, DONE, NEXT, OTHER, THIS_WEEK, TODAY
-from skills.status.parsing.learned import learned_rag
+from skills.status.parsing.learned import learned_blockers, learned_rag
 from skills.status.parsing.percent import _detect_percent
 from skills.status.parsing.rag import _detect_rag
 from skills.status.parsing.sections import _sections
@@ -33,6 +33,8 @@ from skills.status.parsing.tense import (
 )
 
 _ASIDE = re.compile(r"\(([^()]*)\)")
+_WORK_LEADS = ("past", "base", "future")  # the first verb says work done or planned
+_HISTORY = re.compile(r"\b(?:was|were)\b(?!.*\bstill\b)", re.I)  # "the files were malformed"
 # "Tracking spreadsheet + guide are up": a gerund naming a thing, reported done.
 _BARE_GERUND_DONE = re.compile(r"\W*[a-z]+ing\b(?=.*?(?:" + _DONE_ANY.pattern + "))", re.I)
 # "the underpass can go ahead now": cleared to start; "the workbook goes to the board",
@@ -116,7 +118,19 @@ def _sort_sentence(
     blockers: list[str] = []
     says_none = False
     previous: str | None = None
-    for fragment in _split_items(sentence):
+    fragments = _split_items(sentence)
+    # the model reads what the cues leave ("the venue hasn't sent the contract back"), but not
+    # work: a fragment opening with a verb of doing ("start the refund flow", "wrote ...")
+    unsaid = [
+        f
+        for f in fragments
+        if _plain_words(f) >= 2
+        and _lead(f)[0] not in _WORK_LEADS
+        and not _HISTORY.search(f)
+        and not _blocker_cue(f)
+    ]
+    read_as_blocker = {f for f, said in zip(unsaid, learned_blockers(unsaid), strict=True) if said}
+    for fragment in fragments:
         negation = _NEGATION.search(fragment)
         if negation:  # "no blockers", "release blog in progress with no blockers"
             says_none = True
@@ -131,6 +145,9 @@ def _sort_sentence(
             placed[-1] = (NEXT, placed[-1][1], True)  # "X -> then Y": X is planned too
         after = sentence[sentence.find(fragment) + len(fragment) :]
         previous = target if evidence else previous  # "map fixes -> then ...": no evidence
+        if fragment in read_as_blocker and not _RESOLVED.search(after):
+            blockers.append(fragment)
+            continue
         if _blocker_cue(fragment) and not _RESOLVED.search(after):
             outside = _ASIDE.sub(" ", fragment)
             if _blocker_cue(outside) or _plain_words(outside) < 2:

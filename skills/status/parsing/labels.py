@@ -9,16 +9,16 @@ THIS_WEEK, TODAY, UNLABELLED = "this_week", "today", "unlabelled"
 
 _LABELS = {
     DONE: "done|did|completed|complete|accomplished|accomplishments|achievements|finished|"
-    "yesterday|last week|last sprint|last time|last|previously|past week|worked on|shipped|"
+    "yesterday|last week|last wk|last sprint|last time|last|previously|past week|worked on|shipped|"
     "progress|wins|highlights|what i did",
     NEXT: "will do|what i'll do|what i will do|what's next|next steps|next step|next up|next week|"
-    "next sprint|next|up next|coming up|"
+    "next wk|next sprint|next|up next|coming up|"
     "upcoming|carry-over|carryover|carry over|remaining|still to do|left to do|on deck|tomorrow|"
     "plans|plan|planned|todo|to do|"
-    "to-do|goals|goal|focus|in progress|wip|doing|"
+    "to-do|goals|goal|focus|in progress|in flight|wip|doing|"
     "working on|priorities|coming week|today's plan|today's goals|today's focus|tomorrow's plan|"
     "this week's plan|this week's goals",
-    THIS_WEEK: "this week|this sprint",
+    THIS_WEEK: "this week|this wk|this sprint",
     TODAY: "today",
     BLOCKERS: "blockers|blocker|blocked|blocking|stuck on|stuck|impediments|impediment|issues|"
     "issue|obstacles|obstacle|problems|problem|roadblocks|challenges|waiting on|waiting for|"

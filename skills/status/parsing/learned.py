@@ -1,13 +1,21 @@
-"""The learned reader of the overall status, for updates whose words no rule knows.
+"""The learned readers of status updates, for what no rule's words say.
 
-A :class:`~bot.core.learned.TextClassifier` (hashed n-grams and the MiniLM sentence
-embedding) reads each sentence of an update as ``green``, ``amber``, ``red`` or ``none`` (it
-states no overall status). It is trained by ``python -m skills.status.train`` on the written
-examples in ``skills/status/corpus/overall_status.jsonl`` and on labelled updates, and
-committed as ``overall_status_model.npz``. The parser asks it only when its rules find no
-stated status, and it answers only when one sentence states one with a probability of at
-least :data:`RAG_CONFIDENCE`, so a status is still never guessed. Without the file (or the
-embedding model) the reader answers None or reads the words alone.
+Each is a :class:`~bot.core.learned.TextClassifier` (hashed n-grams and the MiniLM sentence
+embedding) over one sentence or fragment of an update, trained by ``python -m
+skills.status.train`` on the written examples in ``skills/status/corpus/`` (and, for the
+overall status, on labelled updates) and committed beside this module:
+
+- :data:`OVERALL_STATUS` reads a sentence as ``green``, ``amber``, ``red`` or ``none`` (it
+  states no overall status). The parser asks it only when its rules find no stated status,
+  and it answers only when one sentence states one with a probability of at least
+  :data:`RAG_CONFIDENCE`, so a status is still never guessed.
+- :data:`BLOCKERS` reads a fragment as ``blocker`` or ``none``: something stopping the work,
+  said in words no blocker cue knows ("the venue hasn't sent the contract back"). The parser
+  asks it for fragments its rules leave as work, and takes ``blocker`` at a probability of at
+  least :data:`BLOCKER_CONFIDENCE`.
+
+Without a model file (or the embedding model) a reader answers from the rules alone, or
+from the words alone.
 """
 
 from __future__ import annotations
@@ -20,22 +28,56 @@ from typing import TYPE_CHECKING
 
 from bot.core import learned
 from bot.core.learned import shared_embedder
+from skills.status.parsing.blockers import _RESOLVED
 from skills.status.parsing.emoji import _ANY_MARK, _normalise
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from bot.core.learned import TextClassifier
 
 log = logging.getLogger(__name__)
 
-MODEL_PATH = Path(__file__).resolve().parent / "overall_status_model.npz"
-NONE = "none"  # the label of a sentence that states no overall status
-RAG_CONFIDENCE = 0.7
+HERE = Path(__file__).resolve().parent
+NONE = "none"  # the label of a sentence that states nothing the reader looks for
+BLOCKER = "blocker"
+RAG_CONFIDENCE = 0.8
+BLOCKER_CONFIDENCE = 0.7
 MAX_SENTENCES = 40  # a longer update is read at its start
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+|\s+[\u2013\u2014-]\s+|;\s+")
 
-_UNSET = object()
-_model: object = _UNSET
-_lock = threading.Lock()
+
+class SentenceReader:
+    """One committed model file, loaded once on first use and swappable for tests."""
+
+    _UNSET = object()
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._model: object = self._UNSET
+        self._lock = threading.Lock()
+
+    def model(self) -> TextClassifier | None:
+        """The committed model (None when the file is missing)."""
+        with self._lock:
+            if self._model is self._UNSET:
+                self._model = None
+                if self.path.exists():
+                    self._model = learned.TextClassifier.load(self.path, embed=shared_embedder())
+                else:
+                    log.warning("no model at %s: `python -m skills.status.train`", self.path)
+            return self._model  # type: ignore[return-value]
+
+    def use(self, model: TextClassifier | str | Path | None) -> None:
+        """Read with another model or model file (benchmarks, tests); None: the rules alone."""
+        if isinstance(model, (str, Path)):
+            model = learned.TextClassifier.load(model, embed=shared_embedder())
+        with self._lock:
+            self._model = model
+
+
+OVERALL_STATUS = SentenceReader(HERE / "overall_status_model.npz")
+BLOCKERS = SentenceReader(HERE / "blocker_model.npz")
 
 
 def status_sentences(text: str) -> list[str]:
@@ -45,36 +87,27 @@ def status_sentences(text: str) -> list[str]:
     return [p for p in pieces if re.search(r"[A-Za-z]{2}", p)][:MAX_SENTENCES]
 
 
-def overall_status_model() -> TextClassifier | None:
-    """The committed model, loaded once (None when the file is missing)."""
-    global _model
-    with _lock:
-        if _model is _UNSET:
-            _model = None
-            if MODEL_PATH.exists():
-                _model = learned.TextClassifier.load(MODEL_PATH, embed=shared_embedder())
-            else:
-                log.warning(
-                    "no overall-status model at %s: `python -m skills.status.train`", MODEL_PATH
-                )
-        return _model  # type: ignore[return-value]
-
-
-def use_overall_status_model(model: TextClassifier | str | Path | None) -> None:
-    """Read with another model or model file (benchmarks, tests); None: the rules alone."""
-    global _model
-    if isinstance(model, (str, Path)):
-        model = learned.TextClassifier.load(model, embed=shared_embedder())
-    with _lock:
-        _model = model
-
-
 def learned_rag(text: str) -> str | None:
     """The overall status one sentence of ``text`` confidently states, or None."""
-    model = overall_status_model()
+    model = OVERALL_STATUS.model()
     sentences = status_sentences(text)
     if model is None or not sentences:
         return None
-    stated = [p for p in model.predict_many(sentences) if p.label != NONE]
+    stated = [
+        p
+        for sentence, p in zip(sentences, model.predict_many(sentences), strict=True)
+        if p.label != NONE and not _RESOLVED.search(sentence)  # "..., which is now agreed"
+    ]
     best = max(stated, key=lambda p: p.probability, default=None)
     return best.label if best is not None and best.probability >= RAG_CONFIDENCE else None
+
+
+def learned_blockers(fragments: Sequence[str]) -> list[bool]:
+    """For each fragment, whether it confidently reports something blocking the work."""
+    model = BLOCKERS.model()
+    if model is None or not fragments:
+        return [False] * len(fragments)
+    return [
+        p.probabilities.get(BLOCKER, 0.0) >= BLOCKER_CONFIDENCE
+        for p in model.predict_many(list(fragments))
+    ]

@@ -17,8 +17,9 @@ from skills.status.parsing.words import (
 
 _FUTURE_ANY = re.compile(
     r"\b(?:i'll|we'll|he'll|she'll|they'll|i will|we will|going to|gonna|plan(?:ning)? to|"
-    r"tomorrow|next (?:week|sprint|month|time)|later (?:today|this week)|upcoming|in progress|"
-    r"halfway|ongoing|underway|under way|in the works|wip|still working|currently|"
+    r"tomorrow|next (?:week|sprint|month|time|(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?"
+    r"|weds?|thu(?:rs?)?|fri)|later (?:today|this week)|upcoming|in progress|"
+    r"half-?\s?way|ongoing|underway|under way|in the works|wip|still working|currently|"
     r"coming (?:soon|up|before|next|this|tomorrow|later)|"
     r"to be done)\b|\bnext\W*$",
     re.I,
@@ -103,6 +104,8 @@ def _lead(fragment: str) -> tuple[str | None, str]:
             if word == "still" and _is_past(following):  # "still finished the profile page"
                 continue
             if _verb_stem(following) or word in ("still", "currently"):
+                return "progressive", following
+            if word in ("i'm", "we're") and following == "on":  # "I'm on the case study"
                 return "progressive", following
             verb = next((w for w in words[i + 1 : i + 4] if w not in _ADVERBS), "")
             if _verb_stem(verb) or _is_ing_verb(verb):  # "we are now focusing on ..."

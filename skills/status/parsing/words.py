@@ -18,7 +18,7 @@ _BASE_VERBS = _words(
     "remove rename reply research resolve respond restructure review rework rewrite run "
     "schedule send ship sort start study submit support sync take talk test tidy track try "
     "tweak update upgrade validate verify work wrap write hand recap park onboard coordinate "
-    "train pair demo estimate triage do target focus expect pick kick"
+    "train pair demo estimate triage do target focus expect pick kick chase"
 )
 _IRREGULAR_PAST = _words(
     "did made wrote built found ran got spun took began met led sent spent brought bought "
@@ -31,7 +31,7 @@ _NOT_PAST = _words("need feed seed speed bed red shed embed proceed exceed")
 _SKIP = _words(
     "and also then so but plus just finally already mostly partially basically successfully "
     "really actually first eventually mainly quickly i we i've we've have has been a bit more "
-    "some further yesterday today tonight this last week morning afternoon"
+    "some further yesterday today tonight this last week wk morning afternoon"
 )
 _FUTURE_LEAD = _words(
     "will shall gonna going plan planning want hope hoping intend aim need should must "
