@@ -343,7 +343,8 @@ def money_in(op: Operation, text: str) -> dict[str, Any]:
     fields = op.args.model_fields
     months = list(PERIOD.finditer(text))
     said = PERIOD.sub(lambda m: " " * len(m.group()), text)
-    amounts = list(AMOUNT.finditer(said))
+    # a bare fraction of one unit ("the euro staying at 0.86") is a rate, never project money
+    amounts = [m for m in AMOUNT.finditer(said) if not _bare_fraction(m)]
     amounts.sort(key=bare)  # a currency, a multiplier or thousands beat a bare small number
     values: dict[str, Any] = {}
     if amounts:
@@ -368,6 +369,11 @@ def money_in(op: Operation, text: str) -> dict[str, Any]:
 
 def bare(amount: re.Match[str]) -> bool:
     return not any(amount.group("symbol", "code1", "code2", "mult")) and len(amount["number"]) <= 3
+
+
+def _bare_fraction(amount: re.Match[str]) -> bool:
+    unmarked = not any(amount.group("symbol", "code1", "code2", "mult"))
+    return unmarked and bool(re.fullmatch(r"0?[.,]\d+", amount["number"].strip()))
 
 
 def filler(word: str) -> bool:

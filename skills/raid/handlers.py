@@ -85,7 +85,6 @@ FIELD_ALIASES = {
     "status": "status",
 }
 PROJECT_FLAG = re.compile(r"(?:^|\s)--project[= ](\S+)")
-CLOSING = ("closed", "resolved", "validated", "invalidated", "delivered")
 
 
 def today(project: Project) -> date:

@@ -47,6 +47,14 @@ CLOSING_STATUS = {
     RaidType.DECISION: RaidStatus.DECIDED,
 }
 CLOSED_STATUSES = {s.value for lc in LIFECYCLES.values() for s in lc.terminal}
+# Other types' words for "finished": "close R1, it's resolved" closes a risk all the same.
+FINISHED_WORDS = {
+    RaidStatus.CLOSED,
+    RaidStatus.RESOLVED,
+    RaidStatus.DELIVERED,
+    RaidStatus.DONE,
+    RaidStatus.VALIDATED,
+}
 EDITABLE = (
     "title",
     "description",
@@ -361,8 +369,12 @@ def close_item(
     note: str | None = None,
     status: RaidStatus | None = None,
 ) -> RaidStatus:
-    """Move an item to its closing status (or `status`), with an optional note."""
-    target = status or CLOSING_STATUS[RaidType(item.type)]
+    """Move an item to its closing status (or `status`), with an optional note; another
+    type's word for finished (:data:`FINISHED_WORDS`) means this type's own."""
+    raid_type = RaidType(item.type)
+    if status in FINISHED_WORDS and status not in LIFECYCLES[raid_type].statuses:
+        status = None
+    target = status or CLOSING_STATUS[raid_type]
     if not update_item(
         session, item=item, changes={"status": target.value}, actor=actor, note=note
     ):

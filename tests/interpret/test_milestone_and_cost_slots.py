@@ -103,6 +103,8 @@ def test_a_month_of_spend(read, text: str, wanted: dict) -> None:
         ),
         ("budget ends in Aug 2027, 1.2m total", {"amount": "1.2m", "end": "Aug 2027"}),
         ("finance approved €450k, set it as the budget", {"amount": "€450k"}),
+        ("budget is based on the euro staying at 0.86", {"amount": ""}),  # a rate, not money
+        ("budget 450k, assuming the dollar at 0.92", {"amount": "450k"}),
     ],
 )
 def test_a_budget_and_the_months_it_spans(read, text: str, wanted: dict) -> None:

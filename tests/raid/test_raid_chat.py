@@ -82,6 +82,19 @@ def test_update_assign_close_convert_and_history(settings) -> None:
         assert session.exec(select(RaidLink.relation)).all() == ["converted_to"]
 
 
+def test_another_types_word_for_finished_closes_the_item(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: vendor may slip P3 I4")
+    chat.send("raid add assumption: the budget is approved")
+    assert "marked it closed" in chat.send("close R1, it is resolved")[0].text
+    assert "marked it validated" in chat.send("raid close APOLLO-A1 --status done")[0].text
+    saved = items(settings)
+    assert (saved["APOLLO-R1"].status, saved["APOLLO-A1"].status) == ("closed", "validated")
+    chat.send("raid add risk: the venue may cancel")
+    refused = chat.send("raid close APOLLO-R2 --status invalidated")[0].text
+    assert "APOLLO-R2 is open; it can move to" in refused  # not a word for finished
+
+
 def test_only_owner_pm_or_admin_close_and_delete(settings) -> None:
     chat = with_project(settings)
     chat.send(f"raid add issue: login broken owner <@{CHEN}>")
