@@ -62,7 +62,10 @@ class CreateArgs(Args):
 
 
 def key_and_name(key: str, name: str) -> tuple[str, str]:
-    """`apollo Apollo launch` is a key and a name; `Orion DW` is a name to make a key from."""
+    """`apollo Apollo launch` and `ORI Orion` (a key as item keys show it: ORI-R1) are a key
+    and a name; `Orion DW` is a name to make a key from."""
+    if key.isupper() and name and not NOT_A_KEY.search(key.lower()):
+        return key.lower(), name
     if key != key.lower() and key[:1].isupper():
         full = " ".join([key, name]).strip()
         return NOT_A_KEY.sub("-", full.lower()).strip("-")[:31], full

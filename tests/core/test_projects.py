@@ -23,6 +23,8 @@ def test_create_links_channel_and_makes_creator_pm(settings) -> None:
         ("/pmo project create Orion DW", "orion-dw", "Orion DW"),
         ("/pmo project create Orion Orion DW", "orion-orion-dw", "Orion Orion DW"),
         ("/pmo project create echo echo chamber --timezone UTC", "echo", "echo chamber"),
+        ("/pmo project create ORI Orion", "ori", "Orion"),  # a key as item keys show it
+        ("/pmo project create ERP", "erp", "ERP"),
     ],
 )
 def test_a_key_and_a_name_or_a_name_alone(settings, command: str, key: str, name: str) -> None:
