@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from bot.core import access, clock, ui
 from bot.core.context import Context
 from bot.core.messages import Reply, UserError
@@ -17,7 +15,7 @@ from bot.core.operations import (
     split_flags,
 )
 from bot.core.text import escape
-from skills.raid import files, service, views
+from skills.raid import corrections, files, service, views
 from skills.raid.args import TYPE_WORDS, ItemArgs, UserRef, item_scope, target_item
 from skills.raid.handlers import card, skill, today
 from skills.raid.scoring import RaidStatus, RaidType
@@ -96,7 +94,10 @@ def list_items(ctx: Context, args: ListArgs) -> Reply:
     examples=["raid show APOLLO-R1"],
 )
 def show(ctx: Context, args: ItemArgs) -> Reply:
-    return card(target_item(ctx), ctx.project)
+    item = target_item(ctx)
+    after = corrections.successor(ctx.session, item)  # a risk that became an issue
+    note = f"{item.key} became *{after.key}*: changes go there." if after is not item else None
+    return card(item, ctx.project, note=note)
 
 
 @skill.operation(
@@ -194,8 +195,5 @@ def changes(ctx: Context, args: ChangesArgs) -> Reply:
     now = clock.now()
     since = parse_since(args.since, now=now, timezone=project.timezone)
     summary = project_summary(ctx.session, project, since=since, now=now)
-    local = since.astimezone(ZoneInfo(project.timezone))
-    title = f"*What changed in `{project.key}` since {local:%a %d %b}*"
-    lines = change_sections(summary)
-    text = "\n".join([title, *lines]) if lines else f"{title}\nNothing changed in the log."
+    text = "\n".join(change_sections(summary, in_project=True))
     return Reply(text=text, blocks=[ui.section(text)])

@@ -190,9 +190,12 @@ def item_sections(summary: Summary) -> list[str]:
     return sections
 
 
-def change_sections(summary: Summary) -> list[str]:
+def change_sections(summary: Summary, *, in_project: bool = False) -> list[str]:
+    """The title, then new, closed, rescored and slipped items; ``in_project`` names the
+    project in the title (the answer to "what changed?")."""
     local = summary.since.astimezone(ZoneInfo(summary.project.timezone))
-    title = f"*What changed since {local:%a %d %b}*"
+    where = f" in `{summary.project.key}`" if in_project else ""
+    title = f"*What changed{where} since {local:%a %d %b}*"
     if not summary.changes:
         return [f"{title}: nothing new, closed, rescored or slipped."]
     sections = [title]

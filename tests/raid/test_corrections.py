@@ -84,6 +84,7 @@ def test_my_items_across_projects_and_what_changed(settings) -> None:
     chat.send("raid close R1 vendor confirmed")
     changed = chat.send("raid changes --since 2026-11-24")[0].text
     assert "APOLLO-R1" in changed and "closed" in changed and "APOLLO-R2" not in changed
+    assert changed.count("What changed") == 1 and changed.startswith("*What changed in `apollo`")
     assert "since Mon 23 Nov" in chat.send("raid changes --since monday")[0].text
 
 

@@ -75,6 +75,8 @@ def test_update_assign_close_convert_and_history(settings) -> None:
     assert "APOLLO-R1 became APOLLO-I1" in issue
     saved = items(settings)
     assert saved["APOLLO-R1"].status == "converted" and saved["APOLLO-I1"].owner == CHEN
+    assert "APOLLO-R1 became *APOLLO-I1*" in chat.send("raid show APOLLO-R1")[0].text
+    assert "became" not in chat.send("raid show APOLLO-I1")[0].text
     assert "resolved" in chat.send("raid close APOLLO-I1 patched upstream", user=CHEN)[0].text
     history = chat.send("raid history APOLLO-R1")[0].text
     assert "date: — → 2026-11-30" in history and "owner: — → U0CHEN" in history
