@@ -241,6 +241,8 @@ def read_slots(op: Operation, ctx: Context, text: str) -> dict[str, Any]:
                 values[name] = keys[index]
         elif name in PEOPLE_FIELDS:
             person = person_in(text)
+            if person is None and op.args.model_fields[name].annotation is str:
+                person = owner_named(text)  # a field that takes a name: "assign R3 to Legal"
             if person:
                 values[name] = person
         elif name in LEVEL_FIELDS:
@@ -479,6 +481,20 @@ def said_value(text: str) -> str:
                 return value
     rest = LEAD_WORDS.sub("", without_keys(text))
     return " ".join(rest.split()).strip(" .,;:-–—")
+
+
+# "to Legal team", "owner is the vendor", "owned by Jo": a name closing the message
+OWNER_NAMED = re.compile(
+    r"\b(?:to|owner(?:\s+is|\s*:)?|owned\s+by)\s+(?P<name>(?:the\s+)?[A-Za-z][\w&.'-]*"
+    r"(?:\s+[A-Za-z][\w&.'-]*){0,3})\s*[.!]?\s*$",
+    re.I,
+)
+
+
+def owner_named(text: str) -> str | None:
+    """An owner named in words at the message's end (not a Slack mention)."""
+    found = OWNER_NAMED.search(text)
+    return found.group("name") if found else None
 
 
 def person_in(text: str) -> str | None:

@@ -17,7 +17,15 @@ from bot.core.projects import members_of
 from bot.core.text import escape, mention
 from bot.interpret import learning
 from skills.raid import corrections, forms, service, views
-from skills.raid.args import ItemArgs, ItemNoteArgs, Level, UserRef, item_scope, target_item
+from skills.raid.args import (
+    ItemArgs,
+    ItemNoteArgs,
+    Level,
+    UserRef,
+    item_scope,
+    target_item,
+    user_or_none,
+)
 from skills.raid.handlers import FIELD_ALIASES, card, owner_dm, skill, today
 from skills.raid.models import RaidItem
 from skills.raid.parsing import parse_date_phrase
@@ -112,7 +120,7 @@ def update(ctx: Context, args: UpdateArgs) -> list[Reply]:
         learn_correction(ctx, item, "raid_owner", item.owner)
     if not changed:
         return [Reply(text=f"{item.key} already has that.")]
-    named = ", ".join(views.FIELD_NAMES.get(f, f) for f in changed)
+    named = ", ".join(dict.fromkeys(views.FIELD_NAMES.get(f, f) for f in changed))
     replies = [card(item, project, note=f"{mention(ctx.user)} updated {named}")]
     if "owner" in changed and item.owner and item.owner != ctx.user:
         replies.append(owner_dm(item, project, f"{mention(ctx.user)} made you the owner of:"))
@@ -133,21 +141,31 @@ def learn_correction(ctx: Context, item: RaidItem, kind: str, label: str) -> Non
 
 
 class AssignArgs(ItemArgs):
-    owner: UserRef = positional(description="The new owner (mention, user id or `me`)")
+    owner: str = rest(
+        default="", description="The new owner: a mention, `me`, or a name outside Slack"
+    )
 
 
 @skill.operation(
     "raid.assign",
-    summary="Give an item a new owner (they get a DM).",
+    summary="Give an item a new owner (they get a DM), or an owner outside Slack by name.",
     access=Access.EDITOR,
     scope=item_scope,
     writes=True,
-    examples=["raid assign APOLLO-R1 @sam"],
+    examples=["raid assign APOLLO-R1 @sam", "raid assign APOLLO-R2 Legal team"],
 )
 def assign(ctx: Context, args: AssignArgs) -> list[Reply]:
-    if not args.owner:
-        raise UserError("Assign to whom? `raid assign KEY @sam`.")
-    return update(ctx, UpdateArgs(key=args.key, project=args.project, owner=args.owner))
+    said = args.owner.strip()
+    if not said:
+        raise UserError("Assign to whom? `raid assign KEY @sam` or `raid assign KEY Legal team`.")
+    try:
+        owner = user_or_none(said)
+    except UserError:  # a name: the Slack user it names where the directory finds one
+        person = ctx.people.find(said)
+        owner = person.user_id if person is not None and not person.is_bot else None
+    if owner:
+        return update(ctx, UpdateArgs(key=args.key, project=args.project, owner=owner))
+    return update(ctx, UpdateArgs(key=args.key, project=args.project, owner_name=said))
 
 
 class CloseArgs(ItemNoteArgs):

@@ -34,7 +34,12 @@ TEXT_INPUTS = (
     ("rationale", "Rationale (decisions)", True),
 )
 TEXT_FIELDS = tuple(name for name, _, _ in TEXT_INPUTS)
-FIELD_NAMES = {"due_on": "date"}
+FIELD_NAMES = {
+    "due_on": "date",
+    "owner_name": "owner",
+    "external_ref": "reference",
+    "decided_by": "decided by",
+}
 
 # Action and view ids, named once.
 EDIT, UNDO, CLOSE, OPEN_FORM = "raid_edit", "raid_undo", "raid_close", "raid_open_form"

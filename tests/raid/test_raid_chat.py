@@ -84,6 +84,20 @@ def test_update_assign_close_convert_and_history(settings) -> None:
         assert session.exec(select(RaidLink.relation)).all() == ["converted_to"]
 
 
+def test_an_owner_outside_slack_is_assigned_by_name(settings) -> None:
+    chat = with_project(settings)
+    chat.send(f"raid add risk: vendor may slip, owner <@{CHEN}>")
+    assert "updated owner" in chat.send("R1 owner is Legal team")[0].text
+    saved = items(settings)["APOLLO-R1"]
+    assert (saved.owner, saved.owner_name) == (None, "Legal team")
+    chat.send("/pmo raid assign APOLLO-R1 the vendor's account manager")
+    assert items(settings)["APOLLO-R1"].owner_name == "the vendor's account manager"
+    replies = chat.send(f"assign R1 to <@{BOB}>")
+    saved = items(settings)["APOLLO-R1"]
+    assert (saved.owner, saved.owner_name) == (BOB, None) and replies[1].to_user == BOB
+    assert "Assign to whom?" in chat.send("/pmo raid assign APOLLO-R1")[0].text
+
+
 def test_another_types_word_for_finished_closes_the_item(settings) -> None:
     chat = with_project(settings)
     chat.send("raid add risk: vendor may slip P3 I4")
