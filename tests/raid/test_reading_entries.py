@@ -161,6 +161,11 @@ def test_a_decision_taken_is_dated_in_the_past_with_who_and_why() -> None:
     assert draft.title == "Going with vendor B for hosting"
 
 
+def test_who_decided_named_in_words_leaves_the_title() -> None:
+    draft = parse("log decision: we go with Postgres, decided by the steerco")
+    assert (draft.title, draft.decided_by) == ("We go with Postgres", "the steerco")
+
+
 def test_a_decision_still_to_take_is_proposed_and_dated_ahead() -> None:
     draft = parse("decision: should we move the launch? need a decision by Friday")
     assert draft.status is None  # proposed, the type's first status

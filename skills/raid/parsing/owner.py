@@ -183,7 +183,7 @@ def _decided_by(text: str, mentions: list[_Mention]) -> tuple[str | None, tuple[
         text,
         re.IGNORECASE,
     )
-    return (m.group("who"), m.span("who")) if m else (None, None)
+    return (m.group("who"), (m.start(), m.end("who"))) if m else (None, None)  # "decided by X"
 
 
 def resolve_owner(draft: RaidDraft, people: People) -> RaidDraft:
