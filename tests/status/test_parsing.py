@@ -151,6 +151,13 @@ def test_blocker_section_splits_on_semicolons() -> None:
     assert draft.blockers == ["Type mismatch issues with vendor/", "Need a gx option (gx#205)"]
 
 
+def test_a_blocker_section_splits_into_sentences_and_leaves_the_status_out() -> None:
+    draft = parse_status_update(
+        "done: wired the SSO, next: load tests. blocked: no staging creds. we are slipping a bit"
+    )
+    assert (draft.blockers, draft.rag) == (["No staging creds"], "amber")
+
+
 @pytest.mark.parametrize(
     ("text", "rag"),
     [

@@ -266,9 +266,13 @@ def _blocker_items(chunk: str) -> list[str]:
     text = re.sub(r"^\W*yes\b\W*", "", _ANY_MARK.sub(" ", chunk).strip(), flags=re.I)
     if not text or _NONE_SECTION.match(text) or _SOFTENED.search(text):
         return []
-    items, pos = [], 0
-    for m in re.finditer(r"\s*;\s*|,?\s+plus\s+(?=\w)", _mask(text)):
-        items.append(text[pos : m.start()])
-        pos = m.end()
-    items.append(text[pos:])
+    items = []
+    for sentence in _sentences(text):
+        if _is_status_only(sentence):  # "no staging creds. we're slipping a bit"
+            continue
+        pos = 0
+        for m in re.finditer(r"\s*;\s*|,?\s+plus\s+(?=\w)", _mask(sentence)):
+            items.append(sentence[pos : m.start()])
+            pos = m.end()
+        items.append(sentence[pos:])
     return [item for item in map(_clean, items) if item]
