@@ -167,7 +167,7 @@ def heading_before(passage: str, quote: str) -> str | None:
             continue
         if offset >= position:
             break
-        if _BARE_HEADING.match(text.rstrip("*_`")):
+        if _TABLE_CELL not in text and _BARE_HEADING.match(text.rstrip("*_`")):  # not a row
             heading = text.strip("*_` ")
         offset += len(text) + 1
     return heading

@@ -329,6 +329,8 @@ def test_bare_heading_lines_are_not_quoted_but_name_the_section() -> None:
     quote = "The change advisory board approves change requests."
     assert heading_before(passage, quote) == "Who approves a change request"
     assert heading_before(passage, "Anyone can raise a change request.") is None
+    table = "Milestones\n\nMilestone: Mapping · Date: 3 March\n\nMilestone: Go-live · Date: 1 June"
+    assert heading_before(table, "Milestone: Go-live · Date: 1 June") == "Milestones"
 
 
 def test_the_middle_band_quotes_the_closest_passage_and_another_document() -> None:
