@@ -106,7 +106,13 @@ def create(ctx: Context, args: CreateArgs) -> Reply:
         raise UserError("Remind of what? e.g. `remind me tomorrow at 9 to call the vendor`.")
     ctx.session.add(reminder)
     ctx.session.flush()
-    whom = "you" if target == ctx.user else mention(target) if USER_ID.match(target) else "here"
+    whom = (
+        "you"
+        if target == ctx.user
+        else mention(target)
+        if USER_ID.match(target)
+        else "everyone here"
+    )
     text = (
         f":alarm_clock: I'll remind {whom} {when_text(reminder, args.when)}: "
         f"{escape(reminder.text)}. (`reminder cancel {reminder.id}` to stop it.)"

@@ -69,3 +69,5 @@ def test_set_list_and_cancel_in_chat(settings) -> None:
     assert "call the vendor" not in chat.send("reminder list")[0].text
     refused = chat.send(f"remind <@{STRANGER}> tomorrow to sign the contract")[0].text
     assert "share a project with" in refused
+    made = chat.send("remind us tomorrow at 10 to demo the build")[0].text
+    assert "I'll remind everyone here Tue 24 Nov 10:00" in made
