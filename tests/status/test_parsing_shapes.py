@@ -268,3 +268,9 @@ def test_prose_that_sets_the_time_first_or_says_what_is_underway_or_left() -> No
 def test_an_adjective_in_ing_after_is_does_not_make_work_ahead() -> None:
     draft = parse_status_update("Ran the benchmarks. The results are promising.")
     assert draft.done == ["Ran the benchmarks", "The results are promising"]
+
+
+def test_a_day_before_a_label_belongs_to_it() -> None:
+    draft = parse_status_update("Mon plan: pour the slab, chase building control. Fri done: survey")
+    assert draft.next == ["Pour the slab", "Chase building control"]
+    assert draft.done == ["Survey"]

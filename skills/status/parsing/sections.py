@@ -36,6 +36,13 @@ _HEADING_FRAGMENT = re.compile(
 )
 
 
+_DAY_BEFORE = re.compile(
+    r"(?<![\w'])(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?(?:'s)?"
+    r"|today's|tomorrow's)\s+$",
+    re.I,
+)
+
+
 def _at_boundary(line: str, start: int) -> bool:
     """True when a label at ``start`` opens a line, sentence, clause or emoji section."""
     before = line[:start].rstrip()
@@ -62,8 +69,10 @@ def _chunks(line: str) -> list[tuple[str | None, str, bool]]:
             continue
         if section == BLOCKERS and _RESOLVED_QUALIFIER.search(m.group("qual")):
             section = DONE  # "Issues fixed: ..."
-        if _at_boundary(line, m.start()):
-            cuts.append((m.start(), m.end(), section))
+        day = _DAY_BEFORE.search(line[: m.start()])  # "Mon plan:", "Fri done:": one label
+        start = day.start() if day and _at_boundary(line, day.start()) else m.start()
+        if _at_boundary(line, start):
+            cuts.append((start, m.end(), section))
     for m in _QUESTION.finditer(line):
         if _at_boundary(line, m.start()):
             cuts.append((m.start(), m.end(), m.lastgroup or OTHER))
