@@ -29,7 +29,7 @@ from skills.raid.args import (
 from skills.raid.handlers import FIELD_ALIASES, card, owner_dm, skill, today
 from skills.raid.models import RaidItem
 from skills.raid.parsing import parse_date_phrase
-from skills.raid.scoring import LIFECYCLES, RaidStatus, RaidType
+from skills.raid.scoring import LIFECYCLES, RaidStatus, RaidType, is_closed
 
 
 def non_empty(value: Any) -> Any:
@@ -217,6 +217,8 @@ def close(ctx: Context, args: CloseArgs) -> Reply:
 )
 def reopen(ctx: Context, args: ItemArgs) -> Reply:
     item = target_item(ctx)
+    if not is_closed(RaidType(item.type), RaidStatus(item.status)):
+        raise UserError(f"{item.key} is {item.status}, not closed: there is nothing to reopen.")
     initial = LIFECYCLES[RaidType(item.type)].initial.value  # "proposed" for decisions
     service.update_item(ctx.session, item=item, changes={"status": initial}, actor=ctx.user)
     return card(item, ctx.project, note=f"{mention(ctx.user)} reopened it")

@@ -109,6 +109,8 @@ def test_another_types_word_for_finished_closes_the_item(settings) -> None:
     chat.send("raid add risk: the venue may cancel")
     refused = chat.send("raid close APOLLO-R2 --status invalidated")[0].text
     assert "APOLLO-R2 is open; it can move to" in refused  # not a word for finished
+    assert "reopened it" in chat.send("reopen R1")[0].text
+    assert "not closed: there is nothing to reopen" in chat.send("reopen R1")[0].text
 
 
 def test_only_owner_pm_or_admin_close_and_delete(settings) -> None:
