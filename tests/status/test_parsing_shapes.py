@@ -274,3 +274,8 @@ def test_a_day_before_a_label_belongs_to_it() -> None:
     draft = parse_status_update("Mon plan: pour the slab, chase building control. Fri done: survey")
     assert draft.next == ["Pour the slab", "Chase building control"]
     assert draft.done == ["Survey"]
+
+
+def test_next_before_an_item_is_not_part_of_it() -> None:
+    draft = parse_status_update("did the vendor call; next the load test")
+    assert (draft.done, draft.next) == (["Did the vendor call"], ["The load test"])

@@ -179,7 +179,7 @@ def _split_items(sentence: str) -> list[str]:
 _LEAD_NOISE = re.compile(
     r"^(?:(?:[^\w\-\s#@~(\"'`]|-(?!-\w)|\s)+"  # punctuation, but not "--flag", "#12", "@user"
     r"|(?:and|also|then|plus|but|so(?:\s+far)?"
-    r"|next(?=\s*[:,]|\s+up\b|\s+(?:i|we)\b)(?:\s+up)?(?:\s+is)?"
+    r"|next(?=\s*[:,]|\s+up\b|\s+(?:i|we|the|a|an|on)\b)(?:\s+up)?(?:\s+is)?(?:\s+on\b)?"
     r"|(?:tomorrow|today|tonight|yesterday|later|(?:this|last|next)\s+(?:week|morning"
     r"|afternoon|sprint|month))(?=\s*,|\s+(?:i|we)\b)|yes|ok|(?:i|we)(?:'ll|'m|'ve|'re|'d)?(?=\s)"
     r"|will|am|are"
