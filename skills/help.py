@@ -44,6 +44,8 @@ def show_help(ctx: Context, args: HelpArgs) -> Reply:
         intro = f'{UNSURE} by "{escape(name[:80])}". {intro}'
     lines = [intro]
     for item in ctx.registry.skills:
+        if all(op.hidden for op in item.operations):
+            continue  # nothing to ask for: the clarifying question's buttons, say
         example = f" e.g. `{escape(item.examples[0])}`" if item.examples else ""
         lines.append(f"• *{item.name}* — {escape(item.summary)}{example}")
     other = next((s.name for s in ctx.registry.skills if s.name != "help"), "help")

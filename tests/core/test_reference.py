@@ -18,3 +18,10 @@ def test_help_for_a_skill_lists_its_operations(settings) -> None:
     for op in registry().get("raid").operations:
         if not op.hidden:
             assert op.summary in reply.replace("&amp;", "&"), op.name
+
+
+def test_help_lists_only_skills_with_something_to_ask_for(settings) -> None:
+    from tests.helpers import console
+
+    listing = console(settings).send("help")[0].text
+    assert "*raid*" in listing and "*interpret*" not in listing  # its buttons only
