@@ -156,6 +156,8 @@ def test_a_blocker_section_splits_into_sentences_and_leaves_the_status_out() -> 
         "done: wired the SSO, next: load tests. blocked: no staging creds. we are slipping a bit"
     )
     assert (draft.blockers, draft.rag) == (["No staging creds"], "amber")
+    prose = parse_status_update("the test env is still down so we are a bit behind")
+    assert (prose.blockers, prose.rag) == (["The test env is still down"], "amber")
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,7 @@ from skills.status.parsing.tense import (
 
 _ASIDE = re.compile(r"\(([^()]*)\)")
 _WORK_LEADS = ("past", "base", "future")  # the first verb says work done or planned
+_STATUS_TAIL_CLAUSE = re.compile(r"[,;]?\s+(?:so|and|which\s+means)\s+(?P<clause>[^,;]+)$", re.I)
 _HISTORY = re.compile(r"\b(?:was|were)\b(?!.*\bstill\b)", re.I)  # "the files were malformed"
 # "Tracking spreadsheet + guide are up": a gerund naming a thing, reported done.
 _BARE_GERUND_DONE = re.compile(r"\W*[a-z]+ing\b(?=.*?(?:" + _DONE_ANY.pattern + "))", re.I)
@@ -146,12 +147,12 @@ def _sort_sentence(
         after = sentence[sentence.find(fragment) + len(fragment) :]
         previous = target if evidence else previous  # "map fixes -> then ...": no evidence
         if fragment in read_as_blocker and not _RESOLVED.search(after):
-            blockers.append(fragment)
+            blockers.append(_without_status_tail(fragment))
             continue
         if _blocker_cue(fragment) and not _RESOLVED.search(after):
             outside = _ASIDE.sub(" ", fragment)
             if _blocker_cue(outside) or _plain_words(outside) < 2:
-                blockers.append(fragment)
+                blockers.append(_without_status_tail(fragment))
                 continue
             # "folded in the feedback (Rod's still pending)": work done, its aside a blocker
             blockers += [aside for aside in _ASIDE.findall(fragment) if _blocker_cue(aside)]
@@ -163,6 +164,15 @@ def _sort_sentence(
         if 0 < i < len(placed) - 1 and placed[i - 1][0] == placed[i + 1][0] == DONE:
             placed[i] = (DONE, placed[i][1], True)
     return [(target, fragment) for target, fragment, _ in placed], blockers, says_none
+
+
+def _without_status_tail(fragment: str) -> str:
+    """A blocker without the overall status it ends on: "the test env is down(, so we're a
+    bit behind)" (the status is read from the whole update)."""
+    tail = _STATUS_TAIL_CLAUSE.search(fragment)
+    if tail and _is_status_only(tail.group("clause")):
+        return fragment[: tail.start()]
+    return fragment
 
 
 def _only_a_verb_like_word(fragment: str) -> bool:
