@@ -241,8 +241,8 @@ def read_slots(op: Operation, ctx: Context, text: str) -> dict[str, Any]:
                 values[name] = keys[index]
         elif name in PEOPLE_FIELDS:
             person = person_in(text)
-            if person is None and op.args.model_fields[name].annotation is str:
-                person = owner_named(text)  # a field that takes a name: "assign R3 to Legal"
+            if person is None and name == "owner" and op.args.model_fields[name].annotation is str:
+                person = owner_named(text)  # an owner that may be a name: "assign R3 to Legal"
             if person:
                 values[name] = person
         elif name in LEVEL_FIELDS:

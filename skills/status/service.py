@@ -25,6 +25,7 @@ from skills.status.config import get_config, holidays, participants
 from skills.status.days import ensure_checkin, is_checkin_day, is_closed, local_today, roster_of
 from skills.status.models import Checkin, CheckinPerson, StatusUpdate
 from skills.status.parsing import StatusDraft, parse_status_update
+from skills.status.parsing.percent import stated_percent
 
 MAX_UPDATE_CHARS = 4_000
 RAG_WORDS = {"green": "on track", "amber": "at risk", "red": "off track"}
@@ -168,7 +169,7 @@ def draft_from_form(values: dict[str, Any], questions: list[str]) -> tuple[Statu
         blockers = [b for b in _lines(values.get("blockers")) if not NONE_ANSWER.match(b)]
         parts = [("Done", done), ("Next", nxt), ("Blockers", blockers or ["none"])]
         text = "\n".join(f"{label}: {'; '.join(items)}" for label, items in parts if items)
-        percent = parse_status_update(text).percent
+        percent = stated_percent(text)  # the form's fields are the items: no parse, no model
         return StatusDraft(done, nxt, blockers, rag, percent), _with_rag(text, rag)
     answers = [(q, str(values.get(f"q{i}") or "").strip()) for i, q in enumerate(questions)]
     text = "\n".join(f"{q}\n{a}" for q, a in answers if a)

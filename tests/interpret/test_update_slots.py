@@ -62,3 +62,11 @@ def test_an_assumption_found_false_closes_as_invalidated(read) -> None:
 )
 def test_a_close_note_is_not_the_operations_own_words(read, text: str, note: str | None) -> None:
     assert (read("raid.close", text).get("note") or None) == note
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [("assign R3 to Legal team", "Legal team"), ("R3 owner is the vendor", "the vendor")],
+)
+def test_an_items_owner_may_be_a_name(read, text: str, wanted: str) -> None:
+    assert read("raid.assign", text)["owner"] == wanted

@@ -20,7 +20,7 @@ from skills.status.parsing.items import (
 )
 from skills.status.parsing.labels import BLOCKERS, DONE, NEXT, OTHER, THIS_WEEK, TODAY
 from skills.status.parsing.learned import learned_blockers, learned_rag
-from skills.status.parsing.percent import _detect_percent
+from skills.status.parsing.percent import stated_percent
 from skills.status.parsing.rag import _detect_rag
 from skills.status.parsing.sections import _sections
 from skills.status.parsing.tense import (
@@ -185,7 +185,7 @@ def _only_a_verb_like_word(fragment: str) -> bool:
 def _parse(text: str) -> StatusDraft:
     norm = _normalise(text)
     rag = _detect_rag(norm) or learned_rag(text)  # the rules' words first, then the model
-    draft = StatusDraft(rag=rag, percent=_detect_percent(text))
+    draft = StatusDraft(rag=rag, percent=stated_percent(text))
     explicit_blockers = False  # a blockers section, or "no blockers" anywhere
     prose_blockers: list[tuple[str, str]] = []  # (fragment, section it belongs to otherwise)
     sections = _resolve_contextual(_sections(norm))

@@ -39,7 +39,7 @@ _PCT_STRONG_AFTER = re.compile(
 _PCT_STRONG_BEFORE = re.compile(r"(?:progress|complet\w*)\W*$", re.I)
 
 
-def _detect_percent(text: str) -> int | None:
+def stated_percent(text: str) -> int | None:
     """The one overall completion percentage stated, or None (none, or ambiguous)."""
     completion: dict[int, bool] = {}  # value -> seen with a strong completion cue
     metric = False
