@@ -218,6 +218,22 @@ def test_owner_written_as_plain_text() -> None:
     assert (draft.owner, draft.owner_name) == (None, "bob")
 
 
+@pytest.mark.parametrize(
+    ("text", "owner_name", "title"),
+    [
+        ("ACTION: Sam to send the contract to legal", "Sam", "Send the contract to legal"),
+        ("action: Legal team will review the NDA", "Legal team", "Review the NDA"),
+        ("action: we to review the plan", None, "We to review the plan"),
+        ("risk: Sam to leave in March", None, "Sam to leave in March"),  # only an action's doer
+    ],
+)
+def test_an_actions_doer_named_at_its_start_owns_it(
+    text: str, owner_name: str | None, title: str
+) -> None:
+    draft = parse(text)
+    assert (draft.owner_name, draft.title) == (owner_name, title)
+
+
 # --------------------------------------------------------------------------- dates
 
 

@@ -279,3 +279,19 @@ def test_a_day_before_a_label_belongs_to_it() -> None:
 def test_next_before_an_item_is_not_part_of_it() -> None:
     draft = parse_status_update("did the vendor call; next the load test")
     assert (draft.done, draft.next) == (["Did the vendor call"], ["The load test"])
+
+
+def test_stand_up_shorthand_opens_sections_when_two_letters_are_used() -> None:
+    draft = parse_status_update(
+        "Y: finished the login page\nT: start the payments API\nB: waiting on the vendor for keys"
+    )
+    assert draft.done == ["Finished the login page"]
+    assert draft.next == ["Start the payments API"]
+    assert draft.blockers == ["Waiting on the vendor for keys"]
+    draft = parse_status_update("y: fixed the flaky test. t: write the migration. b: none")
+    assert (draft.done, draft.next, draft.blockers) == (
+        ["Fixed the flaky test"],
+        ["Write the migration"],
+        [],
+    )
+    assert parse_status_update("Plan B: ship without SSO").blockers == []  # one letter is no code

@@ -22,6 +22,7 @@ from skills.raid.parsing.links import external_ref, with_link_text
 from skills.raid.parsing.owner import (
     _decided_by,
     _mentions,
+    _named_doer,
     _owner_text,
     _pick_owner,
     _self_owner,
@@ -108,6 +109,9 @@ def _parse(
         )
     )
     decided = reading.type is RaidType.DECISION and decision_status(body) == RaidStatus.DECIDED
+    doer_span = None
+    if reading.type is RaidType.ACTION and not (owner or self_span or named):
+        named, doer_span = _named_doer(text, title_from)
 
     today = _today(now, tz)
     no_levels = _blank(text, level_spans + specials + link_spans)
@@ -134,7 +138,7 @@ def _parse(
             owner_id, owner_name = (decided_by, None) if by_mention else (None, None)
 
     masks = [span for span in said if span not in opening] + [_doer(text, m.span) for m in openers]
-    masks += [decided_span] if decided_span else []
+    masks += [span for span in (decided_span, doer_span) if span]
     response, response_span = mitigation(text)
     masks += [response_span] if response_span else []
     masks += [(h.cue_start, h.span[1]) for h in date_hits if _ends_clause(text, h.span[1])]

@@ -161,6 +161,24 @@ def _owner_text(text: str) -> tuple[str | None, tuple[int, int] | None]:
     return name, m.span()
 
 
+_NAMED_DOER = re.compile(  # minutes' "Sam to send the contract", "Legal team will review"
+    r"(?P<name>[A-Z][\w'.&\-]*(?:\s+(?:[A-Z][\w'.&\-]*|team))?)\s+(?:to|will)\s+(?=[a-z]{2,}\b)"
+)
+_NOT_A_DOER = frozenset(
+    ("i", "we", "you", "they", "he", "she", "it", "someone", "somebody", "everyone")
+    + ("everybody", "anyone", "nobody", "this", "that", "who")
+)
+
+
+def _named_doer(text: str, start: int) -> tuple[str | None, tuple[int, int] | None]:
+    """An action's doer named at its start without a mention ("Sam to send …"), and the span
+    to leave out of the title."""
+    m = _NAMED_DOER.match(text, start)
+    if not m or m.group("name").split()[0].lower() in _NOT_A_DOER | _NOT_A_NAME:
+        return None, None
+    return m.group("name"), m.span()
+
+
 def _self_owner(text: str) -> tuple[int, int] | None:
     """The span of "owner me", "I'll take it" ... when the sender names themself owner."""
     m = _SELF_OWNER.search(text)

@@ -37,6 +37,10 @@ _EMOTICON = re.compile(
     r"(?<!\S)(?::-?[)(DPp]|;-?\)|\\o/|x-?D|<3)(?!\S)|\b(?:lol|haha+|lmao)\b", re.I
 )
 _MARKDOWN_PAIR = re.compile(r"(?<![\w.])([*_~`]{1,2})(?=\S)([^\n]*?\S)\1(?!\w)")
+_SHORTHAND = re.compile(  # the stand-up's "Y: … T: … B: …", at a line's start or a sentence's
+    r"(?:^|(?<=[.;|!]\s)|(?<=[.;|!]))[ \t]*(?P<letter>[YTB])[ \t]*:(?=\s)", re.I | re.M
+)
+_SHORTHAND_MARK = {"y": "\u00a7D\u00a7", "t": "\u00a7N\u00a7", "b": "\u00a7B\u00a7"}
 _TOPIC_BEFORE_CIRCLE = re.compile(r"^([^\n\u00a7]{1,30}?)\s*\u00a7[GAR]\u00a7(?=\s*\w)", re.M)
 
 
@@ -54,9 +58,18 @@ def _drop_topic(match: re.Match[str]) -> str:
     return " " + match.group(0)[len(topic) :]
 
 
+def _shorthand_to_marks(text: str) -> str:
+    """Y:/T:/B: as Yesterday, Today and Blockers, when at least two of them open parts."""
+    letters = {m.group("letter").lower() for m in _SHORTHAND.finditer(text)}
+    if len(letters) < 2:
+        return text
+    return _SHORTHAND.sub(lambda m: f" {_SHORTHAND_MARK[m.group('letter').lower()]} ", text)
+
+
 def _normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a7", " ")
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\u2019", "'")
+    text = _shorthand_to_marks(text)
     text = _SHORTCODE.sub(_emoji_to_mark, text)
     text = _UNICODE_EMOJI.sub(_emoji_to_mark, text)
     text = _EMOTICON.sub(" ", text)
