@@ -441,3 +441,70 @@ def test_colons_cut_topics_and_reasons_off_items() -> None:
     assert kept.done == ["Fixed: the login bug", "Sent to Ana"]
     numbered = parse_status_update("wk3: Jira \u2192 Linear migration finished")
     assert numbered.done == ["Jira \u2192 Linear migration finished"]
+
+
+@pytest.mark.parametrize(
+    ("text", "done", "planned"),
+    [
+        ("Done: report\nNext: slides", ["Report"], ["Slides"]),
+        ("Done: login page, status report", ["Login page", "Status report"], []),
+        ("Done: overall layout", ["Overall layout"], []),
+        ("Done: steerco report. Next: vendor update", ["Steerco report"], ["Vendor update"]),
+        ("Next: sprint 5 planning", [], ["Sprint 5 planning"]),
+    ],
+)
+def test_an_explicit_label_keeps_items_named_like_a_status_or_a_report(
+    text: str, done: list[str], planned: list[str]
+) -> None:
+    draft = parse_status_update(text)
+    assert (draft.done, draft.next) == (done, planned)
+    assert draft.rag is None
+
+
+def test_an_explicit_label_still_drops_a_bare_status_or_period_heading() -> None:
+    draft = parse_status_update("Done: on track\nNext: Week 8\nNext: ship search")
+    assert (draft.done, draft.next, draft.rag) == ([], ["Ship search"], "green")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Done: green build on CI", "Done: red button fixed", "Got the green light from legal"],
+)
+def test_a_colour_word_describing_an_item_is_not_the_overall_status(text: str) -> None:
+    draft = parse_status_update(text)
+    assert draft.rag is None
+    assert len(draft.done) == 1
+
+
+def test_status_and_overall_labels_give_the_status_not_an_item() -> None:
+    draft = parse_status_update(
+        "Done: vega wireframes\nNext: usability test\nBlockers: n/a\nOverall: on track"
+    )
+    assert (draft.done, draft.next, draft.blockers) == (
+        ["Vega wireframes"],
+        ["Usability test"],
+        [],
+    )
+    assert draft.rag == "green"
+    risk = parse_status_update("Status: at risk. Done: migration. Next: cutover")
+    assert (risk.done, risk.next, risk.rag) == (["Migration"], ["Cutover"], "amber")
+
+
+def test_a_numbered_list_run_into_one_line_is_cut_at_each_number() -> None:
+    draft = parse_status_update(
+        "1. finished api spec 2. started sdk 3. blocked: waiting on security review"
+    )
+    assert draft.done == ["Finished api spec", "Started sdk"]
+    assert draft.blockers == ["Waiting on security review"]
+    two_lists = parse_status_update("Done: 1. api 2. sdk. Next: 1. docs 2. release")
+    assert (two_lists.done, two_lists.next) == (["Api", "Sdk"], ["Docs", "Release"])
+    # a number that starts no 1, 2, 3 run stays with its item
+    assert parse_status_update("upgraded to node 2. next: tests").done == ["Upgraded to node 2"]
+
+
+@pytest.mark.parametrize(
+    "says_none", ["blocked on nothing", "not blocked", "nothing blocking", "nothing's blocking me"]
+)
+def test_saying_nothing_blocks_gives_no_blocker(says_none: str) -> None:
+    draft = parse_status_update(f"did the data model. next: api. {says_none}")
+    assert (draft.done, draft.next, draft.blockers) == (["Did the data model"], ["Api"], [])

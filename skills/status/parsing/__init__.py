@@ -14,15 +14,19 @@ How an update is read:
    (coloured circles) or plain boundaries.
 2. Lines are cut into chunks at section labels: a label word at a line or
    sentence boundary followed by ``:``, `` - ``, ``?`` or a section emoji. A
-   header line ("Done:") carries on to the lines under it.
+   header line ("Done:") carries on to the lines under it. A numbered list run into one
+   line ("1. api spec 2. sdk 3. ...") is cut at each number of its 1, 2, 3 run.
 3. Chunks are cut into items at sentences, ``;``, commas, arrows, ``then``, and
    at ``+``/``and`` when a new verb phrase follows. Unlabelled items are sorted by
    their leading verb and cue words (past tense -> done; "will", "next week",
    "in progress", imperatives -> next; "stuck on", "waiting on", "need feedback"
    -> blockers, unless the update has an explicit blockers section or says it
-   has none).
+   has none). Under an explicit done / next label every fragment is an item unless it is
+   only an overall status ("on track") or only names the update's period ("Week 7"):
+   "status report" and "overall layout" are work.
 4. The overall status (RAG) and the completion percentage are only read when
-   the update states them; otherwise they stay ``None``.
+   the update states them; otherwise they stay ``None``. A colour word describing a thing
+   ("green build on CI", "red button") is not a status.
 
 Modules: ``emoji`` (step 1), ``labels`` and ``sections`` (step 2), ``items``, ``tense`` and
 ``blockers`` (step 3), ``rag`` and ``percent`` (step 4); ``assemble`` puts the draft together,

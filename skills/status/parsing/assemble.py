@@ -10,7 +10,9 @@ from skills.status.parsing.emoji import _normalise
 from skills.status.parsing.items import (
     _blocker_items,
     _clean,
+    _is_empty_heading,
     _is_heading_fragment,
+    _is_only_a_status,
     _is_status_only,
     _leading_topic,
     _name_the_pronoun,
@@ -139,7 +141,7 @@ def _sort_sentence(
             if _plain_words(head) < 2:
                 continue
             fragment = head
-        if _is_status_only(fragment) or _is_heading_fragment(fragment):
+        if _not_an_item(fragment, section):
             continue
         target, evidence = _classify(fragment, section, previous, looks_back)
         if placed and not placed[-1][2] and target == NEXT and _THEN.match(fragment):
@@ -164,6 +166,18 @@ def _sort_sentence(
         if 0 < i < len(placed) - 1 and placed[i - 1][0] == placed[i + 1][0] == DONE:
             placed[i] = (DONE, placed[i][1], True)
     return [(target, fragment) for target, fragment, _ in placed], blockers, says_none
+
+
+def _not_an_item(fragment: str, section: str) -> bool:
+    """True for an overall status or a heading standing where items are read.
+
+    Under an explicit done / next label the writer put an item there, so only a fragment that
+    is nothing but a status ("on track") or a period's heading ("Week 7") is dropped: "status
+    report", "steerco report" and "overall layout" are work.
+    """
+    if section in (DONE, NEXT):
+        return _is_only_a_status(fragment) or _is_empty_heading(fragment)
+    return _is_status_only(fragment) or _is_heading_fragment(fragment)
 
 
 def _without_status_tail(fragment: str) -> str:
@@ -199,7 +213,7 @@ def _parse(text: str) -> StatusDraft:
             continue
         topic = _leading_topic(chunk)
         for sentence in _sentences(chunk):
-            if _is_status_only(sentence):
+            if _not_an_item(sentence, section):
                 continue
             placed, blockers, says_none = _sort_sentence(sentence, section, looks_back)
             explicit_blockers = explicit_blockers or says_none

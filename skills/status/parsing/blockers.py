@@ -59,7 +59,8 @@ _NEGATION = re.compile(
     r"\b(?:no|zero|without|not\s+any|nothing)\s+(?:\w+\s+){0,2}?(?:blockers?|blocking|roadblocks?"
     r"|impediments?|obstacles?)\b|\b(?:haven't|have\s+not|didn't|did\s+not|hasn't|wasn't)\s+"
     r"(?:\w+\s+){0,2}?(?:blocked|stuck|blocking|blockers?)\b|\bnot\s+(?:really\s+)?(?:blocked|"
-    r"stuck)\b|\bsmooth\s+sailing\b|\bnothing\s+blocking\b",
+    r"stuck)\b|\bsmooth\s+sailing\b|\bnothing(?:'s|\s+is)?\s+(?:really\s+|currently\s+)?blocking\b"
+    r"|\b(?:blocked|stuck|held\s+up)\s+(?:on|by)\s+(?:nothing|no\s*one|nobody|none)\b",
     re.I,
 )
 _NONE_SECTION = re.compile(

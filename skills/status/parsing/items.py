@@ -7,7 +7,7 @@ import re
 from skills.status.parsing.blockers import _NONE_SECTION, _SOFTENED, _blocker_cue
 from skills.status.parsing.emoji import _ANY_MARK
 from skills.status.parsing.rag import _RAG_RULES
-from skills.status.parsing.sections import _BULLET, _HEADING_FRAGMENT
+from skills.status.parsing.sections import _BULLET, _HEADING_FRAGMENT, _HEADING_WORDS
 from skills.status.parsing.tense import _lead, _lead_is_verbish
 from skills.status.parsing.words import _STOP
 
@@ -241,15 +241,49 @@ def _clean(item: str) -> str:
     return item[:1].upper() + item[1:] if re.fullmatch(r"[a-z][a-z']*", first) else item
 
 
+_STATUS_LEAD_WORD = re.compile(r"\W*(?:status|overall|rag)\b\W*", re.I)
+
+
 def _is_status_only(fragment: str) -> bool:
     """A short statement of overall status ("we're on track", "bug triage - yellow")."""
+    fragment = fragment.strip()  # " on track" after "Overall:" is a status all the same
     if len(fragment.split()) <= 12 and len(_COLOUR_WORD.findall(fragment)) >= 2:
         return True  # "3 projects green, 2 amber, 1 red": counts of statuses
     if len(fragment.split()) > 6 or _blocker_cue(fragment):
         return False
     return any(p.search(fragment) for _, _, p in _RAG_RULES) or bool(
-        re.match(r"\W*(?:status|overall|rag)\b", fragment, re.I)
+        _STATUS_LEAD_WORD.match(fragment)
     )
+
+
+# A period an update is named after: "week 7", "sprint #12", "wk3", "day 2".
+_PERIOD = re.compile(r"\b(?:weeks?|wk|sprint|day)\s*#?\d+\b|\bwk\d+\b", re.I)
+
+
+def _is_only_a_status(fragment: str) -> bool:
+    """An overall status and nothing more ("on track", "status: green", "release at risk").
+
+    Stricter than :func:`_is_status_only`, for fragments under an explicit done / next label:
+    a leading "status" / "overall" / "rag" only counts when what follows states a status, so
+    "status report" and "overall layout" are work.
+    """
+    lead = _STATUS_LEAD_WORD.match(fragment)
+    if lead and re.search(r"[A-Za-z]", fragment[lead.end() :]):
+        return _is_status_only(fragment[lead.end() :])
+    return _is_status_only(fragment)
+
+
+def _is_empty_heading(fragment: str) -> bool:
+    """A heading naming only the update's period ("Week 7", "Sprint 12 update"), not work.
+
+    The test a fragment under an explicit label must pass to be dropped: "steerco report",
+    "vendor update" and "sprint 5 planning" are items there.
+    """
+    plain = _ANY_MARK.sub(" ", fragment)
+    if not _PERIOD.search(plain):
+        return False
+    rest = _HEADING_WORDS.sub(" ", _PERIOD.sub(" ", plain))
+    return _plain_words(rest) == 0
 
 
 def _is_heading_fragment(fragment: str) -> bool:

@@ -30,6 +30,7 @@ from bot.core import learned
 from bot.core.learned import shared_embedder
 from skills.status.parsing.blockers import _RESOLVED
 from skills.status.parsing.emoji import _ANY_MARK, _normalise
+from skills.status.parsing.words import _words
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -87,15 +88,41 @@ def status_sentences(text: str) -> list[str]:
     return [p for p in pieces if re.search(r"[A-Za-z]{2}", p)][:MAX_SENTENCES]
 
 
+# A colour word followed by a word that can carry on a status ("green this week", "amber
+# overall", "red because ...", "green-ish", "amber but ..."); any other word it qualifies
+# ("green build", "red button", "the green light") makes it part of an item.
+_COLOUR_THEN_WORD = re.compile(
+    r"\b(?:green|amber|yellow|orange|red)\s+(?P<next>[a-z][a-z'-]*)", re.I
+)
+_CARRIES_STATUS = _words(
+    "and or but so as if because due since though although until unless except apart again"
+    " overall now still today currently status rag health across pending heading trending"
+    " leaning going moving yet already atm at this for on with to from by in of"
+    " green amber yellow orange red is are was were"
+)
+
+
+def _without_item_colours(sentence: str) -> str:
+    """The sentence without colour words that describe a thing ("green build on CI")."""
+
+    def drop(m: re.Match[str]) -> str:
+        word = m.group("next").lower()
+        keeps = word in _CARRIES_STATUS or word.endswith("ly")
+        return m.group(0) if keeps else m.group("next")
+
+    return _COLOUR_THEN_WORD.sub(drop, sentence)
+
+
 def learned_rag(text: str) -> str | None:
     """The overall status one sentence of ``text`` confidently states, or None."""
     model = OVERALL_STATUS.model()
     sentences = status_sentences(text)
     if model is None or not sentences:
         return None
+    read = [_without_item_colours(sentence) for sentence in sentences]
     stated = [
         p
-        for sentence, p in zip(sentences, model.predict_many(sentences), strict=True)
+        for sentence, p in zip(sentences, model.predict_many(read), strict=True)
         if p.label != NONE and not _RESOLVED.search(sentence)  # "..., which is now agreed"
     ]
     best = max(stated, key=lambda p: p.probability, default=None)

@@ -24,7 +24,7 @@ _RAG_RULES: list[tuple[int, str | None, re.Pattern[str]]] = [
             r"(?:\b(?:is|are|remains?|stays?|showing|still|now|currently|reporting|rated|turned"
             r"|went|moved\s+to)\s+|[\u2192>]\s*|:\s*)(?:\u00a7[GAR]\u00a7\s*)?"
             rf"{_C}(?=\s*(?:$|[.,;!(\u2013\u2014-]|\u00a7|this\s+(?:week|month|sprint|quarter)"
-            r"|again|overall|but|for\s+now|because|due|as\b))",
+            r"|(?:again|overall|but|for\s+now|because|due|as)\b))",  # "red button": an item
             re.I | re.M,
         ),
     ),

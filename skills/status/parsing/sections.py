@@ -90,6 +90,28 @@ def _chunks(line: str) -> list[tuple[str | None, str, bool]]:
     return [c for c in out if c[2] or c[1].strip(" \u00a7X-*\u2022")]
 
 
+# A list number in a line: "1. ...", "2) ...", "(3) ..." before a word.
+_LIST_NUMBER = re.compile(r"(?:^|(?<=\s))\(?(?P<n>\d{1,2})[.)](?=\s+[^\s\d])")
+
+
+def _cut_numbered_run(line: str) -> str:
+    """Mark a numbered list run into one line ("1. api spec 2. sdk 3. blocked: review") as
+    separate items, so no number sticks to the item before it. Numbers count as a list only
+    when they run 1, 2, 3 ... in order (a new 1 starts a new list: "Done: 1. a 2. b Next: 1. c
+    2. d")."""
+    runs: list[list[re.Match[str]]] = []
+    for m in _LIST_NUMBER.finditer(line):
+        n = int(m.group("n"))
+        if n == 1:
+            runs.append([m])
+        elif runs and n == len(runs[-1]) + 1:
+            runs[-1].append(m)
+    cuts = sorted((m for run in runs if len(run) >= 2 for m in run), key=lambda m: m.start())
+    for m in reversed(cuts):
+        line = line[: m.start()] + " \u00a7X\u00a7 " + line[m.end() :]
+    return line
+
+
 def _is_heading(line: str) -> bool:
     """A first line like "Week 7 update", "Advanced Search" or "async update:"."""
     plain = _ANY_MARK.sub(" ", line).strip()
@@ -113,7 +135,7 @@ def _checkbox_section(line: str) -> str | None:
 
 def _sections(text: str) -> list[tuple[str, str]]:
     """Cut the normalised text into (section, text) chunks, in order."""
-    lines = text.split("\n")
+    lines = [_cut_numbered_run(line) for line in text.split("\n")]
     non_empty = [i for i, line in enumerate(lines) if line.strip()]
     if len(non_empty) > 1:
         first = lines[non_empty[0]]
