@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
@@ -15,6 +16,7 @@ from bot.core.skills import Skill
 from bot.core.text import escape
 from scheduler.models import Absence, PersonPrefs
 from scheduler.plan import parse_hhmm
+from skills.raid.parsing import parse_date_phrase
 
 skill = Skill(
     "ooo",
@@ -41,6 +43,34 @@ def parse_range(text: str) -> tuple[date, date]:
     if end < start:
         raise UserError("The end date is before the start date.")
     return start, end
+
+
+WORDS_TO = re.compile(r"\s+(?:to|until|till|through|thru|-|–|—)\s+|\.\.", re.I)
+MAX_DATE_WORDS = 7  # "Thu 24 Dec to Fri 1 Jan", "next friday", "tomorrow"
+
+
+def dates_in_words(ctx: Context, text: str) -> tuple[date, date, str | None]:
+    """Time away said in words at the start ("tomorrow", "24 Dec to 2 Jan", "friday"), read
+    by the chat's date reader, and the reason after it."""
+    now, tz = clock.now(), ZoneInfo(ctx.person.timezone)
+    words = text.split()
+    for size in range(min(len(words), MAX_DATE_WORDS), 0, -1):
+        head = " ".join(words[:size])
+        parts = WORDS_TO.split(head, maxsplit=1)
+        days = [parse_date_phrase(part, now=now, tz=tz) for part in parts if part.strip()]
+        if days and all(days) and len(days) == len(parts):
+            start, end = days[0], days[-1]
+            if end < start:
+                raise UserError("The end date is before the start date.")
+            return start, end, " ".join(words[size:])[:200] or None
+    raise UserError(
+        "When are you away? Say `ooo tomorrow`, `ooo 24 Dec to 2 Jan holiday` or "
+        "`ooo 2026-12-21..2027-01-02`."
+    )
+
+
+def days_text(start: date, end: date) -> str:
+    return f"{start:%a %d %b %Y}" if start == end else f"{start:%a %d %b} – {end:%a %d %b %Y}"
 
 
 def absences(ctx: Context) -> list[Absence]:
@@ -114,8 +144,7 @@ def show(ctx: Context, args: Args) -> Reply:
             ephemeral=True,
         )
     lines = [
-        f"• {a.start:%a %d %b} – {a.end:%a %d %b %Y}{' — ' + escape(a.reason) if a.reason else ''}"
-        for a in mine
+        f"• {days_text(a.start, a.end)}{' — ' + escape(a.reason) if a.reason else ''}" for a in mine
     ]
     return Reply(text="*You're away:*\n" + "\n".join(lines), ephemeral=True)
 
@@ -135,7 +164,7 @@ def clear(ctx: Context, args: Args) -> Reply:
 
 
 class AwayArgs(Args):
-    dates: str = rest(description="FROM..TO (YYYY-MM-DD), then an optional reason")
+    dates: str = rest(description="FROM..TO (dates or words: tomorrow, 24 Dec), then a reason")
 
 
 @skill.operation(
@@ -149,13 +178,14 @@ class AwayArgs(Args):
 )
 def set_away(ctx: Context, args: AwayArgs) -> Reply:
     found = RANGE_IN_TEXT.search(args.dates)
-    if not found:
-        raise UserError("Give the dates as `FROM..TO`, e.g. `ooo 2026-12-21..2027-01-02 holiday`.")
-    start, end = parse_range(found.group(0))
-    reason = " ".join(args.dates[found.end() :].split())[:200] or None
+    if found:
+        start, end = parse_range(found.group(0))
+        reason = " ".join(args.dates[found.end() :].split())[:200] or None
+    else:
+        start, end, reason = dates_in_words(ctx, args.dates)
     ctx.session.add(Absence(user_id=ctx.user, start=start, end=end, reason=reason))
     return Reply(
-        text=f"Got it: you're away {start:%a %d %b} – {end:%a %d %b %Y}. I won't ask "
+        text=f"Got it: you're away {days_text(start, end)}. I won't ask "
         "or remind you then, and PMs will see you as away.",
         ephemeral=True,
     )

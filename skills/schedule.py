@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 from bot.core import clock
@@ -22,6 +23,7 @@ skill = Skill(
     bare_operation="schedule.show",
 )
 
+SHOWN = 6  # upcoming posts listed one by one; the rest are counted by kind
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 USAGE = (
     "Try `schedule summary friday 16:00`, `schedule summary off`, "
@@ -62,12 +64,16 @@ def describe(ctx: Context, config: ProjectSchedule, project_key: str, timezone: 
         f
         for f in planned(ctx.session, ctx.people, now, now + timedelta(days=7))
         if f.project_id in (None, config.project_id)
-    ][:6]
+    ]
     lines = [f"*Schedule of `{project_key}`* ({timezone}): {summary}; {reminders}."]
     lines += [
         f"• {f.local_due():%a %d %b %H:%M} {f.timezone} — {f.kind} → {f.recipient}"
-        for f in upcoming
+        for f in upcoming[:SHOWN]
     ]
+    rest = Counter(f.kind for f in upcoming[SHOWN:])  # in order of their first firing
+    if rest:
+        kinds = ", ".join(f"{kind} ×{n}" if n > 1 else kind for kind, n in rest.items())
+        lines.append(f"…and {rest.total()} more in the next 7 days: {kinds}.")
     return "\n".join(lines)
 
 

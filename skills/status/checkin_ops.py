@@ -222,6 +222,8 @@ def save_setup(ctx: Context, args: SetupArgs) -> Reply:
         )
     except (FieldErrors, ChangedMeanwhile):
         raise
+    except settings.RemindersDontFit as exc:
+        raise FieldErrors({"remind_before": str(exc)}) from None
     except UserError as exc:
         field = "participants" if change.participants or change.reset_participants else "enabled"
         raise FieldErrors({field: str(exc)}) from None

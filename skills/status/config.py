@@ -278,12 +278,43 @@ def _apply(session: Session, project: Project, config: CheckinConfig, changes: S
         config.timezones = zones
     if changes.enabled is not None:
         config.enabled = changes.enabled
+    timing = (changes.window_minutes, changes.reminder_count, changes.reminder_before_minutes)
+    if any(value is not None for value in timing):
+        check_reminders_fit(config)
     if config.enabled and not participants(session, project, config):
         raise UserError(
             f"A check-in needs participants: `{project.key}` has no members yet. Name them with "
             "`/pmo checkin participants @a @b` (they must be project members)."
         )
     _change_holidays(session, project, changes)
+
+
+class RemindersDontFit(UserError):
+    """The reminders would fall before the prompt: none of them would ever be sent."""
+
+
+def check_reminders_fit(config: CheckinConfig) -> None:
+    """Refuse reminders whose lead is not shorter than the response window (they would be
+    due before the prompt, so `jobs.reminder_times` plans none)."""
+    count, before, window = (
+        config.reminder_count,
+        config.reminder_before_minutes,
+        config.window_minutes,
+    )
+    if not count or before < window:
+        return
+    fixes = [f"a window of {duration_text(2 * before)}"] if 2 * before <= MAX_WINDOW else []
+    if window // 2 >= MIN_WINDOW:
+        fixes.append(f"the last reminder {duration_text(window // 2)} before the close")
+    choices = (
+        ", ".join(fixes) + (" or " if fixes else "") + "no reminders (`checkin reminders off`)"
+    )
+    reminders = "a reminder" if count == 1 else f"{count} reminders"
+    raise RemindersDontFit(
+        f"Answers are open for {duration_text(window)}, so {reminders} {duration_text(before)} "
+        "before the window closes would never be sent: the window must be longer than the "
+        f"reminder lead. Try {choices}."
+    )
 
 
 def _change_holidays(session: Session, project: Project, changes: Settings) -> None:

@@ -14,12 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.core import clock
+from bot.core.concurrency import get_or_add
 from bot.core.models import Project
 from bot.core.people import People
 from bot.core.projects import channels_of
@@ -226,15 +228,24 @@ def _top_up(
     """Participants added after the check-in was created join it while it is open."""
     if is_closed(checkin):
         return
-    on_roster = {r.user_id for r in roster_of(session, checkin)}
-    missing = [u for u in participants(session, project, config) if u not in on_roster]
+    listed = {r.user_id for r in roster_of(session, checkin)}
+    missing = [u for u in participants(session, project, config) if u not in listed]
     if not missing:
         return
     book = AwayBook(session, missing, checkin.day, checkin.day)
-    for user in missing:
+    for user in missing:  # each in a savepoint: two prompts may add the same newcomer
         slot = slot_for(session, people, project, config, user, checkin.day, book)
-        session.add(_person(checkin, slot))
+        get_or_add(
+            session, partial(on_roster, session, checkin, user), partial(_person, checkin, slot)
+        )
     session.flush()
+
+
+def on_roster(session: Session, checkin: Checkin, user: str) -> CheckinPerson | None:
+    query = select(CheckinPerson).where(
+        CheckinPerson.checkin_id == checkin.id, CheckinPerson.user_id == user
+    )
+    return session.exec(query).first()
 
 
 def is_closed(checkin: Checkin, now: datetime | None = None) -> bool:

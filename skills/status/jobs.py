@@ -1,10 +1,12 @@
 """The check-in's scheduled posts: prompts, reminders and the report (`checkin_skill.jobs`).
 
 Each is planned from the database on every tick and fired exactly once by the
-engine. `run` reads only: it checks again at firing time (answered, away, closed,
-a holiday added, settings changed) and asks the engine's own record (`Firing`)
-whether the same job already went out at another time, so a firing re-planned
-after a settings change never posts twice, while a retry of a failed post does.
+engine. `run` checks again at firing time (answered, away, closed, a holiday
+added, settings changed) and asks the engine's own record (`Firing`) whether the
+same job already went out at another time, so a firing re-planned after a settings
+change never posts twice, while a retry of a failed post does. The first prompt
+that goes out records the day's check-in and its roster (`ensure_checkin`), so a
+day nobody answered still counts in participation.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from skills.status.config import get_config, holidays
 from skills.status.days import (
     DayPlan,
     Slot,
+    ensure_checkin,
     is_checkin_day,
     plan_day,
     plans_between,
@@ -31,7 +34,7 @@ from skills.status.days import (
 )
 from skills.status.models import CheckinConfig
 from skills.status.report import build_report, report_replies
-from skills.status.service import update_for
+from skills.status.service import update_for, updates_of
 from skills.status.views import prompt_reply, reminder_reply
 
 
@@ -94,6 +97,7 @@ class CheckinPrompts:
         if found is None or sent_at_other_times(ctx, firing):
             return []  # answered, away, closed, or asked already before a settings change
         plan, slot = found
+        ensure_checkin(ctx.session, ctx.people, plan.project, plan.config, plan.day)
         return [prompt_reply(plan.project, plan.config, plan.day, slot)]
 
 
@@ -108,14 +112,18 @@ def reminder_times(config: CheckinConfig, slot: Slot) -> list[datetime]:
 
 
 class CheckinReminders:
-    """Non-responders are reminded before their window closes; never in quiet hours."""
+    """Non-responders are reminded before their window closes; never in quiet hours.
+    Those who already answered (or skipped) are not planned, so listings leave them out."""
 
     name = "checkin-reminder"
 
     def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]:
         planned = []
         for plan in plans_between(ctx.session, ctx.people, start, end):
+            answered = updates_of(ctx.session, plan.checkin) if plan.checkin else {}
             for slot in plan.asked:
+                if slot.user in answered:
+                    continue
                 prefs = ctx.prefs(slot.user)
                 for due in reminder_times(plan.config, slot):
                     wall = f"{due.astimezone(ZoneInfo(slot.timezone)):%H:%M}"

@@ -22,7 +22,14 @@ from bot.core.models import Project
 from bot.core.people import People
 from scheduler.models import Firing
 from skills.status.config import get_config, holidays, participants
-from skills.status.days import ensure_checkin, is_checkin_day, is_closed, local_today, roster_of
+from skills.status.days import (
+    ensure_checkin,
+    is_checkin_day,
+    is_closed,
+    local_today,
+    on_roster,
+    roster_of,
+)
 from skills.status.models import Checkin, CheckinPerson, StatusUpdate
 from skills.status.parsing import StatusDraft, parse_status_update
 from skills.status.parsing.percent import stated_percent
@@ -70,13 +77,6 @@ def check_text(text: str) -> str:
             f"{MAX_UPDATE_CHARS:,}. Send the highlights (done, next, blockers) and link the rest."
         )
     return text
-
-
-def on_roster(session: Session, checkin: Checkin, user: str) -> CheckinPerson | None:
-    query = select(CheckinPerson).where(
-        CheckinPerson.checkin_id == checkin.id, CheckinPerson.user_id == user
-    )
-    return session.exec(query).first()
 
 
 def update_for(session: Session, checkin: Checkin, user: str) -> StatusUpdate | None:

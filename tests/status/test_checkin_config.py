@@ -71,6 +71,10 @@ def test_bad_settings_get_clear_replies_and_change_nothing(settings) -> None:
         "checkin holiday remove 2026-12-24": "is not a check-in holiday",
         "checkin reminders lots": "is not a number of reminders",
         "checkin reminders 9": "from 0 to 3 reminders",
+        # Reminders due before the prompt would never be sent (answers open for 4h, 1h lead).
+        "checkin window 30m": "so a reminder 1h before the window closes would never be sent",
+        "checkin window 1h": "the window must be longer than the reminder lead",
+        "checkin reminders 2 before 4h": "Try a window of 8h, the last reminder 2h before",
         "checkin where everywhere": "in the `channel`, or in a `thread`",
         "checkin colour blue": "Try `checkin`",
     }
@@ -150,3 +154,24 @@ def test_setup_form(settings) -> None:
     outsider = chat.send('!submit checkin_setup {"participants": ["U0STRANGER"]}')[0].text
     assert "participants: <@U0STRANGER> is not in `apollo`" in outsider
     assert config(settings).participants == [BOB]
+
+
+def test_reminders_must_fit_the_window(settings) -> None:
+    chat = with_checkins(settings)
+    assert chat.send("/pmo checkin reminders 1 before 15m")[0].text.startswith("Saved.")
+    assert chat.send("/pmo checkin window 30m")[0].text.startswith("Saved.")
+    refused = chat.send("/pmo checkin reminders 2 before 2h")[0].text
+    assert "Answers are open for 30m, so 2 reminders 2h before" in refused
+    assert "Try a window of 4h, the last reminder 15m before the close or no" in refused
+    assert chat.send("/pmo checkin reminders off")[0].text.startswith("Saved.")
+    assert chat.send("/pmo checkin window 15m")[0].text.startswith("Saved.")  # none to send
+    stored = config(settings)
+    assert (stored.window_minutes, stored.reminder_count) == (15, 0)
+
+    chat.send("/pmo checkin setup")
+    bad = chat.send(
+        '!submit checkin_setup {"window": "2h", "reminders": "1", "remind_before": "3h"}'
+    )
+    assert "Please fix the form" in bad[0].text and "remind_before:" in bad[0].text
+    assert "the window must be longer than the reminder lead" in bad[0].text
+    assert (config(settings).window_minutes, config(settings).reminder_count) == (15, 0)

@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot.core.db import session_scope
 from bot.scheduling import planned
 from skills.raid.models import RaidItem
-from skills.status.models import BlockerIssue
+from skills.status.models import BlockerIssue, Checkin, CheckinPerson
 from tests.helpers import BOB, CHANNEL, CHEN, PM, button
 from tests.status.chat import DAN, Outbox, at, directory, dm, updates, with_checkins
 
@@ -138,3 +138,54 @@ def test_report_in_a_thread_and_skips(settings) -> None:
     assert "skipped: <@U0CHEN>" in opener.text and "no answer: <@U0BOB>" in opener.text
     assert "every update in the thread" in opener.text and "venue" not in opener.text
     assert "Book the venue" in thread.text and "No blockers reported." in str(thread.blocks)
+
+
+def test_time_away_said_in_words(settings) -> None:
+    chat = with_checkins(settings, DAN)  # the clock is Mon 23 Nov 2026
+    assert "away Tue 24 Nov 2026." in dm(chat, DAN, "ooo tomorrow")[0].text
+    said = dm(chat, DAN, "ooo 24 Dec to 2 Jan holiday")[0].text
+    assert "away Thu 24 Dec – Sat 02 Jan 2027" in said
+    assert "When are you away?" in dm(chat, DAN, "ooo soon")[0].text
+    assert "— holiday" in dm(chat, DAN, "ooo")[0].text
+
+
+def test_a_day_nobody_answered_still_counts(settings) -> None:
+    chat = with_checkins(settings, DAN)  # Alice and Dan are both asked at 09:30 London
+    outbox = Outbox()
+    # Monday: every prompt goes out (two in the same tick), nobody answers.
+    for when in ("2026-11-23T01:31:00", "2026-11-23T09:31:00", "2026-11-23T14:31:00"):
+        assert at(settings, when, outbox).posted
+    at(settings, "2026-11-23T18:31:00", outbox)
+    assert "*0 of 4* answered" in outbox.sent[-1].text
+    with session_scope(settings.database_url) as session:
+        checkin = session.exec(select(Checkin)).one()
+        roster = session.exec(select(CheckinPerson.user_id).order_by(CheckinPerson.user_id))
+        assert (checkin.day.isoformat(), list(roster)) == ("2026-11-23", [PM, BOB, CHEN, DAN])
+    stats = chat.send("/pmo status stats")[0].text
+    assert "<@U0BOB> *0%* — 0 of 1 answered (0 late) · 0 skipped · 1 missed" in stats
+
+    # Tuesday: only Alice answers; Bob's misses add up over both days.
+    at(settings, "2026-11-24T01:31:00", outbox)
+    at(settings, "2026-11-24T09:31:00", outbox)
+    dm(chat, PM, "Done: budget. Next: venue. Blockers: none")
+    at(settings, "2026-11-24T14:31:00", outbox)
+    at(settings, "2026-11-24T18:31:00", outbox)
+    stats = chat.send("/pmo status stats")[0].text
+    assert "<@U0BOB> *0%* — 0 of 2 answered (0 late) · 0 skipped · 2 missed" in stats
+    assert "<@U0ALICE> *50%* — 1 of 2 answered (0 late) · 0 skipped · 1 missed" in stats
+    assert "*Project:* 12% — 1 of 8 answers given." in stats
+
+
+def test_listings_count_the_rest_and_leave_out_who_answered(settings) -> None:
+    chat = with_checkins(settings, DAN)
+    dm(chat, DAN, "Done: venue booked. Next: catering. Blockers: none")  # before his 09:30 prompt
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    with session_scope(settings.database_url) as session:
+        week = planned(session, directory(), start, start + timedelta(days=7))
+    today = [f for f in week if f.key.startswith("checkin-reminder:apollo:2026-11-23")]
+    assert {f.recipient for f in today} == {PM, BOB}  # Dan answered: none listed (nor sent)
+
+    shown = chat.send("/pmo schedule")[0].text.splitlines()
+    assert len(shown) == 1 + 6 + 1  # the settings, the next six posts, then the rest counted
+    assert shown[-1].startswith(f"…and {len(week) - 6} more in the next 7 days: ")
+    assert "checkin-reminder ×18" in shown[-1] and "checkin-report ×5" in shown[-1]
