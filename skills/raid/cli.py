@@ -94,5 +94,7 @@ def import_command(
     print(f"Imported {file.name} into {target.key}: {report.summary()}.")
     for row, reason in report.errors:
         print(f"row {row}: {reason}")
+    for row, reason in report.warnings:
+        print(f"row {row} (saved): {reason}")
     if not report.saved_rows:
         raise typer.Exit(1)

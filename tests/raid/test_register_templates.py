@@ -183,3 +183,68 @@ def test_exports_show_names_and_cannot_run_as_formulas(database_url: str) -> Non
     for key in ("key", "type", "title", "owner", "date", "probability", "impact", "status",
                 "links", "deleted"):  # fmt: skip
         assert key in as_json[0]
+
+
+def tracker_workbook() -> bytes:
+    """A register as a team keeps it: status words of their own, a Priority instead of an
+    impact, a Done? tick on the action log, and columns the import has no field for."""
+    book = openpyxl.Workbook()
+    risks = book.active
+    risks.title = "Risk Register"
+    risks.append(["Vega — Risk Register"])
+    risks.append(["Last updated: 3 Nov 2026"])
+    risks.append([])
+    risks.append(["Risk ID", "Risk Description", "Likelihood", "Impact", "Status", "Trend"])
+    risks.append(["R-1", "Vendor may slip", "High", "Medium", "In progress", "Worse"])
+    risks.append(["R-2", "Budget may be cut", "Low", "High", "Ongoing", "Same"])
+    risks.append(["R-3", "Office move clashes", "Low", "Low", "Sideways", ""])
+    risks.append(["R-4", "Licence lapses", "Low", "Low", "Done", ""])
+    issues = book.create_sheet("Issues")
+    issues.append(["Issues log"])
+    issues.append(["ID", "Summary", "Priority", "Status"])
+    issues.append(["I-1", "Test server down", "High", "WIP"])
+    issues.append(["I-2", "Invoices late", "P1", "Active"])
+    issues.append(["I-3", "Printer jammed", "P4", "Complete"])
+    actions = book.create_sheet("Actions")
+    actions.append(["Ref", "Action", "Owner", "Done?", "Comments"])
+    actions.append(["A-1", "Circulate the revised plan", "Ops team", "Yes", "Sent on 3 Nov"])
+    actions.append(["A-2", "Book the venue walkthrough", "Events team", "No", ""])
+    actions.append(["A-3", "Chase procurement", "", "x", ""])
+    decisions = book.create_sheet("Decisions")
+    decisions.append(["ID", "Decision", "Status", "Completed"])
+    decisions.append(["D-1", "Host with vendor B", "New", "No"])
+    decisions.append(["D-2", "Freeze scope", "Open", "Yes"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_teams_own_words_priority_and_done_are_read(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        create_project(session, key="orion", name="Orion", actor=PM)
+    report = import_register(database_url, tracker_workbook())
+    assert report.errors == []
+    assert len(report.created) == 12
+    assert report.warnings == [  # saved all the same, as a new risk: open
+        (
+            "Risk Register!7",
+            "unknown status 'Sideways' for a risk: use open, monitoring, closed, converted "
+            "(status not imported: a new risk is open)",
+        )
+    ]
+    assert report.unused_columns == [("Risk Register", ["Trend"])]  # once, not once a row
+    assert report.summary() == (
+        "12 created, 0 updated, 0 unchanged, 0 rows with errors, 1 row with warnings; "
+        "columns not used: Risk Register: 'Trend'"
+    )
+    with session_scope(database_url) as session:
+        items = {i.external_ref: i for i in session.exec(select(RaidItem))}
+        assert [items[f"R-{n}"].status for n in range(1, 5)] == ["open", "open", "open", "closed"]
+        assert [items[f"I-{n}"].status for n in range(1, 4)] == ["in_progress", "open", "resolved"]
+        assert [items[f"I-{n}"].impact for n in range(1, 4)] == [4, 5, 2]  # from the priority
+        assert [items[f"A-{n}"].status for n in range(1, 4)] == ["done", "open", "done"]
+        assert items["A-1"].title == "Circulate the revised plan"  # the action, not the comment
+        assert items["A-1"].description == "Sent on 3 Nov"
+        assert [items["D-1"].status, items["D-2"].status] == ["proposed", "decided"]
+    again = import_register(database_url, tracker_workbook())
+    assert again.created == [] and len(again.unchanged) == 12 and again.errors == []

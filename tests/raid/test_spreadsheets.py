@@ -17,7 +17,7 @@ from bot.core.models import AuditEntry, Project
 from bot.core.projects import create_project, require_project
 from skills.raid import service
 from skills.raid.models import RaidHistory, RaidItem, RaidLink
-from skills.raid.scoring import RaidType
+from skills.raid.scoring import RaidStatus, RaidType
 from skills.raid.spreadsheets import (
     COLUMNS,
     ImportFileError,
@@ -227,6 +227,7 @@ def test_round_trip_keeps_every_field(database_url: str, fmt: str) -> None:
 
     same = import_file(database_url, first, f"apollo.{fmt}")
     assert (same.created, same.updated, same.errors) == ([], [], [])
+    assert (same.warnings, same.unused_columns) == ([], [])  # score, severity: recomputed
     assert same.unchanged == ["APOLLO-R1", "APOLLO-R2", "APOLLO-A1", "APOLLO-I1", "APOLLO-D1"]
     assert count(database_url, RaidHistory) == history_before  # nothing was touched
 
@@ -339,14 +340,14 @@ def test_good_rows_are_kept_and_bad_rows_leave_nothing(database_url: str) -> Non
         ["", "hazard", "Odd type", "", "", "", "", "", ""],
         ["", "risk", "Bad date", "", "31/13/2026", "", "", "", ""],
         ["", "risk", "Too likely", "", "", "7", "0", "", ""],
-        ["", "risk", "Wrong status", "", "", "", "", "", "delivered"],
+        ["", "risk", "Odd status", "", "", "", "", "", "purple"],
         ["", "risk", "Wrong strategy", "", "", "", "", "ignore", ""],
         ["HERMES-R1", "risk", "Someone else's", "", "", "", "", "", ""],
         ["", "risk", "Named owner", "Sam", "", "", "", "", ""],
         ["APOLLO-I1", "issue", "Build is broken", "", "", "", "", "", "in progress"],
     )
     report = import_file(database_url, content, "mixed.csv")
-    assert report.created == ["APOLLO-R1", "APOLLO-R2"]
+    assert report.created == ["APOLLO-R1", "APOLLO-R2", "APOLLO-R3"]
     assert report.updated == ["APOLLO-I1"]
     assert report.errors == [
         (3, "missing title"),
@@ -357,7 +358,6 @@ def test_good_rows_are_kept_and_bad_rows_leave_nothing(database_url: str) -> Non
             "probability must be a whole number from 1 to 5, not 7; "
             "impact must be a whole number from 1 to 5, not 0",
         ),
-        (7, "unknown status 'delivered' for a risk: use open, monitoring, closed, converted"),
         (8, "unknown strategy 'ignore': use avoid, reduce, transfer, accept, share"),
         (
             9,
@@ -365,11 +365,21 @@ def test_good_rows_are_kept_and_bad_rows_leave_nothing(database_url: str) -> Non
             "row as a new item",
         ),
     ]
-    assert report.summary() == "2 created, 1 updated, 0 unchanged, 7 rows with errors"
+    assert report.warnings == [  # an unknown status is no reason to lose the row
+        (
+            7,
+            "unknown status 'purple' for a risk: use open, monitoring, closed, converted "
+            "(status not imported: a new risk is open)",
+        )
+    ]
+    assert report.summary() == (
+        "3 created, 1 updated, 0 unchanged, 6 rows with errors, 1 row with warnings"
+    )
     with session_scope(database_url) as session:
         titles = sorted(session.exec(select(RaidItem.title)))
-        assert titles == ["Build is broken", "Named owner", "Vendor may slip"]
-        named = service.find_item(session, "APOLLO-R2")
+        assert titles == ["Build is broken", "Named owner", "Odd status", "Vendor may slip"]
+        assert service.find_item(session, "APOLLO-R2").status == "open"
+        named = service.find_item(session, "APOLLO-R3")
         assert (named.owner, named.owner_name) == (None, "Sam")  # not a Slack user: kept as text
         risk = service.find_item(session, "APOLLO-R1")
         assert (risk.owner, risk.due_on, risk.score, risk.strategy) == (
@@ -379,9 +389,9 @@ def test_good_rows_are_kept_and_bad_rows_leave_nothing(database_url: str) -> Non
             "reduce",
         )
         assert service.find_item(session, "APOLLO-I1").status == "in_progress"
-    # created lines for R1 and R2, one status line for I1, nothing from the bad rows
-    assert count(database_url, RaidHistory) == history_before + 3
-    assert count(database_url, AuditEntry) == audit_before + 3
+    # created lines for R1 to R3, one status line for I1, nothing from the bad rows
+    assert count(database_url, RaidHistory) == history_before + 4
+    assert count(database_url, AuditEntry) == audit_before + 4
 
 
 def test_a_row_failing_halfway_is_rolled_back(database_url: str, monkeypatch) -> None:
@@ -519,6 +529,9 @@ def test_header_variants() -> None:
     assert header_field(" Likelihood ") == header_field("P") == "probability"
     assert header_field("raised_at (UTC)") == "raised_at"
     assert header_field("Owner") == "owner" and header_field("colour") is None
+    assert header_field("Priority") == header_field("Prio") == "priority"
+    for done in ("Done?", "Closed?", "Completed", "Complete (Y/N)", "% Complete", "Action done"):
+        assert header_field(done) == "done", done
 
 
 def test_excel_csv_with_semicolons_in_windows_encoding(database_url: str) -> None:
@@ -578,3 +591,170 @@ def test_empty_files_import_nothing(database_url: str, content: bytes, filename:
         new_project(session)
     report = import_file(database_url, content, filename)
     assert report == ImportReport()
+
+
+# --------------------------------------------------------------------------- a team's words
+
+
+def test_status_words_map_to_each_types_own_states(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        new_project(session)
+    said = ["In progress", "Ongoing", "Active", "Open", "New", "WIP", "Done", "Completed",
+            "Closed", "Resolved"]  # fmt: skip
+    expected = {
+        "risk": ["open"] * 6 + ["closed"] * 4,
+        "issue": ["in_progress", "open", "open", "open", "open", "in_progress"] + ["resolved"] * 4,
+        "action": ["open"] * 6 + ["done"] * 4,
+        "dependency": ["open"] * 6 + ["delivered"] * 4,
+        "assumption": ["open"] * 6 + ["validated"] * 4,
+        "decision": ["proposed"] * 6 + ["decided"] * 4,
+    }
+    rows = [[kind, f"{kind} {word}", word] for kind in expected for word in said]
+    report = import_file(database_url, csv_bytes(["type", "title", "status"], *rows), "w.csv")
+    assert (report.errors, report.warnings, len(report.created)) == ([], [], 60)
+    with session_scope(database_url) as session:
+        stored = dict(session.exec(select(RaidItem.title, RaidItem.status)).all())
+    for kind, statuses in expected.items():
+        assert [stored[f"{kind} {word}"] for word in said] == statuses, kind
+
+
+def test_an_unknown_status_keeps_the_row_with_a_warning(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        project = new_project(session)
+        closed = service.create_item(
+            session, project=project, raid_type=RaidType.RISK, title="Old risk", actor=PM
+        )
+        service.close_item(session, item=closed, actor=PM)
+    content = csv_bytes(
+        ["key", "type", "title", "owner", "status"],
+        ["", "action", "Send the minutes", BOB, "Purple"],
+        ["APOLLO-R1", "risk", "Old risk renamed", "", "Parked?"],
+    )
+    report = import_file(database_url, content, "odd.csv")
+    assert report.errors == [] and report.created == ["APOLLO-ACT1"]
+    assert report.updated == ["APOLLO-R1"]
+    assert [row for row, _ in report.warnings] == [2, 3]
+    assert report.warnings[0][1].startswith("unknown status 'Purple' for an action: use open, done")
+    with session_scope(database_url) as session:
+        action = service.find_item(session, "APOLLO-ACT1")
+        assert (action.status, action.owner) == ("open", BOB)
+        risk = service.find_item(session, "APOLLO-R1")  # its status is not guessed at
+        assert (risk.title, risk.status) == ("Old risk renamed", "closed")
+
+
+def test_priority_is_the_impact_only_without_an_impact_column(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        new_project(session)
+    alone = csv_bytes(
+        ["Type", "Title", "Priority"],
+        ["issue", "High one", "High"],
+        ["issue", "Ranked first", "P1"],
+        ["issue", "Ranked second", "p2"],
+        ["issue", "Ranked fourth", "P4"],
+        ["issue", "Numbered", "2"],
+        ["issue", "Unreadable", "Soonish"],
+    )
+    report = import_file(database_url, alone, "priority.csv")
+    assert report.unused_columns == [] and len(report.created) == 5
+    assert report.errors == [
+        (
+            7,
+            "priority must be high, medium or low, or a rank from 1 (P1, the highest) to 5, "
+            "not 'Soonish'",
+        )
+    ]
+    beside = csv_bytes(["Type", "Title", "Impact", "Priority"], ["risk", "Both columns", "2", "P1"])
+    both = import_file(database_url, beside, "both.csv")
+    assert both.unused_columns == [("", ["Priority"])]
+    assert both.summary().endswith("; columns not used: 'Priority'")
+    as_json = json.dumps([{"type": "risk", "title": "From JSON", "priority": "Low"}]).encode()
+    assert import_file(database_url, as_json, "p.json").unused_columns == []
+    with session_scope(database_url) as session:
+        impact = dict(session.exec(select(RaidItem.title, RaidItem.impact)).all())
+    assert impact == {
+        "High one": 4,
+        "Ranked first": 5,
+        "Ranked second": 4,
+        "Ranked fourth": 2,
+        "Numbered": 4,  # a rank, as "P2"
+        "Both columns": 2,
+        "From JSON": 2,
+    }
+
+
+def test_a_done_column_closes_items_in_their_finished_state(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        project = new_project(session)
+        open_risk = service.create_item(
+            session, project=project, raid_type=RaidType.RISK, title="Vendor slip", actor=PM
+        )
+        wrong = service.create_item(
+            session, project=project, raid_type=RaidType.ASSUMPTION, title="Cheap", actor=PM
+        )
+        service.close_item(session, item=wrong, actor=PM, status=RaidStatus.INVALIDATED)
+        assert open_risk.key == "APOLLO-R1" and wrong.key == "APOLLO-A1"
+    content = csv_bytes(
+        ["Key", "Type", "Title", "Status", "Closed?"],
+        ["APOLLO-R1", "risk", "Vendor slip", "Open", "Yes"],
+        ["APOLLO-A1", "assumption", "Cheap", "", "y"],
+        ["", "issue", "Build broken", "In progress", "✓"],
+        ["", "action", "Send minutes", "", "No"],
+        ["", "action", "Book room", "", ""],
+        ["", "dependency", "Keys handed over", "", "Maybe later"],
+        ["", "decision", "Go with B", "", "TRUE"],
+        ["", "", "", "", "No"],  # a template's pre-filled tick, not an item
+    )
+    report = import_file(database_url, content, "done.csv")
+    assert report.errors == [] and report.unused_columns == []
+    assert report.updated == ["APOLLO-R1"] and report.unchanged == ["APOLLO-A1"]
+    assert report.warnings == [
+        (7, "completion 'Maybe later' is neither yes nor no, so it was not used")
+    ]
+    with session_scope(database_url) as session:
+        stored = dict(session.exec(select(RaidItem.title, RaidItem.status)).all())
+    assert stored == {
+        "Vendor slip": "closed",
+        "Cheap": "invalidated",  # finished already: not turned into "validated"
+        "Build broken": "resolved",
+        "Send minutes": "open",
+        "Book room": "open",
+        "Keys handed over": "open",
+        "Go with B": "decided",
+    }
+    header = ["Type", "Title", "Completed", "Percent complete"]
+    sheet = csv_bytes(header, ["action", "Half way", "50%", ""], ["action", "All", "100%", ""])
+    report = import_file(database_url, sheet, "percent.csv")
+    assert report.unused_columns == [("", ["Percent complete"])]  # a second completion column
+    with session_scope(database_url) as session:
+        stored = dict(session.exec(select(RaidItem.title, RaidItem.status)).all())
+    assert (stored["Half way"], stored["All"]) == ("open", "done")
+
+
+def test_columns_not_used_are_listed_once_per_sheet(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        new_project(session)
+    book = openpyxl.Workbook()
+    risks = book.active
+    risks.title = "Risks"
+    risks.append(["Risk register"])
+    risks.append(["ID", "Title", "Details", "Notes", "Risk score", "Colour", None, "Owner"])
+    for n in range(1, 4):
+        risks.append([f"R-{n}", f"Risk {n}", "text", "second description", 12, "red", None, ""])
+    issues = book.create_sheet("Issues")
+    issues.append(["Title", "Impact", "Trend"])
+    issues.append(["Build broken", "High", "up"])
+    out = io.BytesIO()
+    book.save(out)
+    report = import_file(database_url, out.getvalue(), "log.xlsx")
+    assert report.errors == [] and len(report.created) == 4
+    assert report.unused_columns == [
+        ("Risks", ["Notes", "Risk score", "Colour"]),  # a second description, a recomputed score
+        ("Issues", ["Trend"]),
+    ]
+    as_json = json.dumps(
+        [{"title": "A", "type": "risk", "colour": "red"}, {"title": "B", "type": "risk"},
+         {"title": "C", "type": "risk", "colour": "blue", "size": 3}]
+    ).encode()  # fmt: skip
+    assert import_file(database_url, as_json, "log.json").unused_columns == [
+        ("", ["colour", "size"])
+    ]

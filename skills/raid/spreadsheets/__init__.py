@@ -20,7 +20,14 @@ changes (it becomes the time of the import); links missing from the file (an imp
 links, it never removes them); xlsx stores times to the second and drops the control
 characters Excel refuses. A row matched by title (no key) keeps the item's spelling of it.
 
-Reasons in :class:`ImportReport` are plain text: escape them before putting them into Slack.
+Registers as teams keep them import too: status words of their own ("In progress" for a risk
+is open, "Done" is each type's finished state), a `Priority` as the impact when there is no
+impact column, a yes/no `Done?` that closes an item. A status the type has no state for is a
+warning of its row, not an error (the row is saved, a new item open), and the report lists,
+once per sheet, the columns it did not read.
+
+Reasons and warnings in :class:`ImportReport` are plain text: escape them before putting them
+into Slack.
 
 The package, by responsibility: :mod:`.columns` (the file layout both directions share),
 :mod:`.export` (items to a file), :mod:`.reading` (a file to raw rows, header aliases),
@@ -42,10 +49,12 @@ from skills.raid.spreadsheets.importing import ImportReport, import_rows
 from skills.raid.spreadsheets.reading import (
     HEADER_ALIASES,
     MAX_ROWS,
+    FileTable,
     ImportFileError,
     Table,
     file_kind,
     header_field,
+    read_file_table,
     read_table,
 )
 from skills.raid.spreadsheets.rows import RowData, RowError, read_row
@@ -58,6 +67,7 @@ __all__ = [
     "SHEET_TITLE",
     "TYPE_ORDER",
     "XLSX_WIDTHS",
+    "FileTable",
     "ImportFileError",
     "ImportReport",
     "RowData",
@@ -70,6 +80,7 @@ __all__ = [
     "import_rows",
     "links_text",
     "project_items",
+    "read_file_table",
     "read_row",
     "read_table",
 ]

@@ -10,6 +10,9 @@ COLUMNS = (
     "status", "decided_by", "rationale", "external_ref", "source", "links", "updated_at",
     "deleted",
 )  # fmt: skip
+# Shown for people, recomputed ("score", "severity") or ignored ("raised_by_name") on import;
+# an import never lists them, spelt so, among the columns it did not use.
+DERIVED_COLUMNS = ("score", "severity", "raised_by_name")
 SHEET_TITLE = "RAID"
 # Register order: risks, assumptions, issues, dependencies, actions, decisions.
 TYPE_ORDER = {t.value: n for n, t in enumerate(RaidType)}

@@ -4,7 +4,9 @@ A row with a key updates that item (through `update_item`, so history is kept); 
 without one updates the live item with its external reference (the ID of an imported
 register), else the one live item of the same type and title; otherwise an item is created,
 with the number its key has in the file. Links are added once every row is in, so
-a row may link to an item a later row creates.
+a row may link to an item a later row creates. What a saved row left out (a status word its
+type has no state for) is a warning of that row; the headers no field was read from are listed
+once per sheet.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from bot.core.models import Project
 from bot.core.people import People
 from bot.core.text import unformat
 from skills.raid.models import RaidItem, RaidLink
+from skills.raid.scoring import RaidStatus, RaidType, is_closed
 from skills.raid.service import create_item, delete_item, link_items, restore_item, update_item
 from skills.raid.spreadsheets.columns import TYPE_ORDER
-from skills.raid.spreadsheets.reading import Table, read_table
+from skills.raid.spreadsheets.reading import Table, read_file_table
 from skills.raid.spreadsheets.rows import RowData, RowError, read_row
 
 log = logging.getLogger(__name__)
@@ -32,7 +35,9 @@ Saved = dict[int | str, tuple[RowData, RaidItem, str]]  # row -> (row, item, out
 
 @dataclass
 class ImportReport:
-    """What an import did: keys created, updated and unchanged, and (row, reason) errors.
+    """What an import did: keys created, updated and unchanged, (row, reason) errors,
+    (row, what was left out) warnings of rows that were saved, and the headers of each sheet
+    no field was read from (``[("Issues", ["RAG"])]``, the sheet "" in a CSV or JSON file).
 
     Row numbers are those a spreadsheet user sees (under a header in row 1, the first data
     row is row 2; for JSON, the first object is "row 2" too, so every format numbers alike);
@@ -44,6 +49,8 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     errors: list[tuple[int | str, str]] = field(default_factory=list)
     rows: int = 0  # data rows read, blank rows not counted
+    warnings: list[tuple[int | str, str]] = field(default_factory=list)
+    unused_columns: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
     def saved_rows(self) -> int:
@@ -51,11 +58,21 @@ class ImportReport:
         return len(self.created) + len(self.updated) + len(self.unchanged)
 
     def summary(self) -> str:
+        """One line: the counts, then rows with warnings and columns not used, if any."""
         bad = len({row for row, _ in self.errors})
-        return (
+        text = (
             f"{len(self.created)} created, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {bad} {'row' if bad == 1 else 'rows'} with errors"
         )
+        if warned := len({row for row, _ in self.warnings}):
+            text += f", {warned} {'row' if warned == 1 else 'rows'} with warnings"
+        if self.unused_columns:
+            sheets = (
+                f"{sheet + ': ' if sheet else ''}{', '.join(repr(h) for h in headers)}"
+                for sheet, headers in self.unused_columns
+            )
+            text += f"; columns not used: {'; '.join(sheets)}"
+        return text
 
 
 def import_rows(
@@ -73,13 +90,15 @@ def import_rows(
     are in the report and never stop the other rows. With `people`, owners written as a
     name or e-mail become the Slack user the directory finds (else they are kept as text).
     """
-    table = read_table(content, filename)
-    report = ImportReport(rows=len(table))
+    read = read_file_table(content, filename)
+    table = read.rows
+    report = ImportReport(rows=len(table), unused_columns=read.unused_columns)
     rows = _checked_rows(project, table, report, people)
     saved = _save_rows(session, project, rows, actor=actor, filename=filename, report=report)
     _link_rows(session, project, saved, actor=actor, report=report)
     order = {number: position for position, (number, _) in enumerate(table)}
-    report.errors.sort(key=lambda error: order.get(error[0], len(order)))
+    for problems in (report.errors, report.warnings):
+        problems.sort(key=lambda problem: order.get(problem[0], len(order)))
     log.info("raid import into %s by %s: %s", project.key, actor, report.summary())
     return report
 
@@ -131,6 +150,7 @@ def _save_rows(
             continue
         claimed[item.id] = data.row  # type: ignore[index]
         saved[data.row] = (data, item, outcome)
+        report.warnings.extend((data.row, warning) for warning in data.warnings)
     return saved
 
 
@@ -162,6 +182,8 @@ def _save_row(
     ref = data.fields.get("external_ref")
     by_title = not data.key and not (ref and item.external_ref == ref)
     changes = {k: v for k, v in data.fields.items() if not by_title or k != "title"}
+    if data.closing and is_closed(RaidType(item.type), RaidStatus(item.status)):
+        changes.pop("status", None)  # "Done?" yes: an item closed already stays as it is
     changed = update_item(session, item=item, changes=changes, actor=actor, note=note)
     if data.deleted is not None and data.deleted != item.deleted:
         if data.deleted:

@@ -18,6 +18,9 @@ from skills.raid.scoring import RaidType
 
 HEADER_SCAN_ROWS = 30
 TEXT_COLUMNS = ("title", "description")  # a header must name one of them
+# Columns that say something about an item but do not make a row one ("Done?" and "Priority"
+# filled in down an empty template).
+SIDE_COLUMNS = ("done", "priority")
 _END_MARKER = re.compile(
     r"^\s*(?:legend|key|notes?|guidance|instructions?|definitions?|scoring|rating(?:s| scale)?"
     r"|risk matrix|matrix|scale|how to use|glossary|version history|change log)\b.{0,60}$",
@@ -56,20 +59,28 @@ def find_header(
 ) -> tuple[int, list[str | None]] | None:
     """(row index, column names) of the header: the first row of the first rows naming the
     most known columns, at least two, one of them the item's text (on an action log, the
-    "Action" column is the text)."""
+    "Action" column is the title)."""
     best: tuple[int, int, list[str | None]] | None = None
     for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
         if blank(row):
             continue
         columns = [header_field(cell) if isinstance(cell, str) else None for cell in row]
+        if named_type is RaidType.ACTION and "title" not in columns:
+            _action_is_title(row, columns)
         has_text = any(c in TEXT_COLUMNS for c in columns)
-        if named_type is RaidType.ACTION and not has_text and "mitigation" in columns:
-            columns[columns.index("mitigation")] = "title"
-            has_text = True
         known = len({c for c in columns if c})
         if known >= 2 and has_text and (best is None or known > best[1]):
             best = (index, known, columns)
     return (best[0], best[2]) if best else None
+
+
+def _action_is_title(row: list[Any], columns: list[str | None]) -> None:
+    """On an action log, the "Action" column is the title (beside "Comments", too); without
+    one, the first column read as a mitigation is."""
+    mitigations = [n for n, c in enumerate(columns) if c == "mitigation"]
+    named = [n for n in mitigations if str(row[n]).strip().lower().startswith("action")]
+    if named or (mitigations and not any(c in TEXT_COLUMNS for c in columns)):
+        columns[(named or mitigations)[0]] = "title"
 
 
 def header_type(row: list[Any]) -> RaidType | None:
@@ -94,7 +105,7 @@ def data_rows(grid: Grid, header_at: int, columns: list[str | None]) -> list[tup
             if name and name not in values:  # the first of two same-named columns wins
                 values[name] = row[col] if col < len(row) else None
         text = [values.get(name) for name in TEXT_COLUMNS]
-        mapped = [v for v in values.values() if not blank([v])]
+        mapped = [v for k, v in values.items() if k not in SIDE_COLUMNS and not blank([v])]
         if (blank(text) and not mapped) or (len(filled) == 1 and _FOOTER.search(str(filled[0]))):
             continue  # notes beside the table, a total, a footnote: not an item
         rows.append((index + 1, values))

@@ -1,7 +1,10 @@
 """Reading files: CSV, xlsx or JSON to numbered rows of {column: raw value}.
 
 Headers are matched loosely (`Due date` -> date, `Mitigation/Action` -> mitigation); values
-are left as the file has them, for :mod:`skills.raid.spreadsheets.rows` to check. A file is
+are left as the file has them, for :mod:`skills.raid.spreadsheets.rows` to check. Besides the
+file's own columns, a `Priority` stands in for the impact when there is no impact column, and
+a yes/no `Done?` (`Complete`, `Closed?`) closes an item. The headers nothing reads (unknown,
+a second column for the same field, a score that is recomputed) are listed once per sheet. A file is
 read in a child process with a memory and time budget, an xlsx only after its zip directory
 passed `knowledge.untrusted.check_zip`, so a hostile file is refused, never swallowed.
 """
@@ -12,10 +15,11 @@ import csv
 import io
 import json
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from knowledge.untrusted import FileRefused, check_zip, preload, run_bounded
-from skills.raid.spreadsheets.columns import COLUMNS, CSV_GUARD, SHEET_TITLE
+from skills.raid.spreadsheets.columns import COLUMNS, CSV_GUARD, DERIVED_COLUMNS, SHEET_TITLE
 from skills.raid.spreadsheets.layout import (
     HEADER_SCAN_ROWS,
     blank,
@@ -71,8 +75,17 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "deleted": ("is deleted",),
     "score": ("risk score", "rating", "p x i", "pxi", "rag", "risk rating", "overall rating",
               "total score"),
+    # Not columns of the layout: read beside it (see STAND_INS and rows.read_row).
+    "priority": ("prio", "priority level", "priority rating", "pri"),
+    "done": ("is done", "complete", "completed", "is complete", "closed", "is closed",
+             "finished", "percent complete", "pct complete", "done y n", "complete y n",
+             "completed y n", "closed y n"),
 }  # fmt: skip
-_HEADERS = {name.replace("_", " "): name for name in COLUMNS} | {
+# A column read only when the file has none for the field it stands in for: `Priority` is the
+# impact of a register without an impact column, and not used beside one.
+STAND_INS = {"priority": "impact"}
+UNREAD_COLUMNS = frozenset({"score", "raised_by_name"})  # recomputed, or shown only
+_HEADERS = {name.replace("_", " "): name for name in (*COLUMNS, *STAND_INS, "done")} | {
     alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases
 }
 _TYPE_WORD = re.compile(r"^(?:risk|issue|assumption|dependency|action|decision|raid|item)s?\s+")
@@ -83,6 +96,15 @@ Grid = list[list[Any]]
 
 class ImportFileError(Exception):
     """The file cannot be read at all; the message is one line saying what to do."""
+
+
+@dataclass
+class FileTable:
+    """A file's rows, and the headers of each sheet that no column of an item is read from:
+    ``[("Issues", ["Owner email", "RAG"])]`` (the sheet is "" in a CSV or JSON file)."""
+
+    rows: Table
+    unused_columns: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 def header_field(name: Any) -> str | None:
@@ -118,13 +140,18 @@ def read_table(content: bytes, filename: str) -> Table:
     Raises `ImportFileError` when the file cannot be read at all, or would take more than
     its budget to read.
     """
+    return read_file_table(content, filename).rows
+
+
+def read_file_table(content: bytes, filename: str) -> FileTable:
+    """`read_table`'s rows, with the columns of each sheet that are not read."""
     if len(content) > MAX_BYTES:
         raise ImportFileError(
             f"{filename} is {len(content) / 1024 / 1024:.1f} MB, over the "
             f"{MAX_BYTES // 1024 // 1024} MB limit: split it up."
         )
     if not content.strip():
-        return []
+        return FileTable([])
     try:
         if file_kind(content, filename) == "xlsx":
             check_zip(content)
@@ -133,13 +160,35 @@ def read_table(content: bytes, filename: str) -> Table:
         raise ImportFileError(f"{filename} {exc.detail}") from None
 
 
-def _read_table(content: bytes, filename: str) -> Table:
+def _read_table(content: bytes, filename: str) -> FileTable:
     kind = file_kind(content, filename)
     if kind == "json":
         return _json_rows(content, filename)
     if kind == "xlsx":
         return _sheet_rows(_xlsx_sheets(content, filename), filename)
     return _sheet_rows([("", _csv_grid(content, filename))], filename)
+
+
+def settle_stand_ins(columns: list[str | None]) -> list[str | None]:
+    """The columns with each stand-in dropped (None) where the file has its field."""
+    present = set(columns)
+    return [None if c in STAND_INS and STAND_INS[c] in present else c for c in columns]
+
+
+def unused_headers(headers: list[Any], columns: list[str | None]) -> list[str]:
+    """The headers no field is read from: unknown ones, a second column for one field, a
+    recomputed score, a priority beside an impact (not the derived columns export writes)."""
+    unused: list[str] = []
+    seen: set[str] = set()
+    for header, column in zip(headers, columns, strict=False):
+        text = str(header).strip() if header is not None else ""
+        if not text or text in DERIVED_COLUMNS:
+            continue
+        not_read = column is None or column in seen or column in UNREAD_COLUMNS
+        if not_read and text not in unused:
+            unused.append(text)
+        seen.add(column or "")
+    return unused
 
 
 def read_grid(content: bytes, filename: str) -> Grid:
@@ -164,19 +213,23 @@ def _read_grid(content: bytes, filename: str) -> Grid:
     return _csv_grid(content, filename)
 
 
-def _sheet_rows(sheets: list[tuple[str, Grid]], filename: str) -> Table:
+def _sheet_rows(sheets: list[tuple[str, Grid]], filename: str) -> FileTable:
     """Each sheet's table under its header; sheets without one (a cover, a matrix) skipped.
 
     Rows of a sheet named for a type ("Risks", "Action log"), or under a header that names
     one ("Risk ID", "Risk description"), carry it as ``sheet_type``.
     """
     tables = []
+    unused: list[tuple[str, list[str]]] = []
     for name, grid in sheets:
         named_type = sheet_type(name)
         header = find_header(grid, header_field, named_type)
         if header is None:
             continue
         index, columns = header
+        columns = settle_stand_ins(columns)
+        if not_read := unused_headers(grid[index], columns):
+            unused.append((name, not_read))
         default = named_type or header_type(grid[index])
         rows = data_rows(grid, index, columns)
         for _, values in rows:
@@ -185,7 +238,7 @@ def _sheet_rows(sheets: list[tuple[str, Grid]], filename: str) -> Table:
         tables.append((name, rows))
     if not tables:
         if all(blank(row) for _, grid in sheets for row in grid):
-            return []
+            return FileTable([])
         raise ImportFileError(
             f"{filename} has no title column in its header: name the columns in one of the "
             f"first {HEADER_SCAN_ROWS} rows, e.g. ID, Type, Title (or Description), Owner, "
@@ -199,7 +252,7 @@ def _sheet_rows(sheets: list[tuple[str, Grid]], filename: str) -> Table:
     ]
     if len(table) > MAX_ROWS:
         raise ImportFileError(f"{filename} has more than {MAX_ROWS} rows: split it up.")
-    return table
+    return FileTable(table, unused)
 
 
 # --------------------------------------------------------------------------- csv
@@ -277,7 +330,7 @@ def _sheet_grid(rows: Any, filename: str) -> Grid:
 # --------------------------------------------------------------------------- json
 
 
-def _json_rows(content: bytes, filename: str) -> Table:
+def _json_rows(content: bytes, filename: str) -> FileTable:
     try:
         data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -288,16 +341,23 @@ def _json_rows(content: bytes, filename: str) -> Table:
         raise ImportFileError(f"{filename} must hold a list of items, objects with a title.")
     if len(data) > MAX_ROWS:
         raise ImportFileError(f"{filename} has more than {MAX_ROWS} items: split it up.")
-    return [(number, _json_values(obj)) for number, obj in enumerate(data, start=2)]
+    rows: Table = []
+    unused: list[str] = []
+    for number, obj in enumerate(data, start=2):
+        rows.append((number, _json_values(obj, unused)))
+    return FileTable(rows, [("", unused)] if unused else [])
 
 
-def _json_values(obj: Any) -> dict[str, Any] | None:
-    """One object's {column: value}, the first of two keys naming one column winning."""
+def _json_values(obj: Any, unused: list[str]) -> dict[str, Any] | None:
+    """One object's {column: value}, the first of two keys naming one column winning; keys
+    not read are added to `unused`."""
     if not isinstance(obj, dict):
         return None
+    keys = list(obj)
+    columns = settle_stand_ins([header_field(name) for name in keys])
+    unused.extend(name for name in unused_headers(keys, columns) if name not in unused)
     values: dict[str, Any] = {}
-    for name, value in obj.items():
-        column = header_field(name)
+    for name, column in zip(keys, columns, strict=True):
         if column and column not in values:
-            values[column] = value
+            values[column] = obj[name]
     return values

@@ -5,6 +5,11 @@ plain text: escape it before putting it into Slack. A row's type comes from its 
 else its key, else its sheet ("Risks", "Action log") or header ("Risk ID"). An ID that is not
 this project's key (`R-001`, `42`) is kept as the item's external reference. Without a title
 column, the title is the first sentence of the description.
+
+What a row can do without is a warning, not an error: a status word the type has no state for
+is not imported (a new item starts open), a completion cell that is neither yes nor no is not
+used. A `Priority` column (when the file has no impact column) is read as the impact, and a
+yes in a completion column (`Done?`) closes the item in its type's finished state.
 """
 
 from __future__ import annotations
@@ -20,15 +25,18 @@ from bot.core.models import Project
 from bot.core.people import People
 from bot.core.text import unformat
 from skills.raid.parsing.title import _title_from
-from skills.raid.scoring import RaidType
+from skills.raid.scoring import LIFECYCLES, RaidType
 from skills.raid.service import EDITABLE, KEY, normalise
 from skills.raid.spreadsheets.values import (
     RowError,
+    finished_status,
     read_date,
+    read_done,
     read_flag,
     read_instant,
     read_level,
     read_owner,
+    read_priority,
     read_status,
     read_strategy,
     strategy_word,
@@ -56,6 +64,8 @@ class RowData:
     updated_at: datetime | None = None
     deleted: bool | None = None
     links: list[tuple[str, str, bool]] = field(default_factory=list)  # (relation, key, incoming)
+    warnings: list[str] = field(default_factory=list)  # what was left out, the row saved anyway
+    closing: bool = False  # the status is a completion column's: an item closed already stays so
 
 
 def read_row(
@@ -65,13 +75,14 @@ def read_row(
     if values is None:
         raise RowError("not an object with a title, type, key …")
     problems: list[str] = []
+    warnings: list[str] = []
     key, seq, raid_type = _read_identity(project, values, problems)
     checked = _read_columns(project, values, problems, people)
-    if (raw_status := text_of(values.get("status"))) and raid_type:
-        try:
-            checked["status"] = read_status(raw_status, raid_type)
-        except RowError as exc:
-            problems.append(str(exc))
+    if "priority" in checked and "impact" not in values:  # settled by the reader; JSON too
+        checked["impact"] = checked.pop("priority")
+    closing = False
+    if raid_type is not None:
+        closing = _read_status_cells(values, raid_type, checked, warnings)
     if problems or raid_type is None:
         raise RowError("; ".join(problems))
     fields = {_FIELD_OF.get(c, c): v for c, v in checked.items() if _FIELD_OF.get(c, c) in EDITABLE}
@@ -86,7 +97,35 @@ def read_row(
         updated_at=checked.get("updated_at"),
         deleted=checked.get("deleted"),
         links=checked.get("links", []),
+        warnings=warnings,
+        closing=closing,
     )
+
+
+def _read_status_cells(
+    values: dict[str, Any], raid_type: RaidType, checked: dict[str, Any], warnings: list[str]
+) -> bool:
+    """Put the row's status in `checked` from its status and completion cells; True when the
+    completion cell closed it (then an item closed already keeps its own finished state). A
+    status or completion cell that cannot be read is a warning."""
+    if raw_status := text_of(values.get("status")):
+        try:
+            checked["status"] = read_status(raw_status, raid_type)
+        except RowError as exc:
+            initial = LIFECYCLES[raid_type].initial.value
+            warnings.append(f"{exc} (status not imported: a new {raid_type.value} is {initial})")
+    if "done" not in values:
+        return False
+    try:
+        done = read_done(values["done"])
+    except RowError as exc:
+        warnings.append(str(exc))
+        return False
+    if not done:
+        return False
+    said = checked.get("status")
+    checked["status"] = finished_status(said, raid_type)
+    return checked["status"] != said
 
 
 def _read_identity(
@@ -249,4 +288,5 @@ def _readers(project: Project) -> dict[str, Callable[[Any], Any]]:
         "impact": read_level("impact"),
         "strategy": read_strategy,
         "deleted": read_flag,
+        "priority": read_priority,
     }
