@@ -2,10 +2,12 @@
 
 Each row is checked and saved on its own (a bad row is reported with its reason and the rest
 go in); importing the same file again replaces each month's figures, so it adds nothing twice.
+A month the file already gave in an earlier row is refused, never a silent overwrite.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -52,9 +54,12 @@ def import_costs(
     """Import monthly actual and planned spend; `ImportFileError` if the file can't be used."""
     plan = service.require_plan(session, project)
     rows = sheet_rows(content, filename, COLUMNS, required="period")
+    saved_rows: dict[date, int] = {}  # each month saved, with its row: a repeat is refused
 
     def save(number: int, values: dict[str, Any]) -> str:
         period = period_of_cell(values.get("period"), timezone=project.timezone)
+        if period in saved_rows:
+            raise UserError(f"{month_name(period)} repeats row {saved_rows[period]}")
         currency = text_cell(values.get("currency")).upper() or plan.currency
         if currency != plan.currency:
             raise UserError(
@@ -76,6 +81,7 @@ def import_costs(
                     source=f"import {filename} row {number}",
                     note=text_cell(values.get("note")) or None,
                 )
+        saved_rows[period] = number
         return month_name(period)
 
     return import_each(session, rows, save)

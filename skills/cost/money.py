@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.core import clock
@@ -23,10 +23,12 @@ CODES = ("EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD", "NZD", "SEK", "NOK", "
 _CODE = "|".join(CODES)
 AMOUNT = re.compile(
     rf"(?<![\w.])(?:(?P<code1>{_CODE})\s?)?(?P<symbol>[€$£¥₹])?\s?"
-    r"(?P<number>\d{1,3}(?:[,\s'’]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    # every comma of the number, so `read_number` can refuse an unclear one
+    r"(?P<number>(?:\d{1,3}(?:[,\s'’]\d{3}(?!\d))+|\d+)(?:,\d+)*(?:\.\d+(?:,\d+)*)?)"
     rf"(?:\s?(?P<mult>k|m|mn|bn|thousand|million|billion)\b)?(?:\s?(?P<code2>{_CODE})\b)?",
     re.I,
 )
+THOUSANDS = re.compile(r"\d{1,3}(?:[,\s'’]\d{3})*|\d+")
 MAX_CENTS = 10**15  # ten trillion in major units: more is a typo
 MONTHS = {
     name: number
@@ -50,27 +52,44 @@ def to_cents(value: Decimal) -> int:
     return int((value * 100).quantize(Decimal("1")))
 
 
+def read_number(number: str) -> Decimal:
+    """`45,000`, `1,250,000.5`, `12 500` or, with a decimal comma, `12,5` and `1,25`; a
+    `UserError` when its commas are unclear (`1,2345`, `1,234,5`, `1.234,5`)."""
+    whole, point, fraction = number.partition(".")
+    head, comma, tail = number.rpartition(",")
+    if not point and comma and len(tail) <= 2 and "," not in head:
+        whole, fraction = head, tail
+    if not THOUSANDS.fullmatch(whole) or not re.fullmatch(r"\d*", fraction):
+        raise UserError(
+            f"I can't tell what `{escape(number)}` means: group thousands in threes (`45,000`) "
+            "and write a decimal with a point or a comma and one or two digits (`12.5k`, `12,5k`)."
+        )
+    digits = re.sub(r"[,\s'’]", "", whole)
+    return Decimal(f"{digits}.{fraction or 0}")
+
+
 def read_amount(
     text: str, *, currency: str | None = None
 ) -> tuple[int, str | None, tuple[int, int]]:
     """The first amount in `text` as (cents, currency code or None, its span); a `UserError`
-    when there is none or it is negative or absurd."""
-    for match in AMOUNT.finditer(text):
-        code = (match.group("code1") or match.group("code2") or "").upper() or None
-        symbol = match.group("symbol")
-        number = re.sub(r"[,\s'’]", "", match.group("number"))
-        try:
-            value = Decimal(number) * MULTIPLIERS.get((match.group("mult") or "").lower(), 1)
-        except InvalidOperation:
-            continue
-        start = match.start()
-        if start > 0 and text[start - 1] == "-":
-            raise UserError("Amounts can't be negative: enter the month's net spend.")
-        cents = to_cents(value)
-        if cents > MAX_CENTS:
-            raise UserError(f"`{escape(match.group().strip())}` is more than I can believe.")
-        return cents, SYMBOLS.get(symbol or "") or code or currency, match.span()
-    raise UserError("I couldn't find an amount: write it like `42,000`, `€42k` or `1.2m EUR`.")
+    when there is none, or it is negative, unclear ("1.250": a thousand or one?) or absurd."""
+    match = AMOUNT.search(text)
+    if match is None:
+        raise UserError("I couldn't find an amount: write it like `42,000`, `€42k` or `1.2m EUR`.")
+    if match.start() > 0 and text[match.start() - 1] == "-":
+        raise UserError("Amounts can't be negative: enter the month's net spend.")
+    number = match.group("number")
+    if not match.group("mult") and re.fullmatch(r"\d{1,3}\.\d{3}", number):  # "€1.250"
+        raise UserError(
+            f"Is `{escape(number)}` {number.replace('.', ',')} or {number.rstrip('0')}? Write "
+            "thousands with a comma and decimals with one or two digits."
+        )
+    value = read_number(number)
+    cents = to_cents(value * MULTIPLIERS.get((match.group("mult") or "").lower(), 1))
+    if cents > MAX_CENTS:
+        raise UserError(f"`{escape(match.group().strip())}` is more than I can believe.")
+    code = (match.group("code1") or match.group("code2") or "").upper() or None
+    return cents, SYMBOLS.get(match.group("symbol") or "") or code or currency, match.span()
 
 
 def check_currency(code: str) -> str:

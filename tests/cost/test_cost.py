@@ -160,3 +160,47 @@ def test_livepmo_cost_import(database_url, tmp_path) -> None:
     assert livepmo("cost", "import", str(bad), "--project", "apollo", env=env).returncode == 1
     missing = livepmo("cost", "import", str(tmp_path / "nope.csv"), "--project", "apollo", env=env)
     assert missing.returncode == 2 and "Cannot read" in missing.stderr
+
+
+def test_a_decimal_comma_is_read_and_an_unclear_comma_refused(settings) -> None:
+    chat = with_project(settings)
+    chat.send("/pmo cost budget 500k EUR --start 2026-09 --end 2027-06")
+    chat.send("/pmo cost actual Nov 2026 45,000")
+    assert "*€12,500* (was €45,000)" in chat.send("/pmo cost actual Nov 2026 12,5k")[0].text
+    assert "Oct 2026 actual: *€3,500*" in chat.send("spent 3,5k in october")[0].text
+    chat.send("/pmo cost plan Jan 2027 1,25m")
+    for unclear in ("/pmo cost actual Sep 2026 1,2345", "spent 1,234,5 in september"):
+        assert "I can't tell what `1,2" in chat.send(unclear)[0].text
+    assert "Is `1.250` 1,250 or 1.25?" in chat.send("/pmo cost actual Sep 2026 €1.250")[0].text
+    assert figures(settings) == {
+        ("2026-10", "actual"): 350_000,
+        ("2026-11", "actual"): 1_250_000,
+        ("2027-01", "plan"): 125_000_000,
+    }
+
+
+def test_an_import_refuses_a_repeated_month(settings) -> None:
+    chat = with_project(settings)
+    chat.send("/pmo cost budget 500k EUR --start 2026-09 --end 2027-06")
+    content = sheet(
+        [
+            ["Month", "Actual", "Plan"],
+            ["2026-09", "€38,500", "40000"],
+            ["Oct 2026", "41k", "40000"],
+            ["2026-11", "45000", "42000"],
+            ["2026-10", "5000", ""],
+            ["2026-12", "3,5k", "1,2345"],
+        ]
+    )
+    text = import_file(chat, "costs.csv", content)
+    assert "3 months saved, 2 rows with errors" in text
+    assert "row 5: Oct 2026 repeats row 3" in text
+    assert "row 6: I can't tell what 1,2345 means" in text  # and Dec's actual is not saved
+    assert figures(settings) == {
+        ("2026-09", "actual"): 3_850_000,
+        ("2026-09", "plan"): 4_000_000,
+        ("2026-10", "actual"): 4_100_000,
+        ("2026-10", "plan"): 4_000_000,
+        ("2026-11", "actual"): 4_500_000,
+        ("2026-11", "plan"): 4_200_000,
+    }
