@@ -135,10 +135,22 @@ def _other_document(
     return [c for c, s in others if c.document == likeliest and s >= extra_share][:1]
 
 
+def _stands_apart(candidate: Candidate, passages: Sequence[Passage]) -> bool:
+    if candidate.passage >= len(passages):
+        return False
+    apart = passages[candidate.passage].apart
+    return candidate.position < len(apart) and apart[candidate.position]
+
+
 def select(
-    ranked: Sequence[Candidate], model: AnswerModel, *, limit: int = MAX_QUOTED
+    ranked: Sequence[Candidate],
+    model: AnswerModel,
+    *,
+    limit: int = MAX_QUOTED,
+    passages: Sequence[Passage] = (),
 ) -> list[list[Candidate]]:
-    """The sentences to quote, as runs of consecutive sentences of one passage.
+    """The sentences to quote, as runs of consecutive sentences of one passage (with
+    ``passages``, a run never crosses a heading or a table: ``Passage.apart``).
 
     The best sentence (and the one after it when it ends with a colon), then others
     whose probability is at least ``model.extra_share`` of the best's; when they all
@@ -169,6 +181,7 @@ def select(
             and previous.passage == candidate.passage
             and previous.position + 1 == candidate.position
             and candidate is not best  # the direct sentence opens its quote
+            and not _stands_apart(candidate, passages)
         )
         if joins:
             runs[-1].append(candidate)
@@ -187,7 +200,7 @@ def compose(
     if not ranked or confidence < model.unsure_at:
         return Extract("not_found", confidence, (), _with_closest_documents(passages, ()))
     verdict: Verdict = "answer" if confidence >= model.answer_at else "unsure"
-    runs = select(ranked, model)
+    runs = select(ranked, model, passages=passages)
     if verdict == "unsure":  # the closest passage, and the closest of another document
         other = [run for run in runs if run[0].document != ranked[0].document][:1]
         runs = [run for run in runs if run[0].passage == ranked[0].passage] + other

@@ -229,9 +229,9 @@ def chunk_text(
     max_words: int = DEFAULT_MAX_WORDS,
     min_words: int = DEFAULT_MIN_WORDS,
 ) -> list[Chunk]:
-    """Chunk plain text (paragraphs separated by blank lines)."""
-    from knowledge.text_formats import parse_plain_text
+    """Chunk plain text: paragraphs separated by blank lines, no headings looked for."""
+    from knowledge.text_formats import paragraph_blocks
 
     return chunk_blocks(
-        parse_plain_text(text), title=title, max_words=max_words, min_words=min_words
+        paragraph_blocks(text.splitlines()), title=title, max_words=max_words, min_words=min_words
     )

@@ -14,11 +14,13 @@ from typing import Any
 from knowledge.documents import Block
 from knowledge.markup import plain
 
-_SKIP = {"script", "style", "noscript", "template", "svg", "nav", "footer", "form", "head"}
+_SKIP = {"script", "style", "noscript", "template", "svg", "nav", "form", "head"}
+_MAX_FOOTER_LINK_SHARE = 0.5
+"""A footer whose text is at least this much link text is navigation (dropped)."""
 _BLOCK = {
     "p", "div", "li", "ul", "ol", "pre", "blockquote", "section", "article", "main",
     "dl", "dt", "dd", "figure", "figcaption", "br", "hr", "header", "aside", "details",
-    "summary", "address", "body", "html", "tr", "thead", "tbody",
+    "summary", "address", "body", "html", "tr", "thead", "tbody", "footer",
 }  # fmt: skip
 _MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
 _WEB_LINK = re.compile(r"^(?:https?://|mailto:)\S+$")
@@ -38,11 +40,24 @@ def _table_rows(table: Any) -> tuple[list[list[str]], bool]:
     return rows, header
 
 
+def _is_navigation(footer: Any) -> bool:
+    """A footer made of links (site map, "Privacy · Terms · Contact") or holding a menu
+    or a form (newsletter, cookie consent) is navigation; one of plain text (an owner,
+    a review date, a note) is content. Link density is the usual boilerplate cue."""
+    if footer.find(["nav", "form", "button", "input"]) is not None:
+        return True
+    text = len("".join(footer.get_text(" ", strip=True).split()))
+    links = sum(len("".join(a.get_text(" ", strip=True).split())) for a in footer.find_all("a"))
+    return not text or links >= _MAX_FOOTER_LINK_SHARE * text
+
+
 def parse_html(text: str) -> tuple[list[Block], str | None]:
     """HTML: h1-h6 become headings; block elements become paragraphs.
 
-    Returns the blocks and the ``<title>``, if any. Scripts, styles, navigation
-    and footers are dropped; ``<main>`` or ``<article>`` is preferred when present.
+    Returns the blocks and the ``<title>``, if any. Scripts, styles, navigation and
+    footers that are navigation (``_is_navigation``) are dropped; a page footer of text
+    is kept, in the page's introduction (``_with_page_notes``). ``<main>`` or
+    ``<article>`` is preferred when present.
     """
     from bs4 import BeautifulSoup, NavigableString, Tag
     from bs4.element import Comment
@@ -52,9 +67,18 @@ def parse_html(text: str) -> tuple[list[Block], str | None]:
     soup = BeautifulSoup(text, "html.parser")
     title_tag = soup.find("title")
     title = title_tag.get_text(" ", strip=True) if title_tag else None
+    for footer in soup.find_all("footer"):
+        if not footer.decomposed and _is_navigation(footer):
+            footer.decompose()
     for tag in soup.find_all(_SKIP):
-        tag.decompose()
+        if not tag.decomposed:
+            tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
+    page_footers = [  # about the whole page, not its last section: read apart, see below
+        footer.extract()
+        for footer in root.find_all("footer")
+        if footer.find_parent(["article", "section", "footer"]) in (None, root)
+    ]
     blocks: list[Block] = []
     inline: list[str] = []
 
@@ -115,4 +139,19 @@ def parse_html(text: str) -> tuple[list[Block], str | None]:
 
     walk(root)
     flush()
-    return blocks, title
+    body = blocks
+    blocks = []
+    for footer in page_footers:
+        walk(footer)
+        flush()
+    return _with_page_notes(body, blocks), title
+
+
+def _with_page_notes(body: list[Block], notes: list[Block]) -> list[Block]:
+    """``body`` with a page footer's ``notes`` in its introduction (after a leading
+    heading and the paragraphs before the next heading): the footer speaks for the
+    whole page ("Owner: Finance Operations"), not for the last section above it."""
+    at = 1 if body and body[0].is_heading else 0
+    while at < len(body) and not body[at].is_heading:
+        at += 1
+    return [*body[:at], *notes, *body[at:]]

@@ -135,7 +135,9 @@ def _parse_here(data: bytes, filename: str, file_type: str) -> tuple[list[Block]
         return parse_html(text)
     if file_type == "rst":
         return parse_rst(text), None
-    return parse_plain_text(text), None
+    # A heading found in plain text is a guess (``parse_plain_text``): it names a section,
+    # never the document, which keeps its file name.
+    return parse_plain_text(text), Path(filename).stem
 
 
 def load_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedDocument:

@@ -17,7 +17,7 @@ import numpy as np
 
 from knowledge.markup import plain
 from knowledge.records import Hit
-from knowledge.sentences import split_sentences, strip_context
+from knowledge.sentences import sentences_apart, split_sentences, strip_context
 
 if TYPE_CHECKING:
     from knowledge.embedding import Embedder
@@ -43,7 +43,17 @@ class Passage:
     @cached_property
     def sentences(self) -> list[str]:
         """``passage_sentences(text)``, split once."""
-        return passage_sentences(self.text)
+        return [sentence for sentence, _ in self._split]
+
+    @cached_property
+    def apart(self) -> list[bool]:
+        """Per sentence: whether it stands apart from the one before (a heading or a
+        table between them, or either a table row), so never quoted with it."""
+        return [apart for _, apart in self._split]
+
+    @cached_property
+    def _split(self) -> list[tuple[str, bool]]:
+        return sentences_apart(self.text)
 
     @property
     def title(self) -> str:

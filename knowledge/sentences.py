@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from knowledge.text_formats import CODE_LIKE
+
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _HRULE = re.compile(r"^\s*([-*_=~^#+])(?:\s*\1){2,}\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?[\s:|+-]*-{2,}[\s:|+-]*\|?\s*$")
@@ -30,9 +32,25 @@ _ABBREVIATIONS = {
 _WORD = re.compile(r"\w+")
 # A short line of its own with no closing punctuation: a heading the chunker kept as text.
 _BARE_HEADING = re.compile(r"^(?:\S+\s+){0,9}\S*[^\s.!?:;,)\]\"'”’]$")
+# "Label: value" — a field or an instruction ("Run: kubectl ..."), content rather than a title.
+_FIELD = re.compile(r"^[*_`]*[A-Z][\w '()/-]{0,40}[*_`]*:[*_`]*\s+\S")
 _HARD_BREAK = re.compile(r"(?<!\\)\\\s*$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _TABLE_CELL = " · "  # knowledge.text_formats.TABLE_CELL_SEPARATOR
+
+
+def _bare_heading(line: str) -> bool:
+    """A line that reads as a heading: short, no closing punctuation, not a table row,
+    and not a label with a command or a phrase after it ("Run: kubectl rollout ...";
+    "Phase 1: Planning" is a heading)."""
+    text = line.strip()
+    field = _FIELD.match(text)
+    value = text[field.end() - 1 :] if field else ""
+    return (
+        _TABLE_CELL not in text  # a table row ("Date: 3 March · Who: PM")
+        and not (field and (value[:1].islower() or CODE_LIKE.search(value)))
+        and bool(_BARE_HEADING.match(text.rstrip("*_`")))
+    )
 
 
 def strip_context(text: str, context: Sequence[str]) -> str:
@@ -49,25 +67,32 @@ def _table_row(line: str) -> str:
     return " | ".join(c for c in cells if c)
 
 
-def _units(text: str) -> list[str]:
-    """Group lines into paragraph/list-item/table-row units; drop code, rules, directives."""
-    units: list[str] = []
+def _units(text: str) -> list[tuple[str, bool]]:
+    """Group lines into paragraph/list-item/table-row units; drop code, rules, directives.
+
+    Each unit comes with whether it stands apart from the unit before: a table row, the
+    unit after one, and the first unit after a heading or a rule do.
+    """
+    units: list[tuple[str, bool]] = []
     current: list[str] = []
     fence: str | None = None
-    table_row = False  # the last unit was a table row
+    table_row = False  # the last line was a pipe-table row
 
     bullet_unit = False  # the unit being built is a list item
+    apart = False  # a heading or rule came since the last unit
+    last_row = False  # the last unit added was a table row (either form)
+
+    def add(unit: str, *, row: bool = False) -> None:
+        nonlocal apart, last_row
+        units.append((unit, apart or row or last_row))
+        apart, last_row = False, row
 
     def flush() -> None:
-        if current and not (
-            not bullet_unit
-            and len(current) == 1
-            and _TABLE_CELL not in current[0]  # a table row ("Date: 3 March · Who: PM")
-            and _BARE_HEADING.match(current[0].rstrip("*_`"))
-        ):
-            units.append(
-                " ".join(current)
-            )  # a bare heading line (chunks keep them) is not a sentence
+        nonlocal apart
+        if current and not bullet_unit and len(current) == 1 and _bare_heading(current[0]):
+            apart = True  # a bare heading line (chunks keep them) is not a sentence
+        elif current:
+            add(" ".join(current), row=_TABLE_CELL in current[0])
         current.clear()
 
     for raw in text.split("\n"):
@@ -90,15 +115,17 @@ def _units(text: str) -> list[str]:
             and not _TABLE_SEPARATOR.match(line)
         ):
             flush()
-            units.append(_table_row(stripped))
+            add(_table_row(stripped), row=True)
             table_row = True
             continue
         table_row = False
         if not stripped or _HRULE.match(line) or _TABLE_SEPARATOR.match(line):
             flush()
+            apart = apart or bool(stripped)
             continue
         if _ATX_HEADING.match(line) or _RST_DIRECTIVE.match(line):
             flush()
+            apart = True
             continue
         hard_break = _HARD_BREAK.search(line)  # Markdown: a line ending in a backslash
         if hard_break:
@@ -110,6 +137,8 @@ def _units(text: str) -> list[str]:
             bullet_unit = True
             current.append(line[bullet.end() :].strip())
         else:
+            if current and _ends_field(current[-1]) and stripped[:1].isupper():
+                flush()  # "Run: kubectl ..." then "Wait until ...": two units
             if not current:
                 bullet_unit = False
             current.append(stripped)
@@ -117,6 +146,11 @@ def _units(text: str) -> list[str]:
             flush()
     flush()
     return units
+
+
+def _ends_field(line: str) -> bool:
+    """A "Label: value" line with no closing punctuation: the next line does not continue it."""
+    return bool(_FIELD.match(line)) and not re.search(r"[.!?:;,]\W*$", line)
 
 
 def _split_unit(unit: str) -> list[str]:
@@ -146,7 +180,18 @@ def split_sentences(text: str, *, context: Sequence[str] = ()) -> list[str]:
     are split at sentence ends (not after "e.g." and the like). Leading lines equal
     to one of ``context`` (the title and heading the indexer prepends) are skipped.
     """
-    return [s for unit in _units(strip_context(text, context)) for s in _split_unit(unit)]
+    return [s for s, _ in sentences_apart(text, context=context)]
+
+
+def sentences_apart(text: str, *, context: Sequence[str] = ()) -> list[tuple[str, bool]]:
+    """``split_sentences`` with, for each sentence, whether it stands apart from the one
+    before: a heading or a table lies between them, or either is a table row. Such
+    sentences are quoted separately, never run together into one quote."""
+    out: list[tuple[str, bool]] = []
+    for unit, apart in _units(strip_context(text, context)):
+        for number, sentence in enumerate(_split_unit(unit)):
+            out.append((sentence, apart and number == 0))
+    return out
 
 
 # -- question and sentence analysis ----------------------------------------------
@@ -161,13 +206,17 @@ def heading_before(passage: str, quote: str) -> str | None:
     if position < 0:
         return None
     heading, offset = None, 0
-    for line in passage.split("\n"):
+    lines = passage.split("\n")
+    for number, line in enumerate(lines):
         text = " ".join(line.split())
         if not text:
             continue
         if offset >= position:
             break
-        if _TABLE_CELL not in text and _BARE_HEADING.match(text.rstrip("*_`")):  # not a row
+        alone = (number == 0 or not lines[number - 1].strip()) and (
+            number + 1 == len(lines) or not lines[number + 1].strip()
+        )  # the chunker keeps a heading as a paragraph of its own
+        if alone and _bare_heading(text):
             heading = text.strip("*_` ")
         offset += len(text) + 1
     return heading

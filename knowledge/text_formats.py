@@ -34,7 +34,7 @@ _RST_LITERAL = re.compile(r"``([^`]+)``")
 _RST_REFERENCE = re.compile(r"`([^`<]+)`__?")
 
 
-def _paragraph_blocks(lines: list[str]) -> list[Block]:
+def paragraph_blocks(lines: list[str]) -> list[Block]:
     """Group lines into paragraph blocks separated by blank lines."""
     blocks, current = [], []
     for line in lines + [""]:
@@ -46,9 +46,75 @@ def _paragraph_blocks(lines: list[str]) -> list[Block]:
     return blocks
 
 
+# A plain-text heading: a section number ("5.", "2.1", "A)") and a few words.
+_SECTION_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]?|[A-Z][.)])\s+(?=\S)")
+_LIST_MARK = re.compile(r"^[-*+•>]\s")
+CODE_LIKE = re.compile(r"[=$`{}<>|\\/@#\[\]~^*_]|(?:^|\s)-\w|\w\.\w")
+"""Characters of code, commands, paths, markup and addresses rather than of titles."""
+_MAX_HEADING_WORDS = 8
+_MAX_HEADING_CHARS = 70
+
+
+def _title_like(line: str) -> bool:
+    """A short line that reads like a title: a few words, starting with a capital or a
+    section number, with no sentence punctuation at its end, no "label: value" colon,
+    and none of the characters of code, commands, paths or addresses."""
+    text = line.strip()
+    title = _SECTION_NUMBER.sub("", text)
+    words = title.split()
+    return (
+        0 < len(words) <= _MAX_HEADING_WORDS
+        and len(text) <= _MAX_HEADING_CHARS
+        and (text[0].isupper() or text[0].isdigit())
+        and text[-1] not in ".,;:!?-("
+        and ":" not in text
+        and not _LIST_MARK.match(text)
+        and not CODE_LIKE.search(title)
+        and any(ch.isalpha() for ch in words[0])
+    )
+
+
+def _heading_line(lines: list[str], *, followed: bool) -> bool:
+    """Whether the first of a paragraph's ``lines`` is a heading.
+
+    Alone, it needs a paragraph after it (``followed``); above other lines, the next
+    must start a sentence (not continue a wrapped one) and the line must be clearly
+    shorter than the paragraph's others (a wrapped line fills the width).
+    """
+    first = lines[0]
+    if first[:1].isspace() or not _title_like(first):
+        return False
+    if len(lines) == 1:
+        return followed
+    after = lines[1].strip()
+    if lines[1][:1].isspace() or not (after[:1].isupper() or after[:1].isdigit()):
+        return False
+    return len(first.strip()) < 0.6 * max(len(line.strip()) for line in lines[1:])
+
+
 def parse_plain_text(text: str) -> list[Block]:
-    """Plain text: paragraphs separated by blank lines, no headings."""
-    return _paragraph_blocks(text.splitlines())
+    """Plain text: paragraphs separated by blank lines; a short title-like line at the
+    start of a paragraph (``_heading_line``) is a heading, its section number dropped
+    ("5. Code freeze" -> "Code freeze", so that it never reads as a list item).
+
+    Plain text has no heading levels: every heading is level 1, one after another.
+    """
+    paragraphs: list[list[str]] = []
+    current: list[str] = []
+    for line in text.splitlines() + [""]:
+        if line.strip():
+            current.append(line.rstrip())
+        elif current:
+            paragraphs.append(current)
+            current = []
+    blocks: list[Block] = []
+    for number, lines in enumerate(paragraphs):
+        if _heading_line(lines, followed=number + 1 < len(paragraphs)):
+            blocks.append(Block(_SECTION_NUMBER.sub("", lines[0].strip()), level=1))
+            lines = lines[1:]
+        if lines:
+            blocks.append(Block("\n".join(lines).strip()))
+    return blocks
 
 
 TABLE_CELL_SEPARATOR = " · "
