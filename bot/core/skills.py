@@ -18,6 +18,7 @@ import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.core.operations import Access, Args, Operation, Runner, ScopeFinder, project_scope
@@ -25,10 +26,28 @@ from bot.core.operations import Access, Args, Operation, Runner, ScopeFinder, pr
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from bot.core.context import Context
     from bot.core.messages import Message, Shortcut, ViewSubmission
 
 # Claims a message by who sent it and where, not only its words: `(text, message, session)`.
 MessageClaim = Callable[[str, "Message", "Session"], bool]
+
+UNDO_WINDOW = timedelta(minutes=10)  # how long a person's change can be undone
+
+
+@dataclass(frozen=True)
+class Change:
+    """A person's newest change a skill can undo: when it was made, and the operation (with
+    its arguments) that undoes it."""
+
+    at: datetime
+    operation: str
+    args: dict[str, Any]
+
+
+# The person's newest change in a skill, or the one their words name ("undo my change to R4"):
+# `(ctx, words)`.
+ChangeFinder = Callable[["Context", str], Change | None]
 
 
 @dataclass
@@ -55,6 +74,7 @@ class Skill:
     # pooled by `bot.interpret.train`; a label may be a mode of an operation
     # (`raid.add~decision`, see `bot.interpret.model.MODE`).
     intent_examples: Callable[[], list[tuple[str, str]]] | None = None
+    last_change: ChangeFinder | None = None  # what `undo` reverts in this skill
     operations: list[Operation] = field(default_factory=list)
     jobs: list[Any] = field(default_factory=list)
 

@@ -6,24 +6,37 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import or_, select
+from sqlmodel import col, or_, select
 
 from bot.core import access, clock, ui
 from bot.core.context import Context
 from bot.core.messages import Reply, UserError
 from bot.core.operations import Access, Args, Scope, flag, no_scope, rest
-from bot.core.skills import Skill
+from bot.core.skills import Change, Skill
 from bot.core.text import USER_ID, escape, mention
 from skills.reminders.jobs import Reminders
 from skills.reminders.models import Reminder
 from skills.reminders.parsing import describe_repeat, read_reminder
-from skills.reminders.schedule import occurrences
+from skills.reminders.schedule import for_person, next_delivery
 
 # "remind me what R4 is about" asks a question: the name routes only when it isn't one.
 NAMED = (
     r"^(?!\s*remind\s+(?:me|us)\s+"
     r"(?:what|who|whom|whose|which|why|how|where|whether|if)\b(?!\s+to\b))"
 )
+
+
+def reminder_to_undo(ctx: Context, words: str) -> Change | None:
+    """What `undo` reverts here: the person's newest reminder still set."""
+    newest = ctx.session.exec(
+        select(Reminder)
+        .where(Reminder.creator == ctx.user, Reminder.cancelled == False)  # noqa: E712
+        .order_by(col(Reminder.id).desc())
+    ).first()
+    if newest is None:
+        return None
+    return Change(clock.as_utc(newest.created_at), "reminder.cancel", {"reminder": str(newest.id)})
+
 
 skill = Skill(
     "reminder",
@@ -34,6 +47,7 @@ skill = Skill(
     text_operation="reminder.create",
     bare_operation="reminder.list",
     jobs=[Reminders()],
+    last_change=reminder_to_undo,
 )
 
 
@@ -113,8 +127,13 @@ def create(ctx: Context, args: CreateArgs) -> Reply:
         if USER_ID.match(target)
         else "everyone here"
     )
+    sends = for_person(ctx.session, reminder, args.when) or args.when
+    held = ""
+    if sends != args.when:  # quiet hours or time away hold it back
+        asked = args.when.astimezone(ZoneInfo(reminder.timezone))
+        held = f" ({asked:%a %d %b %H:%M} falls in quiet hours or time away)"
     text = (
-        f":alarm_clock: I'll remind {whom} {when_text(reminder, args.when)}: "
+        f":alarm_clock: I'll remind {whom} {when_text(reminder, sends)}{held}: "
         f"{escape(reminder.text)}. (`reminder cancel {reminder.id}` to stop it.)"
     )
     return Reply(text=text, ephemeral=not ctx.is_dm)
@@ -139,7 +158,7 @@ def list_reminders(ctx: Context, args: Args) -> Reply:
     now = clock.now()
     lines = []
     for reminder in mine(ctx):
-        upcoming = next(occurrences(reminder, now, now.replace(year=now.year + 2)), None)
+        upcoming = next_delivery(ctx.session, reminder, now)
         if upcoming is None:
             continue
         whom = "" if reminder.target == ctx.user else f" → {mention(reminder.target)}"

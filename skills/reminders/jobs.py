@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 
 from bot.core import clock
 from bot.core.messages import Reply
@@ -13,7 +13,7 @@ from bot.core.text import USER_ID, escape, mention
 from scheduler.models import Firing
 from scheduler.plan import PlanContext, Planned
 from skills.reminders.models import Reminder
-from skills.reminders.schedule import for_person, occurrences
+from skills.reminders.schedule import ONCE_LOOKBACK, deliveries
 
 KIND = "reminder"
 DONE = ("posted", "empty")  # a one-off claimed but unfinished is planned again, to be retaken
@@ -29,9 +29,18 @@ class Reminders:
     name = KIND
 
     def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]:
+        """Each reminder's sends in [start, end), moved out of quiet hours (`deliveries`);
+        a one-off only until it has gone once."""
         live = list(
             ctx.session.exec(
-                select(Reminder).where(Reminder.cancelled == False, Reminder.first_due < end)  # noqa: E712
+                select(Reminder).where(
+                    Reminder.cancelled == False,  # noqa: E712
+                    Reminder.first_due < end,
+                    or_(
+                        col(Reminder.repeat).is_not(None),
+                        Reminder.first_due >= start - ONCE_LOOKBACK,
+                    ),
+                )
             )
         )
         once = [job_key(r) for r in live if not r.repeat]
@@ -42,15 +51,14 @@ class Reminders:
                 fired.setdefault(key, []).append((clock.as_utc(due), status))
         planned = []
         for reminder in live:
-            for due in occurrences(reminder, start, end):
-                moved = for_person(ctx.session, reminder, due)
-                if moved is None or not start <= moved < end:
-                    continue
-                earlier = fired.get(job_key(reminder), []) if not reminder.repeat else []
-                if any(at != moved or status in DONE for at, status in earlier):
-                    continue  # a one-off goes once, even if its time moved since
+            earlier = fired.get(job_key(reminder), []) if not reminder.repeat else []
+            if any(status in DONE for _, status in earlier):
+                continue  # a one-off that has gone
+            for due in deliveries(ctx.session, reminder, start, end):
+                if any(at != due for at, _ in earlier):
+                    continue  # claimed at another time: it goes once, even if moved since
                 planned.append(
-                    Planned(KIND, job_key(reminder), moved, reminder.target, reminder.timezone)
+                    Planned(KIND, job_key(reminder), due, reminder.target, reminder.timezone)
                 )
         return planned
 

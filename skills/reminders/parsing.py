@@ -2,18 +2,21 @@
 
 The words give who (me, us — this channel — or a mention), when (a date phrase read by the
 RAID date reader, a time of day, "in 2 hours"), how often ("every Monday", "daily",
-"weekdays"), and what (the rest, after "to" or "about").
+"weekdays"), and what (the rest, after "to" or "about"). A time or date that cannot be,
+or has passed, and a repeat it cannot keep ("every 2 weeks") are refused, never guessed.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.messages import UserError
 
+MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name}
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?"
 MENTIONED = r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>"
@@ -30,10 +33,18 @@ REPEAT = re.compile(
     rf"|(?:{DAY})(?:\s*(?:,|and|&)\s*{DAY})*)|\b(daily|weekdays|weekly)\b",
     re.I,
 )
-CLOCK = re.compile(
-    r"\b(?:at\s+)?(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d))?\s*(?P<ampm>am|pm)\b"
-    r"|\bat\s+(?P<h2>[01]?\d|2[0-3])(?::(?P<m2>[0-5]\d))?\b"
-    r"|\b(?P<h3>[01]?\d|2[0-3]):(?P<m3>[0-5]\d)\b"
+UNSUPPORTED_REPEAT = re.compile(  # "every 2 weeks", "every other day", "monthly to …"
+    r"\b(?:every|each)\s+(?:other|second|third|alternate|\d+|two|three|four|couple|few)\b"
+    r"(?:\s+(?:of\s+)?(?:minute|hour|day|week|month|year|fortnight|quarter)s?\b)?"
+    r"|\b(?:every|each)\s+(?:minute|hour|month|year|fortnight|quarter)s?\b"
+    r"|\b(?:hourly|fortnightly|bi-?weekly|monthly|quarterly|yearly|annually)\b"
+    r"(?=\s*(?:$|[,.;!]|on\b|at\b|to\b|from\b|starting\b|until\b))",
+    re.I,
+)
+CLOCK = re.compile(  # hours and minutes out of range are matched, to be refused
+    r"\b(?:at\s+)?(?P<h>\d{1,2})(?::(?P<m>\d\d))?\s*(?P<ampm>am|pm)\b"
+    r"|\bat\s+(?P<h2>\d{1,2})(?::(?P<m2>\d\d))?\b(?![/.-]\d|st|nd|rd|th)"
+    r"|\b(?P<h3>\d{1,2}):(?P<m3>\d\d)\b"
     r"|\b(?:at\s+)?(?P<named>noon|midday|midnight)\b"
     r"|\b(?:at\s+)?half\s+(?P<half>[01]?\d)\b",
     re.I,
@@ -45,7 +56,23 @@ DATE_WORD = re.compile(
     rf"^(?:{DAY}|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*"
     r"|nov\w*|dec\w*|\d{1,4}(?:st|nd|rd|th)?|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
     r"|next|this|coming|tomorrow|tmrw|today|tonight|on|of|the|in|end|week|weeks|day|days"
-    r"|month|months|eod|eow|eom|a|fortnight)$"
+    r"|month|months|eod|eow|eom|a|fortnight|yesterday|last|ago)$"
+)
+LEADING = re.compile(r"\b(?:on|by|before|until|till|at)\s*$", re.I)  # "about R1 on Thursday"
+MONTH = (
+    r"(?P<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+)
+NUMERIC_DATE = re.compile(
+    r"(?<![\w/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{2}|\d{4}))?(?![\w/])"
+)
+CALENDAR_DATES = (  # the forms of a day and month, checked against the calendar
+    re.compile(
+        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH}(?:,?\s+(?P<y>\d{{4}}))?", re.I
+    ),
+    re.compile(rf"\b{MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}}))?", re.I),
+    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
+    NUMERIC_DATE,
 )
 
 
@@ -61,6 +88,7 @@ def read_reminder(text: str, *, now: datetime, timezone: str) -> ReminderDraft:
     """Who, when, how often and what; a `UserError` saying what is missing."""
     zone = ZoneInfo(timezone)
     target, body = take_target(text)
+    refuse_impossible_dates(body, today=now.astimezone(zone).date())
     repeat, body = take_repeat(body)
     clock_time, body = take_time(body)
     local_now = now.astimezone(zone)
@@ -71,7 +99,7 @@ def read_reminder(text: str, *, now: datetime, timezone: str) -> ReminderDraft:
             timedelta(hours=1) if later.group(2).lower().startswith("h") else timedelta(minutes=1)
         )
         due_local = local_now + amount * unit
-        body = body[: later.start()] + body[later.end() :]
+        body = cut(body, later.start(), later.end())
     else:
         day, body = take_date(body, now=now, zone=zone)
         at = clock_time or DEFAULT_TIME
@@ -89,7 +117,10 @@ def read_reminder(text: str, *, now: datetime, timezone: str) -> ReminderDraft:
     if repeat == "weekly":  # "every week": on the first time's weekday
         repeat = f"weekly:{WEEKDAYS[due_local.weekday()]}"
     if due <= now:
-        raise UserError(f"{due_local:%a %d %b %H:%M} has passed: pick a time ahead.")
+        raise UserError(
+            f"{due_local:%a %d %b %H:%M} has passed: pick a time ahead, "
+            "e.g. `remind me tomorrow at 9 to call the vendor`."
+        )
     return ReminderDraft(target, due, repeat, task[:500])
 
 
@@ -106,7 +137,45 @@ def take_target(text: str) -> tuple[str, str]:
     raise UserError("Say who to remind: `remind me tomorrow at 9 to call the vendor`.")
 
 
+def cut(body: str, start: int, end: int) -> str:
+    """The body without body[start:end] and a preposition just before it ("on Thursday")."""
+    head = body[:start]
+    lead = LEADING.search(head)
+    return (head[: lead.start()] if lead else head) + " " + body[end:]
+
+
+def refuse_impossible_dates(body: str, *, today: date) -> None:
+    """A `UserError` for a day that is not in the calendar ("31 Feb", "2026-02-30", "31/02");
+    a day and month without a year may be this year or next."""
+    for pattern in CALENDAR_DATES:
+        for found in pattern.finditer(body):
+            day, month, year = found.group("d", "m", "y")
+            month = int(month) if month.isdigit() else MONTHS[month[:3].lower()]
+            day = int(day)
+            if pattern is NUMERIC_DATE and month > 12 >= day:  # "12/31": month first
+                day, month = month, day
+            if month > 12 or day > 31 or month == 0:
+                continue  # "50/50" is not a date
+            years = (
+                [int(year) + (2000 if len(year) == 2 else 0)]
+                if year
+                else [today.year, today.year + 1]
+            )
+            if not any(1 <= day <= calendar.monthrange(y, month)[1] for y in years):
+                raise UserError(
+                    f"There is no {found.group().strip()}: write a real date, "
+                    "e.g. `remind me on 15 Dec to renew the licence`."
+                )
+
+
 def take_repeat(body: str) -> tuple[str | None, str]:
+    unsupported = UNSUPPORTED_REPEAT.search(body)
+    if unsupported:
+        raise UserError(
+            f"I can't repeat “{unsupported.group().strip()}”: I repeat every day, every "
+            "weekday, or every week on the days you name, e.g. "
+            "`remind me every Friday at 10 to send the status report`."
+        )
     found = REPEAT.search(body)
     if not found:
         return None, body
@@ -120,7 +189,7 @@ def take_repeat(body: str) -> tuple[str | None, str]:
         rule = "weekly:" + ",".join(days) if days else None
         if rule is None:  # "every week", "weekly": the same weekday as the first time
             rule = "weekly"
-    return rule, body[: found.start()] + " " + body[found.end() :]
+    return rule, cut(body, found.start(), found.end())
 
 
 def take_time(body: str) -> tuple[time | None, str]:
@@ -136,6 +205,10 @@ def take_time(body: str) -> tuple[time | None, str]:
         hours = int(found.group("h") or found.group("h2") or found.group("h3"))
         minutes = int(found.group("m") or found.group("m2") or found.group("m3") or 0)
         ampm = (found.group("ampm") or "").lower()
+        if minutes > 59 or hours > (12 if ampm else 23) or (ampm and hours == 0):
+            raise UserError(
+                f"`{found.group().strip()}` isn't a time of day: write e.g. `at 17:30` or `at 5pm`."
+            )
         if ampm == "pm" and hours < 12:
             hours += 12
         if ampm == "am" and hours == 12:
@@ -143,7 +216,7 @@ def take_time(body: str) -> tuple[time | None, str]:
         if not ampm and found.group("h2") and hours < 8:  # "at 3": the afternoon
             hours += 12
         value = time(hours, minutes)
-    return value, body[: found.start()] + " " + body[found.end() :]
+    return value, cut(body, found.start(), found.end())
 
 
 def take_date(body: str, *, now: datetime, zone: ZoneInfo) -> tuple[object, str]:
@@ -159,7 +232,8 @@ def take_date(body: str, *, now: datetime, zone: ZoneInfo) -> tuple[object, str]
             phrase = " ".join(words[i : i + size]).strip(",.!?")
             day = parse_date_phrase(phrase, now=now, tz=zone)
             if day is not None:
-                return day, body.replace(phrase, " ", 1)
+                start = body.index(phrase)
+                return day, cut(body, start, start + len(phrase))
     return None, body
 
 
