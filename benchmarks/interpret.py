@@ -89,7 +89,8 @@ def world(folder: Path, use_llm: bool = False) -> Any:
 
 
 FREE_TEXT = (
-    "text", "title", "note", "mitigation", "description", "question", "reminder", "name", "reason"
+    "text", "title", "note", "mitigation", "description", "question", "reminder", "name", "reason",
+    "words",
 )  # fmt: skip
 # Either operation does what the message asks when the arguments that matter agree.
 EQUIVALENT = {("raid.update", "raid.assign"), ("raid.change_type", "raid.convert")}

@@ -14,6 +14,7 @@ SKILLS: dict[str, tuple[str, str]] = {
     "ooo": ("skills.availability", "skill"),
     "quiet": ("skills.availability", "quiet_skill"),
     "reminder": ("skills.reminders", "skill"),
+    "undo": ("skills.undo", "skill"),
     "schedule": ("skills.schedule", "skill"),
     "ask": ("skills.kb.handlers", "ask_skill"),
     "kb": ("skills.kb.handlers", "skill"),

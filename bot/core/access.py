@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 from bot.core.messages import Reply, UserError
 from bot.core.models import Membership, Project, ProjectChannel, Role
 from bot.core.operations import Access, Operation, Scope
+from bot.core.text import mention
 
 RANKS = {Role.VIEWER: 1, Role.MEMBER: 2, Role.PM: 3}
 NEEDS = {Access.VIEWER: 1, Access.MEMBER: 2, Access.EDITOR: 2, Access.PM: 3}
@@ -128,7 +129,8 @@ def guard_replies(
 
     Asked outside the project's own channels (and not in a DM), a reply that would be posted
     there becomes ephemeral, and a file goes to the asker by DM. A reply aimed at another
-    channel must be one of the project's channels (a forged form cannot name any channel).
+    channel must be one of the project's channels (a forged form cannot name any channel),
+    and one aimed at another person must go to a member (the asker is told instead).
     """
     project = scope.project
     if project is None:
@@ -137,6 +139,14 @@ def guard_replies(
     guarded = []
     for reply in replies:
         reply = _without_foreign_channel(reply, user, session, project)
+        to_user = reply.to_user
+        if to_user and to_user != user and role_of(session, project, to_user) is None:
+            note = (
+                f"{mention(to_user)} is not a member of `{project.key}`, so I haven't sent them "
+                f"this. Add them with `/pmo project members add {mention(to_user)}`."
+            )
+            guarded.append(Reply(text=note, ephemeral=True))
+            continue
         if not public and not (reply.to_user or reply.to_channel):
             if reply.upload:
                 reply.to_user = user

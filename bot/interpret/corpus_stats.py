@@ -48,6 +48,8 @@ NOT_TEXT = frozenset(
         "interpret.choose",
         "interpret.propose",
         "interpret.decide",
+        # Undo buttons and `raid undo KEY`; plain text reaches it through `undo.last`.
+        "raid.undo",
         # Open a form (a modal needs a button's or a command's trigger; a message has none).
         "milestone.form",
         "milestone.edit_form",

@@ -49,6 +49,7 @@ READ_AT = 0.3
 ADD_AT = {"raid.add": 0.2}
 # Operations that log a new item: not for words that name one already logged ("R4 is at risk").
 NEW_ITEM = ("raid.add",)
+SHOW_KEY = {"item": "raid.show", "milestone": "milestone.show"}  # a key alone shows its record
 NONE_AT = 0.35  # "not for me"
 CANDIDATES = 3
 CANDIDATE_AT = 0.04
@@ -85,6 +86,29 @@ def reads_as_command(route: Interpretation) -> bool:
     except UserError:
         return False
     return True
+
+
+# A question, or keys alone ("R4", "A1?"): it asks to be shown, never to change anything.
+QUESTION = re.compile(
+    r"^\W*(?:who|whom|whose|what|whats|where|wheres|when|which|why|how|hows|is|are|was|were"
+    r"|does|do|did|has|have)(?:'s|'re)?\b|\?\W*$",
+    re.I,
+)
+REQUEST = re.compile(
+    r"\b(?:can|could|would|will|shall)\s+(?:you|u|we)\b|\b(?:please|pls|plz)\b", re.I
+)
+
+
+def changes_a_record(op: Operation) -> bool:
+    """Logging an item or changing one named by its key (what a question must never do)."""
+    return op.writes and (op.name in NEW_ITEM or slots.key_kind(op) is not None)
+
+
+def asks(text: str) -> bool:
+    """Whether a message asks rather than tells: a question that is no request, or keys alone."""
+    if slots.only_keys(text):
+        return True
+    return bool(QUESTION.search(text)) and not REQUEST.search(text)
 
 
 def strip_address(text: str) -> str:
@@ -131,13 +155,16 @@ class Interpreter:
             return explicit
         # Prose that opens with a command's name ("dashboard update: finished the charts"):
         # what the words say, when that is sure (a label, the context, or the model at the
-        # usual bar, not the lower one for logging); else the command's usage.
+        # usual bar, not the lower one for logging); else the command's usage. A change
+        # said in command words with a wrong value ("raid update R1 p 7") gets its usage,
+        # never a look at something instead.
         said = self.in_words(body, message, database_url)
         op = said.operation
         sure = op is not None and (
             said.how in ("lead", "claim")
             or (said.how == "intent" and said.confidence >= (WRITE_AT if op.writes else READ_AT))
         )
+        sure = sure and not (explicit.operation and explicit.operation.writes and not op.writes)
         return said if sure and op is not explicit.operation else explicit
 
     def in_words(
@@ -172,6 +199,8 @@ class Interpreter:
             return Interpretation(self.registry.skill_of(op), op, rest, "command", 1.0, preset)
         if named:
             rest = body.split(None, 1)[1] if len(words) > 1 else ""
+            if rest.strip(" ?!.").lower() == "help":  # "raid help": that skill's help
+                return self.to_operation("help.show", named.name, "command", 1.0)
             return self.to_skill(named, rest, "explicit")
         return None
 
@@ -189,24 +218,28 @@ class Interpreter:
     def fitting(self, probabilities: dict[str, float], body: str) -> dict[str, float]:
         """Without the operations on one thing whose key the message doesn't name ("M2 is at
         risk" is no RAID item's; "push R4 out" moves no milestone), nor logging a new item
-        when it names one, rescaled to sum to 1."""
+        when it names one, nor a new or changed item when it only asks ("R4?", "who owns
+        A1"), rescaled to sum to 1."""
         said = slots.keys_said(body)
-        if not said:
+        asking = asks(body)
+        if not said and not asking:
             return probabilities
         drop = NEW_ITEM if slots.names_an_item(body) else ()
+        ops = self.registry.operations
         kept = {
             label: p
             for label, p in probabilities.items()
             if label not in drop
-            and (
-                label not in self.registry.operations
-                or slots.key_kind(self.registry.operations[label]) in (None, *said)
-            )
+            and (label not in ops or slots.key_kind(ops[label]) in (None, *said))
+            and not (asking and label in ops and changes_a_record(ops[label]))
         }
         total = sum(kept.values())
         return {label: p / total for label, p in kept.items()} if total > 0 else probabilities
 
     def by_model(self, body: str, session: Session | None, workspace: str | None) -> Interpretation:
+        said = slots.keys_said(body)
+        if len(said) == 1 and slots.only_keys(body):
+            return self.to_operation(SHOW_KEY[said.pop()], body, "key", 1.0)
         prediction = self.model.predict(body, session=session, workspace=workspace)
         if prediction is None:
             return self.to_skill(self.fallback, body, "fallback", 0.0)

@@ -24,10 +24,11 @@ from bot.core.messages import UserError
 from bot.core.models import Project
 from bot.core.operations import INTERNAL, Args, Operation, field_kind
 
-FULL_KEY = r"[A-Za-z][A-Za-z0-9-]*-[A-Za-z]\d{1,6}"
+TYPE_LETTERS = r"(?:[Aa][Cc][Tt]|[Dd][Ee][Cc]|[RAIDXCraidxc])"  # R4, ACT2, DEC1
+FULL_KEY = rf"[A-Za-z][A-Za-z0-9-]*-(?:{TYPE_LETTERS}|[A-Za-z])\d{{1,6}}"
 # `#4` is an item's number; `#18994` ("the PR (#18994)") a pull request's or ticket's.
 HASH_KEY = r"#\d{1,3}"
-KEYS = re.compile(rf"(?<![\w-])(?:{FULL_KEY}|[RAIDXCraidxc]\d{{1,6}}|{HASH_KEY})(?![\w-])")
+KEYS = re.compile(rf"(?<![\w-])(?:{FULL_KEY}|{TYPE_LETTERS}\d{{1,6}}|{HASH_KEY})(?![\w-])")
 MILESTONE_KEYS = re.compile(r"(?<![\w-])(?:[A-Za-z][A-Za-z0-9-]*-)?[Mm]\d{1,6}(?![\w-])")
 # Milestone statuses in words; `skills.milestones.service.read_status` knows the rest.
 MILESTONE_STATUS = re.compile(
@@ -49,6 +50,7 @@ STOP = re.compile(
 )
 ONLY_OPEN = re.compile(r"\b(?:open|remaining|left|upcoming|coming up|outstanding|still)\b", re.I)
 PAGE = re.compile(r"\bpage\s+(\d{1,3})\b", re.I)
+OVERDUE = re.compile(r"\b(?:overdue|late|past (?:its |their )?(?:due|date))\b", re.I)
 PLANNED_SPEND = re.compile(r"\b(?:plan|planned|planning|budgeted|forecast)\b", re.I)
 SPAN_END = re.compile(
     r"\b(?:to|until|till|through|thru|ending(?:\s+in)?|ends(?:\s+in)?|runs\s+to|-|–)\s+"
@@ -120,7 +122,7 @@ FIELD_LED = re.compile(
     re.I | re.S,
 )
 AFTER_KEY = re.compile(
-    rf"(?:{FULL_KEY}|\b[RAIDXCM]\d{{1,6}}|{HASH_KEY})\s*(?:[:\-–—]|\bto\b)\s*(?P<value>.+)$",
+    rf"(?:{FULL_KEY}|\b(?:ACT|DEC|[RAIDXCM])\d{{1,6}}|{HASH_KEY})\s*(?:[:\-–—]|\bto\b)\s*(?P<value>.+)$",
     re.I | re.S,
 )
 LEAD_WORDS = re.compile(
@@ -192,6 +194,11 @@ def without_keys(text: str) -> str:
     for found in reversed(key_matches(text)):
         text = text[: found.start()] + " " + text[found.end() :]
     return text
+
+
+def only_keys(text: str) -> bool:
+    """Whether the message is keys and nothing else that has letters ("R4", "M2?", "#4")."""
+    return not re.search(r"[^\W\d_]", MILESTONE_KEYS.sub(" ", without_keys(text)))
 
 
 def names_an_item(text: str) -> bool:
@@ -280,6 +287,9 @@ def read_slots(op: Operation, ctx: Context, text: str) -> dict[str, Any]:
                 values[name] = days
         elif name == "reminder":
             values[name] = reminder_named(text)
+        elif name == "overdue":
+            if OVERDUE.search(text):
+                values[name] = True
         elif name == "page":
             page = PAGE.search(text)
             if page:
@@ -479,14 +489,16 @@ def said_value(text: str) -> str:
             value = " ".join(value.split()).strip(" .,;:'\"“”‘’")
             if value:
                 return value
-    rest = LEAD_WORDS.sub("", without_keys(text))
+    rest = LEAD_WORDS.sub("", without_keys(text).strip())
     return " ".join(rest.split()).strip(" .,;:-–—")
 
 
 # "to Legal team", "owner is the vendor", "owned by Jo": a name closing the message
 OWNER_NAMED = re.compile(
-    r"\b(?:to|owner(?:\s+is|\s*:)?|owned\s+by)\s+(?P<name>(?:the\s+)?[A-Za-z][\w&.'-]*"
-    r"(?:\s+[A-Za-z][\w&.'-]*){0,3})\s*[.!]?\s*$",
+    r"\b(?:to|owner(?:\s+is|\s*:)?|owned\s+by)\s+(?!(?:of|for)\b)(?P<name>(?:the\s+)?[A-Za-z]"
+    r"[\w&.'-]*(?:\s+[A-Za-z][\w&.'-]*){0,3})\s*[.!]?\s*$"
+    r"|\b(?:make|makes|made)\s+(?P<made>[A-Za-z][\w&.'-]*(?:\s+[A-Za-z][\w&.'-]*){0,2}?)"
+    r"\s+(?:the\s+)?owner\b",
     re.I,
 )
 
@@ -494,7 +506,7 @@ OWNER_NAMED = re.compile(
 def owner_named(text: str) -> str | None:
     """An owner named in words at the message's end (not a Slack mention)."""
     found = OWNER_NAMED.search(text)
-    return found.group("name") if found else None
+    return (found.group("name") or found.group("made")) if found else None
 
 
 def person_in(text: str) -> str | None:

@@ -60,11 +60,15 @@ def participation_rate(session: Session, project: Project, *, now: datetime) -> 
     return sum(r.answered + r.late for r in rows) / asked if asked else None
 
 
+UNSCORED = "unscored"
+
+
 def risks_by_band(items: list[RaidItem]) -> dict[str, int]:
-    bands = {band.value: 0 for band in reversed(Severity)}
+    """Open risks per severity band, then those not scored yet."""
+    bands = {band.value: 0 for band in reversed(Severity)} | {UNSCORED: 0}
     for item in items:
-        if item.type == RaidType.RISK.value and is_open(item) and item.severity in bands:
-            bands[item.severity] += 1
+        if item.type == RaidType.RISK.value and is_open(item):
+            bands[item.severity if item.severity in bands else UNSCORED] += 1
     return bands
 
 

@@ -97,8 +97,22 @@ def read_new(ctx: Context, text: str) -> AddArgs:
         project=project.key,
         name=words.name,
         date=values.get("date") or (words.date.isoformat() if words.date else None),
-        owner=values.get("owner") or words.owner,
+        owner=values.get("owner") or owner_of(ctx, words.owner),
     )
+
+
+def owner_of(ctx: Context, said: str | None) -> str | None:
+    """An owner said in words: a mention or `me` as it is, a name as the Slack user the
+    directory finds for it (a milestone's owner is someone to alert)."""
+    if not said or said == "me" or said.startswith("<@"):
+        return said
+    person = ctx.people.find(said.lstrip("@"))
+    if person is None or person.is_bot:
+        raise UserError(
+            f"I can't find *{escape(said)}* in Slack: name the owner with an @mention, "
+            "or leave the owner out."
+        )
+    return person.user_id
 
 
 @skill.operation(

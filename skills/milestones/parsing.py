@@ -24,8 +24,9 @@ MOVE = re.compile(
     rf"is\s+moving|pushed|shifts?|shifted)\b)",
     re.I,
 )
-OWNER = re.compile(
-    r"[,;]?\s*\b(?:owner|owned by|owner is|led by)\s*:?\s*(<@[UW][A-Z0-9]+(?:\|[^>]*)?>|@?me\b)",
+OWNER = re.compile(  # a mention, "me", or a name at the end of a clause ("owner Priya")
+    r"[,;]?\s*\b(?:owner|owned by|owner is|led by)\s*:?\s*(<@[UW][A-Z0-9]+(?:\|[^>]*)?>|@?me\b"
+    r"|@?[A-Za-z][\w.'-]*(?:\s+[A-Za-z][\w.'-]*){0,2}?(?=\s*(?:[,;.]|$)))",
     re.I,
 )
 DATE_CUE = re.compile(r"\b(?:on|by|due(?: on| by)?|for|date(?:d)?|target(?:ed)?(?: for)?)\s+", re.I)

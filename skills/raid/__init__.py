@@ -5,5 +5,6 @@ from skills.raid.handlers import skill
 from skills.raid.jobs import PmDigest, RaidReminders
 
 skill.jobs += [RaidReminders(), PmDigest()]
+skill.last_change = changing.change_to_undo
 
 __all__ = ["skill"]

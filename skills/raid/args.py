@@ -17,7 +17,7 @@ from skills.raid import service
 from skills.raid.models import RaidItem
 from skills.raid.scoring import RaidType
 
-SHORT_KEY = re.compile(r"^#?([A-Za-z])?(\d{1,6})$")
+SHORT_KEY = re.compile(r"^#?(ACT|DEC|[A-Z])?(\d{1,6})$", re.I)
 TYPE_WORDS = re.compile(
     r"^(risks?|issues?|assumptions?|dependenc(?:y|ies)|deps?|actions?|decisions?)$", re.I
 )
@@ -47,7 +47,7 @@ def resolve_item(session: Any, text: str, project: Project | None) -> RaidItem:
             raid_type = RaidType.from_key_letter(letter)
             if raid_type is None:
                 raise UserError(f"`{escape(raw)}` is not a RAID key: they look like `R4` or `I2`.")
-            return service.find_item(session, service.item_key(project, raid_type, number))
+            return _by_full_key(session, service.item_key(project, raid_type, number))
         candidates = [
             item
             for raid_type in RaidType
@@ -60,12 +60,17 @@ def resolve_item(session: Any, text: str, project: Project | None) -> RaidItem:
             keys = ", ".join(f"`{i.key}`" for i in candidates)
             raise UserError(f"`#{number}` could be {keys}: say which.")
         raise UserError(f"There is no RAID item numbered {number} in `{project.key}`.")
+    return _by_full_key(session, raw)
+
+
+def _by_full_key(session: Any, key: str) -> RaidItem:
+    """The item with this key, or the one it became when its type changed."""
     try:
-        return service.find_item(session, raw)
+        return service.find_item(session, key)
     except UserError:
         from skills.raid.corrections import renamed_item
 
-        renamed = renamed_item(session, raw.upper())
+        renamed = renamed_item(session, key.upper())
         if renamed is None:
             raise
         return renamed

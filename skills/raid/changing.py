@@ -14,6 +14,7 @@ from bot.core.messages import FieldErrors, Reply, UserError
 from bot.core.models import Project, Role
 from bot.core.operations import Access, Args, Scope, by_key, flag, positional, rest
 from bot.core.projects import members_of
+from bot.core.skills import Change
 from bot.core.text import escape, mention
 from bot.interpret import learning
 from skills.raid import corrections, forms, service, views
@@ -397,6 +398,16 @@ class UndoArgs(Args):
     project: str | None = flag(description="Project key, for a short key outside its channel")
 
 
+def change_to_undo(ctx: Context, words: str) -> Change | None:
+    """What `undo` reverts in the log: the change to the item the words name (before any
+    other), else the person's newest change."""
+    key = UndoArgs.model_validate(UndoArgs.from_words(words)).key
+    if key:
+        return Change(clock.now(), "raid.undo", {"key": key})
+    rows = corrections.last_change(ctx.session, ctx.user)
+    return Change(clock.as_utc(rows[0].at), "raid.undo", {}) if rows else None
+
+
 def undo_scope(ctx: Context, args: UndoArgs) -> Scope:
     """The item of the user's last change (to `key`, if given); its project's rule."""
     item = None
@@ -417,9 +428,8 @@ def undo_scope(ctx: Context, args: UndoArgs) -> Scope:
     access=Access.EDITOR,
     scope=undo_scope,
     writes=True,
-    aliases={"undo": {}},
     buttons={views.UNDO: by_key},
-    examples=["undo", "raid undo APOLLO-R1"],
+    examples=["raid undo", "raid undo APOLLO-R1"],
 )
 def undo(ctx: Context, args: UndoArgs) -> Reply:
     rows = ctx.scope.target  # type: ignore[union-attr]

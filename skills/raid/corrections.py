@@ -7,7 +7,7 @@ has changed the item since.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
@@ -16,14 +16,13 @@ from bot.core import clock
 from bot.core.concurrency import editing
 from bot.core.messages import UserError
 from bot.core.models import Project
+from bot.core.skills import UNDO_WINDOW
 from bot.core.text import escape, mention
 from skills.raid import service
-from skills.raid.models import RaidHistory, RaidItem, RaidLink
+from skills.raid.models import UNDO_NOTE, RaidHistory, RaidItem, RaidLink
 from skills.raid.scoring import LIFECYCLES, RaidStatus, RaidType
 
-UNDO_WINDOW = timedelta(minutes=10)
-UNDO_NOTE = "undo:"  # an undo row's note names the change it reverted: `undo:<change id>`
-NO_STATE = ("escalated", "comment")  # rows that changed nothing to revert
+NO_STATE = {"escalated": "an escalation", "comment": "a comment"}  # rows with nothing to revert
 INT_FIELDS = ("probability", "impact")
 
 
@@ -79,7 +78,8 @@ def successor(session: Session, item: RaidItem) -> RaidItem:
 
 
 def last_change(session: Session, user: str, item: RaidItem | None = None) -> list[RaidHistory]:
-    """The rows of `user`'s newest change (to `item`, if given), undo rows left out."""
+    """The rows of `user`'s newest change (to `item`, if given), undo rows left out; a
+    comment or escalation that changed nothing else is its own row."""
     mine = select(RaidHistory).where(RaidHistory.actor == user)
     undone = {
         row.note.removeprefix(UNDO_NOTE)
@@ -87,8 +87,7 @@ def last_change(session: Session, user: str, item: RaidItem | None = None) -> li
         if row.note
     }
     query = mine.where(
-        col(RaidHistory.field).not_in(NO_STATE),
-        or_(col(RaidHistory.note).is_(None), ~col(RaidHistory.note).startswith(UNDO_NOTE)),
+        or_(col(RaidHistory.note).is_(None), ~col(RaidHistory.note).startswith(UNDO_NOTE))
     )
     if undone:
         query = query.where(
@@ -106,13 +105,20 @@ def last_change(session: Session, user: str, item: RaidItem | None = None) -> li
         .where(RaidHistory.change == newest.change, RaidHistory.actor == user)
         .order_by(col(RaidHistory.id).desc())
     )
-    return [r for r in rows if r.field not in NO_STATE]
+    return [r for r in rows if r.field not in NO_STATE] or [newest]  # a comment alone: itself
 
 
 def check_undoable(session: Session, rows: list[RaidHistory], user: str) -> None:
     """Refuse an undo that is too late or would overwrite someone else's later change."""
     if not rows:
         raise UserError("You have made no change to the RAID log that I could undo.")
+    if rows[0].field in NO_STATE:  # never reach back past it to an older change
+        item = session.get(RaidItem, rows[0].item_id)
+        key = item.key if item else "an item"
+        raise UserError(
+            f"Your last change was {NO_STATE[rows[0].field]} on {key}; it stays in the item's "
+            "history, so I undid nothing."
+        )
     age = clock.now() - clock.as_utc(rows[0].at)
     if age > UNDO_WINDOW:
         minutes = int(age.total_seconds() // 60)
@@ -197,12 +203,14 @@ def _apply(
 
 
 def describe_undo(touched: list[tuple[RaidItem, list[RaidHistory]]]) -> str:
+    removed = [item.key for item, rows in touched if any(r.field == "created" for r in rows)]
     said = []
+    if removed:
+        keys = ", ".join(reversed(removed))  # in the order they were logged
+        verb = "is" if len(removed) == 1 else "are"
+        said.append(f"Undone: {keys} {verb} removed from the log (history is kept).")
     for item, rows in touched:
-        fields = sorted({r.field for r in rows})
-        if "created" in fields:
-            said.append(f"Undone: {item.key} is removed from the log (its history is kept).")
-        else:
-            names = ", ".join(escape(f.replace("_on", "")) for f in fields)
+        if item.key not in removed:
+            names = ", ".join(escape(f.replace("_on", "")) for f in sorted({r.field for r in rows}))
             said.append(f"Undone your change to {item.key} ({names}).")
     return " ".join(said)

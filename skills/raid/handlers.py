@@ -15,7 +15,7 @@ from bot.core.messages import FieldErrors, Reply, UserError
 from bot.core.models import Project
 from bot.core.operations import Access, ProjectArgs, flag, rest
 from bot.core.skills import Skill
-from bot.core.text import mention
+from bot.core.text import escape, mention
 from bot.interpret import learning
 from bot.interpret.model import MODE
 from skills.raid import forms, service, views
@@ -26,7 +26,7 @@ from skills.raid.args import (
 from skills.raid.models import RaidItem
 from skills.raid.parsing import RaidDraft, parse_raid_message, resolve_owner
 from skills.raid.parsing.type_model import EXAMPLES, type_classifier
-from skills.raid.scoring import RaidType
+from skills.raid.scoring import RaidStatus, RaidType
 
 
 def intent_examples() -> list[tuple[str, str]]:
@@ -139,18 +139,57 @@ class AddArgs(ProjectArgs):
     status: str | None = flag(description="A status other than the type's first")
     source: str | None = flag(description="Link to the message it came from", internal=True)
     channel: str | None = flag(description="Channel to post the card in", internal=True)
+    more: list[AddArgs] = flag(default=[], description="More items, said at once", internal=True)
+
+
+# Minutes: a line opening with a type's label starts an item ("- ACTION: Sam to …").
+LABELLED_LINE = re.compile(
+    r"^\s*(?:[-*\u2022\u00b7]|\d{1,2}[.)])?\s*(?:risk|issue|assumption|dependency|dep|decision"
+    r"|action(?:\s+item)?|to-?do)s?\s*(?::|\s[-\u2013\u2014]\s)",
+    re.I,
+)
+MAX_ITEMS_AT_ONCE = 20
+
+
+def labelled_parts(text: str) -> list[str]:
+    """The items of a message with two or more lines that each open with a type's label
+    (lines after one belong to it, lines before the first are a heading); else []."""
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if LABELLED_LINE.match(line)]
+    if len(starts) < 2:
+        return []
+    if len(starts) > MAX_ITEMS_AT_ONCE:
+        raise UserError(f"That's {len(starts)} items: I log at most {MAX_ITEMS_AT_ONCE} at once.")
+    ends = [*starts[1:], len(lines)]
+    return [
+        re.sub(r"^\s*(?:[-*\u2022\u00b7]|\d{1,2}[.)])\s*", "", "\n".join(lines[a:b]).strip())
+        for a, b in zip(starts, ends, strict=True)
+    ]
 
 
 def read_message(ctx: Context, text: str) -> AddArgs:
-    """Free text as a new item, by the offline parser (the interpreter's slot filler)."""
+    """Free text as a new item (or as several, from minutes with a label per line), by the
+    offline parser (the interpreter's slot filler)."""
     named = PROJECT_FLAG.search(text)
     text = PROJECT_FLAG.sub(" ", text).strip() if named else text
     if not text.strip():
         raise UserError("What should I log? e.g. `raid add risk: vendor may slip the go-live`.")
-    project = ctx.project_for(named.group(1) if named else None)
+    key = named.group(1) if named else None
+    if key is None:
+        key, text = ctx.project_in_words(text)
+    project = ctx.project_for(key)
+    parts = labelled_parts(text)
+    if parts:
+        first, *rest_ = [read_item(ctx, project, part) for part in parts]
+        return first.model_copy(update={"more": rest_})
+    return read_item(ctx, project, text)
+
+
+def read_item(ctx: Context, project: Project, text: str) -> AddArgs:
     draft = parse(ctx, project, text)
     if draft.problems:
-        raise UserError("I didn't save that: " + " ".join(draft.problems))
+        excerpt = f" (in “{escape(text[:60])}”)" if "\n" in text or len(text) > 60 else ""
+        raise UserError(f"I didn't save that{excerpt}: " + " ".join(draft.problems))
     return AddArgs(
         project=project.key,
         type=draft.type.value,
@@ -221,22 +260,48 @@ def type_choices(ctx: Context, text: str) -> list[tuple[str, dict[str, object]]]
     ],
 )
 def add(ctx: Context, args: AddArgs) -> list[Reply]:
-    """Save at once and answer with the item and [Edit] [Undo]."""
+    """Save at once and answer with the item and [Edit] [Undo] (several items, said at
+    once: all or none, listed in one reply that one `undo` takes back)."""
     project = ctx.project_for(args.project)
     raid_type = RaidType.from_text(args.type or "risk") or RaidType.RISK
-    if not args.title.strip():
+    batch = [args, *args.more]
+    untitled = next((a for a in batch if not a.title.strip()), None)
+    if untitled is not None:
+        raid_type = RaidType.from_text(untitled.type or "risk") or RaidType.RISK
         ask = (
             f"What's the {raid_type.value}? Say it in a sentence, e.g. `raid add "
             f"{raid_type.value}: the vendor may slip the go-live` — or open the form."
         )
         button = ui.button("Open form", views.OPEN_FORM, raid_type.value)
         return [Reply(text=ask, blocks=[ui.section(ask), ui.actions(button)], ephemeral=True)]
+    items = [create(ctx, project, each) for each in batch]
+    owned = [
+        owner_dm(item, project, f"{mention(ctx.user)} logged this and named you the owner:")
+        for item in items
+        if item.owner and item.owner != ctx.user
+    ]
+    where = {"to_channel": args.channel} if args.channel else {}
+    if len(items) == 1:
+        note = f"Logged by {mention(ctx.user)}"
+        return [Reply(**card_fields(items[0], project, note, True), **where), *owned]
+    lines = [f"Logged {len(items)} items from your message (`undo` takes them all back):"]
+    lines += [views.item_line(item, today(project)) for item in items]
+    text = "\n".join(lines)
+    return [Reply(text=text, blocks=[ui.section(text)], **where), *owned]
+
+
+def create(ctx: Context, project: Project, args: AddArgs) -> RaidItem:
+    """One item from its arguments (every field validated first)."""
+    raid_type = RaidType.from_text(args.type or "risk") or RaidType.RISK
     owner = ctx.user if args.owner == "me" else args.owner
+    due_on = args.due_on
+    if raid_type is RaidType.DECISION and args.status == RaidStatus.DECIDED.value and not due_on:
+        due_on = today(project).isoformat()  # a decision logged as taken was taken today
     fields = clean_fields(
         {
             "title": args.title,
             "description": args.description,
-            "due_on": args.due_on,
+            "due_on": due_on,
             "mitigation": args.mitigation,
             "strategy": args.strategy,
             "owner_name": args.owner_name,
@@ -245,7 +310,7 @@ def add(ctx: Context, args: AddArgs) -> list[Reply]:
             "rationale": args.rationale,
         }
     )
-    item = service.create_item(
+    return service.create_item(
         ctx.session,
         project=project,
         raid_type=raid_type,
@@ -257,13 +322,6 @@ def add(ctx: Context, args: AddArgs) -> list[Reply]:
         status=args.status,
         **fields,
     )
-    where = {"to_channel": args.channel} if args.channel else {}
-    replies = [Reply(**card_fields(item, project, f"Logged by {mention(ctx.user)}", True), **where)]
-    if item.owner and item.owner != ctx.user:
-        replies.append(
-            owner_dm(item, project, f"{mention(ctx.user)} logged this and named you the owner:")
-        )
-    return replies
 
 
 def card_fields(item: RaidItem, project: Project, note: str, undo: bool = False) -> dict:

@@ -10,6 +10,8 @@ from sqlmodel import Field, SQLModel
 from bot.core.concurrency import Versioned
 from bot.core.models import utc_column
 
+UNDO_NOTE = "undo:"  # an undo row's note names the change it reverted: `undo:<change id>`
+
 
 class RaidItem(Versioned, table=True):
     """A risk, assumption, issue, dependency, action or decision, keyed like `APOLLO-R7`.

@@ -79,7 +79,7 @@ class RaidFilter:
     """What `list_items` keeps; every field is optional."""
 
     type: RaidType | None = None
-    status: str | None = None  # a status, or "open" for every not-closed item, or "all"
+    status: str | None = None  # a status, "open" or "closed" (by each type's lifecycle), "all"
     owner: str | None = None
     overdue: bool = False
     min_score: int | None = None
@@ -504,11 +504,13 @@ def list_items(
         query = query.where(
             or_(func.lower(RaidItem.title).like(like), func.lower(RaidItem.description).like(like))
         )
-    if filters.status and filters.status not in ("open", "all"):
+    if filters.status and filters.status not in ("open", "closed", "all"):
         query = query.where(RaidItem.status == filters.status)
     items = list(session.exec(query))
     if filters.status in (None, "open") or filters.overdue:
         items = [i for i in items if not is_closed(RaidType(i.type), RaidStatus(i.status))]
+    elif filters.status == "closed":  # finished in its type's own word: resolved, done …
+        items = [i for i in items if is_closed(RaidType(i.type), RaidStatus(i.status))]
     day = today or clock.today(project.timezone)
     if filters.overdue:
         items = [i for i in items if i.due_on and i.due_on < day]

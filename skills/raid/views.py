@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core import ui
 from bot.core.text import escape, link, mention, shorten
-from skills.raid.models import RaidHistory, RaidItem
+from skills.raid.models import UNDO_NOTE, RaidHistory, RaidItem
 from skills.raid.scoring import LIFECYCLES, RaidStatus, RaidType, ResponseStrategy, is_closed
 
 SEVERITY_ICON = {
@@ -141,15 +141,15 @@ def history_text(item: RaidItem, rows: list[RaidHistory], timezone: str) -> str:
     for row in rows[-30:]:
         when = row.at.astimezone(ZoneInfo(timezone)) if row.at.tzinfo else row.at
         field = FIELD_NAMES.get(row.field, row.field)
-        change = (
-            field
-            if row.old is None and row.new is None
-            else (
-                f"{field}: {escape(shorten(row.old or '—', 60))} → "
-                f"{escape(shorten(row.new or '—', 60))}"
-            )
-        )
-        note = f" ({escape(shorten(row.note, 100))})" if row.note else ""
+        if row.field == "deleted":  # a flag, said as what happened to the item
+            change = "removed it from the log" if row.new == "True" else "put it back in the log"
+        elif row.old is None and row.new is None:
+            change = field
+        else:
+            old, new = escape(shorten(row.old or "—", 60)), escape(shorten(row.new or "—", 60))
+            change = f"{field}: {old} → {new}"
+        undoing = (row.note or "").startswith(UNDO_NOTE)
+        note = " (undo)" if undoing else f" ({escape(shorten(row.note, 100))})" if row.note else ""
         lines.append(f"• {when:%d %b %H:%M} {mention(row.actor)} {change}{note}")
     return "\n".join(lines)
 

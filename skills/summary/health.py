@@ -55,6 +55,10 @@ class HealthFacts:
     def red_statuses(self) -> int:
         return sum(1 for s in self.statuses if s == "red")
 
+    @property
+    def amber_statuses(self) -> int:
+        return sum(1 for s in self.statuses if s == "amber")
+
 
 class Health(NamedTuple):
     """A colour and the reasons for it (unpacks as `colour, reasons`)."""
@@ -140,6 +144,14 @@ RULES: tuple[Rule, ...] = (
         lambda f: _when(
             0 < f.red_statuses * 2 <= len(f.statuses),
             f"{plural(f.red_statuses, 'check-in')} red",
+        ),
+    ),
+    Rule(
+        "amber",
+        "most check-in statuses are amber",
+        lambda f: _when(
+            f.amber_statuses * 2 > len(f.statuses),
+            f"{f.amber_statuses} of {len(f.statuses)} check-ins at risk",
         ),
     ),
 )

@@ -13,6 +13,7 @@ from skills import registry
 
 FILES = {
     "raid",
+    "undo",
     "status",
     "summary",
     "kb",

@@ -36,7 +36,7 @@ def op_of(interpreter: Interpreter, text: str) -> str | None:
         ("/pmo raid add risk: x", "raid.add", "command"),
         ("@pmo raid list mine", "raid.list", "command"),
         ("raid vendor may slip", "raid.add", "explicit"),
-        ("undo", "raid.undo", "command"),
+        ("undo", "undo.last", "command"),
         ("my items", "raid.mine", "command"),
         ("project health", "summary.project", "command"),
         ("", "help.show", "fallback"),
@@ -68,6 +68,26 @@ def test_status_of_a_project_is_not_the_status_command(interpreter: Interpreter)
 )
 def test_the_model_reads_plain_words(interpreter: Interpreter, text: str, op: str) -> None:
     assert op_of(interpreter, text) == op
+
+
+@pytest.mark.parametrize(
+    ("text", "op"),
+    [("R1", "raid.show"), ("A1?", "raid.show"), ("ACT2", "raid.show"), ("M2", "milestone.show")],
+)
+def test_a_key_alone_shows_its_record(interpreter: Interpreter, text: str, op: str) -> None:
+    assert op_of(interpreter, text) == op
+
+
+@pytest.mark.parametrize(
+    "text", ["who is the owner of A1", "who owns R1?", "is R4 closed?", "where are we with DEC1?"]
+)
+def test_a_question_never_changes_anything(interpreter: Interpreter, text: str) -> None:
+    found = interpreter.interpret(text)
+    assert found.operation is None or not found.operation.writes
+
+
+def test_a_request_asked_as_a_question_still_acts(interpreter: Interpreter) -> None:
+    assert op_of(interpreter, "can you close R4?") == "raid.close"
 
 
 def test_strip_address_keeps_the_message_and_other_peoples_mentions() -> None:

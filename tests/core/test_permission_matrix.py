@@ -85,6 +85,7 @@ SAMPLES = {
     "raid.form": "raid form --project apollo",
     "raid.edit_form": "raid form edit APOLLO-R1",
     "raid.undo": "raid undo APOLLO-R1",
+    "undo.last": "undo",
     "raid.comment": "raid comment APOLLO-R1 vendor called",
     "raid.change_type": "raid type APOLLO-R1 issue",
     "raid.mine": "raid mine",

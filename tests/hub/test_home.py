@@ -46,6 +46,9 @@ def test_a_pm_sees_the_portfolio_with_its_trend_milestone_and_burn(settings) -> 
         "latest: /pmo command, 23 Nov 2026" in shown
     )
     assert "[Post portfolio summary]" in shown
+    chat.send("raid add risk: the venue may cancel")  # not scored yet, still open
+    shown = render_reply(chat.dispatcher.invoke("hub.home", {}, user=PM)[0])
+    assert "Open risks: 1 unscored" in shown
     member = render_reply(chat.dispatcher.invoke("hub.home", {}, user=BOB)[0])
     assert "Portfolio" not in member and "Beta launch" in member
 

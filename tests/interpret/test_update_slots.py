@@ -66,7 +66,21 @@ def test_a_close_note_is_not_the_operations_own_words(read, text: str, note: str
 
 @pytest.mark.parametrize(
     ("text", "wanted"),
-    [("assign R3 to Legal team", "Legal team"), ("R3 owner is the vendor", "the vendor")],
+    [
+        ("assign R3 to Legal team", "Legal team"),
+        ("R3 owner is the vendor", "the vendor"),
+        ("change owner of R3 to Sam", "Sam"),  # "owner of R3" names no one
+        ("make Carol owner of R3", "Carol"),
+    ],
 )
 def test_an_items_owner_may_be_a_name(read, text: str, wanted: str) -> None:
     assert read("raid.assign", text)["owner"] == wanted
+
+
+def test_a_comment_after_the_key_loses_the_operations_word(read) -> None:
+    assert read("raid.comment", "R1 comment vendor lost the PO")["text"] == "vendor lost the PO"
+
+
+@pytest.mark.parametrize("text", ["whats overdue?", "which actions are running late"])
+def test_a_list_of_what_is_late_is_only_overdue_items(read, text: str) -> None:
+    assert read("raid.list", text)["overdue"] is True

@@ -28,6 +28,15 @@ def changes(settings, key: str) -> list[MilestoneChange]:
         return list(session.exec(query.order_by(MilestoneChange.id)))
 
 
+def test_an_owner_named_in_words_is_the_slack_user_or_refused(settings) -> None:
+    chat = with_project(settings)
+    chat.send("new milestone: Beta launch on 15 Jan, owner Bob")
+    saved = milestones(settings)["APOLLO-M1"]
+    assert (saved.name, saved.owner) == ("Beta launch", BOB)
+    refused = chat.send("new milestone: UAT on 5 Feb, owner Priya")[0].text
+    assert "can't find *Priya*" in refused and "APOLLO-M2" not in milestones(settings)
+
+
 def test_added_in_words_and_moved_with_who_and_why(settings) -> None:
     chat = with_project(settings)
     card, dm = chat.send(f"new milestone: Beta launch on 15 Jan, owner <@{BOB}>")

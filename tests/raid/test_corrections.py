@@ -53,7 +53,25 @@ def test_undo_reverts_your_last_change(settings) -> None:
     assert (saved.impact, saved.score) == (2, 4)
     assert "removed from the log" in chat.send("undo")[0].text
     assert item(settings, "APOLLO-R1").deleted
-    assert "no change to the RAID log" in chat.send("undo", user=BOB)[0].text
+    assert "no change I could undo" in chat.send("undo", user=BOB)[0].text
+
+
+def test_undo_after_a_comment_reaches_no_further_back(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: vendor may slip")
+    chat.send("raid comment R1 chased the vendor")
+    assert "undid nothing" in chat.send("undo")[0].text
+    assert not item(settings, "APOLLO-R1").deleted
+
+
+def test_undo_takes_back_a_reminder_set_after_the_last_change_to_the_log(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: vendor may slip")
+    clock.pin("2026-11-23T09:01:00+00:00")
+    chat.send("remind me tomorrow at 9 to call the vendor")
+    assert "Cancelled reminder" in chat.send("undo that")[0].text
+    assert not item(settings, "APOLLO-R1").deleted
+    assert "removed from the log" in chat.send("undo")[0].text  # then the log's change
 
 
 def test_undo_is_refused_after_ten_minutes_and_over_someone_elses_change(settings) -> None:
@@ -70,6 +88,18 @@ def test_undo_is_refused_after_ten_minutes_and_over_someone_elses_change(setting
     with session_scope(settings.database_url) as session:
         undone = session.exec(select(RaidHistory).where(RaidHistory.note.startswith("undo:"))).all()
     assert undone == []
+
+
+def test_in_a_dm_an_item_goes_to_the_project_its_words_name(settings) -> None:
+    chat = with_project(settings)
+    chat.send("/pmo project create zeus Zeus", channel="C0ZEUS")
+    assert "ZEUS-R1" in chat.send("log a risk in zeus: vendor may slip", channel="")[0].text
+    assert "APOLLO-R1" in chat.send("apollo risk: budget cut", channel="")[0].text
+    assert "Which project?" in chat.send("risk: no project named", channel="")[0].text
+    with session_scope(settings.database_url) as session:
+        assert session.exec(select(RaidItem.title).where(RaidItem.key == "ZEUS-R1")).one() == (
+            "Vendor may slip"
+        )
 
 
 def test_my_items_across_projects_and_what_changed(settings) -> None:

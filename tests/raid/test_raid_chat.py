@@ -2,6 +2,7 @@
 
 from sqlmodel import func, select
 
+from bot.core import clock
 from bot.core.db import session_scope
 from skills.raid.models import RaidHistory, RaidItem, RaidLink
 from tests.helpers import ADMIN, BOB, CHEN, PM, STRANGER, console, with_project
@@ -98,6 +99,67 @@ def test_an_owner_outside_slack_is_assigned_by_name(settings) -> None:
     assert "Assign to whom?" in chat.send("/pmo raid assign APOLLO-R1")[0].text
 
 
+def test_action_and_decision_keys_work_short_and_after_a_type_change(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add action: send the SOW")
+    assert "marked it done" in chat.send("raid close ACT1 sent")[0].text
+    shown = chat.send("where are we with ACT1?")[0].text
+    assert "APOLLO-ACT1" in shown and "health" not in shown  # the item, not the summary
+    chat.send("raid add risk: key dev might leave")
+    chat.send("raid type R1 issue")
+    assert "APOLLO-I1" in chat.send("raid show R1")[0].text  # the old key still works
+
+
+def test_an_owner_outside_the_project_gets_no_dm_of_its_data(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: vendor may slip")
+    replies = chat.send(f"raid assign R1 <@{STRANGER}>")
+    assert not any(r.to_user == STRANGER for r in replies)
+    assert any("is not a member of `apollo`" in r.text for r in replies)
+
+
+MINUTES = (
+    "Steerco minutes 7/12:\n"
+    f"- ACTION: <@{BOB}> to circulate the revised plan by Wed\n"
+    "- Decision: we go with Postgres\n"
+    "- RISK: data centre move clashes with go-live, high impact\n"
+    "- Issue: UAT env still down"
+)
+
+
+def test_minutes_with_a_label_per_line_log_one_item_each_and_undo_takes_all(settings) -> None:
+    chat = with_project(settings)
+    replies = chat.send(MINUTES)
+    assert replies[0].text.startswith("Logged 4 items")
+    saved = items(settings)
+    assert [saved[k].type for k in ("APOLLO-ACT1", "APOLLO-DEC1", "APOLLO-R1", "APOLLO-I1")] == [
+        "action",
+        "decision",
+        "risk",
+        "issue",
+    ]
+    assert saved["APOLLO-ACT1"].owner == BOB and saved["APOLLO-R1"].impact == 4
+    assert saved["APOLLO-DEC1"].due_on == clock.today("Europe/London")  # decided today
+    assert "APOLLO-ACT1, APOLLO-DEC1, APOLLO-R1, APOLLO-I1 are removed" in chat.send("undo")[0].text
+
+
+def test_minutes_with_a_bad_line_save_nothing(settings) -> None:
+    chat = with_project(settings)
+    said = chat.send("- Risk: vendor may slip, review 31 Feb\n- Issue: UAT env down")[0].text
+    assert "didn't save" in said and items(settings) == {}
+
+
+def test_closed_items_are_listed_whatever_word_their_type_uses(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add issue: env down")
+    chat.send("raid add action: book the room")
+    chat.send("raid add risk: vendor may slip")
+    chat.send("raid close I1 fixed")
+    chat.send("raid close ACT1")
+    listed = chat.send("raid list closed")[0].text
+    assert "APOLLO-I1" in listed and "APOLLO-ACT1" in listed and "APOLLO-R1" not in listed
+
+
 def test_another_types_word_for_finished_closes_the_item(settings) -> None:
     chat = with_project(settings)
     chat.send("raid add risk: vendor may slip P3 I4")
@@ -182,6 +244,8 @@ def test_bad_input_gets_clear_replies_and_saves_nothing(settings) -> None:
     chat.send("raid add risk: a real one")
     assert "can't update `colour`" in chat.send("raid update APOLLO-R1 colour red")[0].text
     assert "must be 1-5" in chat.send("raid update APOLLO-R1 impact enormous")[0].text
+    for wrong in ("raid update R1 p 7", "raid update R1 foo bar"):  # its usage, not its history
+        assert "History of" not in chat.send(wrong)[0].text, wrong
     assert "not a response strategy" in chat.send("raid update APOLLO-R1 strategy pray")[0].text
     assert "can move to" in chat.send("raid update APOLLO-R1 status delivered")[0].text
     stranger = chat.send("raid add risk: outsiders cannot log", user=STRANGER)[0].text

@@ -44,6 +44,7 @@ def state(type_: str = "risk", status: str = "open", **fields) -> ItemState:
         ({"statuses": ["green", "RED", "green"]}, "amber", "1 check-in red"),
         ({"statuses": ["red", "red", "amber"]}, "red", "2 of 3 check-ins are red"),
         ({"statuses": ["green", "amber"]}, "green", None),
+        ({"statuses": ["amber", "amber", "green"]}, "amber", "2 of 3 check-ins at risk"),
     ],
 )
 def test_each_branch_of_the_rule(facts: dict, colour: str, reason: str | None) -> None:

@@ -1,0 +1,49 @@
+"""Undo: a person's newest change, whichever skill made it (a log edit, a reminder set).
+
+Each skill says what its newest change for a person is (`Skill.last_change`) and which
+operation reverts it; `undo` runs that operation, through the same authorization rule.
+"""
+
+from __future__ import annotations
+
+from bot.core import clock
+from bot.core.context import Context
+from bot.core.messages import Reply, UserError
+from bot.core.operations import Access, Args, no_scope, rest
+from bot.core.skills import UNDO_WINDOW, Skill
+
+skill = Skill(
+    "undo",
+    "Undo your last change within 10 minutes: an edit to the log, or a reminder you set.",
+    priority=44,
+    text_operation="undo.last",
+    bare_operation="undo.last",
+)
+
+
+class UndoArgs(Args):
+    words: str = rest(default="", description="An item, to undo your last change to it")
+
+
+@skill.operation(
+    "undo.last",
+    summary="Undo your last change (within 10 minutes): an edit to the log, or a reminder.",
+    access=Access.ANYONE,  # the operation that reverts the change checks its own rule
+    scope=no_scope,
+    writes=True,
+    command="undo",
+    examples=["undo", "undo my change to R4"],
+)
+def undo_last(ctx: Context, args: UndoArgs) -> list[Reply]:
+    found = [s.last_change(ctx, args.words) for s in ctx.registry.skills if s.last_change]
+    changes = [change for change in found if change is not None]
+    if not changes:
+        raise UserError("You have made no change I could undo.")
+    newest = max(changes, key=lambda change: change.at)
+    age = clock.now() - newest.at
+    if age > UNDO_WINDOW:
+        raise UserError(
+            f"Your last change was {int(age.total_seconds() // 60)} minutes ago; I undo only "
+            f"within {int(UNDO_WINDOW.total_seconds() // 60)} minutes."
+        )
+    return ctx.invoke(newest.operation, newest.args)
