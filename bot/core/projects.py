@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from bot.core.messages import UserError
 from bot.core.models import AuditEntry, Membership, Project, ProjectChannel, Role
-from bot.core.text import USER_ID, escape
+from bot.core.text import USER_ID, escape, mention
 
 PROJECT_KEY = re.compile(r"^[a-z][a-z0-9-]{1,30}$")
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
@@ -71,14 +71,11 @@ def get_project(session: Session, key: str) -> Project | None:
 
 def require_project(session: Session, key: str) -> Project:
     project = get_project(session, key)
-    if project is None:
-        known = ", ".join(f"`{p.key}`" for p in session.exec(select(Project).limit(10)))
-        hint = (
-            f" Known projects: {known}."
-            if known
-            else " Create one with `/pmo project create KEY Name`."
+    if project is None:  # never a list of keys: whoever asks may be in none of them
+        raise UserError(
+            f"There is no project `{escape(key)}`. `/pmo project list` shows yours; "
+            "`/pmo project create KEY Name` makes one."
         )
-        raise UserError(f"There is no project `{escape(key)}`.{hint}")
     return project
 
 
@@ -180,6 +177,8 @@ def set_member(
     if membership is None:
         membership = Membership(project_id=project.id, user_id=user_id, role=role.value)
     else:
+        if role != Role.PM:
+            keep_a_pm(session, project, membership)
         membership.role = role.value
     session.add(membership)
     session.flush()
@@ -194,6 +193,18 @@ def set_member(
     return membership
 
 
+def keep_a_pm(session: Session, project: Project, leaving: Membership) -> None:
+    """Refuse to take away the project's last PM (nobody could manage it then)."""
+    if leaving.role != Role.PM.value:
+        return
+    pms = members_of(session, project, Role.PM)
+    if len(pms) <= 1:
+        raise UserError(
+            f"{mention(leaving.user_id)} is the only PM of `{project.key}`: make someone else "
+            f"PM first (`project members add @them pm`)."
+        )
+
+
 def remove_member(session: Session, *, project: Project, user_id: str, actor: str) -> bool:
     query = select(Membership).where(
         Membership.project_id == project.id, Membership.user_id == user_id
@@ -201,6 +212,7 @@ def remove_member(session: Session, *, project: Project, user_id: str, actor: st
     membership = session.exec(query).first()
     if membership is None:
         return False
+    keep_a_pm(session, project, membership)
     session.delete(membership)
     audit(session, actor=actor, action="project.member.remove", project=project, target=user_id)
     return True

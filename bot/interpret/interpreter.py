@@ -89,10 +89,8 @@ def reads_as_command(route: Interpretation) -> bool:
 
 
 # A question, or keys alone ("R4", "A1?"): it asks to be shown, never to change anything.
-QUESTION = re.compile(
-    r"^\W*(?:who|whom|whose|what|whats|where|wheres|when|which|why|how|hows|is|are|was|were"
-    r"|does|do|did|has|have)(?:'s|'re)?\b|\?\W*$",
-    re.I,
+QUESTION = re.compile(  # "?" at the end, or a word that only opens a question ("who owns A1")
+    r"^\W*(?:who|whom|whose|where|wheres)\b|\?\W*$", re.I
 )
 REQUEST = re.compile(
     r"\b(?:can|could|would|will|shall)\s+(?:you|u|we)\b|\b(?:please|pls|plz)\b", re.I
@@ -156,15 +154,18 @@ class Interpreter:
         # Prose that opens with a command's name ("dashboard update: finished the charts"):
         # what the words say, when that is sure (a label, the context, or the model at the
         # usual bar, not the lower one for logging); else the command's usage. A change
-        # said in command words with a wrong value ("raid update R1 p 7") gets its usage,
-        # never a look at something instead.
+        # said in command words that don't fit ("raid update R1 p 7", "milestone set M3
+        # name") gets its usage, never another operation; words a skill has no command for
+        # ("project rename X") may be read as a question, never as a change.
         said = self.in_words(body, message, database_url)
         op = said.operation
         sure = op is not None and (
             said.how in ("lead", "claim")
             or (said.how == "intent" and said.confidence >= (WRITE_AT if op.writes else READ_AT))
         )
-        sure = sure and not (explicit.operation and explicit.operation.writes and not op.writes)
+        commanded = explicit.operation
+        if commanded is not None and commanded.writes or commanded is None and op and op.writes:
+            sure = False
         return said if sure and op is not explicit.operation else explicit
 
     def in_words(

@@ -181,6 +181,8 @@ def record(ctx: Context, args: FigureArgs) -> Reply:
     found = read_period(args.period, timezone=project.timezone, future=kind == "plan")
     if found is None:
         raise UserError(f"`{escape(args.period)}` is not a month: e.g. {example}.")
+    if not args.amount and re.search(r"\d", args.note):  # "1e12": a number, but no amount
+        raise UserError(f"I can't read `{escape(args.note)}` as an amount: e.g. {example}.")
     if not args.amount:
         raise UserError(f"How much? e.g. {example}.")
     plan = service.require_plan(ctx.session, project)

@@ -30,9 +30,13 @@ COLUMNS: Columns = {
 }  # fmt: skip
 
 
+EMPTY_CELLS = frozenset(("", "-", "–", "—", "n/a", "na", "tbc", "tbd"))
+
+
 def amount_cell(value: Any, currency: str) -> int | None:
-    """A cell as cents: a number, or text like `€42k` (in the project's currency)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """A cell as cents: a number, or text like `€42k` (in the project's currency); an empty
+    cell, or one holding a dash or "n/a", has none."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in EMPTY_CELLS):
         return None
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         try:

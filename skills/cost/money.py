@@ -25,6 +25,7 @@ AMOUNT = re.compile(
     rf"(?<![\w.])(?:(?P<code1>{_CODE})\s?)?(?P<symbol>[€$£¥₹])?\s?"
     # every comma of the number, so `read_number` can refuse an unclear one
     r"(?P<number>(?:\d{1,3}(?:[,\s'’]\d{3}(?!\d))+|\d+)(?:,\d+)*(?:\.\d+(?:,\d+)*)?)"
+    r"(?![eE][+-]?\d)"  # "1e5" is no amount of 1
     rf"(?:\s?(?P<mult>k|m|mn|bn|thousand|million|billion)\b)?(?:\s?(?P<code2>{_CODE})\b)?",
     re.I,
 )

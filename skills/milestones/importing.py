@@ -63,7 +63,8 @@ def import_milestones(
     def save(number: int, values: dict[str, Any]) -> str:
         name = service.clean_name(text_cell(values.get("name")))
         baseline = date_cell(values.get("baseline"), project, "baseline")
-        forecast = date_cell(values.get("forecast"), project, "forecast") or baseline
+        given = date_cell(values.get("forecast"), project, "forecast")
+        forecast = given or baseline
         if forecast is None:
             raise UserError(f"{escape(name)} has no date: fill its baseline or forecast column")
         owner = owner_cell(values.get("owner"))
@@ -87,7 +88,13 @@ def import_milestones(
             return created.key
         if found.project_id != project.id:
             raise UserError(f"{found.key} belongs to another project")
-        service.move(session, milestone=found, to=forecast, actor=actor, reason=why)
+        if baseline and baseline != found.baseline_on and not given:
+            raise UserError(
+                f"{found.key}'s baseline is {found.baseline_on:%d %b %Y}, not {baseline:%d %b %Y}: "
+                "a baseline stays as first planned; put a new date in a Forecast column"
+            )
+        if given and given != found.forecast_on:  # no forecast in the file: the slip is kept
+            service.move(session, milestone=found, to=given, actor=actor, reason=why)
         changes: dict[str, Any] = {"name": name}
         if owner:
             changes["owner"] = owner

@@ -33,6 +33,11 @@ def is_alarming(change: MilestoneChange, milestone: Milestone, threshold: int) -
     return moved_later and (new - milestone.baseline_on).days > threshold
 
 
+def is_alarming_now(milestone: Milestone, threshold: int) -> bool:
+    """Whether its forecast, as it stands, is still more than `threshold` days late."""
+    return (milestone.forecast_on - milestone.baseline_on).days > threshold
+
+
 def recipients(ctx: PlanContext, project: Project, milestone: Milestone) -> list[str]:
     pms = [m.user_id for m in members_of(ctx.session, project, Role.PM)]
     return sorted({*pms, *service.followers(ctx.session, milestone)})
@@ -94,6 +99,8 @@ class SlipAlerts:
             return []
         project = ctx.session.get(Project, milestone.project_id)
         threshold = service.slip_threshold(ctx.session, project)
+        if milestone.status in service.FINISHED or not is_alarming_now(milestone, threshold):
+            return []  # finished, or moved back within the threshold, before it could be sent
         why = f": {escape(change.reason)}" if change.reason else ""
         text = (
             f":warning: *{milestone.key}* {escape(milestone.name)} has slipped past "

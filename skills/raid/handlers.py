@@ -26,7 +26,7 @@ from skills.raid.args import (
 from skills.raid.models import RaidItem
 from skills.raid.parsing import RaidDraft, parse_raid_message, resolve_owner
 from skills.raid.parsing.type_model import EXAMPLES, type_classifier
-from skills.raid.scoring import RaidStatus, RaidType
+from skills.raid.scoring import RaidType
 
 
 def intent_examples() -> list[tuple[str, str]]:
@@ -294,14 +294,11 @@ def create(ctx: Context, project: Project, args: AddArgs) -> RaidItem:
     """One item from its arguments (every field validated first)."""
     raid_type = RaidType.from_text(args.type or "risk") or RaidType.RISK
     owner = ctx.user if args.owner == "me" else args.owner
-    due_on = args.due_on
-    if raid_type is RaidType.DECISION and args.status == RaidStatus.DECIDED.value and not due_on:
-        due_on = today(project).isoformat()  # a decision logged as taken was taken today
     fields = clean_fields(
         {
             "title": args.title,
             "description": args.description,
-            "due_on": due_on,
+            "due_on": args.due_on,
             "mitigation": args.mitigation,
             "strategy": args.strategy,
             "owner_name": args.owner_name,

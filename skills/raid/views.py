@@ -73,6 +73,8 @@ def owner_text(item: RaidItem, none: str = "_no owner_") -> str:
 
 
 def date_text(item: RaidItem, today: date | None = None) -> str:
+    if not item.due_on and item.type == "decision" and item.status == "decided":
+        return f"when logged, {item.raised_at:%a %d %b %Y}"  # no date said: none made up
     if not item.due_on:
         return "none"
     text = item.due_on.strftime("%a %d %b %Y")

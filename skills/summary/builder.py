@@ -7,7 +7,7 @@ paragraph (e.g. from an LLM) shown above the facts when present.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from bot.core import ui
 from bot.core.messages import Reply
 from bot.core.models import Project
 from bot.core.text import escape
+from skills.milestones.service import list_milestones
 from skills.raid.models import RaidItem
 from skills.raid.scoring import RaidStatus, RaidType
 from skills.raid.views import DATE_LABEL, item_line
@@ -80,6 +81,21 @@ def _by_score(item: RaidItem) -> tuple[int, date, int]:
     return (-(item.score or 0), item.due_on or date.max, item.id or 0)
 
 
+def live_facts(
+    session: Session,
+    project: Project,
+    open_items: Sequence[RaidItem],
+    *,
+    today: date,
+    statuses: Sequence[str] | None = None,
+) -> HealthFacts:
+    """The health rule's facts as they stand: the open items', and the milestones past their
+    dates (history rebuilds only the items, so past colours count those alone)."""
+    milestones = list_milestones(session, project, include_finished=False)
+    facts = facts_from_items(open_items, today=today, statuses=statuses)
+    return replace(facts, late_milestones=sum(1 for m in milestones if m.forecast_on < today))
+
+
 def project_summary(
     session: Session,
     project: Project,
@@ -101,7 +117,7 @@ def project_summary(
     items = project_items(session, project)
     live = [i for i in items if not i.deleted]
     open_items = [i for i in live if is_open(i)]
-    facts = facts_from_items(open_items, today=today, statuses=statuses)
+    facts = live_facts(session, project, open_items, today=today, statuses=statuses)
     risks = sorted((i for i in open_items if i.type == RaidType.RISK.value), key=_by_score)
     summary = Summary(
         project=project,

@@ -50,6 +50,7 @@ class HealthFacts:
     statuses: tuple[str, ...] = ()
     unowned_high_risks: int = 0  # the two reasons, when counted from items
     unmitigated_high_risks: int = 0
+    late_milestones: int = 0  # not finished, forecast date passed (live facts only)
 
     @property
     def red_statuses(self) -> int:
@@ -90,6 +91,10 @@ def _unmanaged_reason(f: HealthFacts) -> str:
     return f"{plural(f.unmanaged_high_risks, 'high risk')} without an owner or mitigation"
 
 
+def _late_reason(count: int) -> str:
+    return "1 milestone past its date" if count == 1 else f"{count} milestones past their dates"
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else many or word + 's'}"
 
@@ -124,6 +129,11 @@ RULES: tuple[Rule, ...] = (
         "amber",
         "any open item is overdue",
         lambda f: _when(0 < f.overdue < RED_OVERDUE, plural(f.overdue, "overdue item")),
+    ),
+    Rule(
+        "amber",
+        "a milestone not finished is past its date",
+        lambda f: _when(f.late_milestones > 0, _late_reason(f.late_milestones)),
     ),
     Rule(
         "amber",

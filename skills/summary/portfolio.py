@@ -16,6 +16,7 @@ from bot.core.text import escape
 from skills.raid.models import RaidItem
 from skills.raid.scoring import RaidType
 from skills.summary import views
+from skills.summary.builder import live_facts
 from skills.summary.health import (
     HEALTH_ICON,
     Colour,
@@ -69,7 +70,8 @@ def health_as_of(
 def portfolio_row(session: Session, project: Project, *, now: datetime) -> PortfolioRow:
     items = project_items(session, project)
     open_items = [i for i in items if not i.deleted and is_open(i)]
-    facts = facts_from_items(open_items, today=now.astimezone(ZoneInfo(project.timezone)).date())
+    today = now.astimezone(ZoneInfo(project.timezone)).date()
+    facts = live_facts(session, project, open_items, today=today)
     risks = [i for i in open_items if i.type == RaidType.RISK.value]
     top = min(risks, key=lambda i: (-(i.score or 0), i.id or 0), default=None)
     return PortfolioRow(

@@ -70,6 +70,14 @@ def test_only_pms_and_admins_manage_members(settings) -> None:
     assert roles == {PM: "pm", CHEN: "pm"}
 
 
+def test_the_last_pm_cannot_leave_or_step_down(settings) -> None:
+    chat = with_project(settings)
+    assert "only PM of `apollo`" in chat.send(f"/pmo project members remove <@{PM}>")[0].text
+    assert "only PM" in chat.send(f"/pmo project members add <@{PM}> viewer")[0].text
+    chat.send(f"/pmo project members add <@{CHEN}> pm")
+    assert "Removed" in chat.send(f"/pmo project members remove <@{PM}>")[0].text
+
+
 def test_link_another_channel_and_dm_resolution(settings) -> None:
     with_project(settings)
     other = console(settings, channel="C0OTHER")

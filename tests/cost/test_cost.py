@@ -172,6 +172,7 @@ def test_a_decimal_comma_is_read_and_an_unclear_comma_refused(settings) -> None:
     for unclear in ("/pmo cost actual Sep 2026 1,2345", "spent 1,234,5 in september"):
         assert "I can't tell what `1,2" in chat.send(unclear)[0].text
     assert "Is `1.250` 1,250 or 1.25?" in chat.send("/pmo cost actual Sep 2026 €1.250")[0].text
+    assert "can't read `1e12` as an amount" in chat.send("cost actual Sep 2026 1e12")[0].text
     assert figures(settings) == {
         ("2026-10", "actual"): 350_000,
         ("2026-11", "actual"): 1_250_000,
@@ -190,10 +191,13 @@ def test_an_import_refuses_a_repeated_month(settings) -> None:
             ["2026-11", "45000", "42000"],
             ["2026-10", "5000", ""],
             ["2026-12", "3,5k", "1,2345"],
+            ["2027-01", "1e5", "10k"],
+            ["2027-02", "-", "110000"],  # a dash is no actual: the plan is kept
         ]
     )
     text = import_file(chat, "costs.csv", content)
-    assert "3 months saved, 2 rows with errors" in text
+    assert "4 months saved, 3 rows with errors" in text
+    assert "row 7: I couldn't find an amount" in text  # "1e5" is never 1
     assert "row 5: Oct 2026 repeats row 3" in text
     assert "row 6: I can't tell what 1,2345 means" in text  # and Dec's actual is not saved
     assert figures(settings) == {
@@ -203,4 +207,5 @@ def test_an_import_refuses_a_repeated_month(settings) -> None:
         ("2026-10", "plan"): 4_000_000,
         ("2026-11", "actual"): 4_500_000,
         ("2026-11", "plan"): 4_200_000,
+        ("2027-02", "plan"): 11_000_000,
     }

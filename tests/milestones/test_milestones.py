@@ -37,6 +37,19 @@ def test_an_owner_named_in_words_is_the_slack_user_or_refused(settings) -> None:
     assert "can't find *Priya*" in refused and "APOLLO-M2" not in milestones(settings)
 
 
+def test_command_words_that_do_not_fit_never_become_another_change(settings) -> None:
+    chat = with_project(settings)
+    for name in ("Design freeze", "Beta", "UAT"):
+        chat.send(f"milestone add {name} --date 2027-01-15")
+    for wrong in ("milestone set M3 name", "milestone set M1 date 2027-03-01"):
+        chat.send(wrong)
+    kept = milestones(settings)
+    assert sorted(kept) == ["APOLLO-M1", "APOLLO-M2", "APOLLO-M3"]
+    assert not any(m.deleted for m in kept.values())
+    said = chat.send("project rename Orion2", channel="C0NEW")[0].text
+    assert "I don't know `project rename`" in said
+
+
 def test_added_in_words_and_moved_with_who_and_why(settings) -> None:
     chat = with_project(settings)
     card, dm = chat.send(f"new milestone: Beta launch on 15 Jan, owner <@{BOB}>")
@@ -176,3 +189,23 @@ def test_a_plan_is_imported_row_by_row(settings) -> None:
         Message("/pmo milestone import", PM, "C0APOLLO", "command", files=message_files)
     )[0]
     assert "2 milestones saved" in again.text and len(milestones(settings)) == 2
+
+
+def test_an_import_without_a_forecast_keeps_a_recorded_slip(settings) -> None:
+    chat = with_project(settings)
+    chat.send("/pmo milestone add Beta launch --date 2027-01-15")
+    chat.send("/pmo milestone move M1 2027-02-12 vendor API late")
+
+    def imported(rows: list[list[str]]) -> str:
+        files = [{"name": "plan.csv", "content": rows_csv(rows)}]
+        message = Message("/pmo milestone import", PM, "C0APOLLO", "command", files=files)
+        return chat.dispatcher.handle_message(message)[0].text
+
+    assert "1 milestone saved" in imported(
+        [["ID", "Milestone", "Baseline"], ["APOLLO-M1", "Beta launch", "2027-01-15"]]
+    )
+    assert milestones(settings)["APOLLO-M1"].forecast_on == date(2027, 2, 12)
+    refused = imported(
+        [["ID", "Milestone", "Baseline"], ["APOLLO-M1", "Beta launch", "2027-01-20"]]
+    )
+    assert "baseline stays as first planned" in refused

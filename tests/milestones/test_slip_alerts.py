@@ -65,3 +65,14 @@ def test_an_alert_in_quiet_hours_waits_for_the_morning(settings) -> None:
     [alert] = run_at(settings, morning)
     assert alert.to_user == PM and "+19 days" in alert.text
     assert run_at(settings, morning.replace(minute=30)) == []
+
+
+def test_an_alert_held_back_is_dropped_if_the_slip_is_undone_by_then(settings) -> None:
+    chat = with_project(settings)
+    chat.send("/pmo milestone add Go live --date 2027-03-01")
+    late = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)  # Alice's quiet hours
+    clock.pin(late)
+    chat.send(f"/pmo milestone set M1 owner <@{BOB}>")
+    chat.send("/pmo milestone move M1 2027-03-20 migration rehearsal failed", user=BOB)
+    chat.send("/pmo milestone move M1 2027-03-02 rehearsal passed on the rerun", user=BOB)
+    assert run_at(settings, datetime(2026, 11, 24, 8, 1, tzinfo=UTC)) == []

@@ -2,7 +2,6 @@
 
 from sqlmodel import func, select
 
-from bot.core import clock
 from bot.core.db import session_scope
 from skills.raid.models import RaidHistory, RaidItem, RaidLink
 from tests.helpers import ADMIN, BOB, CHEN, PM, STRANGER, console, with_project
@@ -139,7 +138,8 @@ def test_minutes_with_a_label_per_line_log_one_item_each_and_undo_takes_all(sett
         "issue",
     ]
     assert saved["APOLLO-ACT1"].owner == BOB and saved["APOLLO-R1"].impact == 4
-    assert saved["APOLLO-DEC1"].due_on == clock.today("Europe/London")  # decided today
+    assert saved["APOLLO-DEC1"].due_on is None  # no date said: none is made up
+    assert "Decided: when logged, Mon 23 Nov 2026" in chat.send("raid show DEC1")[0].text
     assert "APOLLO-ACT1, APOLLO-DEC1, APOLLO-R1, APOLLO-I1 are removed" in chat.send("undo")[0].text
 
 

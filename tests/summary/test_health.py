@@ -8,6 +8,7 @@ import pytest
 
 from skills.summary.health import explain_rule, facts_from_items, health
 from skills.summary.snapshot import ItemState
+from tests.helpers import with_project
 
 TODAY = date(2026, 11, 23)
 
@@ -112,3 +113,9 @@ def health_of(items: list[ItemState]) -> tuple[str, list[str]]:
     from skills.summary.health import assess
 
     return tuple(assess(facts_from_items(items, today=TODAY)))  # type: ignore[return-value]
+
+
+def test_a_milestone_past_its_date_makes_the_project_amber(settings) -> None:
+    chat = with_project(settings)
+    chat.send("/pmo milestone add Kickoff --date 2026-11-01")
+    assert "health *amber*: 1 milestone past its date" in chat.send("summary")[0].text
