@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core import clock, ui
@@ -139,7 +140,9 @@ class AddArgs(ProjectArgs):
     status: str | None = flag(description="A status other than the type's first")
     source: str | None = flag(description="Link to the message it came from", internal=True)
     channel: str | None = flag(description="Channel to post the card in", internal=True)
-    more: list[AddArgs] = flag(default=[], description="More items, said at once", internal=True)
+    more: list[dict[str, Any]] = flag(
+        default=[], description="More items said at once, each as these arguments", internal=True
+    )
 
 
 # Minutes: a line opening with a type's label starts an item ("- ACTION: Sam to …").
@@ -181,7 +184,7 @@ def read_message(ctx: Context, text: str) -> AddArgs:
     parts = labelled_parts(text)
     if parts:
         first, *rest_ = [read_item(ctx, project, part) for part in parts]
-        return first.model_copy(update={"more": rest_})
+        return first.model_copy(update={"more": [each.model_dump() for each in rest_]})
     return read_item(ctx, project, text)
 
 
@@ -264,7 +267,7 @@ def add(ctx: Context, args: AddArgs) -> list[Reply]:
     once: all or none, listed in one reply that one `undo` takes back)."""
     project = ctx.project_for(args.project)
     raid_type = RaidType.from_text(args.type or "risk") or RaidType.RISK
-    batch = [args, *args.more]
+    batch = [args, *(AddArgs.model_validate(each) for each in args.more)]
     untitled = next((a for a in batch if not a.title.strip()), None)
     if untitled is not None:
         raid_type = RaidType.from_text(untitled.type or "risk") or RaidType.RISK
