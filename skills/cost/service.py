@@ -101,6 +101,14 @@ def record_figure(
             "give a plan for it with `cost plan`."
         )
     period = month_start(period)
+    first = month_start(plan.starts_on) if plan.starts_on else None
+    last = month_start(plan.ends_on) if plan.ends_on else None
+    if (first and period < first) or (last and period > last):
+        span = f"{month_name(first) if first else '…'} – {month_name(last) if last else '…'}"
+        raise UserError(
+            f"{month_name(period)} is outside `{project.key}`'s budget period ({span}): "
+            "check the month, or change the period with `cost budget … --start … --end …`."
+        )
     figure = session.exec(
         select(CostFigure).where(
             CostFigure.project_id == project.id,
@@ -185,18 +193,19 @@ class CostPicture:
         return self.spent + self.run_rate * self.months_left
 
     def planned_by_month(self) -> dict[date, int]:
-        """Planned spend per month: the planned figures, else the budget spread evenly."""
-        if self.planned:
-            return {f.period: f.amount_cents for f in self.planned}
+        """Planned spend per month: a month's planned figure where one was given, else its
+        share of the budget spread evenly (one planned month never empties the others)."""
+        given = {f.period: f.amount_cents for f in self.planned}
         plan = self.plan
         if not (plan and plan.starts_on and plan.ends_on):
-            return {}
+            return given
         first, last = month_start(plan.starts_on), month_start(plan.ends_on)
         count = months_between(first, last)
         share = plan.budget_cents / count
-        return {
+        even = {
             add_months(first, n): round(share * (n + 1)) - round(share * n) for n in range(count)
         }
+        return even | given
 
     @property
     def planned_to_date(self) -> int | None:
@@ -225,9 +234,11 @@ class CostPicture:
                 "`cost budget … --end 2027-06`."
             )
         rate_months = self.rate_months
-        window = month_name(rate_months[0].period)
+        start, end = rate_months[0].period, rate_months[-1].period
+        window = month_name(start)
         if len(rate_months) > 1:
-            window = f"{rate_months[0].period:%b}–{month_name(rate_months[-1].period)}"
+            opening = f"{start:%b}" if start.year == end.year else month_name(start)
+            window = f"{opening}–{month_name(end)}"
         forecast = self.forecast or 0
         over = forecast - self.plan.budget_cents
         share = forecast / self.plan.budget_cents

@@ -12,6 +12,8 @@ from sqlmodel import select
 
 from bot.core.db import session_scope
 from bot.core.messages import Message
+from bot.core.projects import get_project
+from skills.cost import service
 from skills.cost.models import CostFigure
 from tests.helpers import BOB, PM, with_project
 
@@ -209,3 +211,16 @@ def test_an_import_refuses_a_repeated_month(settings) -> None:
         ("2026-11", "plan"): 4_200_000,
         ("2027-02", "plan"): 11_000_000,
     }
+
+
+def test_a_month_outside_the_budget_period_is_refused_and_one_plan_keeps_the_rest(settings) -> None:
+    chat = with_project(settings)
+    chat.send("/pmo cost budget 300k EUR --start 2026-10 --end 2027-03")
+    refused = chat.send("spent 7k in Nov 2025")[0].text
+    assert "outside `apollo`'s budget period (Oct 2026 – Mar 2027)" in refused
+    chat.send("/pmo cost actual Oct 2026 40k")
+    chat.send("/pmo cost plan Oct 2026 80k")
+    with session_scope(settings.database_url) as session:
+        shown = service.picture(session, get_project(session, "apollo"))
+    planned = shown.planned_by_month()
+    assert planned[date(2026, 10, 1)] == 8_000_000 and planned[date(2026, 11, 1)] == 5_000_000
