@@ -151,12 +151,13 @@ class Interpreter:
             return self.in_words(body, message, database_url)
         if message is None or message.via == "command" or reads_as_command(explicit):
             return explicit
-        # Prose that opens with a command's name ("dashboard update: finished the charts"):
-        # what the words say, when that is sure (a label, the context, or the model at the
-        # usual bar, not the lower one for logging); else the command's usage. A change
-        # said in command words that don't fit ("raid update R1 p 7", "milestone set M3
-        # name") gets its usage, never another operation; words a skill has no command for
-        # ("project rename X") may be read as a question, never as a change.
+        # Prose that opens with a command's name ("dashboard update: finished the charts",
+        # "project week ✅ hit our goals"): what the words say, when that is sure (a label,
+        # the context, or the model at the usual bar, not the lower one for logging); else
+        # the command's usage. A change said in command words that don't fit ("raid update
+        # R1 p 7", "milestone set M3 name") gets its usage, never another operation; a
+        # skill's words it has no command for ("project rename X") never become a change
+        # of that skill guessed from them.
         said = self.in_words(body, message, database_url)
         op = said.operation
         sure = op is not None and (
@@ -164,8 +165,9 @@ class Interpreter:
             or (said.how == "intent" and said.confidence >= (WRITE_AT if op.writes else READ_AT))
         )
         commanded = explicit.operation
-        if commanded is not None and commanded.writes or commanded is None and op and op.writes:
-            sure = False
+        same_skill = said.skill is explicit.skill
+        guessed = commanded is None and op is not None and op.writes and same_skill
+        sure = sure and not (commanded is not None and commanded.writes) and not guessed
         return said if sure and op is not explicit.operation else explicit
 
     def in_words(

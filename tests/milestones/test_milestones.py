@@ -48,6 +48,8 @@ def test_command_words_that_do_not_fit_never_become_another_change(settings) -> 
     assert not any(m.deleted for m in kept.values())
     said = chat.send("project rename Orion2", channel="C0NEW")[0].text
     assert "I don't know `project rename`" in said
+    update = "project week ✅ hit our goals, docs reorganised. next: present the results"
+    assert "Saved your" in chat.send(update)[0].text  # prose opening with a skill's name
 
 
 def test_added_in_words_and_moved_with_who_and_why(settings) -> None:
