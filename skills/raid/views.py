@@ -115,8 +115,9 @@ def item_text(item: RaidItem, today: date | None = None) -> str:
         )
         lines.append(f"Ref: {shown}")
     if item.strategy or item.mitigation:
-        plan = f"{item.strategy.title()}: " if item.strategy else ""
-        lines.append(f"Response: {plan}{escape(shorten(item.mitigation or '', 500))}")
+        said = [item.strategy.title()] if item.strategy else []
+        said += [escape(shorten(item.mitigation, 500))] if item.mitigation else []
+        lines.append(f"Response: {': '.join(said)}")
     if item.description and item.description != item.title:
         lines.append(f"> {escape(shorten(item.description, 600))}")
     if item.source:

@@ -149,6 +149,13 @@ def test_minutes_with_a_bad_line_save_nothing(settings) -> None:
     assert "didn't save" in said and items(settings) == {}
 
 
+def test_a_strategy_without_a_mitigation_reads_whole(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: vendor may slip")
+    shown = chat.send("raid update R1 strategy accept")[0].text
+    assert "Response: Accept\n" in shown + "\n" and "Accept: " not in shown
+
+
 def test_closed_items_are_listed_whatever_word_their_type_uses(settings) -> None:
     chat = with_project(settings)
     chat.send("raid add issue: env down")
