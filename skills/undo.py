@@ -46,4 +46,6 @@ def undo_last(ctx: Context, args: UndoArgs) -> list[Reply]:
             f"Your last change was {int(age.total_seconds() // 60)} minutes ago; I undo only "
             f"within {int(UNDO_WINDOW.total_seconds() // 60)} minutes."
         )
+    if newest.operation is None:  # its skill keeps it: never reach past it to an older one
+        raise UserError(newest.instead)
     return ctx.invoke(newest.operation, newest.args)

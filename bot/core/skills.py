@@ -37,12 +37,13 @@ UNDO_WINDOW = timedelta(minutes=10)  # how long a person's change can be undone
 
 @dataclass(frozen=True)
 class Change:
-    """A person's newest change a skill can undo: when it was made, and the operation (with
-    its arguments) that undoes it."""
+    """A person's newest change in a skill: when it was made, and the operation (with its
+    arguments) that undoes it, or, for a change no operation undoes, what to do instead."""
 
     at: datetime
-    operation: str
+    operation: str | None
     args: dict[str, Any]
+    instead: str = ""
 
 
 # The person's newest change in a skill, or the one their words name ("undo my change to R4"):

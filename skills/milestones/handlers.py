@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlmodel import col, select
+
 from bot.core import clock, ui
 from bot.core.context import Context
 from bot.core.messages import FieldErrors, Reply, UserError
@@ -19,11 +21,11 @@ from bot.core.operations import (
     rest,
     split_flags,
 )
-from bot.core.skills import Skill
+from bot.core.skills import Change, Skill
 from bot.core.text import escape, mention
 from skills.milestones import forms, parsing, service, views
 from skills.milestones.args import MilestoneArgs, milestone_scope, target_milestone
-from skills.milestones.models import Milestone
+from skills.milestones.models import Milestone, MilestoneChange
 from skills.raid.args import UserRef, resolve_item
 from skills.raid.parsing import parse_date_phrase
 
@@ -424,4 +426,32 @@ def threshold(ctx: Context, args: ThresholdArgs) -> Reply:
     return Reply(
         text=f"`{project.key}` now alerts its PMs and followers when a milestone's forecast "
         f"moves more than {args.days} days past its baseline."
+    )
+
+
+def last_change(ctx: Context, words: str) -> Change | None:
+    """A person's newest milestone change, for `undo`: a milestone just added is deleted;
+    no operation reverts the other changes, so `undo` says how to change them back rather
+    than undo something older."""
+    row = ctx.session.exec(
+        select(MilestoneChange)
+        .where(MilestoneChange.actor == ctx.user)
+        .order_by(col(MilestoneChange.id).desc())
+    ).first()
+    milestone = ctx.session.get(Milestone, row.milestone_id) if row else None
+    if row is None or milestone is None:
+        return None
+    if row.field == "created" and not milestone.deleted:  # the milestone just added
+        return Change(clock.as_utc(row.at), "milestone.delete", {"key": milestone.key})
+    how = (
+        f"`milestone move {milestone.key} DATE WHY`"
+        if row.field == "forecast"
+        else f"`milestone set {milestone.key} {row.field} …`"
+    )
+    return Change(
+        clock.as_utc(row.at),
+        None,
+        {},
+        f"Your last change was to {milestone.key} ({row.field}); milestone changes stay in "
+        f"its history, so I undid nothing. Change it back with {how}.",
     )

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core import clock
 from bot.core.concurrency import editing
@@ -169,12 +169,22 @@ def changed_meanwhile(_session: Session, item: RaidItem) -> str:
 
 
 def next_seq(session: Session, project: Project, raid_type: RaidType) -> int:
-    """The next number for this project and type (the project row is locked meanwhile)."""
+    """The next number for this project and type, past every key it has had: a key an item
+    left when its type changed still finds that item, so it is never given again (the
+    project row is locked meanwhile)."""
     session.exec(select(Project.id).where(Project.id == project.id).with_for_update()).first()
     query = select(func.max(RaidItem.seq)).where(
         RaidItem.project_id == project.id, RaidItem.type == raid_type.value
     )
-    return (session.exec(query).first() or 0) + 1
+    prefix = item_key(project, raid_type, 0)[:-1]
+    left = session.exec(
+        select(RaidHistory.old)
+        .join(RaidItem, col(RaidItem.id) == RaidHistory.item_id)
+        .where(RaidItem.project_id == project.id, RaidHistory.field == "key")
+        .where(col(RaidHistory.old).startswith(prefix))
+    )
+    numbers = [int(key[len(prefix) :]) for key in left if key and key[len(prefix) :].isdigit()]
+    return max([session.exec(query).first() or 0, *numbers]) + 1
 
 
 def _free_seq(session: Session, project: Project, raid_type: RaidType, seq: int) -> int:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import select
 
+from bot.core import clock
 from bot.core.messages import Reply
 from bot.core.models import Project
 from bot.core.projects import channels_of
@@ -57,7 +58,7 @@ class WeeklySummary:
             .where(Firing.job_key == firing.key, Firing.status == "posted", Firing.due < firing.due)
             .order_by(Firing.due.desc())  # type: ignore[attr-defined]
         ).first()
-        since = last or firing.due - timedelta(days=7)
+        since = clock.as_utc(last) if last else firing.due - timedelta(days=7)  # SQLite: naive
         reply = summary_reply(project_summary(ctx.session, project, since=since, now=firing.due))
         reply.to_channel = firing.recipient
         return [reply]

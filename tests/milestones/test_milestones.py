@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlmodel import select
 
+from bot.core import clock
 from bot.core.db import session_scope
 from bot.core.messages import Action, Message, ViewSubmission
 from skills.milestones.models import Milestone, MilestoneChange
@@ -211,3 +212,17 @@ def test_an_import_without_a_forecast_keeps_a_recorded_slip(settings) -> None:
         [["ID", "Milestone", "Baseline"], ["APOLLO-M1", "Beta launch", "2027-01-20"]]
     )
     assert "baseline stays as first planned" in refused
+
+
+def test_undo_after_a_milestone_change_never_reaches_an_older_raid_change(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: vendor may slip, P3 I3")
+    chat.send("/pmo milestone add Alpha --date 2027-01-15")
+    chat.send("raid update R1 p 4")
+    clock.pin("2026-11-23T09:02:00+00:00")
+    chat.send("/pmo milestone move M1 2027-01-20 vendor late")
+    said = chat.send("undo")[0].text
+    assert "undid nothing" in said and "milestone move APOLLO-M1" in said
+    clock.pin("2026-11-23T09:03:00+00:00")
+    chat.send("/pmo milestone add Beta --date 2027-02-01")
+    assert "Deleted APOLLO-M2" in chat.send("undo")[0].text  # a milestone just added

@@ -34,6 +34,15 @@ def test_a_wrong_type_is_corrected_in_place_and_the_old_key_still_works(settings
     assert "legal sign-off" in learned[0].text.lower()
 
 
+def test_a_key_left_by_a_type_change_is_never_given_again(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add risk: the vendor may slip, P2 I2")
+    chat.send("raid add risk: the budget may be cut, P3 I4")
+    assert "APOLLO-R2 is now APOLLO-I1" in chat.send("raid type R2 issue")[0].text
+    assert "APOLLO-R3" in chat.send("raid add risk: key engineer may leave")[0].text
+    assert "APOLLO-I1" in chat.send("raid show R2")[0].text  # the old key still finds it
+
+
 def test_comments_go_in_the_history(settings) -> None:
     chat = with_project(settings)
     chat.send("raid add risk: vendor may slip")

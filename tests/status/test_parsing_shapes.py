@@ -295,3 +295,9 @@ def test_stand_up_shorthand_opens_sections_when_two_letters_are_used() -> None:
         [],
     )
     assert parse_status_update("Plan B: ship without SSO").blockers == []  # one letter is no code
+    draft = parse_status_update("Y: holiday prep T: bank follow-up B: director still travelling")
+    assert (draft.done, draft.next, draft.blockers) == (
+        ["Holiday prep"],
+        ["Bank follow-up"],
+        ["Director still travelling"],
+    )

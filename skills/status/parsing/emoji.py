@@ -37,8 +37,8 @@ _EMOTICON = re.compile(
     r"(?<!\S)(?::-?[)(DPp]|;-?\)|\\o/|x-?D|<3)(?!\S)|\b(?:lol|haha+|lmao)\b", re.I
 )
 _MARKDOWN_PAIR = re.compile(r"(?<![\w.])([*_~`]{1,2})(?=\S)([^\n]*?\S)\1(?!\w)")
-_SHORTHAND = re.compile(  # the stand-up's "Y: … T: … B: …", at a line's start or a sentence's
-    r"(?:^|(?<=[.;|!]\s)|(?<=[.;|!]))[ \t]*(?P<letter>[YTB])[ \t]*:(?=\s)", re.I | re.M
+_SHORTHAND = re.compile(  # the stand-up's "Y: … T: … B: …", on its own lines or on one
+    r"(?:^|(?<=[.;|!\s]))[ \t]*(?P<letter>[YTB])[ \t]*:(?=\s)", re.I | re.M
 )
 _SHORTHAND_MARK = {"y": "\u00a7D\u00a7", "t": "\u00a7N\u00a7", "b": "\u00a7B\u00a7"}
 _TOPIC_BEFORE_CIRCLE = re.compile(r"^([^\n\u00a7]{1,30}?)\s*\u00a7[GAR]\u00a7(?=\s*\w)", re.M)
