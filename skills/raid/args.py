@@ -32,8 +32,9 @@ class ItemNoteArgs(ItemArgs):
     note: str = rest(default="", description="A note for the history")
 
 
-def resolve_item(session: Any, text: str, project: Project | None) -> RaidItem:
-    """An item by full key (`APOLLO-R4`), or by short key (`R4`, `#4`) within `project`."""
+def resolve_item(session: Any, text: str, project: Project | None, live: bool = True) -> RaidItem:
+    """An item by full key (`APOLLO-R4`), or by short key (`R4`, `#4`) within `project`; a
+    deleted one too if not `live` (to undo its deletion)."""
     raw = text.strip().strip("`*").rstrip(".,:;?!")
     short = SHORT_KEY.match(raw)
     if short and project is None:
@@ -47,7 +48,7 @@ def resolve_item(session: Any, text: str, project: Project | None) -> RaidItem:
             raid_type = RaidType.from_key_letter(letter)
             if raid_type is None:
                 raise UserError(f"`{escape(raw)}` is not a RAID key: they look like `R4` or `I2`.")
-            return _by_full_key(session, service.item_key(project, raid_type, number))
+            return _by_full_key(session, service.item_key(project, raid_type, number), live)
         candidates = [
             item
             for raid_type in RaidType
@@ -60,13 +61,13 @@ def resolve_item(session: Any, text: str, project: Project | None) -> RaidItem:
             keys = ", ".join(f"`{i.key}`" for i in candidates)
             raise UserError(f"`#{number}` could be {keys}: say which.")
         raise UserError(f"There is no RAID item numbered {number} in `{project.key}`.")
-    return _by_full_key(session, raw)
+    return _by_full_key(session, raw, live)
 
 
-def _by_full_key(session: Any, key: str) -> RaidItem:
+def _by_full_key(session: Any, key: str, live: bool = True) -> RaidItem:
     """The item with this key, or the one it became when its type changed."""
     try:
-        return service.find_item(session, key)
+        return service.find_item(session, key, live=live)
     except UserError:
         from skills.raid.corrections import renamed_item
 
@@ -83,13 +84,14 @@ def _live(session: Any, key: str) -> RaidItem | None:
         return None
 
 
-def item_scope(ctx: Context, args: ItemArgs) -> Scope:
-    """The item named by `args.key`, in whichever project it lives: that project's rule. A
-    change to a risk converted to an issue goes to that issue."""
+def item_scope(ctx: Context, args: ItemArgs, live: bool = True) -> Scope:
+    """The item named by `args.key`, in whichever project it lives (a deleted one too if not
+    `live`): that project's rule. A change to a risk converted to an issue goes to that
+    issue."""
     hint = get_project(ctx.session, args.project) if args.project else ctx.project
     if args.project and hint is None:
         hint = ctx.project_for(args.project)  # says there is no such project
-    item = resolve_item(ctx.session, args.key, hint)
+    item = resolve_item(ctx.session, args.key, hint, live)
     if ctx.operation is not None and ctx.operation.writes:  # "close R1" after R1 became I1
         from skills.raid.corrections import successor
 

@@ -412,7 +412,7 @@ def undo_scope(ctx: Context, args: UndoArgs) -> Scope:
     """The item of the user's last change (to `key`, if given); its project's rule."""
     item = None
     if args.key:
-        item = item_scope(ctx, ItemArgs(key=args.key, project=args.project)).target
+        item = item_scope(ctx, ItemArgs(key=args.key, project=args.project), live=False).target
     rows = corrections.last_change(ctx.session, ctx.user, item)
     if not rows and item is None:
         raise UserError(NOTHING_TO_UNDO)

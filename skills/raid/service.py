@@ -298,14 +298,17 @@ def create_item(
     return item
 
 
-def find_item(session: Session, key: str, *, project: Project | None = None) -> RaidItem:
-    """The live item with this key (case-insensitive), or a `UserError`."""
+def find_item(
+    session: Session, key: str, *, project: Project | None = None, live: bool = True
+) -> RaidItem:
+    """The live item with this key (case-insensitive; a deleted one too if not `live`), or a
+    `UserError`."""
     match = KEY.match(key.strip().strip("`*"))
     if not match:
         raise UserError(f"`{escape(key)}` is not a RAID key: they look like `APOLLO-R7`.")
     normal = f"{match.group(1).upper()}-{match.group(2).upper()}{int(match.group(3))}"
     item = session.exec(select(RaidItem).where(RaidItem.key == normal)).first()
-    if item is None or item.deleted or (project and item.project_id != project.id):
+    if item is None or (live and item.deleted) or (project and item.project_id != project.id):
         raise UserError(f"There is no RAID item `{normal}`. `/pmo raid list` shows them.")
     return item
 

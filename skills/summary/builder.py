@@ -150,11 +150,13 @@ def add_changes(session: Session, summary: Summary, items: list[RaidItem]) -> No
         if item.deleted:
             continue
         old = before.get(item.id or 0)
+        logged_taken = old is None and item.type == RaidType.DECISION.value  # decided as logged
         if old is None:
             kind = RaidType(item.type).label.lower()
             score = f" · score {item.score}" if item.score else ""
-            summary.new.append(Change(item, f"new {kind}{score}"))
-        if not is_open(item) and (old is None or is_open(old)):
+            taken = f" · {item.status}" if logged_taken else ""
+            summary.new.append(Change(item, f"new {kind}{score}{taken}"))
+        if not is_open(item) and (old is None or is_open(old)) and not logged_taken:
             summary.closed.append(Change(item, item.status.replace("_", " ")))
         if old is None:
             continue

@@ -43,6 +43,14 @@ def test_a_key_left_by_a_type_change_is_never_given_again(settings) -> None:
     assert "APOLLO-I1" in chat.send("raid show R2")[0].text  # the old key still finds it
 
 
+def test_raid_undo_with_the_key_brings_back_a_deleted_item(settings) -> None:
+    chat = with_project(settings)
+    chat.send("raid add action: book the room")
+    chat.send("raid delete ACT1")
+    assert "Undone your change to APOLLO-ACT1 (deleted)" in chat.send("raid undo ACT1")[0].text
+    assert not item(settings, "APOLLO-ACT1").deleted
+
+
 def test_comments_go_in_the_history(settings) -> None:
     chat = with_project(settings)
     chat.send("raid add risk: vendor may slip")

@@ -26,3 +26,10 @@ def test_the_weekly_summary_posts_every_monday(settings) -> None:
             assert result.failed == [], result.failed
     summaries = [p for p in posts if p.to_channel == "C0APOLLO" and "Apollo" in p.text]
     assert len(summaries) == 2 and "APOLLO-R1" in summaries[1].text
+
+
+def test_a_decision_logged_this_week_is_new_not_closed(settings) -> None:
+    chat = with_project(settings)
+    chat.send("decision: we go with Postgres instead of Mongo")
+    said = chat.send("summary")[0].text
+    assert "new decision · decided" in said and "_Closed_" not in said
