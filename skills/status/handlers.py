@@ -26,6 +26,12 @@ from skills.status.report import late_update_reply
 from skills.status.routing import SECTION_LABEL, STATUS_COMMAND, answers_open_prompt
 from skills.status.views import GIVE, checkin_value, history_text, saved_reply, stats_text
 
+# "Skip today, in workshops all day", "skipping this one - sick": a skip, not an update
+SKIPPING = re.compile(
+    r"^\W*(?:skip(?:ping)?|no update)(?:\s+(?:for\s+)?(?:today|this one|(?:this|the|today's)"
+    r"\s+check-?in|it))?\s*(?:[,.;:!\-\u2013\u2014]|$)",
+    re.I,
+)
 skill = Skill(
     "status",
     "Give your status update (done, next, blockers) and see the team's history and stats.",
@@ -34,11 +40,12 @@ skill = Skill(
     claim_message=answers_open_prompt,
     details=(
         "`status <your update>` any time, or reply to the check-in DM in your own words, or "
-        "press *Give update*. Sending again before the report replaces your update."
+        "press *Give update*. Sending again before the report replaces your update; "
+        '"skip today, …" skips the check-in.'
     ),
     priority=15,
     name_pattern=STATUS_COMMAND,
-    text_operation="status.submit",
+    text_operation=lambda text: "status.skip" if SKIPPING.match(text) else "status.submit",
     bare_operation="status.show",
 )
 

@@ -140,6 +140,15 @@ def test_report_in_a_thread_and_skips(settings) -> None:
     assert "Book the venue" in thread.text and "No blockers reported." in str(thread.blocks)
 
 
+def test_a_skip_said_in_words_is_a_skip(settings) -> None:
+    chat = with_checkins(settings)
+    at(settings, "2026-11-23T01:31:00", Outbox())  # Chen's prompt (Singapore)
+    assert "Skipped" in dm(chat, CHEN, "Skip today, in workshops all day")[0].text
+    assert updates(settings, CHEN)[0].skipped
+    said = dm(chat, PM, "skip the flaky test in CI, then finished the budget review")[0].text
+    assert "Skipped" not in said  # work said with the verb, not a skip
+
+
 def test_time_away_said_in_words(settings) -> None:
     chat = with_checkins(settings, DAN)  # the clock is Mon 23 Nov 2026
     assert "away Tue 24 Nov 2026." in dm(chat, DAN, "ooo tomorrow")[0].text
