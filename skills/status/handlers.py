@@ -40,7 +40,8 @@ skill = Skill(
     claim_message=answers_open_prompt,
     details=(
         "`status <your update>` any time, or reply to the check-in DM in your own words, or "
-        "press *Give update*. Sending again before the report replaces your update; "
+        "press *Give update*. Another message before the report adds to your update (what it "
+        "says again replaces, the rest is kept); "
         '"skip today, …" skips the check-in.'
     ),
     priority=15,

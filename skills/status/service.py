@@ -32,6 +32,7 @@ from skills.status.days import (
 )
 from skills.status.models import Checkin, CheckinPerson, StatusUpdate
 from skills.status.parsing import StatusDraft, parse_status_update
+from skills.status.parsing.blockers import says_no_blockers
 from skills.status.parsing.percent import stated_percent
 
 MAX_UPDATE_CHARS = 4_000
@@ -199,9 +200,10 @@ def submit_update(
     source: str = "message",
     checkin: Checkin | None = None,
 ) -> Saved:
-    """Save `user`'s update (parsed offline unless `draft` is given), replacing their
-    earlier answer to the same check-in while it is open (their two answers sent at once
-    are saved one after the other, never as two)."""
+    """Save `user`'s update (parsed offline unless `draft` is given). A second message to the
+    same open check-in adds to the first: each part it states (done, next, blockers, status)
+    replaces that part, the others are kept; the edit form replaces the whole update. Two
+    answers sent at once are saved one after the other, never as two."""
     text = check_text(text)
     draft = draft or parse_status_update(text)
     target = checkin if checkin is not None else checkin_for(session, people, project, user)
@@ -222,6 +224,8 @@ def submit_update(
                 f"The check-in of {target.day:%a %d %b} has closed with your update in it, so "
                 "it can't be edited now. Send news with `/pmo status …` at the next check-in."
             )
+        if replaced and source != "form":  # a second message adds to the first
+            draft, text = added_to(update, draft, text)
         update.text, update.answers = text, dict(answers or {})
         update.done, update.next, update.blockers = draft.done, draft.next, draft.blockers
         update.rag, update.percent = draft.rag, draft.percent
@@ -230,6 +234,20 @@ def submit_update(
         update.updated_at = clock.now()
         session.add(update)
     return Saved(update, project, target, replaced, late)
+
+
+def added_to(update: StatusUpdate, draft: StatusDraft, text: str) -> tuple[StatusDraft, str]:
+    """`draft` with the parts it leaves out taken from `update`, and the two texts together
+    when anything was kept ("next: search page" after "finished the login page")."""
+    merged = StatusDraft(
+        done=draft.done or list(update.done),
+        next=draft.next or list(update.next),
+        blockers=draft.blockers or ([] if says_no_blockers(text) else list(update.blockers)),
+        rag=draft.rag or update.rag,
+        percent=draft.percent if draft.percent is not None else update.percent,
+    )
+    kept = (merged.done, merged.next, merged.blockers) != (draft.done, draft.next, draft.blockers)
+    return merged, f"{update.text}\n{text}" if kept and update.text else text
 
 
 def skip_checkin(

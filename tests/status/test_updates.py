@@ -54,6 +54,18 @@ def test_other_messages_are_left_to_their_skills(router: Router, text: str, skil
     assert router.interpret(text).skill.name == skill, text
 
 
+def test_a_second_message_adds_to_the_update(settings) -> None:
+    chat = with_checkins(settings)
+    assert "Got your update" in dm(chat, BOB, "status finished the login page")[0].text
+    assert "Updated your update" in dm(chat, BOB, "status next: search page")[0].text
+    [saved] = updates(settings, BOB)
+    assert (saved.done, saved.next) == (["Finished the login page"], ["Search page"])
+    dm(chat, BOB, "status blockers: waiting on API keys")
+    dm(chat, BOB, "status blockers: none now")
+    [saved] = updates(settings, BOB)
+    assert saved.blockers == [] and saved.done == ["Finished the login page"]
+
+
 def test_editing_before_close_replaces_the_update(settings) -> None:
     chat = with_checkins(settings)
     first = dm(chat, BOB, "Done: login page. Next: search. Blockers: none")

@@ -97,3 +97,13 @@ def _blocker_cue(fragment: str) -> bool:
             continue  # "stuck at the airport"
         return True
     return False
+
+
+_NONE_LABELLED = re.compile(
+    r"\bblock(?:ers?|ed)\s*[:\-\u2013\u2014]\s*(?:none|nothing|n/?a|no|-+)\b", re.I
+)
+
+
+def says_no_blockers(text: str) -> bool:
+    """Whether the text says there are no blockers ("no blockers", "Blockers: none")."""
+    return bool(_NEGATION.search(text) or _NONE_LABELLED.search(text))
