@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func
@@ -23,6 +24,7 @@ from skills.milestones.models import (
     MilestoneLink,
     MilestoneSettings,
 )
+from skills.raid.corrections import successor
 from skills.raid.models import RaidItem
 
 STATUSES = ("planned", "at_risk", "done", "missed")
@@ -265,14 +267,17 @@ def link_item(session: Session, *, milestone: Milestone, item: RaidItem, actor: 
 
 
 def threats(session: Session, milestone: Milestone) -> list[RaidItem]:
-    """The live RAID items linked to the milestone, oldest link first."""
+    """The live RAID items linked to the milestone, oldest link first; a risk that became
+    an issue threatens it as that issue."""
     query = (
         select(RaidItem)
         .join(MilestoneLink, col(MilestoneLink.raid_item_id) == RaidItem.id)
         .where(MilestoneLink.milestone_id == milestone.id, RaidItem.deleted == False)  # noqa: E712
         .order_by(col(MilestoneLink.id))
     )
-    return list(session.exec(query))
+    return list(
+        {item.id: item for item in map(partial(successor, session), session.exec(query))}.values()
+    )
 
 
 def follow(session: Session, *, milestone: Milestone, user: str, stop: bool = False) -> bool:

@@ -155,6 +155,8 @@ def test_a_linked_risk_and_followers(settings) -> None:
     chat.send("raid add risk: vendor may slip, P4 I4")
     assert "APOLLO-R1 now threatens APOLLO-M1" in chat.send("/pmo milestone link M1 R1")[0].text
     assert "Threatened by: *APOLLO-R1*" in chat.send("/pmo milestone show M1")[0].text
+    chat.send("raid convert R1")  # the risk happened: the issue threatens it now
+    assert "Threatened by: *APOLLO-I1*" in chat.send("/pmo milestone show M1")[0].text
     assert "You now follow" in chat.send("/pmo milestone follow M1", user=CHEN)[0].text
     assert "no longer follow" in chat.send("/pmo milestone unfollow M1", user=CHEN)[0].text
 
