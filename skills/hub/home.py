@@ -65,7 +65,8 @@ def checkin_blocks(data: HomeData) -> list[ui.Block]:
     for pending in data.checkins[:MAX_CHECKINS]:
         by = ""
         if pending.answer_by:
-            by = f", answer by {pending.answer_by.astimezone(ZoneInfo(data.timezone)):%a %H:%M}"
+            zone = ZoneInfo(pending.timezone or data.timezone)  # as the prompt said it
+            by = f", answer by {pending.answer_by.astimezone(zone):%a %H:%M}"
         text = f"*{escape(pending.project.name)}* — the check-in of {pending.day:%a %d %b}{by}"
         button = ui.button(
             "Give update", GIVE, checkin_value(pending.project, pending.day), style="primary"

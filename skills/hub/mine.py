@@ -26,6 +26,7 @@ class PendingCheckin:
     project: Project
     day: date
     answer_by: datetime | None
+    timezone: str | None = None  # the person's for this check-in (its override, if any)
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def pending_checkins(
     """Check-ins of the person's projects waiting for their answer: opened ones they have not
     answered, and today's whose prompt went out before anyone answered."""
     from skills.status import service
-    from skills.status.config import get_config
+    from skills.status.config import get_config, person_timezone
     from skills.status.days import local_today
 
     found: dict[str, PendingCheckin] = {}
@@ -50,7 +51,9 @@ def pending_checkins(
         for checkin in service.open_checkins_for(session, project, user):
             person = service.on_roster(session, checkin, user)
             answer_by = clock.as_utc(person.window_end) if person else None
-            found.setdefault(project.key, PendingCheckin(project, checkin.day, answer_by))
+            config = get_config(session, project)
+            zone = person_timezone(people, config, user, project.timezone) if config else None
+            found.setdefault(project.key, PendingCheckin(project, checkin.day, answer_by, zone))
     keys = {p.key for p in projects}
     for project in service.prompted_projects(session, user):
         config = get_config(session, project)

@@ -171,3 +171,13 @@ def test_a_refresh_under_way_cannot_publish_over_a_buttons_notice(settings, monk
     button.join(10)
     published = [(name, replies[0].home) for name, replies in finished if replies]
     assert published[-1][0] == "button" and "Closed APOLLO-I1." in json.dumps(published[-1][1])
+
+
+def test_a_check_in_deadline_is_shown_in_the_check_ins_own_timezone(settings) -> None:
+    from tests.status.chat import Outbox, at, with_checkins
+
+    chat = with_checkins(settings)
+    chat.send(f"/pmo checkin timezone <@{BOB}> Asia/Tokyo")  # Bob's Slack says New York
+    at(settings, "2026-11-23T00:31:00", Outbox())  # 09:31 in Tokyo: Bob's prompt
+    shown = render_reply(chat.dispatcher.invoke("hub.home", {}, user=BOB)[0])
+    assert "answer by Mon 13:30" in shown, shown
