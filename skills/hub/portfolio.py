@@ -117,7 +117,8 @@ def line_text(line: PortfolioLine) -> str:
         f"{HEALTH_ICON[line.health]} *{escape(project.name)}* (`{project.key}`){reasons}\n"
         f"Trend (4 weeks): {trend_text(line)}\n"
         f"Next milestone: {milestone} · Budget: {burn_line(line.cost)}\n"
-        f"Check-ins answered: {rate} · Open risks: {risks} · Overdue: {line.overdue}"
+        f"Check-ins answered ({PARTICIPATION_WINDOW.days // 7} weeks): {rate} · "
+        f"Open risks: {risks} · Overdue: {line.overdue}"
     )
 
 
