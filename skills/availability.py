@@ -47,6 +47,7 @@ def parse_range(text: str) -> tuple[date, date]:
 
 WORDS_TO = re.compile(r"\s+(?:to|until|till|through|thru|-|–|—)\s+|\.\.", re.I)
 MAX_DATE_WORDS = 7  # "Thu 24 Dec to Fri 1 Jan", "next friday", "tomorrow"
+LONG_REASON_WORDS = 6  # more than a reason ("holiday", "dentist"): maybe an update too
 
 
 def dates_in_words(ctx: Context, text: str) -> tuple[date, date, str | None]:
@@ -184,8 +185,11 @@ def set_away(ctx: Context, args: AwayArgs) -> Reply:
     else:
         start, end, reason = dates_in_words(ctx, args.dates)
     ctx.session.add(Absence(user_id=ctx.user, start=start, end=end, reason=reason))
+    more = ""
+    if reason and len(reason.split()) > LONG_REASON_WORDS:  # "ooo tomorrow, today I'm on …"
+        more = " If the rest was your update, send it on its own: `status …`."
     return Reply(
         text=f"Got it: you're away {days_text(start, end)}. I won't ask "
-        "or remind you then, and PMs will see you as away.",
+        f"or remind you then, and PMs will see you as away.{more}",
         ephemeral=True,
     )

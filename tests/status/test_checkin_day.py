@@ -156,6 +156,8 @@ def test_time_away_said_in_words(settings) -> None:
     assert "away Thu 24 Dec – Sat 02 Jan 2027" in said
     assert "When are you away?" in dm(chat, DAN, "ooo soon")[0].text
     assert "— holiday" in dm(chat, DAN, "ooo")[0].text
+    said = dm(chat, DAN, "ooo friday, today finishing the migration script, blocked by DBA")[0]
+    assert "send it on its own: `status …`" in said.text
 
 
 def test_a_day_nobody_answered_still_counts(settings) -> None:
