@@ -1,4 +1,5 @@
-"""Undo: a person's newest change, whichever skill made it (a log edit, a reminder set).
+"""Undo: a person's newest change, whichever skill made it (a log edit, a reminder set, a
+milestone added).
 
 Each skill says what its newest change for a person is (`Skill.last_change`) and which
 operation reverts it; `undo` runs that operation, through the same authorization rule.
@@ -14,7 +15,7 @@ from bot.core.skills import UNDO_WINDOW, Skill
 
 skill = Skill(
     "undo",
-    "Undo your last change within 10 minutes: an edit to the log, or a reminder you set.",
+    "Undo your last change within 10 minutes: a log edit, a reminder or a milestone just added.",
     priority=44,
     text_operation="undo.last",
     bare_operation="undo.last",
@@ -27,7 +28,7 @@ class UndoArgs(Args):
 
 @skill.operation(
     "undo.last",
-    summary="Undo your last change (within 10 minutes): an edit to the log, or a reminder.",
+    summary="Undo your last change (within 10 minutes): a log edit, a reminder, a new milestone.",
     access=Access.ANYONE,  # the operation that reverts the change checks its own rule
     scope=no_scope,
     writes=True,
