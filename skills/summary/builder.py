@@ -17,6 +17,7 @@ from bot.core import ui
 from bot.core.messages import Reply
 from bot.core.models import Project
 from bot.core.text import escape
+from skills.cost.service import picture
 from skills.milestones.service import list_milestones
 from skills.raid.models import RaidItem
 from skills.raid.scoring import RaidStatus, RaidType
@@ -89,11 +90,16 @@ def live_facts(
     today: date,
     statuses: Sequence[str] | None = None,
 ) -> HealthFacts:
-    """The health rule's facts as they stand: the open items', and the milestones past their
-    dates (history rebuilds only the items, so past colours count those alone)."""
+    """The health rule's facts as they stand: the open items', the milestones past their
+    dates and the cost forecast's overrun (history rebuilds only the items, so past colours
+    count those alone)."""
     milestones = list_milestones(session, project, include_finished=False)
+    money = picture(session, project)
+    budget = money.plan.budget_cents if money.plan else 0
+    over = (money.forecast or 0) / budget - 1 if budget and money.forecast else 0.0
     facts = facts_from_items(open_items, today=today, statuses=statuses)
-    return replace(facts, late_milestones=sum(1 for m in milestones if m.forecast_on < today))
+    late = sum(1 for m in milestones if m.forecast_on < today)
+    return replace(facts, late_milestones=late, forecast_over=max(over, 0.0))
 
 
 def project_summary(

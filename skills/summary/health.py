@@ -24,6 +24,7 @@ HEALTH_ICON: dict[str, str] = {
 CRITICAL_SCORE = 20  # 4x5, 5x4 and 5x5
 HIGH_SCORE = next(low for low, _, band in SEVERITY_BANDS if band == Severity.HIGH)
 RED_OVERDUE = 3
+OVER_BUDGET = 0.05  # a forecast within 5% of the budget is on budget
 
 
 class ItemFacts(Protocol):
@@ -51,6 +52,7 @@ class HealthFacts:
     unowned_high_risks: int = 0  # the two reasons, when counted from items
     unmitigated_high_risks: int = 0
     late_milestones: int = 0  # not finished, forecast date passed (live facts only)
+    forecast_over: float = 0.0  # share of the budget the cost forecast exceeds it by (live)
 
     @property
     def red_statuses(self) -> int:
@@ -134,6 +136,13 @@ RULES: tuple[Rule, ...] = (
         "amber",
         "a milestone not finished is past its date",
         lambda f: _when(f.late_milestones > 0, _late_reason(f.late_milestones)),
+    ),
+    Rule(
+        "amber",
+        f"the cost forecast at completion is more than {OVER_BUDGET:.0%} over the budget",
+        lambda f: _when(
+            f.forecast_over > OVER_BUDGET, f"forecast {f.forecast_over:.0%} over budget"
+        ),
     ),
     Rule(
         "amber",

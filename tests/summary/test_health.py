@@ -119,3 +119,11 @@ def test_a_milestone_past_its_date_makes_the_project_amber(settings) -> None:
     chat = with_project(settings)
     chat.send("/pmo milestone add Kickoff --date 2026-11-01")
     assert "health *amber*: 1 milestone past its date" in chat.send("summary")[0].text
+
+
+def test_a_cost_forecast_over_budget_makes_the_project_amber(settings) -> None:
+    chat = with_project(settings)  # the clock is Mon 23 Nov 2026
+    chat.send("/pmo cost budget 500k GBP --start 2026-10 --end 2027-03")
+    chat.send("/pmo cost actual Oct 2026 90k")
+    chat.send("/pmo cost actual Nov 2026 110k")  # £100k a month: £600k at completion
+    assert "health *amber*: forecast 20% over budget" in chat.send("summary")[0].text
