@@ -11,7 +11,7 @@ from bot.core import clock
 from bot.core.context import Context
 from bot.core.messages import Reply, UserError
 from bot.core.operations import Access, Args, no_scope, rest
-from bot.core.skills import UNDO_WINDOW, Skill
+from bot.core.skills import Skill, too_late_to_undo
 
 skill = Skill(
     "undo",
@@ -41,12 +41,9 @@ def undo_last(ctx: Context, args: UndoArgs) -> list[Reply]:
     if not changes:
         raise UserError("You have made no change I could undo.")
     newest = max(changes, key=lambda change: change.at)
-    age = clock.now() - newest.at
-    if age > UNDO_WINDOW:
-        raise UserError(
-            f"Your last change was {int(age.total_seconds() // 60)} minutes ago; I undo only "
-            f"within {int(UNDO_WINDOW.total_seconds() // 60)} minutes."
-        )
+    late = too_late_to_undo(newest.at, clock.now())
+    if late:
+        raise UserError(late)
     if newest.operation is None:  # its skill keeps it: never reach past it to an older one
         raise UserError(newest.instead)
     return ctx.invoke(newest.operation, newest.args)

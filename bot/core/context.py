@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -94,31 +93,6 @@ class Context:
             "You are not in any project yet: ask a PM to add you, or create one "
             "with `/pmo project create KEY Project name`."
         )
-
-    def project_in_words(self, text: str) -> tuple[str | None, str]:
-        """In a DM where the user is in several projects, the one the words name ("log a
-        risk in orion: …", "apollo risk: …"): its key, and the words without the name;
-        (None, text) otherwise."""
-        if self.project or (not self.is_dm and self.channel):
-            return None, text
-        mine = projects.projects_for_user(self.session, self.user)
-        if len(mine) < 2:  # none to choose from, or the only one is taken anyway
-            return None, text
-        named = []
-        for project in mine:
-            names = "|".join(re.escape(n) for n in {project.key, project.name} if n)
-            found = re.search(
-                rf"(?:\b(?:in|for|on|to|into)\s+(?:the\s+)?)?(?<![\w-])(?:{names})(?![\w-])"
-                rf"(?:\s+project\b)?",
-                text,
-                re.I,
-            )
-            if found:
-                named.append((project.key, found))
-        if len(named) != 1:
-            return None, text
-        key, found = named[0]
-        return key, f"{text[: found.start()]} {text[found.end() :]}".strip()
 
     def role_in(self, project: Project) -> Role | None:
         return projects.role_of(self.session, project, self.user)

@@ -35,6 +35,23 @@ MessageClaim = Callable[[str, "Message", "Session"], bool]
 UNDO_WINDOW = timedelta(minutes=10)  # how long a person's change can be undone
 
 
+def too_late_to_undo(at: datetime, now: datetime) -> str | None:
+    """Why a change made `at` can't be undone any more ("… 3 hours ago; …"), or None."""
+    age = now - at
+    if age <= UNDO_WINDOW:
+        return None
+    minutes = int(age.total_seconds() // 60)
+    ago = (
+        f"{minutes} minutes"
+        if minutes < 120
+        else f"{minutes // 60} hours"
+        if minutes < 48 * 60
+        else f"{minutes // (24 * 60)} days"
+    )
+    window = int(UNDO_WINDOW.total_seconds() // 60)
+    return f"Your last change was {ago} ago; I undo only within {window} minutes."
+
+
 @dataclass(frozen=True)
 class Change:
     """A person's newest change in a skill: when it was made, and the operation (with its

@@ -23,6 +23,7 @@ from bot.core.context import Context
 from bot.core.messages import UserError
 from bot.core.models import Project
 from bot.core.operations import INTERNAL, Args, Operation, field_kind
+from bot.core.projects import get_project
 
 TYPE_LETTERS = r"(?:[Aa][Cc][Tt]|[Dd][Ee][Cc]|[RAIDXCraidxc])"  # R4, ACT2, DEC1
 FULL_KEY = rf"[A-Za-z][A-Za-z0-9-]*-(?:{TYPE_LETTERS}|[A-Za-z])\d{{1,6}}"
@@ -554,6 +555,27 @@ def project_in(ctx: Context, text: str) -> str | None:
 
     named = mentioned_projects(text, ctx.session.exec(select(Project)))
     return named[0].key if len(named) == 1 else None
+
+
+def project_said(ctx: Context, text: str) -> tuple[str | None, str]:
+    """In a DM, the project the words name (`project_meant`), and the words without the
+    phrase that names it when it opens them or follows a preposition ("log a risk in orion:
+    …", "apollo risk: …"), so the name is no part of what is logged."""
+    from skills.summary.parsing import name_pattern
+
+    key = project_meant(ctx, text) if ctx.is_dm else None
+    project = get_project(ctx.session, key) if key else None
+    if project is None:
+        return None, text
+    named = re.search(
+        rf"(?:^\W*|\b(?:in|for|on|to|into)\s+(?:the\s+)?){name_pattern(project).pattern}"
+        r"(?:\s+project\b)?",
+        text,
+        re.I,
+    )
+    if named is None:
+        return key, text
+    return key, f"{text[: named.start()]} {text[named.end() :]}".strip()
 
 
 def project_meant(ctx: Context, text: str) -> str | None:

@@ -16,7 +16,7 @@ from bot.core import clock
 from bot.core.concurrency import editing
 from bot.core.messages import UserError
 from bot.core.models import Project
-from bot.core.skills import UNDO_WINDOW
+from bot.core.skills import too_late_to_undo
 from bot.core.text import escape, mention
 from skills.raid import service
 from skills.raid.models import UNDO_NOTE, RaidHistory, RaidItem, RaidLink
@@ -119,14 +119,9 @@ def check_undoable(session: Session, rows: list[RaidHistory], user: str) -> None
             f"Your last change was {NO_STATE[rows[0].field]} on {key}; it stays in the item's "
             "history, so I undid nothing."
         )
-    age = clock.now() - clock.as_utc(rows[0].at)
-    if age > UNDO_WINDOW:
-        minutes = int(age.total_seconds() // 60)
-        raise UserError(
-            f"Your last change was {minutes} minutes ago; I undo only within "
-            f"{int(UNDO_WINDOW.total_seconds() // 60)} minutes. Change it back with "
-            "`raid update KEY FIELD VALUE`."
-        )
+    late = too_late_to_undo(clock.as_utc(rows[0].at), clock.now())
+    if late:
+        raise UserError(f"{late} Change it back with `raid update KEY FIELD VALUE`.")
     for item_id in {r.item_id for r in rows}:
         later = session.exec(
             select(RaidHistory)

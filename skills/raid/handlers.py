@@ -17,7 +17,7 @@ from bot.core.models import Project
 from bot.core.operations import Access, ProjectArgs, flag, rest
 from bot.core.skills import Skill
 from bot.core.text import escape, mention
-from bot.interpret import learning
+from bot.interpret import learning, slots
 from bot.interpret.model import MODE
 from skills.raid import forms, service, views
 from skills.raid.args import (
@@ -177,9 +177,7 @@ def read_message(ctx: Context, text: str) -> AddArgs:
     text = PROJECT_FLAG.sub(" ", text).strip() if named else text
     if not text.strip():
         raise UserError("What should I log? e.g. `raid add risk: vendor may slip the go-live`.")
-    key = named.group(1) if named else None
-    if key is None:
-        key, text = ctx.project_in_words(text)
+    key, text = (named.group(1), text) if named else slots.project_said(ctx, text)
     project = ctx.project_for(key)
     parts = labelled_parts(text)
     if parts:

@@ -94,7 +94,8 @@ def parse_since(
     return since
 
 
-def _name_pattern(project: Project) -> re.Pattern[str]:
+def name_pattern(project: Project) -> re.Pattern[str]:
+    """A project's key or name as whole words, in lower-case text."""
     names = [re.escape(project.key.lower())]
     name = " ".join(project.name.lower().split())
     if name and name != project.key.lower():
@@ -107,7 +108,7 @@ def mentioned_projects(text: str, projects: Iterable[Project]) -> list[Project]:
     low = POSSESSIVE.sub("", text.lower().replace("’", "'"))
     found = []
     for project in projects:
-        match = _name_pattern(project).search(low)
+        match = name_pattern(project).search(low)
         if match:
             found.append((match.start(), project))
     return [p for _, p in sorted(found, key=lambda pair: (pair[0], pair[1].key))]

@@ -176,3 +176,15 @@ def test_undo_of_a_conversion_restores_the_risk_and_removes_its_issue(settings) 
     assert "APOLLO-R1 (link, status)" in reply and "APOLLO-I1 is removed" in reply
     risk, issue = item(settings, "APOLLO-R1"), item(settings, "APOLLO-I1")
     assert risk.status == "open" and not risk.deleted and issue.deleted
+
+
+def test_too_late_to_undo_says_how_long_ago_in_a_readable_unit() -> None:
+    from datetime import datetime, timedelta
+
+    from bot.core.skills import too_late_to_undo
+
+    now = datetime(2026, 11, 23, 9, 0)
+    assert too_late_to_undo(now - timedelta(minutes=9), now) is None
+    assert "11 minutes ago" in too_late_to_undo(now - timedelta(minutes=11), now)
+    assert "5 hours ago" in too_late_to_undo(now - timedelta(hours=5), now)
+    assert "3 days ago" in too_late_to_undo(now - timedelta(days=3), now)
