@@ -3,8 +3,10 @@
 `SECTION_LABEL` is the lead of a written update ("Done: …", "Next -"). `answers_open_prompt`
 knows who wrote and where: a DM from someone whose check-in prompt is open (sent, window not
 ended, not answered) is their answer, whatever its words, unless it is a question or small
-talk ("thanks!"); a stand-up question answered in the message ("What did I do: ...") is
-an answer. The interpreter asks it after commands and leads, so those win.
+talk ("thanks!"); after they answered, while the check-in is open, a DM that opens with a
+blocker ("blocked on …", "B: …") adds to their update. A stand-up question answered in
+the message ("What did I do: ...") is an answer. The interpreter asks it after commands and
+leads, so those win.
 """
 
 from __future__ import annotations
@@ -41,15 +43,24 @@ SMALL_TALK = frozenset(  # a DM made only of these words is not an answer
     )
 )
 WORD = re.compile(r"[a-z0-9']+")
+# A blocker said on its own, to add to an update already given.
+BLOCKER_LEAD = re.compile(
+    r"^\W*(?:(?:still\s+|now\s+|also\s+)?(?:blocked|stuck)\s+(?:on|by)\b"
+    r"|(?:impediments?|b)\s*[:\uff1a])",  # "Blocker: …" is the RAID skill's label (an issue)
+    re.I,
+)
 
 
 def answers_open_prompt(text: str, message: Message, session: Session) -> bool:
     """True for a free-text DM (not a slash command) from someone whose check-in prompt is
-    open, unless it is a question or small talk."""
+    open, unless it is a question or small talk; or a blocker added to an answer given."""
     if not message.is_dm or message.via == "command":
         return False
     body = MENTION.sub(" ", text or "").strip()[:MAX_CLAIM_CHARS]
     words = WORD.findall(re.sub(r":[a-z0-9_+-]+:", " ", body.lower()))
     if len(words) < 2 or QUESTION.search(body) or all(w in SMALL_TALK for w in words):
         return False
-    return bool(prompted_projects(session, message.user))
+    if prompted_projects(session, message.user):
+        return True
+    adds_a_blocker = BLOCKER_LEAD.match(body)
+    return bool(adds_a_blocker and prompted_projects(session, message.user, answered=True))

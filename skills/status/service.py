@@ -102,10 +102,11 @@ def open_checkins_for(session: Session, project: Project, user: str) -> list[Che
 PROMPT_KIND = "checkin-prompt"  # `jobs.CheckinPrompts.name`, whose job keys end in `:user`
 
 
-def prompted_projects(session: Session, user: str) -> list[Project]:
+def prompted_projects(session: Session, user: str, *, answered: bool = False) -> list[Project]:
     """Projects whose check-in prompt `user` was sent and may still answer: the prompt went
     out (the scheduler recorded it as posted), their window has not ended, the check-in
-    has not closed and they have not answered or skipped it. Newest prompt first."""
+    has not closed and they have not answered or skipped it. With `answered`, those whose
+    prompt they did answer (not skipped) and may still add to. Newest prompt first."""
     now = clock.now()
     query = (
         select(Firing)
@@ -120,13 +121,19 @@ def prompted_projects(session: Session, user: str) -> list[Project]:
         project = session.get(Project, firing.project_id) if firing.project_id else None
         if project is None or project.key in found:
             continue
-        if _still_open(session, project, day, user, firing, now):
+        if _still_open(session, project, day, user, firing, now, answered):
             found[project.key] = project
     return list(found.values())
 
 
 def _still_open(
-    session: Session, project: Project, day: date, user: str, firing: Firing, now: datetime
+    session: Session,
+    project: Project,
+    day: date,
+    user: str,
+    firing: Firing,
+    now: datetime,
+    answered: bool,
 ) -> bool:
     config = get_config(session, project)
     if config is None or not config.enabled:
@@ -135,11 +142,14 @@ def _still_open(
     checkin = session.exec(
         select(Checkin).where(Checkin.project_id == project.id, Checkin.day == day)
     ).first()
-    if checkin is not None:
-        if is_closed(checkin, now) or update_for(session, checkin, user):
-            return False
-        person = on_roster(session, checkin, user)
-        window_end = clock.as_utc(person.window_end) if person else window_end
+    if checkin is None:
+        return not answered and now < window_end
+    update = update_for(session, checkin, user)
+    awaited = (update is not None and not update.skipped) if answered else update is None
+    if is_closed(checkin, now) or not awaited:
+        return False
+    person = on_roster(session, checkin, user)
+    window_end = clock.as_utc(person.window_end) if person else window_end
     return now < window_end
 
 

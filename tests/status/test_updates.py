@@ -66,6 +66,18 @@ def test_a_second_message_adds_to_the_update(settings) -> None:
     assert saved.blockers == [] and saved.done == ["Finished the login page"]
 
 
+def test_a_blocker_sent_after_answering_adds_to_the_update(settings) -> None:
+    chat = with_checkins(settings)
+    at(settings, "2026-11-23T09:31:00", Outbox())  # Alice's prompt is open
+    assert "Got your update" in dm(chat, PM, "finished the login page")[0].text
+    assert "Updated your update" in dm(chat, PM, "blocked on the vendor's API keys")[0].text
+    [saved] = updates(settings, PM)
+    assert saved.done == ["Finished the login page"]
+    assert saved.blockers == ["Blocked on the vendor's API keys"]
+    logged = dm(chat, PM, "the vendor may slip the go-live")  # not a blocker: not claimed
+    assert "Updated" not in logged[0].text and updates(settings, PM)[0].edits == 1
+
+
 def test_editing_before_close_replaces_the_update(settings) -> None:
     chat = with_checkins(settings)
     first = dm(chat, BOB, "Done: login page. Next: search. Blockers: none")
