@@ -53,6 +53,7 @@ ONLY_OPEN = re.compile(r"\b(?:open|remaining|left|upcoming|coming up|outstanding
 PAGE = re.compile(r"\bpage\s+(\d{1,3})\b", re.I)
 OVERDUE = re.compile(r"\b(?:overdue|late|past (?:its |their )?(?:due|date))\b", re.I)
 PLANNED_SPEND = re.compile(r"\b(?:plan|planned|planning|budgeted|forecast)\b", re.I)
+SPENT = re.compile(r"\bspent\b", re.I)
 SPAN_END = re.compile(
     r"\b(?:to|until|till|through|thru|ending(?:\s+in)?|ends(?:\s+in)?|runs\s+to|-|–)\s+"
     r"(?:next\s+|end\s+of\s+)?$",
@@ -377,6 +378,8 @@ def money_in(op: Operation, text: str) -> dict[str, Any]:
         values["note"] = note_in(said)
     if "kind" in fields and PLANNED_SPEND.search(text):
         values["kind"] = "plan"
+    if "ask" in fields and SPENT.search(text):  # more spend, or the month's total?
+        values["ask"] = True
     return values
 
 

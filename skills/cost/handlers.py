@@ -4,12 +4,21 @@ forecast at completion, the burn chart and spreadsheet import."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from bot.core import clock, ui
 from bot.core.context import Context
 from bot.core.messages import Reply, Upload, UserError
 from bot.core.models import Project
-from bot.core.operations import Access, ProjectArgs, flag, positional, rest, split_flags
+from bot.core.operations import (
+    Access,
+    ProjectArgs,
+    by_json,
+    flag,
+    positional,
+    rest,
+    split_flags,
+)
 from bot.core.skills import Skill
 from bot.core.text import escape
 from skills.cost import service, views
@@ -43,6 +52,7 @@ skill = Skill(
 )
 
 SOURCES = {"command": "/pmo command", "mention": "chat", "dm": "chat", "console": "console"}
+ADD, REPLACE = "cost_add", "cost_replace"
 FILLER = re.compile(
     r"^(?:\s*(?:\b(?:we|i|have|has|spent|spend|actuals?|costs?|plan(?:ned)?|in|for|of|on|was|"
     r"were|is|the|month)\b|[:,;.\-—–]))+\s*",
@@ -138,6 +148,9 @@ class FigureArgs(ProjectArgs):
     amount: str = positional(default="", description="The amount, e.g. 42k or €42,000")
     note: str = rest(default="", description="What it was")
     kind: str = flag(default="actual", description="actual or plan", internal=True)
+    add: bool = flag(default=False, description="Add to the month's figure instead of replacing it")
+    ask: bool = flag(default=False, description="Ask before replacing a figure", internal=True)
+    was: int | None = flag(description="The figure the person saw, in cents", internal=True)
 
     @classmethod
     def from_words(cls, text: str) -> dict[str, object]:
@@ -165,7 +178,8 @@ class FigureArgs(ProjectArgs):
     access=Access.PM,
     writes=True,
     aliases={"cost plan": {"kind": "plan"}, "cost spent": {}},
-    usage='cost actual|plan MONTH AMOUNT [NOTE...] (or: "spent €42k in November")',
+    buttons={ADD: lambda value: {**by_json(value), "add": True}, REPLACE: by_json},
+    usage='cost actual|plan MONTH AMOUNT [NOTE...] [--add] (or: "spent €42k in November")',
     examples=[
         "cost actual Nov 2026 42k contractors",
         "cost plan Jan 2027 100k",
@@ -187,12 +201,21 @@ def record(ctx: Context, args: FigureArgs) -> Reply:
         raise UserError(f"How much? e.g. {example}.")
     plan = service.require_plan(ctx.session, project)
     cents, currency, _ = read_amount(args.amount, currency=plan.currency)
+    existing = service.month_figure(ctx.session, project, found[0], kind)
+    earlier = existing.amount_cents if existing else None
+    if args.was is not None and earlier != args.was:  # a second press, or a change since
+        now = f"{month_name(found[0])} {kind} is {money(earlier or 0, plan.currency, exact=True)}"
+        if earlier == cents + args.was * args.add:
+            return Reply(text=f"Already saved: {now}.")
+        raise UserError(f"That figure has changed since I asked: {now} now.")
+    if args.ask and not args.add and earlier is not None and earlier != cents:
+        return add_or_replace(project, args, found[0], cents, earlier, plan.currency)
     figure, before = service.record_figure(
         ctx.session,
         project=project,
         period=found[0],
         kind=kind,
-        cents=cents,
+        cents=cents + (earlier or 0) * args.add,
         currency=currency,
         actor=ctx.user,
         source=SOURCES.get(ctx.via, "Slack"),
@@ -200,11 +223,33 @@ def record(ctx: Context, args: FigureArgs) -> Reply:
     )
     was = f" (was {money(before, plan.currency, exact=True)})" if before is not None else ""
     shown = service.picture(ctx.session, project)
+    amount = money(figure.amount_cents, plan.currency, exact=True)
     text = (
-        f"{month_name(figure.period)} {kind}: *{money(cents, plan.currency, exact=True)}*{was} "
+        f"{month_name(figure.period)} {kind}: *{amount}*{was} "
         f"for `{project.key}`.\n{shown.forecast_statement()}"
     )
     return Reply(text=text)
+
+
+def add_or_replace(
+    project: Project, args: FigureArgs, period: date, cents: int, earlier: int, currency: str
+) -> Reply:
+    """Ask whether money said as spent adds to the month's figure or replaces it; nothing is
+    saved until a button says which (each checks the figure has not changed since)."""
+    month = month_name(period)
+    said = money(cents, currency, exact=True)
+    total = money(cents + earlier, currency, exact=True)
+    text = (
+        f"{month} already has {money(earlier, currency, exact=True)} of actual spend in "
+        f"`{project.key}`. Is {said} more spend (total {total}) or {month}'s new total?"
+    )
+    value = {"project": project.key, "period": period.strftime("%Y-%m"), "amount": args.amount}
+    value.update(note=args.note, was=earlier)
+    buttons = [
+        ui.button(f"Add: total {total}", ADD, value, style="primary"),
+        ui.button(f"Replace: total {said}", REPLACE, value),
+    ]
+    return Reply(text=text, blocks=[ui.section(text), ui.actions(*buttons)])
 
 
 @skill.operation(

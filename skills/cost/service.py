@@ -75,6 +75,16 @@ def require_plan(session: Session, project: Project) -> CostPlan:
     return plan
 
 
+def month_figure(session: Session, project: Project, period: date, kind: str) -> CostFigure | None:
+    """The month's actual or planned figure, if one was given."""
+    query = select(CostFigure).where(
+        CostFigure.project_id == project.id,
+        CostFigure.period == month_start(period),
+        CostFigure.kind == kind,
+    )
+    return session.exec(query).first()
+
+
 def record_figure(
     session: Session,
     *,
@@ -109,13 +119,7 @@ def record_figure(
             f"{month_name(period)} is outside `{project.key}`'s budget period ({span}): "
             "check the month, or change the period with `cost budget … --start … --end …`."
         )
-    figure = session.exec(
-        select(CostFigure).where(
-            CostFigure.project_id == project.id,
-            CostFigure.period == period,
-            CostFigure.kind == kind,
-        )
-    ).first()
+    figure = month_figure(session, project, period, kind)
     before = figure.amount_cents if figure else None
     figure = figure or CostFigure(
         project_id=project.id,

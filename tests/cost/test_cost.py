@@ -15,7 +15,7 @@ from bot.core.messages import Message
 from bot.core.projects import get_project
 from skills.cost import service
 from skills.cost.models import CostFigure
-from tests.helpers import BOB, PM, with_project
+from tests.helpers import BOB, PM, button, with_project
 
 
 def figures(settings) -> dict[tuple[str, str], int]:
@@ -224,3 +224,25 @@ def test_a_month_outside_the_budget_period_is_refused_and_one_plan_keeps_the_res
         shown = service.picture(session, get_project(session, "apollo"))
     planned = shown.planned_by_month()
     assert planned[date(2026, 10, 1)] == 8_000_000 and planned[date(2026, 11, 1)] == 5_000_000
+
+
+def test_money_said_as_spent_on_a_month_with_a_figure_asks_add_or_replace(settings) -> None:
+    chat = with_project(settings)
+    chat.send("/pmo cost budget 500k EUR --start 2026-09 --end 2027-06")
+    chat.send("/pmo cost actual Nov 2026 18k")
+    asked = chat.send("spent €3,500 on licences in November")[0]
+    assert "Is €3,500 more spend (total €21,500) or Nov 2026's new total?" in asked.text
+    assert figures(settings)[("2026-11", "actual")] == 1_800_000  # nothing saved yet
+    add = f"!press cost_add {button(asked, 'cost_add')}"
+    assert "Nov 2026 actual: *€21,500* (was €18,000)" in chat.send(add)[0].text
+    assert "Already saved: Nov 2026 actual is €21,500" in chat.send(add)[0].text  # pressed twice
+    replace = f"!press cost_replace {button(asked, 'cost_replace')}"
+    assert "has changed since I asked" in chat.send(replace)[0].text
+    assert figures(settings)[("2026-11", "actual")] == 2_150_000
+    refused = chat.send(add, user=BOB)[0]
+    assert refused.refused and "Only a PM" in refused.text
+    # A month without a figure, the same amount again, or the command: no question.
+    assert "Oct 2026 actual: *€2,000*" in chat.send("spent 2k in October")[0].text
+    assert "already has" not in chat.send("spent 2k in October")[0].text
+    assert "(was €21,500)" in chat.send("/pmo cost actual Nov 2026 20k")[0].text
+    assert "*€23,000* (was €20,000)" in chat.send("/pmo cost actual Nov 2026 3k --add")[0].text
