@@ -84,6 +84,9 @@ class Skill:
     leads: tuple[str, ...] = ()
     details: str = ""
     claim_message: MessageClaim | None = None
+    # Other operations a claimed message may be, when the intent model is sure of one
+    # ("off sick today, no update" answering a check-in skips it).
+    claims_as: tuple[str, ...] = ()
     priority: int = 50
     text_operation: str | Callable[[str], str] | None = None
     bare_operation: str | None = None

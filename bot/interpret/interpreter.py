@@ -109,10 +109,19 @@ def asks(text: str) -> bool:
     return bool(QUESTION.search(text)) and not REQUEST.search(text)
 
 
+# "my items pls", "please show the milestones", "R4 details, thanks!": courtesy, not arguments
+COURTESY = re.compile(
+    r"^(?:pl[sz]|please|kindly)\b[\s,]*(?=\S)"
+    r"|(?<=\S)[\s,]+(?:pl[sz]|please|thx|thanks|thank\s+you|ty|cheers)\W*$",
+    re.I,
+)
+
+
 def strip_address(text: str) -> str:
     """Remove the `/pmo` or `@pmo` that opens a message (Slack's adapter takes the bot's own
-    mention out; other people's mentions are part of what is said)."""
-    return ADDRESS.sub("", text or "").strip()
+    mention out; other people's mentions are part of what is said), and the courtesy words
+    around it."""
+    return COURTESY.sub("", ADDRESS.sub("", text or "").strip()).strip()
 
 
 class Interpreter:
@@ -181,10 +190,11 @@ class Interpreter:
             return self.by_model(body, None, None)
         try:
             with session_scope(database_url) as session:
+                workspace = workspace_of(message.team)
                 claimed = self.claimed(body, message, session)
                 if claimed:
-                    return self.to_skill(claimed, body, "claim")
-                return self.by_model(body, session, workspace_of(message.team))
+                    return self.claimed_as(claimed, body, session, workspace)
+                return self.by_model(body, session, workspace)
         except SQLAlchemyError:
             log.exception("context unavailable for user=%s; interpreting the words", message.user)
             return self.by_model(body, None, None)
@@ -217,6 +227,21 @@ class Interpreter:
             ),
             None,
         )
+
+    def claimed_as(
+        self, skill: Skill, body: str, session: Session, workspace: str | None
+    ) -> Interpretation:
+        """A claimed message's operation: the skill's for its words, or one of the skill's
+        `claims_as` that the intent model is sure of."""
+        chosen = self.to_skill(skill, body, "claim")
+        prediction = skill.claims_as and self.model.predict(
+            body, session=session, workspace=workspace
+        )
+        if prediction:
+            label, p = max(prediction.probabilities.items(), key=lambda kv: kv[1])
+            if label in skill.claims_as and p >= WRITE_AT:
+                return self.to_operation(label, body, "claim", p)
+        return chosen
 
     def fitting(self, probabilities: dict[str, float], body: str) -> dict[str, float]:
         """Without the operations on one thing whose key the message doesn't name ("M2 is at

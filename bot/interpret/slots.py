@@ -74,8 +74,9 @@ NOTE_FILLER = frozenset(
     )
 )
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-ME = re.compile(
-    r"\b(?:me|myself|mine|I'?ll\s+(?:take|own|pick\s+up|handle|look\s+after)"
+ME = re.compile(  # but "show me", "tell me", "let me know" are not about me
+    r"\b(?:(?<!show\s)(?<!tell\s)(?<!give\s)(?<!let\s)(?<!send\s)(?<!get\s)(?<!help\s)me"
+    r"|myself|mine|I'?ll\s+(?:take|own|pick\s+up|handle|look\s+after)"
     r"|I'?ve\s+got)\b",
     re.I,
 )

@@ -38,6 +38,7 @@ skill = Skill(
     aliases=("standup", "stand-up"),
     leads=(SECTION_LABEL,),
     claim_message=answers_open_prompt,
+    claims_as=("status.skip", "ooo.set"),
     details=(
         "`status <your update>` any time, or reply to the check-in DM in your own words, or "
         "press *Give update*. Another message before the report adds to your update (what it "

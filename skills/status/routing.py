@@ -4,9 +4,9 @@
 knows who wrote and where: a DM from someone whose check-in prompt is open (sent, window not
 ended, not answered) is their answer, whatever its words, unless it is a question or small
 talk ("thanks!"); after they answered, while the check-in is open, a DM that opens with a
-blocker ("blocked on …", "B: …") adds to their update. A stand-up question answered in
-the message ("What did I do: ...") is an answer. The interpreter asks it after commands and
-leads, so those win.
+blocker ("blocked on …", "B: …") or says it goes on ("oh and also …") adds to their
+update. A stand-up question answered in the message ("What did I do: ...") is an answer.
+The interpreter asks it after commands and leads, so those win.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from bot.core.messages import Message
 from bot.core.text import MENTION
-from skills.status.service import prompted_projects
+from skills.status.service import GOES_ON, prompted_projects
 
 MAX_CLAIM_CHARS = 6_000  # longer texts are judged on their opening (the handler refuses them)
 # `/pmo status …` and `status: …` (but not "status of apollo", which asks for a summary).
@@ -43,7 +43,8 @@ SMALL_TALK = frozenset(  # a DM made only of these words is not an answer
     )
 )
 WORD = re.compile(r"[a-z0-9']+")
-# A blocker said on its own, to add to an update already given.
+# A blocker said on its own adds to an update already given, as does a message that says it
+# goes on from it (`service.GOES_ON`).
 BLOCKER_LEAD = re.compile(
     r"^\W*(?:(?:still\s+|now\s+|also\s+)?(?:blocked|stuck)\s+(?:on|by)\b"
     r"|(?:impediments?|b)\s*[:\uff1a])",  # "Blocker: …" is the RAID skill's label (an issue)
@@ -53,7 +54,7 @@ BLOCKER_LEAD = re.compile(
 
 def answers_open_prompt(text: str, message: Message, session: Session) -> bool:
     """True for a free-text DM (not a slash command) from someone whose check-in prompt is
-    open, unless it is a question or small talk; or a blocker added to an answer given."""
+    open, unless it is a question or small talk; or what adds to an answer given."""
     if not message.is_dm or message.via == "command":
         return False
     body = MENTION.sub(" ", text or "").strip()[:MAX_CLAIM_CHARS]
@@ -62,5 +63,5 @@ def answers_open_prompt(text: str, message: Message, session: Session) -> bool:
         return False
     if prompted_projects(session, message.user):
         return True
-    adds_a_blocker = BLOCKER_LEAD.match(body)
-    return bool(adds_a_blocker and prompted_projects(session, message.user, answered=True))
+    adds = BLOCKER_LEAD.match(body) or GOES_ON.search(body)
+    return bool(adds and prompted_projects(session, message.user, answered=True))

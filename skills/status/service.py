@@ -46,6 +46,13 @@ LABELS_ONLY = re.compile(  # what is left of "Done: - Next: none" is nothing
     re.I,
 )
 BULLET = re.compile(r"^\s*(?:[-*\u2022]+|\d{1,2}[.)])\s*")
+# A message that goes on from the update before it: "oh and also …", "PS …", "…, forgot to
+# mention". Its items are added to that update's, not put in their place.
+GOES_ON = re.compile(
+    r"^\W*(?:(?:oh|ah|and|plus)[\s,]+)*(?:also|plus|p\.?s\.?|one\s+more\s+thing)\b[\s,:.\-]*"
+    r"|[\s,;.\-]*\b(?:i\s+)?forgot\s+to\s+(?:say|mention|add)\b\W*$",
+    re.I,
+)
 
 
 @dataclass
@@ -215,7 +222,8 @@ def submit_update(
     replaces that part, the others are kept; the edit form replaces the whole update. Two
     answers sent at once are saved one after the other, never as two."""
     text = check_text(text)
-    draft = draft or parse_status_update(text)
+    goes_on = bool(GOES_ON.search(text)) and source != "form"
+    draft = draft or parse_status_update(GOES_ON.sub(" ", text).strip() or text)
     target = checkin if checkin is not None else checkin_for(session, people, project, user)
     late = bool(target and is_closed(target))
     if target is None:  # a free update: always one of its own
@@ -235,7 +243,7 @@ def submit_update(
                 "it can't be edited now. Send news with `/pmo status …` at the next check-in."
             )
         if replaced and source != "form":  # a second message adds to the first
-            draft, text = added_to(update, draft, text)
+            draft, text = added_to(update, draft, text, goes_on=goes_on)
         update.text, update.answers = text, dict(answers or {})
         update.done, update.next, update.blockers = draft.done, draft.next, draft.blockers
         update.rag, update.percent = draft.rag, draft.percent
@@ -246,13 +254,22 @@ def submit_update(
     return Saved(update, project, target, replaced, late)
 
 
-def added_to(update: StatusUpdate, draft: StatusDraft, text: str) -> tuple[StatusDraft, str]:
+def added_to(
+    update: StatusUpdate, draft: StatusDraft, text: str, *, goes_on: bool = False
+) -> tuple[StatusDraft, str]:
     """`draft` with the parts it leaves out taken from `update`, and the two texts together
-    when anything was kept ("next: search page" after "finished the login page")."""
+    when anything was kept ("next: search page" after "finished the login page"). A message
+    that `goes_on` ("oh and also …") adds its items to the update's."""
+
+    def part(said: list[str], kept: list[str]) -> list[str]:
+        if goes_on:
+            return [*kept, *(item for item in said if item not in kept)]
+        return said or list(kept)
+
     merged = StatusDraft(
-        done=draft.done or list(update.done),
-        next=draft.next or list(update.next),
-        blockers=draft.blockers or ([] if says_no_blockers(text) else list(update.blockers)),
+        done=part(draft.done, update.done),
+        next=part(draft.next, update.next),
+        blockers=part(draft.blockers, [] if says_no_blockers(text) else update.blockers),
         rag=draft.rag or update.rag,
         percent=draft.percent if draft.percent is not None else update.percent,
     )

@@ -39,3 +39,22 @@ def test_remind_me_what_asks_a_question(interpreter: Interpreter) -> None:
         assert found.operation is None or found.operation.name != "reminder.create", text
     text = "remind me what to bring tomorrow at 9"
     assert interpreter.interpret(text, said(text)).operation.name == "reminder.create"
+
+
+def test_courtesy_words_are_not_arguments(interpreter: Interpreter) -> None:
+    for text, op in (
+        ("my items pls", "raid.mine"),
+        ("milestones pls", "milestone.list"),
+        ("please list the risks", "raid.list"),
+        ("R1 details, thanks!", "raid.show"),
+    ):
+        found = interpreter.interpret(text, said(text))
+        assert found.operation is not None and found.operation.name == op, text
+        assert "pls" not in found.args and "thanks" not in found.args, text
+    assert interpreter.interpret("thanks", said("thanks")).args == "thanks"
+
+
+def test_show_me_is_not_about_me(read) -> None:
+    for text in ("show me all open risks", "give me the list of issues"):
+        assert "owner" not in read("raid.list", text), text
+    assert read("raid.list", "list the risks owned by me")["owner"] == "me"

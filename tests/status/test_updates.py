@@ -76,6 +76,16 @@ def test_a_blocker_sent_after_answering_adds_to_the_update(settings) -> None:
     assert saved.blockers == ["Blocked on the vendor's API keys"]
     logged = dm(chat, PM, "the vendor may slip the go-live")  # not a blocker: not claimed
     assert "Updated" not in logged[0].text and updates(settings, PM)[0].edits == 1
+    assert "Updated" in dm(chat, PM, "oh and also I fixed the cert on staging")[0].text
+    assert "Fixed the cert on staging" in " ".join(updates(settings, PM)[0].done)
+
+
+def test_a_claimed_answer_that_says_it_skips_skips(settings) -> None:
+    chat = with_checkins(settings)
+    at(settings, "2026-11-23T09:31:00", Outbox())  # Alice's prompt is open
+    assert "Skipped" in dm(chat, PM, "no standup for me today, sick")[0].text
+    [saved] = updates(settings, PM)
+    assert saved.skipped and saved.done == []
 
 
 def test_editing_before_close_replaces_the_update(settings) -> None:
