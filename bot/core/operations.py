@@ -164,7 +164,7 @@ def split_flags(model: type[BaseModel], text: str) -> tuple[dict[str, Any], list
             while i + 1 < len(words) and not words[i + 1].startswith("--"):
                 i += 1
                 collected.append(words[i])
-            values[name] = collected
+            values[name] = [*values.get(name, []), *collected]  # `--member a --member b`
         else:
             value = inline or (words[i + 1] if i + 1 < len(words) else "")
             if not inline:

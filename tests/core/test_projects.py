@@ -32,6 +32,12 @@ def test_a_key_and_a_name_or_a_name_alone(settings, command: str, key: str, name
     assert f"*{name}* (`{key}`)" in text
 
 
+def test_a_repeated_list_option_keeps_every_value(settings) -> None:
+    command = f"/pmo project create apollo Apollo --member <@{BOB}> --member <@{CHEN}>"
+    text = console(settings).send(command)[0].text
+    assert f"<@{BOB}>" in text and f"<@{CHEN}>" in text
+
+
 def test_bad_project_input_gets_clear_replies_and_saves_nothing(settings) -> None:
     chat = console(settings)
     cases = {
