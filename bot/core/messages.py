@@ -6,11 +6,26 @@ job) becomes one of the inbound types here; every skill answers with `Reply`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Via = Literal["command", "mention", "dm", "message", "console", "scheduler"]
+# What no text a person types holds: control characters (but tab and line breaks), which
+# PostgreSQL refuses (NUL) or a title hides, and lone UTF-16 surrogates, which no encoder takes.
+UNTYPABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def typable(value: Any) -> Any:
+    """`value` (a string, or lists and dicts of them) without untypable characters."""
+    if isinstance(value, str):
+        return UNTYPABLE.sub("", value)
+    if isinstance(value, list):
+        return [typable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: typable(v) for k, v in value.items()}
+    return value
 
 
 @dataclass
@@ -34,6 +49,9 @@ class Message:
     permalink: str | None = None
     draft: Callable[[str], None] | None = None
 
+    def __post_init__(self) -> None:
+        self.text = typable(self.text)
+
 
 @dataclass
 class Action:
@@ -48,6 +66,9 @@ class Action:
     trigger_id: str | None = None
     team: str | None = None
 
+    def __post_init__(self) -> None:
+        self.value = typable(self.value)
+
 
 @dataclass
 class ViewSubmission:
@@ -58,6 +79,9 @@ class ViewSubmission:
     user: str
     private_metadata: str = ""
     team: str | None = None
+
+    def __post_init__(self) -> None:
+        self.values = typable(self.values)
 
 
 @dataclass
@@ -73,6 +97,9 @@ class Shortcut:
     permalink: str | None = None
     trigger_id: str | None = None
     team: str | None = None
+
+    def __post_init__(self) -> None:
+        self.message_text = typable(self.message_text)
 
 
 @dataclass

@@ -110,18 +110,18 @@ def asks(text: str) -> bool:
 
 
 # "my items pls", "please show the milestones", "R4 details, thanks!": courtesy, not arguments
-COURTESY = re.compile(
-    r"^(?:pl[sz]|please|kindly)\b[\s,]*(?=\S)"
-    r"|(?<=\S)[\s,]+(?:pl[sz]|please|thx|thanks|thank\s+you|ty|cheers)\W*$",
-    re.I,
-)
+OPENING_COURTESY = re.compile(r"^(?:pl[sz]|please|kindly)\b[\s,]*(?=\S)", re.I)
+CLOSING_COURTESY = re.compile(r"\b(?:pl[sz]|please|thx|thanks|thank\s+you|ty|cheers)\W*$", re.I)
 
 
 def strip_address(text: str) -> str:
     """Remove the `/pmo` or `@pmo` that opens a message (Slack's adapter takes the bot's own
     mention out; other people's mentions are part of what is said), and the courtesy words
-    around it."""
-    return COURTESY.sub("", ADDRESS.sub("", text or "").strip()).strip()
+    around it (each pattern is tried once from one end: linear on any input)."""
+    body = OPENING_COURTESY.sub("", ADDRESS.sub("", text or "").strip())
+    closing = CLOSING_COURTESY.search(body)
+    before = body[: closing.start()].rstrip(" \t\n,") if closing else ""
+    return (before or body).strip()
 
 
 class Interpreter:

@@ -249,6 +249,10 @@ def read_slots(op: Operation, ctx: Context, text: str) -> dict[str, Any]:
             index = KEY_FIELDS.index(name)
             if len(keys) > index:
                 values[name] = keys[index]
+            elif name == "key" and not keys:
+                described = described_item(ctx, text, milestone=on_milestone)
+                if described:
+                    values[name] = described
         elif name in PEOPLE_FIELDS:
             person = person_in(text)
             if person is None and name == "owner" and op.args.model_fields[name].annotation is str:
@@ -512,6 +516,21 @@ def owner_named(text: str) -> str | None:
     """An owner named in words at the message's end (not a Slack mention)."""
     found = OWNER_NAMED.search(text)
     return (found.group("name") or found.group("made")) if found else None
+
+
+def described_item(ctx: Context, text: str, *, milestone: bool = False) -> str | None:
+    """The key of the RAID item of this channel's project the words describe ("the VPN
+    issue"), or of the `milestone` they name ("if go-live slips"), for someone who may read
+    that project."""
+    from bot.core.access import role_of
+    from skills.milestones.service import named_key
+    from skills.raid.args import described_key
+
+    project = ctx.project
+    if project is None or role_of(ctx.session, project, ctx.user, ctx.team) is None:
+        return None
+    find = named_key if milestone else described_key
+    return find(ctx.session, project, text)
 
 
 def person_in(text: str) -> str | None:

@@ -43,9 +43,11 @@ def amount_cell(value: Any, currency: str) -> int | None:
             amount = Decimal(str(value))
         except InvalidOperation:
             raise UserError(f"`{escape(str(value))}` is not an amount.") from None
+        if not amount.is_finite():
+            raise UserError(f"`{escape(str(value))}` is not an amount.")
         if amount < 0:
             raise UserError("Amounts can't be negative: enter the month's net spend.")
-        return to_cents(amount)
+        return to_cents(amount, str(value))
     cents, given, _ = read_amount(str(value), currency=currency)
     if given and given != currency:
         raise UserError(f"`{escape(str(value))}` is in {given}; this project counts in {currency}.")

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core import clock
 from bot.core.messages import UserError
-from bot.core.text import escape
+from bot.core.text import escape, shorten
 from skills.raid.parsing import parse_date_phrase
 
 SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR"}
@@ -49,7 +49,10 @@ PERIOD = re.compile(
 )
 
 
-def to_cents(value: Decimal) -> int:
+def to_cents(value: Decimal, said: str) -> int:
+    """`value` in cents; a `UserError` quoting `said` past `MAX_CENTS`, or for no number."""
+    if not value.is_finite() or abs(value) * 100 > MAX_CENTS:  # before rounding: 28 digits
+        raise UserError(f"`{escape(shorten(said, 40))}` is more than I can believe.")
     return int((value * 100).quantize(Decimal("1")))
 
 
@@ -85,12 +88,10 @@ def read_amount(
             f"Is `{escape(number)}` {number.replace('.', ',')} or {number.rstrip('0')}? Write "
             "thousands with a comma and decimals with one or two digits."
         )
-    value = read_number(number)
-    cents = to_cents(value * MULTIPLIERS.get((match.group("mult") or "").lower(), 1))
-    if cents > MAX_CENTS:
-        raise UserError(f"`{escape(match.group().strip())}` is more than I can believe.")
+    value = read_number(number) * MULTIPLIERS.get((match.group("mult") or "").lower(), 1)
     code = (match.group("code1") or match.group("code2") or "").upper() or None
-    return cents, SYMBOLS.get(match.group("symbol") or "") or code or currency, match.span()
+    currency = SYMBOLS.get(match.group("symbol") or "") or code or currency
+    return to_cents(value, match.group().strip()), currency, match.span()
 
 
 def check_currency(code: str) -> str:

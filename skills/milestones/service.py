@@ -322,6 +322,20 @@ def list_milestones(
     return found if include_finished else [m for m in found if is_open(m)]
 
 
+def named_key(session: Session, project: Project, text: str) -> str | None:
+    """The key of the one live milestone whose whole name the words say ("let me know if
+    go-live slips" names "Go-live"); the longest name wins when one holds another."""
+    said = f" {' '.join(re.findall(r'[a-z0-9]+', text.lower()))} "
+    named = [
+        (len(words), m)
+        for m in list_milestones(session, project)
+        if (words := " ".join(re.findall(r"[a-z0-9]+", m.name.lower()))) and f" {words} " in said
+    ]
+    longest = max((size for size, _ in named), default=0)
+    found = [m for size, m in named if size == longest]
+    return found[0].key if len(found) == 1 else None
+
+
 def next_milestone(session: Session, project: Project) -> Milestone | None:
     """The open milestone with the earliest forecast (an overdue one first)."""
     return next(iter(list_milestones(session, project, include_finished=False)), None)

@@ -64,6 +64,55 @@ def resolve_item(session: Any, text: str, project: Project | None, live: bool = 
     return _by_full_key(session, raw, live)
 
 
+_NOUN = r"(?P<noun>risk|issue|assumption|dependency|dep|action|decision|item|blocker|problem)s?"
+_THE = r"\b(?:the|that|this|our|my|your)\s+"
+# "the nimbus capacity risk", "that VPN issue"; "the action about the terraform modules"
+DESCRIBED = (
+    re.compile(rf"{_THE}(?P<words>(?:[\w'/.&-]+\s+){{1,5}}?){_NOUN}\b", re.I),
+    re.compile(
+        rf"{_THE}{_NOUN}\s+(?:about|on|around|re|regarding|for)\s+"
+        r"(?P<words>[\w'/.&-]+(?:\s+[\w'/.&-]+){0,4})",
+        re.I,
+    ),
+)
+_STOP = frozenset(
+    re.findall(
+        r"\w+",
+        "a an the of for on in to and or with about around re regarding at by from is are was be "
+        "it its this that these those our my your their open new old big main same other",
+    )
+)
+_NOUN_TYPE = {"dep": RaidType.DEPENDENCY, "blocker": RaidType.ISSUE, "problem": RaidType.ISSUE}
+
+
+def _stems(text: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {w[:5] for w in words if w not in _STOP and len(w) > 1}
+
+
+def described_key(session: Any, project: Project, text: str) -> str | None:
+    """The key of the live item `text` describes by type and title words ("close the nimbus
+    capacity risk"): the item of that type sharing most of the words, at least half of them,
+    an open one first ("reopen the login issue" finds a closed one); `UserError` naming the
+    keys when several fit equally; None when none does."""
+    for found in (f for pattern in DESCRIBED for f in pattern.finditer(text)):
+        words = _stems(found.group("words"))
+        noun = found.group("noun").lower()
+        raid_type = _NOUN_TYPE.get(noun) or RaidType.from_text(noun)
+        for status in ("open", "all") if words else ():
+            wanted = service.RaidFilter(type=raid_type, status=status)
+            items = service.list_items(session, project, wanted)
+            scored = [(len(words & _stems(item.title)) / len(words), item) for item in items]
+            best = max((score for score, _ in scored), default=0.0)
+            fitting = [item for score, item in scored if score == best and best >= 0.5]
+            if len(fitting) == 1:
+                return fitting[0].key
+            if fitting:
+                keys = ", ".join(f"`{item.key}`" for item in fitting[:5])
+                raise UserError(f"Which {noun} do you mean: {keys}? Say its key.")
+    return None
+
+
 def _by_full_key(session: Any, key: str, live: bool = True) -> RaidItem:
     """The item with this key, or the one it became when its type changed."""
     try:

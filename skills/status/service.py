@@ -50,7 +50,7 @@ BULLET = re.compile(r"^\s*(?:[-*\u2022]+|\d{1,2}[.)])\s*")
 # mention". Its items are added to that update's, not put in their place.
 GOES_ON = re.compile(
     r"^\W*(?:(?:oh|ah|and|plus)[\s,]+)*(?:also|plus|p\.?s\.?|one\s+more\s+thing)\b[\s,:.\-]*"
-    r"|[\s,;.\-]*\b(?:i\s+)?forgot\s+to\s+(?:say|mention|add)\b\W*$",
+    r"|\b(?:i\s+)?forgot\s+to\s+(?:say|mention|add)\b\W*$",
     re.I,
 )
 
@@ -223,7 +223,7 @@ def submit_update(
     answers sent at once are saved one after the other, never as two."""
     text = check_text(text)
     goes_on = bool(GOES_ON.search(text)) and source != "form"
-    draft = draft or parse_status_update(GOES_ON.sub(" ", text).strip() or text)
+    draft = draft or parse_status_update(GOES_ON.sub(" ", text).strip(" \t\n,;.-") or text)
     target = checkin if checkin is not None else checkin_for(session, people, project, user)
     late = bool(target and is_closed(target))
     if target is None:  # a free update: always one of its own

@@ -59,3 +59,13 @@ def test_the_bots_mention_is_taken_out_and_lines_stay_lines() -> None:
     assert without_mention(said, "U0PMO") == "Done: the parser\nNext: release 1.0"
     assert without_mention("hey <@U0PMO|pmo> log it", "U0PMO") == "hey log it"
     assert without_mention("ask <@U0BOB>", "U0PMO") == "ask <@U0BOB>"  # other people stay
+
+
+def test_untypable_characters_never_reach_a_skill() -> None:
+    from bot.core.messages import Message, ViewSubmission
+
+    assert (
+        Message("risk: nul \x00 byte \ud800 here\tok\n", "U1").text == "risk: nul  byte  here\tok\n"
+    )
+    form = ViewSubmission("raid_form", {"title": ["a\x00b", {"x": "\x07c"}]}, "U1")
+    assert form.values == {"title": ["ab", {"x": "c"}]}

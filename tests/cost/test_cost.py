@@ -246,3 +246,14 @@ def test_money_said_as_spent_on_a_month_with_a_figure_asks_add_or_replace(settin
     assert "already has" not in chat.send("spent 2k in October")[0].text
     assert "(was €21,500)" in chat.send("/pmo cost actual Nov 2026 20k")[0].text
     assert "*€23,000* (was €20,000)" in chat.send("/pmo cost actual Nov 2026 3k --add")[0].text
+
+
+def test_an_absurd_amount_is_refused_never_a_crash(settings) -> None:
+    chat = with_project(settings)
+    chat.send("/pmo cost budget 500k EUR --start 2026-09 --end 2027-06")
+    for said in (f"/pmo cost actual Nov 2026 {'1' * 300}", f"spent {'1' * 29}k in November"):
+        assert "more than I can believe" in chat.send(said)[0].text
+    content = sheet([["Month", "Actual"], ["2026-10", "1000"], ["2026-11", "1" * 33]])
+    reply = import_file(chat, "costs.csv", content)
+    assert "more than I can believe" in reply
+    assert figures(settings) == {("2026-10", "actual"): 100_000}

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.messages import typable
 from knowledge.untrusted import FileRefused, check_zip, preload, run_bounded
 from skills.raid.spreadsheets.columns import COLUMNS, CSV_GUARD, DERIVED_COLUMNS, SHEET_TITLE
 from skills.raid.spreadsheets.layout import (
@@ -267,7 +268,7 @@ def _csv_grid(content: bytes, filename: str) -> Grid:
     delimiter = delimiter if any(delimiter in line for line in lines) else ","
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        return [[_unguard(cell) for cell in row] for row in reader]
+        return [[typable(_unguard(cell)) for cell in row] for row in reader]
     except csv.Error as exc:
         raise ImportFileError(f"{filename} is not valid CSV: {exc}.") from None
 
@@ -318,7 +319,7 @@ def _sheet_grid(rows: Any, filename: str) -> Grid:
     grid: Grid = []
     blanks = 0
     for values in rows:
-        grid.append(list(values))
+        grid.append(typable(list(values)))
         blanks = blanks + 1 if blank(values) else 0
         if blanks > 1000:
             break
@@ -335,6 +336,7 @@ def _json_rows(content: bytes, filename: str) -> FileTable:
         data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise ImportFileError(f"{filename} is not valid JSON: {exc}.") from None
+    data = typable(data)
     if isinstance(data, dict):
         data = data.get("items")
     if not isinstance(data, list):

@@ -1,0 +1,67 @@
+"""Items and milestones named by their words, not their keys ("close the nimbus risk")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.core.context import Context
+from bot.core.db import session_scope
+from bot.core.messages import UserError
+from bot.core.projects import project_for_channel
+from bot.interpret import slots
+from skills import registry
+from tests.helpers import CHANNEL, PM, STRANGER, with_project
+
+
+@pytest.fixture
+def read(settings):
+    """`read(op, text, user)`: the arguments the rules give `op` in #apollo, which holds
+    R1 (Nimbus capacity), R2 (Nimbus licence), I1 (VPN tokens, closed), ACT1 and M1."""
+    chat = with_project(settings)
+    for line in (
+        "/pmo raid add risk: Nimbus may not deliver the managed Postgres capacity in time",
+        "/pmo raid add risk: Nimbus licence costs may rise next year",
+        "/pmo raid add issue: VPN tokens expire for contractors",
+        "/pmo raid add action: update terraform modules for the new vpc",
+        "/pmo raid close I1",
+        "/pmo milestone add Go-live --date 2027-01-15",
+    ):
+        chat.send(line)
+
+    def arguments(op_name: str, text: str, user: str = PM) -> dict[str, Any]:
+        op = registry().operation(op_name)
+        with session_scope(settings.database_url) as session:
+            ctx = Context(
+                session=session,
+                settings=settings,
+                people=chat.dispatcher.people,
+                registry=chat.dispatcher.registry,
+                user=user,
+                channel=CHANNEL,
+                is_dm=False,
+            )
+            ctx.project = project_for_channel(session, CHANNEL)
+            return slots.read_slots(op, ctx, text)
+
+    return arguments
+
+
+def test_an_item_described_by_its_type_and_words_is_found(read) -> None:
+    assert read("raid.close", "we can close the nimbus capacity risk")["key"] == "APOLLO-R1"
+    assert read("raid.close", "close the terraform action, done")["key"] == "APOLLO-ACT1"
+    assert read("raid.show", "where are we with the licence risk?")["key"] == "APOLLO-R2"
+    assert read("raid.reopen", "reopen the VPN issue, it's back")["key"] == "APOLLO-I1"
+    assert read("milestone.follow", "let me know if go-live slips")["key"] == "APOLLO-M1"
+
+
+def test_a_description_that_fits_several_or_none_finds_none(read) -> None:
+    with pytest.raises(UserError, match="Which risk do you mean: `APOLLO-R1`, `APOLLO-R2`"):
+        read("raid.close", "close the nimbus risk")
+    assert "key" not in read("raid.close", "close the payroll risk")
+    assert "key" not in read("raid.close", "there is a risk that the vendor slips")
+
+
+def test_nobody_outside_the_project_finds_its_items_by_words(read) -> None:
+    assert "key" not in read("raid.show", "where are we with the licence risk?", STRANGER)
