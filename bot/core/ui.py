@@ -9,7 +9,9 @@ from typing import Any, TypeVar
 from bot.core.text import shorten
 
 MAX_BLOCKS = 50
-MAX_SECTION_TEXT = 3000
+MAX_SECTION_TEXT = 3000  # any text object, but:
+MAX_FIELD_TEXT = 2000  # a section field
+MAX_HEADER_TEXT = 150  # a header
 MAX_MESSAGE_TEXT = 3900
 MAX_BUTTON_LABEL = 75
 MAX_BUTTON_VALUE = 2000
@@ -180,18 +182,31 @@ def page_of(items: Sequence[T], page: int, size: int) -> tuple[list[T], int, int
 
 
 def clamp_blocks(blocks: list[Block], max_blocks: int) -> list[Block]:
-    """At most `max_blocks` blocks (the last one saying more was cut), sections of at most
-    3,000 characters."""
-    clamped: list[Block] = []
-    for block in blocks:
-        block = dict(block)
-        inner = block.get("text")
-        if isinstance(inner, dict) and isinstance(inner.get("text"), str):
-            block["text"] = {**inner, "text": shorten(inner["text"], MAX_SECTION_TEXT)}
-        clamped.append(block)
+    """At most `max_blocks` blocks (the last one saying more was cut), and every text in
+    them, a section's, a context element's or a field's, within Slack's limit for it."""
+    clamped = [
+        _clamped(block, MAX_HEADER_TEXT if block.get("type") == "header" else None)
+        for block in blocks
+    ]
     if len(clamped) > max_blocks:
         clamped = clamped[: max_blocks - 1] + [context("_…more than fits in one message._")]
     return clamped
+
+
+def _clamped(value: Any, limit: int | None = None) -> Any:
+    """`value` with each text object shortened: a field's to 2,000 characters, any other's
+    to `limit` or 3,000."""
+    if isinstance(value, list):
+        return [_clamped(item, limit) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out = {
+        key: _clamped(item, MAX_FIELD_TEXT if key == "fields" else limit)
+        for key, item in value.items()
+    }
+    if value.get("type") in ("mrkdwn", "plain_text") and isinstance(value.get("text"), str):
+        out["text"] = shorten(value["text"], limit or MAX_SECTION_TEXT)
+    return out
 
 
 def within_limits(text: str, blocks: list[Block] | None) -> tuple[str, list[Block] | None]:

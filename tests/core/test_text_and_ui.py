@@ -69,3 +69,14 @@ def test_untypable_characters_never_reach_a_skill() -> None:
     )
     form = ViewSubmission("raid_form", {"title": ["a\x00b", {"x": "\x07c"}]}, "U1")
     assert form.values == {"title": ["ab", {"x": "c"}]}
+
+
+def test_every_text_in_a_message_is_clamped_to_slacks_limits() -> None:
+    from bot.core import ui
+
+    header = {"type": "header", "text": {"type": "plain_text", "text": "h" * 400}}
+    fields = {"type": "section", "fields": [{"type": "mrkdwn", "text": "f" * 2500}]}
+    blocks = [ui.context("x" * 38_000), ui.section("y" * 5000), header, fields]
+    context, section, header, fields = ui.clamp_blocks(blocks, 50)
+    assert len(context["elements"][0]["text"]) == 3000 and len(section["text"]["text"]) == 3000
+    assert len(header["text"]["text"]) == 150 and len(fields["fields"][0]["text"]) == 2000
