@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from contextlib import suppress
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
@@ -17,6 +18,7 @@ from bot.core.text import escape
 from scheduler.models import Absence, PersonPrefs
 from scheduler.plan import parse_hhmm
 from skills.raid.parsing import parse_date_phrase
+from skills.raid.parsing.dates import date_phrases
 
 skill = Skill(
     "ooo",
@@ -45,29 +47,128 @@ def parse_range(text: str) -> tuple[date, date]:
     return start, end
 
 
-WORDS_TO = re.compile(r"\s+(?:to|until|till|through|thru|-|–|—)\s+|\.\.", re.I)
-MAX_DATE_WORDS = 7  # "Thu 24 Dec to Fri 1 Jan", "next friday", "tomorrow"
+# Between two dates: "24 Dec to 2 Jan", "5 - 9 May", "from 23 Dec, back on 5 Jan".
+JOIN = re.compile(
+    r"\s*(?:to|until|till|through|thru|and|-|–|—|\.\.)\s*"
+    r"|(?P<back>,?\s*(?:and\s+)?back(?:\s+(?:on|by))?\s+)",
+    re.I,
+)
+# Before the dates, left out of the reason: "out until Friday" (from today), "back Monday"
+# (until the day before), "from", "between", "on" …
+LEAD_IN = re.compile(
+    r"(?:\b(?P<until>until|till|through|thru)|\b(?P<back>back)(?:\s+(?:on|by))?"
+    r"|\b(?:from|between|on|starting|for|all))\s*$",
+    re.I,
+)
+DAY_DASH = re.compile(  # "5-9 May" read as "5 - 9 May"
+    r"(?<![\w./-])(\d{1,2}(?:st|nd|rd|th)?)[-–—]"
+    r"(?=\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))",
+    re.I,
+)
+DAY_NUMBER = re.compile(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\b", re.I)  # "10th to 21st Aug"
+MONTH_ALONE = re.compile(
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{4})?", re.I
+)
+WEEK = re.compile(r"(?:this|next)\s+week", re.I)
 LONG_REASON_WORDS = 6  # more than a reason ("holiday", "dentist"): maybe an update too
+NO_DATES = (
+    "When are you away? Say `ooo tomorrow`, `ooo 24 Dec to 2 Jan holiday` or "
+    "`ooo 2026-12-21..2027-01-02`."
+)
 
 
 def dates_in_words(ctx: Context, text: str) -> tuple[date, date, str | None]:
-    """Time away said in words at the start ("tomorrow", "24 Dec to 2 Jan", "friday"), read
-    by the chat's date reader, and the reason after it."""
-    now, tz = clock.now(), ZoneInfo(ctx.person.timezone)
-    words = text.split()
-    for size in range(min(len(words), MAX_DATE_WORDS), 0, -1):
-        head = " ".join(words[:size])
-        parts = WORDS_TO.split(head, maxsplit=1)
-        days = [parse_date_phrase(part, now=now, tz=tz) for part in parts if part.strip()]
-        if days and all(days) and len(days) == len(parts):
-            start, end = days[0], days[-1]
+    """Time away said in words anywhere in the message ("I'm off 24 Dec - 2 Jan", "out
+    tomorrow", "on holiday next week"), read by the chat's date reader; the rest of the
+    message is the reason."""
+    now = clock.now().astimezone(ZoneInfo(ctx.person.timezone))
+    text = DAY_DASH.sub(r"\1 - ", text)
+    spans = date_spans(text)
+    for at in range(len(spans)):
+        found = away_from(text, spans[at:], now)
+        if found is not None:
+            start, end, cut_from, cut_to = found
             if end < start:
                 raise UserError("The end date is before the start date.")
-            return start, end, " ".join(words[size:])[:200] or None
-    raise UserError(
-        "When are you away? Say `ooo tomorrow`, `ooo 24 Dec to 2 Jan holiday` or "
-        "`ooo 2026-12-21..2027-01-02`."
-    )
+            return start, end, reason_around(text, cut_from, cut_to)
+    raise UserError(NO_DATES)
+
+
+def reason_around(text: str, cut_from: int, cut_to: int) -> str | None:
+    """The message without its dates: "I'll be travelling, no check-ins please"."""
+    rest = " ".join(f"{text[:cut_from]} {text[cut_to:]}".split())
+    return re.sub(r" (?=[,;:.!?])", "", rest).strip(" ,;:-–—")[:200] or None
+
+
+def date_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` says a date, in order: the chat's date phrases (a day and the month after
+    it, "the 14th of August", as one) and day numbers, which may open a range ("between 20
+    and 27 October")."""
+    phrases = [(start, end) for kind, start, end in date_phrases(text) if kind == "date"]
+    numbers = [
+        m.span()
+        for m in DAY_NUMBER.finditer(text)
+        if not any(s < m.end() and m.start() < e for s, e in phrases)
+    ]
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted(phrases + numbers):
+        month = MONTH_ALONE.fullmatch(text, start, end)
+        if month and spans and re.fullmatch(r"\s+(?:of\s+)?", text[spans[-1][1] : start], re.I):
+            start = spans.pop()[0]  # "the 5th" "Jan": one date
+        spans.append((start, end))
+    return spans
+
+
+def away_from(
+    text: str, spans: list[tuple[int, int]], now: datetime
+) -> tuple[date, date, int, int] | None:
+    """The days away said at the first of `spans`: a range to the next one, one day, a week,
+    or from today to a date after "until" or "back"; and where they were said."""
+    (start, end), following = spans[0], spans[1:2]
+    lead = LEAD_IN.search(text, 0, start)
+    cut_from = lead.start() if lead else start
+    joined = JOIN.fullmatch(text, end, following[0][0]) if following else None
+    days = day_range(text[start:end], text[slice(*following[0])], now) if joined else None
+    if joined and days:
+        back = timedelta(days=bool(joined.group("back")))  # "back on 5 Jan": away to the 4th
+        return days[0], days[1] - back, cut_from, following[0][1]
+    days = one_day_or_week(text[start:end], now)
+    if days and lead and (lead.group("until") or lead.group("back")):  # "out until Friday"
+        days = (now.date(), days[1] - timedelta(days=bool(lead.group("back"))))
+    return (*days, cut_from, end) if days else None
+
+
+def day_range(first: str, last: str, now: datetime) -> tuple[date, date] | None:
+    """ "24 Dec" to "2 Jan"; a day number alone takes the end's month ("10th to 21st August");
+    an end that would not come after the start is read from it ("next Monday to Friday")."""
+    number = DAY_NUMBER.fullmatch(first.strip())
+    start = None if number else read_day(first, now)
+    end = read_day(last, now)
+    if end is not None and start is not None and end <= start:
+        end = read_day(last, datetime.combine(start, time(12), now.tzinfo))
+    if end is not None and number:
+        with suppress(ValueError):
+            start = end.replace(day=int(number.group(1)))
+    return (start, end) if start is not None and end is not None else None
+
+
+def one_day_or_week(phrase: str, now: datetime) -> tuple[date, date] | None:
+    """ "tomorrow", "this Friday"; "next week" is its Monday to Friday."""
+    day = read_day(phrase, now)
+    if day is None:
+        return None
+    if not WEEK.fullmatch(phrase.strip()):
+        return day, day
+    monday = day - timedelta(days=day.weekday())
+    return max(monday, now.date()), max(monday + timedelta(days=4), now.date())
+
+
+def read_day(phrase: str, now: datetime) -> date | None:
+    """One date, by the chat's date reader; a month or a number alone is no day."""
+    phrase = re.sub(r"^the\s+", "", phrase.strip(), flags=re.I)  # "the 5th Jan" is 5 Jan
+    if phrase.isdigit() or MONTH_ALONE.fullmatch(phrase):
+        return None
+    return parse_date_phrase(phrase, now=now, tz=now.tzinfo)
 
 
 def days_text(start: date, end: date) -> str:
@@ -165,7 +266,7 @@ def clear(ctx: Context, args: Args) -> Reply:
 
 
 class AwayArgs(Args):
-    dates: str = rest(description="FROM..TO (dates or words: tomorrow, 24 Dec), then a reason")
+    dates: str = rest(description="FROM..TO (or words: tomorrow, 24 Dec to 2 Jan) and a reason")
 
 
 @skill.operation(

@@ -48,8 +48,10 @@ NOT_TEXT = frozenset(
         "interpret.choose",
         "interpret.propose",
         "interpret.decide",
-        # Undo buttons and `raid undo KEY`; plain text reaches it through `undo.last`.
+        # Undo buttons, `raid undo KEY` and `reminder undo N`; plain text reaches them
+        # through `undo.last`.
         "raid.undo",
+        "reminder.undo",
         # Open a form (a modal needs a button's or a command's trigger; a message has none).
         "milestone.form",
         "milestone.edit_form",

@@ -1,4 +1,5 @@
-"""The reminders skill: "remind me / us / @ana tomorrow at 9 to …", listed and cancelled."""
+"""The reminders skill: "remind me / us / @ana tomorrow at 9 to …", listed, cancelled, and
+the person's last change undone."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from sqlmodel import col, or_, select
 from bot.core import access, clock, ui
 from bot.core.context import Context
 from bot.core.messages import Reply, UserError
-from bot.core.operations import Access, Args, Scope, flag, no_scope, rest
-from bot.core.skills import Change, Skill
+from bot.core.models import AuditEntry
+from bot.core.operations import Access, Args, Scope, flag, no_scope, positional, rest
+from bot.core.skills import Change, Skill, too_late_to_undo
 from bot.core.text import USER_ID, escape, mention
 from skills.reminders.jobs import Reminders
 from skills.reminders.models import Reminder
@@ -26,16 +28,54 @@ NAMED = (
 )
 
 
+# Cancelling a reminder and undoing a change to one are kept in the audit log (actor, the
+# reminder's id): a person's newest cancellation that no undo has taken back can be undone.
+CANCELLED, UNDONE = "reminder.cancel", "reminder.undo"
+
+
+def newest_set(ctx: Context, only: int | None) -> Reminder | None:
+    """The person's newest reminder still set (reminder `only`, if given)."""
+    mine = select(Reminder).where(Reminder.creator == ctx.user)
+    query = mine.where(Reminder.cancelled == False)  # noqa: E712
+    if only is not None:
+        query = query.where(Reminder.id == only)
+    return ctx.session.exec(query.order_by(col(Reminder.id).desc())).first()
+
+
+def newest_cancellation(ctx: Context, only: int | None) -> AuditEntry | None:
+    """The person's newest cancellation (of reminder `only`, if given) not undone since."""
+    query = select(AuditEntry).where(
+        AuditEntry.actor == ctx.user, col(AuditEntry.action).in_((CANCELLED, UNDONE))
+    )
+    if only is not None:
+        query = query.where(AuditEntry.target == str(only))
+    undone: set[str | None] = set()
+    for row in ctx.session.exec(query.order_by(col(AuditEntry.id).desc())):
+        if row.action == UNDONE:
+            undone.add(row.target)
+        elif row.target not in undone:
+            return row
+    return None
+
+
+def last_change(ctx: Context, only: int | None = None) -> tuple[datetime, int] | None:
+    """When the person last set or cancelled a reminder (reminder `only`, if given), in a
+    change `undo` has not taken back, and which reminder; a tie goes to the cancellation."""
+    changes = []
+    cancelled = newest_cancellation(ctx, only)
+    if cancelled is not None and cancelled.target:
+        changes.append((clock.as_utc(cancelled.at), int(cancelled.target)))
+    created = newest_set(ctx, only)
+    if created is not None and created.id is not None:
+        changes.append((clock.as_utc(created.created_at), created.id))
+    return max(changes, key=lambda change: change[0], default=None)
+
+
 def reminder_to_undo(ctx: Context, words: str) -> Change | None:
-    """What `undo` reverts here: the person's newest reminder still set."""
-    newest = ctx.session.exec(
-        select(Reminder)
-        .where(Reminder.creator == ctx.user, Reminder.cancelled == False)  # noqa: E712
-        .order_by(col(Reminder.id).desc())
-    ).first()
-    if newest is None:
-        return None
-    return Change(clock.as_utc(newest.created_at), "reminder.cancel", {"reminder": str(newest.id)})
+    """What `undo` reverts here: the person's newest change, a reminder set (cancelled) or
+    cancelled (restored)."""
+    change = last_change(ctx)
+    return Change(change[0], UNDONE, {"reminder": str(change[1])}) if change else None
 
 
 skill = Skill(
@@ -230,10 +270,14 @@ def find_reminder(ctx: Context, ref: str) -> Reminder:
     return matches[0]
 
 
-def reminder_scope(ctx: Context, args: CancelArgs) -> Scope:
-    reminder = find_reminder(ctx, args.reminder)
+def scope_of(reminder: Reminder) -> Scope:
+    """A reminder is its creator's and its person's."""
     owners = (reminder.creator, reminder.target)
     return Scope(owners=owners, owned=True, target=reminder, owner_label="who set it or gets it")
+
+
+def reminder_scope(ctx: Context, args: CancelArgs) -> Scope:
+    return scope_of(find_reminder(ctx, args.reminder))
 
 
 @skill.operation(
@@ -247,6 +291,64 @@ def reminder_scope(ctx: Context, args: CancelArgs) -> Scope:
 )
 def cancel(ctx: Context, args: CancelArgs) -> Reply:
     reminder: Reminder = ctx.scope.target  # type: ignore[union-attr]
+    ctx.audit(CANCELLED, target=str(reminder.id))
+    return stop(ctx, reminder)
+
+
+def stop(ctx: Context, reminder: Reminder) -> Reply:
     reminder.cancelled = True
     ctx.session.add(reminder)
     return Reply(text=f"Cancelled reminder {reminder.id}: {escape(reminder.text)}.", ephemeral=True)
+
+
+def restore(ctx: Context, reminder: Reminder) -> Reply:
+    """A cancelled reminder set again, if it still has a time to go off."""
+    upcoming = next_delivery(ctx.session, reminder, clock.now())
+    if upcoming is None:
+        raise UserError(
+            f"Reminder {reminder.id} ({escape(reminder.text)}) was due "
+            f"{when_text(reminder, clock.as_utc(reminder.first_due))}: that has passed, so I "
+            "left it cancelled. Set a new one: `remind me tomorrow at 9 to …`."
+        )
+    reminder.cancelled = False
+    ctx.session.add(reminder)
+    return Reply(
+        text=f"Restored reminder {reminder.id}: {escape(reminder.text)}, next "
+        f"{when_text(reminder, upcoming)}.",
+        ephemeral=True,
+    )
+
+
+class UndoArgs(Args):
+    reminder: str = positional(description="Its number")
+
+
+def undo_scope(ctx: Context, args: UndoArgs) -> Scope:
+    number = args.reminder.strip().lstrip("#")
+    reminder = ctx.session.get(Reminder, int(number)) if number.isdigit() else None
+    if reminder is None:
+        raise UserError(f"I can't find reminder `{escape(args.reminder)}`.")
+    return scope_of(reminder)
+
+
+@skill.operation(
+    "reminder.undo",
+    summary="Undo your last change to a reminder (within 10 minutes): set, or cancelled.",
+    access=Access.SELF,
+    scope=undo_scope,
+    writes=True,
+    hidden=True,  # plain words reach it through `undo`
+    examples=["reminder undo 3"],
+)
+def undo(ctx: Context, args: UndoArgs) -> Reply:
+    """A reminder you just set is cancelled; one you just cancelled is set again."""
+    reminder: Reminder = ctx.scope.target  # type: ignore[union-attr]
+    change = last_change(ctx, reminder.id)
+    if change is None:
+        raise UserError(f"You have made no change to reminder {reminder.id} that I could undo.")
+    late = too_late_to_undo(change[0], clock.now())
+    if late:
+        raise UserError(late)
+    reply = restore(ctx, reminder) if reminder.cancelled else stop(ctx, reminder)
+    ctx.audit(UNDONE, target=str(reminder.id))
+    return reply
