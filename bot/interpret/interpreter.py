@@ -49,6 +49,7 @@ READ_AT = 0.3
 ADD_AT = {"raid.add": 0.2}
 # Operations that log a new item: not for words that name one already logged ("R4 is at risk").
 NEW_ITEM = ("raid.add",)
+ABOUT_DOCUMENTS = ("kb.ask",)  # never for a message about the log's own records
 SHOW_KEY = {"item": "raid.show", "milestone": "milestone.show"}  # a key alone shows its record
 NONE_AT = 0.35  # "not for me"
 CANDIDATES = 3
@@ -194,7 +195,8 @@ class Interpreter:
                 claimed = self.claimed(body, message, session)
                 if claimed:
                     return self.claimed_as(claimed, body, session, workspace)
-                return self.by_model(body, session, workspace)
+                named = slots.records_named(session, message, body)
+                return self.by_model(body, session, workspace, named)
         except SQLAlchemyError:
             log.exception("context unavailable for user=%s; interpreting the words", message.user)
             return self.by_model(body, None, None)
@@ -243,16 +245,21 @@ class Interpreter:
                 return self.to_operation(label, body, "claim", p)
         return chosen
 
-    def fitting(self, probabilities: dict[str, float], body: str) -> dict[str, float]:
+    def fitting(
+        self, probabilities: dict[str, float], body: str, named: frozenset[str] = frozenset()
+    ) -> dict[str, float]:
         """Without the operations on one thing whose key the message doesn't name ("M2 is at
         risk" is no RAID item's; "push R4 out" moves no milestone), nor logging a new item
         when it names one, nor a new or changed item when it only asks ("R4?", "who owns
-        A1"), rescaled to sum to 1."""
-        said = slots.keys_said(body)
+        A1"), rescaled to sum to 1. Records `named` by their words ("the VPN issue", "if
+        go-live slips") count as named by key; a message about one is not for the documents,
+        and a question about one is about that record ("who owns the VPN issue?")."""
+        said = slots.keys_said(body) | named
         asking = asks(body)
         if not said and not asking:
             return probabilities
-        drop = NEW_ITEM if slots.names_an_item(body) else ()
+        drop = (*NEW_ITEM,) if slots.names_an_item(body) or "item" in named else ()
+        drop += ABOUT_DOCUMENTS if named else ()
         ops = self.registry.operations
         kept = {
             label: p
@@ -260,18 +267,26 @@ class Interpreter:
             if label not in drop
             and (label not in ops or slots.key_kind(ops[label]) in (None, *said))
             and not (asking and label in ops and changes_a_record(ops[label]))
+            and not (asking and named and (label not in ops or slots.key_kind(ops[label]) is None))
         }
         total = sum(kept.values())
         return {label: p / total for label, p in kept.items()} if total > 0 else probabilities
 
-    def by_model(self, body: str, session: Session | None, workspace: str | None) -> Interpretation:
+    def by_model(
+        self,
+        body: str,
+        session: Session | None,
+        workspace: str | None,
+        named: frozenset[str] = frozenset(),
+    ) -> Interpretation:
         said = slots.keys_said(body)
         if len(said) == 1 and slots.only_keys(body):
             return self.to_operation(SHOW_KEY[said.pop()], body, "key", 1.0)
         prediction = self.model.predict(body, session=session, workspace=workspace)
         if prediction is None:
             return self.to_skill(self.fallback, body, "fallback", 0.0)
-        ranked = sorted(self.fitting(prediction.probabilities, body).items(), key=lambda kv: -kv[1])
+        fitting = self.fitting(prediction.probabilities, body, named)
+        ranked = sorted(fitting.items(), key=lambda kv: -kv[1])
         label, p = ranked[0]
         if label == NONE and p >= NONE_AT:
             return Interpretation(None, None, body, "none", p)

@@ -16,11 +16,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.core import clock
 from bot.core.context import Context
-from bot.core.messages import UserError
+from bot.core.messages import Message, UserError
 from bot.core.models import Project
 from bot.core.operations import INTERNAL, Args, Operation, field_kind
 from bot.core.projects import get_project
@@ -531,6 +531,27 @@ def described_item(ctx: Context, text: str, *, milestone: bool = False) -> str |
         return None
     find = named_key if milestone else described_key
     return find(ctx.session, project, text)
+
+
+def records_named(session: Session, message: Message, text: str) -> frozenset[str]:
+    """The kinds of record ("item", "milestone") of the channel's project that the words
+    name without a key, for a member of that project: nothing in a DM."""
+    from bot.core.access import role_of
+    from bot.core.projects import project_for_channel
+    from skills.milestones.service import named_key
+    from skills.raid.args import described_key
+
+    if message.is_dm or not message.channel or item_keys(text):
+        return frozenset()
+    project = project_for_channel(session, message.channel)
+    if project is None or role_of(session, project, message.user, message.team) is None:
+        return frozenset()
+    try:
+        item = described_key(session, project, text)
+    except UserError:  # several fit: an item is named all the same
+        item = "several"
+    milestone = named_key(session, project, text)
+    return frozenset(kind for kind, key in (("item", item), ("milestone", milestone)) if key)
 
 
 def person_in(text: str) -> str | None:

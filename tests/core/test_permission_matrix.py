@@ -100,6 +100,7 @@ SAMPLES = {
     "reminder.create": "remind me tomorrow at 9 to call the vendor",
     "reminder.list": "reminder list",
     "reminder.cancel": "reminder cancel {reminder}",
+    "reminder.undo": "reminder undo {reminder}",
     "admin.learning_reset": "admin learning reset",
     "status.submit": "status Done: the plan --project apollo",
     "status.show": "status mine --project apollo",
@@ -176,6 +177,10 @@ BUTTONS = {  # action id: value
     "milestone_done": '{{"key": "APOLLO-M1", "shown": "2027-01-15"}}',
     "milestone_follow": '{{"key": "APOLLO-M1"}}',
     "cost_chart": "apollo",
+    **{
+        action: '{{"project": "apollo", "period": "2026-10", "amount": "1k"}}'
+        for action in ("cost_add", "cost_replace")
+    },
     "hub_page": '{{"page": 2}}',
     "hub_post_portfolio": "post",
     "hub_drill": '{{"project": "apollo", "filter": "overdue"}}',

@@ -65,3 +65,13 @@ def test_a_description_that_fits_several_or_none_finds_none(read) -> None:
 
 def test_nobody_outside_the_project_finds_its_items_by_words(read) -> None:
     assert "key" not in read("raid.show", "where are we with the licence risk?", STRANGER)
+
+
+def test_a_message_about_a_described_record_goes_to_that_record(settings) -> None:
+    chat = with_project(settings)
+    chat.send("/pmo raid add risk: Nimbus may not deliver the managed Postgres capacity in time")
+    chat.send("/pmo milestone add Go-live --date 2027-01-15")
+    closed = chat.send("we can close the nimbus capacity risk, they confirmed the instances")
+    assert "APOLLO-R1* · Risk · closed" in closed[-1].text
+    assert "*Go-live*" in chat.send("when is go-live?")[0].text
+    assert "Logged" in chat.send("the vendor might slip the go-live")[0].text  # a new risk
