@@ -15,6 +15,7 @@ from bot.core.operations import Access, ProjectArgs, flag, positional, rest
 from bot.core.skills import Skill
 from bot.core.text import escape
 from skills.status import config as settings
+from skills.status.days import saved_text, under_way_note
 from skills.status.views import SETUP, setup_form
 
 skill = Skill(
@@ -165,9 +166,10 @@ def set_setting(ctx: Context, args: SetArgs) -> Reply:
     project = ctx.project_for(args.project)
     sub = args.setting.lower()
     change = checkin_settings(ctx, project, sub, split_args(args.value))
+    note = under_way_note(ctx.session, project, change)
     config = settings.apply_settings(ctx.session, project, change, actor=ctx.user)
     ctx.audit("checkin.config", project=project, target=sub, value=args.value[:200])
-    text = f"Saved.\n{settings.describe(ctx.session, project, config)}"
+    text = saved_text(ctx.session, project, config, note)
     return Reply(text=text, blocks=[ui.section(text)])
 
 
@@ -216,6 +218,7 @@ def save_setup(ctx: Context, args: SetupArgs) -> Reply:
 
     project = ctx.project_for(args.project)
     change = read_setup(args.values)
+    note = under_way_note(ctx.session, project, change)
     try:
         config = settings.apply_settings(
             ctx.session, project, change, actor=ctx.user, seen=args.version
@@ -228,5 +231,5 @@ def save_setup(ctx: Context, args: SetupArgs) -> Reply:
         field = "participants" if change.participants or change.reset_participants else "enabled"
         raise FieldErrors({field: str(exc)}) from None
     ctx.audit("checkin.config", project=project, target="setup")
-    text = f"Saved.\n{settings.describe(ctx.session, project, config)}"
+    text = saved_text(ctx.session, project, config, note)
     return Reply(text=text, to_user=ctx.user)

@@ -66,6 +66,7 @@ def set_command(
     from bot.core.messages import UserError
     from bot.core.projects import require_project
     from skills.status import config as cfg
+    from skills.status.days import saved_text, under_way_note
 
     settings = start()
     try:
@@ -86,8 +87,9 @@ def set_command(
         )
         with session_scope(settings.database_url) as session:
             target = require_project(session, project)
+            note = under_way_note(session, target, change)
             config = cfg.apply_settings(session, target, change, actor=ACTOR)
-            print(unformat("Saved.\n" + cfg.describe(session, target, config)))
+            print(unformat(saved_text(session, target, config, note)))
     except UserError as exc:
         fail(unformat(exc))
 

@@ -23,6 +23,7 @@ from bot.core.projects import check_timezone, check_user_id, members_of, role_of
 from bot.core.text import escape, mention
 from scheduler.plan import parse_hhmm
 from skills.status.models import DEFAULT_QUESTIONS, CheckinConfig, CheckinHoliday
+from skills.status.quiet import quiet_note
 
 DAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 FULL_DAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -156,9 +157,11 @@ def members(session: Session, project: Project) -> list[str]:
 
 
 def participants(session: Session, project: Project, config: CheckinConfig) -> list[str]:
-    """Who is asked: the explicit list, else the project's PMs and members."""
+    """Who is asked: the explicit list (less those who left the project), else the
+    project's PMs and members."""
     if config.participants is not None:
-        return list(config.participants)
+        inside = {m.user_id for m in members_of(session, project)}
+        return [u for u in config.participants if u in inside]
     return members(session, project)
 
 
@@ -356,6 +359,7 @@ def describe(session: Session, project: Project, config: CheckinConfig | None) -
         f"*Check-ins of `{project.key}`* are {state}: {days_text(config.days)} at {config.time} "
         f"in each participant's own timezone; answers open for "
         f"{duration_text(config.window_minutes)}; {reminders}; report {where}.",
+        quiet_note(session, config, who),
         f"Participants{source}: {listed}",
         f"Observers (get the report by DM): "
         f"{', '.join(mention(u) for u in config.observers) or '_none_'}",
@@ -367,4 +371,4 @@ def describe(session: Session, project: Project, config: CheckinConfig | None) -
     upcoming = holidays(session, project, upcoming=True)
     if upcoming:
         lines.append("Holidays: " + ", ".join(f"{d:%a %d %b %Y}" for d in upcoming[:10]))
-    return "\n".join(lines)
+    return "\n".join(line for line in lines if line)

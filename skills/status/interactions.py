@@ -49,7 +49,7 @@ def named_checkin(ctx: Context, raw: str) -> Checkin:
     config = settings.get_config(ctx.session, project)
     if config is None or not is_checkin_day(config, day, settings.holidays(ctx.session, project)):
         raise UserError(f"`{project.key}` holds no check-in on {day:%a %d %b}.")
-    checkin = ensure_checkin(ctx.session, ctx.people, project, config, day)
+    checkin = ensure_checkin(ctx.session, ctx.people, project, config, day, answering=ctx.user)
     if service.on_roster(ctx.session, checkin, ctx.user) is None:
         raise UserError(f"You are not on the `{project.key}` check-in of {day:%a %d %b}.")
     return checkin

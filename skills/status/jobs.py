@@ -1,12 +1,13 @@
 """The check-in's scheduled posts: prompts, reminders and the report (`checkin_skill.jobs`).
 
 Each is planned from the database on every tick and fired exactly once by the
-engine. `run` checks again at firing time (answered, away, closed, a holiday
-added, settings changed) and asks the engine's own record (`Firing`) whether the
-same job already went out at another time, so a firing re-planned after a settings
-change never posts twice, while a retry of a failed post does. The first prompt
-that goes out records the day's check-in and its roster (`ensure_checkin`), so a
-day nobody answered still counts in participation.
+engine. `run` checks again at firing time (answered, away, the person's own window
+ended, a holiday added, settings changed) and asks the engine's own record (`Firing`)
+whether the same job already went out at another time, so a firing re-planned after a
+settings change never posts twice, while a retry of a failed post does. A reminder
+goes out only after the person's prompt did. The first prompt that goes out records
+the day's check-in and its roster (`ensure_checkin`), so a day nobody answered still
+counts in participation; a day with no check-in (nobody was asked) has no report.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from skills.status.days import (
     Slot,
     ensure_checkin,
     is_checkin_day,
+    is_closed,
     plan_day,
     plans_between,
     report_channel,
@@ -51,17 +53,30 @@ def _target(ctx: PlanContext, firing: Planned) -> DayPlan | None:
 
 
 def _owing(ctx: PlanContext, firing: Planned) -> tuple[DayPlan, Slot] | None:
-    """The plan and slot of the participant a prompt or reminder is for, while they owe one."""
+    """The plan and slot of the participant a prompt or reminder is for, while they owe one:
+    on the roster, not away, not answered, and their own window not ended."""
     plan = _target(ctx, firing)
     slot = next((s for s in plan.slots if s.user == firing.recipient), None) if plan else None
     if plan is None or slot is None or slot.away:
         return None
-    closes = plan.closes_at
-    if closes is not None and max(clock.now(), firing.due) >= closes:
+    if max(clock.now(), firing.due) >= slot.window_end:
+        return None
+    if plan.checkin is not None and is_closed(plan.checkin):
         return None
     if plan.checkin is not None and update_for(ctx.session, plan.checkin, slot.user):
         return None
     return plan, slot
+
+
+def prompted_before(ctx: PlanContext, plan: DayPlan, slot: Slot, moment: datetime) -> bool:
+    """Whether the participant's prompt of the day went out before `moment` (a reminder
+    never comes first, nor right after a prompt that went out late)."""
+    query = select(Firing.id).where(
+        Firing.job_key == f"{CheckinPrompts.name}:{plan.key}:{slot.user}",
+        Firing.status == "posted",
+        Firing.posted_at < moment,
+    )
+    return ctx.session.exec(query).first() is not None
 
 
 def sent_at_other_times(ctx: PlanContext, firing: Planned) -> int:
@@ -140,6 +155,8 @@ class CheckinReminders:
         if found is None:
             return []
         plan, slot = found
+        if not prompted_before(ctx, plan, slot, firing.due):
+            return []
         if sent_at_other_times(ctx, firing) >= plan.config.reminder_count:
             return []
         return [reminder_reply(plan.project, plan.day, slot)]
@@ -165,8 +182,8 @@ class CheckinReports:
 
     def run(self, ctx: PlanContext, firing: Planned) -> list[Reply]:
         plan = _target(ctx, firing)
-        if plan is None or not (plan.asked or plan.checkin) or sent_at_other_times(ctx, firing):
-            return []
+        if plan is None or plan.checkin is None or sent_at_other_times(ctx, firing):
+            return []  # off, nobody was asked (no check-in), or sent before a settings change
         return report_replies(ctx.session, build_report(ctx.session, plan))
 
 

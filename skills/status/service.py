@@ -175,7 +175,7 @@ def checkin_for(session: Session, people: People, project: Project, user: str) -
         select(Checkin).where(Checkin.project_id == project.id, Checkin.day == today)
     ).first()
     if user in participants(session, project, config):  # creates it, or adds a newcomer
-        checkin = ensure_checkin(session, people, project, config, today)
+        checkin = ensure_checkin(session, people, project, config, today, answering=user)
     return checkin if checkin and on_roster(session, checkin, user) else None
 
 

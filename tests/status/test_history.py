@@ -31,7 +31,7 @@ def livepmo(database_url: str, *args: str) -> Result:
 
 def two_days(settings):
     """Mon: Bob and Chen answer (Chen red); Tue: Bob answers late (amber), Chen skips;
-    Alice never answers."""
+    Alice never answers (on Monday the check-in starts after her window: she is not asked)."""
     chat = with_checkins(settings)
     outbox = Outbox()
     clock.pin("2026-11-23T15:00:00+00:00")
@@ -58,8 +58,8 @@ def test_history_and_stats(settings) -> None:
     stats = chat.send("/pmo status stats --days 7")[0].text
     assert "<@U0BOB> *100%* — 2 of 2 answered (1 late) · 0 skipped · 0 missed" in stats
     assert "<@U0CHEN> *50%* — 1 of 2 answered (0 late) · 1 skipped · 0 missed" in stats
-    assert "<@U0ALICE> *0%* — 0 of 2 answered (0 late) · 0 skipped · 2 missed" in stats
-    assert "*Project:* 50% — 3 of 6 answers given." in stats
+    assert "<@U0ALICE> *0%* — 0 of 1 answered (0 late) · 0 skipped · 1 missed" in stats
+    assert "*Project:* 60% — 3 of 5 answers given." in stats
     assert "--days needs a number" in chat.send("/pmo status stats --days lots")[0].text
 
 

@@ -139,11 +139,12 @@ def test_a_blocker_in_three_updates_in_a_row_is_flagged(settings) -> None:
         "API keys from IT not here yet",
     ]
     for day, blocker in zip(("23", "24", "25"), blockers, strict=True):
+        at(settings, f"2026-11-{day}T09:31:00", outbox)  # Alice is asked (and never answers)
         clock.pin(f"2026-11-{day}T15:00:00+00:00")
         dm(chat, BOB, f"Done: screens. Next: tests. Blockers: {blocker}")
         dm(chat, CHEN, "Done: parser. Next: docs. Blockers: none")
         at(settings, f"2026-11-{day}T18:31:00", outbox)
-    reports = [r for r in outbox.take() if r.to_channel == CHANNEL]
+    reports = [r for r in outbox.take() if r.to_channel == CHANNEL and r.thread_key]
     assert [("recurring" in r.text) for r in reports] == [False, False, True]
     sections = [b for b in reports[-1].blocks if b["type"] == "section"]
     section = next(b for b in sections if "Recurring" in b["text"]["text"])
@@ -262,6 +263,7 @@ def test_an_answer_opening_like_a_question_is_an_update(
 def test_the_digest_lists_who_skipped_apart_from_who_said_nothing(settings) -> None:
     chat = with_checkins(settings)
     outbox = Outbox()
+    at(settings, "2026-11-23T09:31:00", outbox)  # Alice is asked (and never answers)
     clock.pin("2026-11-23T15:00:00+00:00")
     assert "Skipped" in chat.send("status skip", user=BOB)[0].text
     dm(chat, CHEN, "Done: parser. Next: docs. Blockers: none")
