@@ -229,8 +229,8 @@ def apply_settings(
     The settings are changed as stored now (locked and re-read); `seen` is the version a
     setup form showed, refused with the new settings if they changed since.
     """
-    for named in (changes.participants, changes.add_participants):
-        if named:
+    for named in (changes.participants, changes.add_participants, changes.observers):
+        if named:  # observers too: the report is the project's data
             check_in_project(session, project, named)
     if changes.destination is not None and changes.destination not in DESTINATIONS:
         raise UserError("Post the report in the `channel`, or in a `thread` per check-in.")

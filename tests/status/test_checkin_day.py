@@ -18,8 +18,10 @@ from tests.status.chat import DAN, Outbox, at, directory, dm, updates, with_chec
 def test_a_full_day_in_three_timezones(settings) -> None:
     chat = with_checkins(settings, DAN)
     chat.send("/pmo project members add <@U0OBSERVER> viewer")
-    # The report carries project data: an observer who cannot read the project gets none.
-    chat.send("/pmo checkin observers <@U0OBSERVER> <@U0OUTSIDER>")
+    # The report carries project data: an observer must be able to read the project.
+    refused = chat.send("/pmo checkin observers <@U0OBSERVER> <@U0OUTSIDER>")[0].text
+    assert "<@U0OUTSIDER> is not in `apollo`" in refused
+    chat.send("/pmo checkin observers <@U0OBSERVER>")
     assert "away" in dm(chat, DAN, "ooo 2026-11-23..2026-11-24 conference")[0].text
     outbox = Outbox()
 
