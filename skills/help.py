@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.core import ui
 from bot.core.context import Context
 from bot.core.messages import Reply
@@ -35,7 +37,7 @@ class HelpArgs(Args):
 def show_help(ctx: Context, args: HelpArgs) -> Reply:
     """`help` lists every skill; `help NAME` shows one skill's operations."""
     name = args.topic.strip().lower()
-    topic = ctx.registry.get(name) if name else None
+    topic = ctx.registry.get(name) or named_skill(ctx, name) if name else None
     if topic:
         text = skill_help(topic)
         return Reply(text=text, blocks=[ui.section(text)])
@@ -52,6 +54,31 @@ def show_help(ctx: Context, args: HelpArgs) -> Reply:
     lines.append(f"More on one skill: `help {other}`.")
     text = "\n".join(lines)
     return Reply(text=text, blocks=[ui.section(text)])
+
+
+def named_skill(ctx: Context, words: str) -> Skill | None:
+    """The skill words about the bot name ("how do I set a reminder", "help with
+    milestones"): by its name or an alias, else the one whose summary shares most of the
+    longer words, the one whose summary they say most of on a tie ("log a risk" → the
+    RAID log's), if one does."""
+    said = {w.rstrip("s") for w in re.findall(r"[a-z][a-z-]+", words)}
+    shown = [s for s in ctx.registry.skills if not all(op.hidden for op in s.operations)]
+    for item in shown:
+        if said & {n.rstrip("s") for n in (item.name, *item.aliases)}:
+            return item
+    longer = {w for w in said if len(w) > 3}
+    scored = []
+    for item in shown:
+        words = summary_words(item)
+        shared = len(longer & words)
+        scored.append(((shared, shared / max(len(words), 1)), item))  # the more focused wins
+    best = max((score for score, _ in scored), default=(0, 0.0))
+    found = [item for score, item in scored if score == best and best[0] > 0]
+    return found[0] if len(found) == 1 and found[0] is not skill else None
+
+
+def summary_words(item: Skill) -> set[str]:
+    return {w.rstrip("s") for w in re.findall(r"[a-z][a-z-]+", item.summary.lower()) if len(w) > 3}
 
 
 def skill_help(topic: Skill) -> str:

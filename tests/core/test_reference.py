@@ -25,3 +25,12 @@ def test_help_lists_only_skills_with_something_to_ask_for(settings) -> None:
 
     listing = console(settings).send("help")[0].text
     assert "*raid*" in listing and "*interpret*" not in listing  # its buttons only
+
+
+def test_help_about_a_topic_in_words_shows_that_skill(settings) -> None:
+    from tests.helpers import console
+
+    chat = console(settings)
+    for said, name in (("help with milestones", "milestone"), ("help me log a risk", "raid")):
+        assert chat.send(said)[0].text.startswith(f"*{name}* —"), said
+    assert "I'm not sure what you meant" in chat.send("help me please I am lost")[0].text
