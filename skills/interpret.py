@@ -7,14 +7,16 @@ asked only, and stores the answer as a labelled example for the workspace.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from bot.core import ui
+from bot.core import access, ui
 from bot.core.context import Context
 from bot.core.messages import Reply, UserError
-from bot.core.operations import Access, Args, Scope, flag, no_scope, positional
+from bot.core.operations import Access, Args, Operation, Scope, flag, no_scope, positional
 from bot.core.skills import Skill
-from bot.core.text import escape, shorten
+from bot.core.text import USER_ID, escape, mention, shorten
 from bot.interpret import learning, slots
 from bot.interpret.corpus import NONE
 from bot.interpret.tables import Clarification
@@ -150,22 +152,80 @@ class ProposeArgs(Args):
     command="interpret propose",
 )
 def propose(ctx: Context, args: ProposeArgs) -> Reply:
-    from bot.llm.routing import command_words
+    """The card: every argument that will be written, and Confirm · Edit · Cancel (Edit only
+    when a command recreates exactly this call). Refused at once, as the operation itself
+    would refuse, when the person may not make the change."""
+    from bot.llm.routing import as_instants, edit_command
 
     op = ctx.registry.operations.get(args.operation)
     if op is None:
         raise UserError("I couldn't work out what to do with that; try the command instead.")
-    values = op.validate(args.arguments).model_dump(mode="json", include=set(args.arguments))
+    arguments = as_instants(op, args.arguments, ctx.person.timezone)
+    checked = op.validate(arguments)
+    permitted(ctx, op, checked)
+    values = checked.model_dump(mode="json", include=set(arguments))
+    command = edit_command(ctx, op, values)
     proposed = {"op": op.name, "label": op.label, "preset": values, "proposed": True}
-    asked = ask(ctx, args.text, [proposed])
-    command = command_words(op, values)
-    question = f"Shall I do this? *{escape(op.label)}*\n`{escape(shorten(command, 600))}`"
+    asked = ask(ctx, args.text, [{**proposed, "command": command}])
+    lines = argument_lines(checked, values, ctx.person.timezone)
+    question = "\n".join([f"Shall I do this? *{escape(op.label)}*", *lines])
     buttons = [
         ui.button("Confirm", "interpret_confirm", str(asked.id), style="primary"),
-        ui.button("Edit", "interpret_edit", str(asked.id)),
+        *([ui.button("Edit", "interpret_edit", str(asked.id))] if command else []),
         ui.button("Cancel", "interpret_cancel", str(asked.id)),
     ]
     return Reply(text=question, blocks=[ui.section(question), ui.actions(*buttons)], ephemeral=True)
+
+
+def permitted(ctx: Context, op: Operation, args: Args) -> None:
+    """`Refused` (what the operation itself would say) unless this person may run `op`."""
+    scope = op.scope(ctx, args)
+    access.authorize(
+        ctx.session, op, scope, user=ctx.user, team=ctx.team, admin=ctx.person.is_admin
+    )
+
+
+CARD_ROOM = 2_400  # of a section's 3,000 characters, what the values may take together
+LONGEST_VALUE = 300
+SHORTEST_VALUE = 40
+
+
+def argument_lines(args: Args, values: dict[str, Any], timezone: str) -> list[str]:
+    """One line per argument, in the operation's order: every one that will be written is
+    shown (`values`, as stored), a long value shortened (never left out), a time in the
+    person's `timezone`."""
+    names = [n for n in type(args).model_fields if n in values]
+    limit = max(SHORTEST_VALUE, min(LONGEST_VALUE, CARD_ROOM // max(1, len(names))))
+    lines = []
+    for name in names:
+        value = getattr(args, name)
+        text = local_time(value, timezone) if isinstance(value, datetime) else values[name]
+        lines.append(f"• {name.replace('_', ' ').capitalize()}: {shown(name, text, limit)}")
+    return lines
+
+
+def local_time(moment: datetime, timezone: str) -> str:
+    """`Mon 23 Nov 2026 15:00 (America/New_York)`."""
+    return f"{moment.astimezone(ZoneInfo(timezone)):%a %d %b %Y %H:%M} ({timezone})"
+
+
+def shown(name: str, value: Any, limit: int) -> str:
+    """A value as the card shows it: a person as a mention, a list joined, text escaped and
+    at most `limit` characters long."""
+    if name in slots.PEOPLE_FIELDS and isinstance(value, str) and USER_ID.match(value):
+        return mention(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return clipped(text, limit) if text else "_(empty)_"
+
+
+def clipped(text: str, limit: int) -> str:
+    """`text` escaped and shortened to at most `limit` characters (never inside an entity)."""
+    cut = shorten(text, limit)
+    while len(escape(cut)) > limit:
+        cut = shorten(cut, max(1, len(cut) - (len(escape(cut)) - limit)))
+    return escape(cut)
 
 
 class DecideArgs(Args):
@@ -186,8 +246,6 @@ class DecideArgs(Args):
     command="interpret decide",
 )
 def decide(ctx: Context, args: DecideArgs) -> list[Reply]:
-    from bot.llm.routing import command_words
-
     asked: Clarification = ctx.scope.target  # type: ignore[union-attr]
     choice = args.answer.partition(":")[2]
     if asked.answered:
@@ -201,14 +259,23 @@ def decide(ctx: Context, args: DecideArgs) -> list[Reply]:
     if choice == "cancel":
         return [Reply(text="Cancelled; nothing was changed.", replace_original=True)]
     if choice == "edit":
-        command = escape(command_words(op, proposed["preset"]))
-        return [
-            Reply(
-                text=f"Change what you need and send it as a command:\n```/pmo {command}```",
-                replace_original=True,
-            )
-        ]
+        return [edit(proposed)]
     ctx.channel = asked.channel or ctx.channel
     replies = ctx.invoke(op.name, op.validate(proposed["preset"]))
     ctx.audit("interpret.confirmed", target=op.name, confirmed_by=ctx.user, proposed_by="model")
     return [Reply(text=f"{escape(op.label)}: confirmed.", replace_original=True), *replies]
+
+
+def edit(proposed: dict[str, Any]) -> Reply:
+    """The command that recreates the proposal, to change and send; a card from before
+    commands were checked has none, and gets no guess."""
+    if not proposed.get("command"):
+        raise UserError(
+            "I can't write that one as a command. Confirm it as shown, or Cancel and say it "
+            "again with what should be different."
+        )
+    command = escape(proposed["command"])
+    return Reply(
+        text=f"Change what you need and send it as a command:\n```/pmo {command}```",
+        replace_original=True,
+    )

@@ -7,7 +7,9 @@ form with that callback id.
 
 from __future__ import annotations
 
+import itertools
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +18,7 @@ from bot.core.messages import Action, Message, Reply, ViewSubmission
 from bot.core.text import without_mention
 
 CONSOLE_USER = "UCONSOLE"
+MESSAGE_CLOCK = itertools.count(time.time_ns() // 1_000)
 CONSOLE_BOT = "U0PMO"  # the bot's user id in the console: `<@U0PMO> ...` addresses it
 
 
@@ -27,11 +30,14 @@ class ConsoleSession:
     user: str = CONSOLE_USER
     channel: str | None = None
     forms: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _ts: int = 0
 
     def next_ts(self) -> str:
-        self._ts += 1
-        return f"1700000000.{self._ts:06d}"
+        """A message timestamp as Slack writes one, unique to this message: the
+        microseconds since 1970 when the process started, counted up by one per message,
+        so another run's messages (stored, e.g. a thread's earlier questions) are never
+        taken for this run's."""
+        micros = next(MESSAGE_CLOCK)
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def send(
         self, text: str, *, user: str | None = None, channel: str | None = None

@@ -11,6 +11,7 @@ any failure (error, timeout, 429, malformed output, refusal, spent budget), logg
 * `narrative` — the opening paragraph of a summary, checked against its facts.
 
 `client.LanguageModel` makes the calls (timeouts, bounded retries, token caps) and
-records each in `usage`; `safety` cleans what a model wrote before anyone sees it.
+records each in `usage`; `completions` holds what a call gives back or why it failed;
+`safety` cleans what a model wrote before anyone sees it.
 Prompts are files in `prompts/`.
 """

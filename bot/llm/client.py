@@ -4,19 +4,25 @@
 llama.cpp's server...). Its own retries are off: a 429 with `Retry-After: 30` must not hold
 a person's reply for 30 seconds, so we retry here, only server errors and dropped
 connections, at most `LIVEPMO_LLM_RETRIES` times, and never once a stream has sent text
-(part of it may be on screen). Every failure becomes a `ModelFailure` with a short
-`reason`, and every call, failed or not, is recorded (`usage.LlmCall`): an answer its
-caller's `check` rejects (`ungrounded`, `invented_number`, `invalid`...) counts as a
-failure like a timeout.
+(part of it may be on screen). Each request must be over within `LIVEPMO_LLM_TIMEOUT`
+seconds in all (httpx's timeout is per read: a server trickling its answer would hold the
+reply as long as it liked). Every failure becomes a `ModelFailure` with a short `reason`,
+and every call, failed or not, is recorded (`usage.LlmCall`): an answer its caller's
+`check` rejects (`ungrounded`, `invented_number`, `invalid`...) counts as a failure like a
+timeout. A server that rejects tools is asked once more without them, in the same call.
+A server that reports no token usage has its tokens estimated, so the daily cap holds.
 """
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as WaitedTooLong
 from datetime import datetime
 from datetime import time as day_start
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -26,6 +32,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.core import clock
 from bot.core.db import session_scope
 from bot.core.settings import Settings
+from bot.llm.completions import (
+    CHARS_PER_TOKEN,
+    Completion,
+    ModelFailure,
+    Request,
+    as_is,
+    completion_of,
+    estimated,
+    reason_for,
+)
 from bot.llm.usage import LlmCall, tokens_since
 from prompts import load
 
@@ -34,7 +50,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CHARS_PER_TOKEN = 4  # a rough estimate, for refusing an oversized prompt before sending it
 RETRIED = ("server_error", "connection")
 # After the server failed (or asked us to wait), the model rests this long: the next uses in
 # the same reply (a narrative after a failed routing) go offline at once, not after another
@@ -44,62 +59,23 @@ MAX_REST = 120.0
 T = TypeVar("T")
 
 
-class ModelFailure(Exception):
-    """The model gave nothing usable; `reason` says why (for the log and usage)."""
+def within(seconds: float, work: Callable[[], T]) -> T:
+    """`work()`, or `ModelFailure("timeout")` once `seconds` have passed in all. Work given up
+    on runs to its end in the background, unheard (the HTTP client cannot be interrupted)."""
+    future: Future[T] = Future()
 
-    def __init__(self, reason: str, detail: str = "") -> None:
-        self.reason, self.detail = reason, detail
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-
-
-@dataclass
-class Completion:
-    """What the model returned: its text, the tools it called and what it cost."""
-
-    text: str = ""
-    tool_calls: list[dict[str, Any]] = field(default_factory=list)
-    input_tokens: int = 0
-    output_tokens: int = 0
-
-    def json(self) -> Any:
-        """The text as JSON (a fenced block is unwrapped); `ModelFailure` if it is not."""
-        text = self.text.strip()
-        if text.startswith("```"):
-            text = text.strip("`").removeprefix("json").strip()
+    def run() -> None:
         try:
-            return json.loads(text)
-        except ValueError:
-            raise ModelFailure("malformed", "not JSON") from None
+            future.set_result(work())
+        except BaseException as exc:  # handed to the caller, who re-raises it
+            future.set_exception(exc)
 
-
-def reason_for(exc: Exception) -> str:
-    """A failure's short name."""
-    if isinstance(exc, ModelFailure):
-        return exc.reason
-    import openai  # here, not at start-up: offline runs never load it
-
-    if isinstance(exc, openai.APITimeoutError):
-        return "timeout"
-    if isinstance(exc, openai.RateLimitError):
-        return "rate_limited"
-    if isinstance(exc, openai.InternalServerError):
-        return "server_error"
-    if isinstance(exc, openai.APIConnectionError):
-        return "connection"
-    if isinstance(exc, openai.BadRequestError):
-        return "rejected"
-    if isinstance(exc, openai.APIStatusError):
-        return f"http_{exc.status_code}"
-    if isinstance(exc, openai.APIError):  # an error event in the middle of a stream
-        return "server_error"
-    if isinstance(exc, ValueError | KeyError | TypeError):
-        return "malformed"
-    return "error"
-
-
-def as_is(completion: Completion) -> Completion:
-    """`LanguageModel.chat`'s default check: the completion, as it came."""
-    return completion
+    context = contextvars.copy_context()
+    threading.Thread(target=context.run, args=(run,), name="llm-call", daemon=True).start()
+    try:
+        return future.result(timeout=seconds)
+    except WaitedTooLong:
+        raise ModelFailure("timeout", f"no complete answer within {seconds:g} s") from None
 
 
 class LanguageModel:
@@ -155,6 +131,7 @@ class LanguageModel:
         schema: dict[str, Any] | None = None,
         on_text: Callable[[str], None] | None = None,
         check: Callable[[Completion], T] = as_is,  # type: ignore[assignment]
+        without_tools: Request | None = None,
     ) -> T:
         """Render the prompt `prompt` with `values`, ask the model once (plus retries) and
         return what `check` makes of the completion (by default, the completion).
@@ -163,25 +140,45 @@ class LanguageModel:
         `schema` where the server supports `json_schema` (`LIVEPMO_LLM_JSON_SCHEMA`);
         `on_text` streams, called with the text so far as it grows. `check` raises
         `ModelFailure` to reject the completion: the call is then recorded as failed, for
-        that reason.
+        that reason. `without_tools` is asked instead, within the same call, when the
+        server rejects `tools` (HTTP 400).
 
         Raises:
             ModelFailure: timeout, rate_limited, server_error, connection, rejected,
                 malformed, refused, budget, too_long or `check`'s reason; already logged
                 and recorded.
         """
-        template = load(prompt)
-        messages = template.render(**values)
+        request = Request(prompt, values, tools, json_mode, schema, check)
+        return self.call(
+            request, skill=skill, user=user, on_text=on_text, without_tools=without_tools
+        )
+
+    def call(
+        self,
+        request: Request,
+        *,
+        skill: str,
+        user: str,
+        on_text: Callable[[str], None] | None = None,
+        without_tools: Request | None = None,
+    ) -> Any:
+        """`chat`, with the request as one `Request`."""
+        asks = [request]
+        if request.tools and without_tools is not None:
+            asks.append(without_tools)
         started = time.monotonic()
-        completion = Completion()
-        outcome = "ok"
+        spent: list[Completion] = []
+        label, outcome = load(request.prompt).label, "ok"
         try:
-            if started < self.resting_until:
-                raise ModelFailure("resting", "after a recent server failure")
-            self._check_budget(user, messages, tools)
-            response_format = self.response_format(schema) if json_mode else None
-            completion = self._call(messages, tools, response_format, on_text)
-            return check(completion)
+            for n, each in enumerate(asks):
+                label = load(each.prompt).label
+                try:
+                    return self._ask(each, user, on_text, spent)
+                except Exception as exc:
+                    if n + 1 == len(asks) or reason_for(exc) != "rejected":
+                        raise
+                    log.info("the model's server rejected tools; asking for JSON instead")
+            raise AssertionError("unreachable")
         except Exception as exc:
             outcome = reason_for(exc)
             self.rest(outcome, exc)
@@ -191,16 +188,36 @@ class LanguageModel:
                 outcome,
                 skill,
                 user,
-                template.label,
+                label,
                 detail,
             )
             raise ModelFailure(outcome, detail) from exc
         finally:
-            self._record(skill, user, template.label, completion, started, outcome)
+            self._record(skill, user, label, spent, started, outcome)
+
+    def _ask(
+        self,
+        request: Request,
+        user: str,
+        on_text: Callable[[str], None] | None,
+        spent: list[Completion],
+    ) -> Any:
+        """One request, unless the model rests or a cap refuses it; its completion (tokens
+        estimated if the server gave none) joins `spent`, then `request.check` judges it."""
+        messages = load(request.prompt).render(**request.values)
+        if time.monotonic() < self.resting_until:
+            raise ModelFailure("resting", "after a recent server failure")
+        size = self._check_budget(user, messages, request.tools)
+        response_format = self.response_format(request.schema) if request.json_mode else None
+        completion = estimated(self._call(messages, request.tools, response_format, on_text), size)
+        spent.append(completion)
+        return request.check(completion)
 
     def _check_budget(
         self, user: str, messages: list[tuple[str, str]], tools: list[dict[str, Any]] | None
-    ) -> None:
+    ) -> int:
+        """The prompt's size in tokens (estimated); `ModelFailure` if it is over the cap, or
+        `user` has spent today's tokens (the UTC day)."""
         characters = sum(len(text) for _, text in messages) + len(json.dumps(tools or []))
         size = characters // CHARS_PER_TOKEN
         if size > self.settings.livepmo_llm_max_prompt_tokens:
@@ -212,9 +229,10 @@ class LanguageModel:
                 used = tokens_since(session, user, midnight)
         except SQLAlchemyError:
             log.exception("could not read today's model usage for user=%s", user)
-            return
+            return size
         if used >= cap:
             raise ModelFailure("budget", f"{used} of {cap} tokens used today")
+        return size
 
     def _call(
         self,
@@ -229,23 +247,26 @@ class LanguageModel:
         elif response_format:
             runnable = self.client.bind(response_format=response_format)
         streamed = False
+        lock, given_up = threading.Lock(), False
 
-        def shown(text: str) -> None:
+        def shown(text: str) -> None:  # never once the request was given up on
             nonlocal streamed
-            streamed = True
-            on_text(text)  # type: ignore[misc]
+            with lock:
+                if not given_up:
+                    streamed = True
+                    on_text(text)  # type: ignore[misc]
+
+        def ask() -> Any:
+            return self._stream(runnable, messages, shown) if on_text else runnable.invoke(messages)
 
         for attempt in range(self.settings.livepmo_llm_retries + 1):
             try:
-                message = (
-                    self._stream(runnable, messages, shown)
-                    if on_text
-                    else runnable.invoke(messages)
-                )
-                return completion_of(message)
+                return completion_of(within(self.settings.livepmo_llm_timeout, ask))
             except Exception as exc:
                 last = attempt == self.settings.livepmo_llm_retries
                 if streamed or reason_for(exc) not in RETRIED or last:
+                    with lock:
+                        given_up = True  # a request still running must show nothing more
                     raise
                 log.info("model call failed (%s); retrying once more", reason_for(exc))
         raise AssertionError("unreachable")
@@ -268,7 +289,7 @@ class LanguageModel:
         skill: str,
         user: str,
         prompt: str,
-        completion: Completion,
+        spent: list[Completion],
         started: float,
         outcome: str,
     ) -> None:
@@ -277,8 +298,8 @@ class LanguageModel:
             user_id=user[:32],
             prompt=prompt[:48],
             model=self.name[:64],
-            input_tokens=completion.input_tokens,
-            output_tokens=completion.output_tokens,
+            input_tokens=sum(c.input_tokens for c in spent),
+            output_tokens=sum(c.output_tokens for c in spent),
             latency_ms=int((time.monotonic() - started) * 1000),
             outcome=outcome[:16],
         )
@@ -287,26 +308,6 @@ class LanguageModel:
                 session.add(row)
         except SQLAlchemyError:
             log.exception("could not record a model call (skill=%s)", skill)
-
-
-def completion_of(message: Any) -> Completion:
-    """A langchain message as a `Completion`; a refusal or bad tool call is a failure."""
-    from langchain_core.messages import AIMessage
-
-    if not isinstance(message, AIMessage):
-        raise ModelFailure("malformed", type(message).__name__)
-    if message.additional_kwargs.get("refusal"):
-        raise ModelFailure("refused")
-    if message.invalid_tool_calls:
-        raise ModelFailure("malformed", "tool arguments are not JSON")
-    usage = message.usage_metadata or {}
-    content = message.content if isinstance(message.content, str) else ""
-    return Completion(
-        text=content,
-        tool_calls=[{"name": c["name"], "args": c["args"]} for c in message.tool_calls],
-        input_tokens=int(usage.get("input_tokens", 0)),
-        output_tokens=int(usage.get("output_tokens", 0)),
-    )
 
 
 _models: dict[tuple[Any, ...], LanguageModel] = {}

@@ -7,25 +7,35 @@ schemas in the prompt (structured output by a schema where the server supports i
 JSON mode). The arguments are then checked by the operation's own model and validators; a
 call they refuse is recorded as failed (`invalid`).
 Internal fields (a form's channel, a button's source) are never taken from the model. A
-`ModelFailure` means: interpret offline.
+`ModelFailure` means: interpret offline. A write is confirmed first (`interpret.propose`):
+its times are placed in the person's timezone (`as_instants`), and its Edit offers the call
+as a command only when `/pmo` reads that command back into the same arguments
+(`edit_command`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import shlex
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from bot.core import clock
 from bot.core.messages import Message, UserError
-from bot.core.operations import INTERNAL, Operation, field_kind
+from bot.core.operations import FLAG, INTERNAL, POSITIONAL, REST, Args, Operation, field_kind
 from bot.core.settings import Settings
 from bot.core.skills import SkillRegistry
+from bot.interpret import slots
 from bot.interpret.corpus_stats import NOT_TEXT
-from bot.interpret.interpreter import Interpretation
-from bot.llm.client import Completion, LanguageModel, ModelFailure, language_model
+from bot.interpret.interpreter import Interpretation, Interpreter, strip_address
+from bot.llm.client import Completion, LanguageModel, ModelFailure, Request, language_model
+
+if TYPE_CHECKING:
+    from bot.core.context import Context
 
 log = logging.getLogger(__name__)
 
@@ -118,30 +128,14 @@ def propose(
         name = answer["operation"].replace(".", "__")
         return checked(operations, name, answer.get("arguments") or {})
 
-    if model.tools:
-        try:
-            return model.chat(
-                "interpret",
-                {**values, "message": text},
-                skill=SKILL,
-                user=user,
-                tools=[schema for _, schema in made.values()],
-                check=from_tools,
-            )
-        except ModelFailure as failure:
-            if failure.reason != "rejected":
-                raise
-            log.info("the model's server rejected tools; asking for JSON instead")
     operations_named = [op.name for op in operations.values()]
     listing = "\n".join(
         f"- {op.name}: {op.summary} {json.dumps(schema['function']['parameters'])}"
         for op, schema in made.values()
     )
-    return model.chat(
+    as_json = Request(
         "interpret_json",
         {**values, "operations": listing, "message": text},
-        skill=SKILL,
-        user=user,
         json_mode=True,
         schema={
             "type": "object",
@@ -153,11 +147,21 @@ def propose(
         },
         check=from_json,
     )
+    if not model.tools:
+        return model.call(as_json, skill=SKILL, user=user)
+    with_tools = Request(
+        "interpret",
+        {**values, "message": text},
+        tools=[schema for _, schema in made.values()],
+        check=from_tools,
+    )
+    return model.call(with_tools, skill=SKILL, user=user, without_tools=as_json)
 
 
 def checked(operations: dict[str, Operation], name: str, arguments: Any) -> Proposal:
     """The call as a `Proposal`, its arguments validated by the operation's model
-    (`ModelFailure("invalid")` for an unknown operation or arguments it refuses)."""
+    (`ModelFailure("invalid")` for an unknown operation or arguments it refuses, or a time
+    without its offset for an operation that runs at once, with no card to place it)."""
     op = operations.get(name)
     if op is None or not isinstance(arguments, dict):
         raise ModelFailure("invalid", f"unknown tool {name[:40]!r}")
@@ -167,29 +171,78 @@ def checked(operations: dict[str, Operation], name: str, arguments: Any) -> Prop
         if k in op.args.model_fields and field_kind(op.args, k) != INTERNAL and v is not None
     }
     try:
-        op.validate(given)
+        args = op.validate(given)
     except UserError as exc:
         raise ModelFailure("invalid", f"{op.name}: {exc}") from None
+    if naive_times(args) and not op.writes:  # a write is placed in the person's timezone
+        raise ModelFailure("invalid", f"{op.name}: a time without its timezone")
     return Proposal(op, given)
 
 
+def naive_times(args: Args) -> list[str]:
+    """The fields of `args` holding a date and time without its offset."""
+    return [name for name, value in args if isinstance(value, datetime) and value.tzinfo is None]
+
+
+def as_instants(op: Operation, arguments: dict[str, Any], timezone: str) -> dict[str, Any]:
+    """`arguments` with each date and time as a UTC instant, one given without an offset
+    read in `timezone` (the person's): the operation never gets a time it cannot place."""
+    local = ZoneInfo(timezone)
+    args = op.validate(arguments)
+    placed = {
+        name: (value if value.tzinfo else value.replace(tzinfo=local)).astimezone(UTC).isoformat()
+        for name, value in args
+        if isinstance(value, datetime) and name in arguments
+    }
+    return {**arguments, **placed}
+
+
 def command_words(op: Operation, arguments: dict[str, Any]) -> str:
-    """The command a person could type for this call (`raid add Vendor may slip --impact 4`),
-    shown to edit a proposal."""
-    words = [*op.command]
-    flags = []
+    """The call written as a command (`raid update R4 --impact 4`), every argument in it (a 0
+    too). Whether the operation's command reads it back the same is `edit_command`'s test."""
+    words, flags = [*op.command], []
     for name in [n for n in op.args.model_fields if n in arguments]:
-        value = arguments[name]
-        kind = field_kind(op.args, name)
-        shown = " ".join(map(str, value)) if isinstance(value, list) else str(value)
-        if kind in ("positional", "rest"):
-            words.append(shown)
-        elif value is True:
-            flags.append(f"--{name.replace('_', '-')}")
-        elif value not in (False, ""):
-            quoted = f'"{shown}"' if " " in shown else shown
-            flags.append(f"--{name.replace('_', '-')} {quoted}")
+        value, kind = arguments[name], field_kind(op.args, name)
+        items = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        if kind == REST:
+            words.append(" ".join(items))
+        elif kind == POSITIONAL:
+            words += [shlex.quote(item) for item in items]
+        elif kind == FLAG and value is not False:
+            written = "" if value is True else " " + " ".join(map(shlex.quote, items))
+            flags.append(f"--{name.replace('_', '-')}{written}")
     return " ".join([*words, *flags])
+
+
+def edit_command(ctx: Context, op: Operation, values: dict[str, Any]) -> str | None:
+    """`command_words` for this call if `/pmo` reads them back into exactly these arguments
+    (so editing and sending them recreates what was proposed); else None: the operation's
+    command cannot say it (a reader of its own that keeps `--flags` as text, a value that
+    is no word)."""
+    words = command_words(op, values)
+    try:
+        read, wanted = read_command(ctx, op, words), op.validate(values)
+    except (UserError, ValueError):
+        return None
+    return words if settable(op, read) == settable(op, wanted) else None
+
+
+def read_command(ctx: Context, op: Operation, words: str) -> Args:
+    """`/pmo words` read as the dispatcher reads a slash command: the command words name the
+    operation, then its own reader, or its argument model, reads the rest."""
+    route = Interpreter(ctx.registry).explicit(strip_address(f"/pmo {words}"))
+    if route is None or route.operation is not op:
+        raise UserError("Those words name another operation.")
+    if op.text is None:
+        return op.parse(route.args, route.preset)
+    args = slots.fill(op, ctx, route.args)
+    return args.model_copy(update=route.preset) if route.preset else args
+
+
+def settable(op: Operation, args: Args) -> dict[str, Any]:
+    """The arguments a person sets (not a form's or button's internal ones), as JSON."""
+    internal = {n for n in op.args.model_fields if field_kind(op.args, n) == INTERNAL}
+    return args.model_dump(mode="json", exclude=internal)
 
 
 def reconsider(

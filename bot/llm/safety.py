@@ -11,7 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"']+", re.I)
+# A link as Slack would make one: `http(s)://…`, or a bare host (`intranet.example.com/acme`,
+# `www.example.com`), which Slack links too. A host is dotted labels ending in letters.
+URL = re.compile(
+    r"\bhttps?://[^\s<>()\[\]\"']+"
+    r"|(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}(?::\d{1,5})?(?![\w-])"
+    r"(?:/[^\s<>()\[\]\"']*)?",
+    re.I,
+)
+TRAILING = ".,;:!?'\""
+
 BROADCAST = re.compile(r"<!(?:channel|here|everyone)[^>]*>|@(?:channel|here|everyone)\b", re.I)
 SLACK_MARKUP = re.compile(r"<[@#!][^>]*>")
 NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
@@ -22,6 +31,21 @@ would there their what when which while were been being into than then them thes
 also only some such very more most other over under about after before again just should
 could does doing done your yours here where why because both same own per via"""
 STOPWORDS = frozenset(COMMON.split())
+NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|without)\b|n['’]t\b", re.I
+)
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+# Text addressed to an AI assistant rather than to a reader: a document repeating it is
+# reported, never followed, and no answer may rest on it.
+INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(?:instructions?|prompts?|rules)\b"
+    r"|\bsystem\s+(?:prompt|instructions?|message)\b"
+    r"|\b(?:reveal|print|repeat|show)\b[^.!?\n]{0,30}\b(?:your|the|these)\s+(?:instructions|prompt)\b"
+    r"|\b(?:you\s+are\s+now|from\s+now\s+on,?\s+you|new\s+instructions)\b"
+    r"|\bif\s+you\s+are\s+an?\s+(?:ai|assistant|language\s+model|llm|chatbot)\b"
+    r"|\b(?:ai|assistant|language\s+model|llm|chatbot)s?\s+(?:reading|processing|summari[sz]ing)\b",
+    re.I,
+)
 
 
 def without_broadcasts(text: str) -> str:
@@ -30,10 +54,34 @@ def without_broadcasts(text: str) -> str:
     return SLACK_MARKUP.sub("", BROADCAST.sub("", text))
 
 
+def links(text: str) -> list[tuple[str, str, str]]:
+    """Each link in `text`: as written, its host (lower case, without `www.`) and the rest
+    (path, query, fragment; no trailing slash)."""
+    found = []
+    for raw in URL.findall(text):
+        written = raw.rstrip(TRAILING)
+        bare = re.sub(r"^https?://", "", written, flags=re.I)
+        host, _, rest = bare.partition("/")
+        host = host.rsplit("@", 1)[-1].lower().removeprefix("www.")
+        found.append((written, host, f"/{rest}".rstrip("/") if rest else ""))
+    return found
+
+
 def foreign_urls(text: str, sources: Iterable[str]) -> list[str]:
-    """The URLs in `text` that appear in none of `sources`."""
-    known = " ".join(sources)
-    return [u.rstrip(".,;:") for u in URL.findall(text) if u.rstrip(".,;:") not in known]
+    """The links in `text` that none of `sources` holds: each needs a source link on the same
+    host whose path is its path or goes on from it (`example.com/acme` for a source's
+    `https://example.com/acme/plan`, never `example.co` nor `example.com/other`)."""
+    known = [(host, rest) for source in sources for _, host, rest in links(source)]
+    return [
+        written
+        for written, host, rest in links(text)
+        if not any(host == h and goes_on_from(r, rest) for h, r in known)
+    ]
+
+
+def goes_on_from(held: str, path: str) -> bool:
+    """Whether the link path `held` is `path` or goes on from it (`/a/b`, `/a?x=1` from `/a`)."""
+    return held.startswith(path) and held[len(path) : len(path) + 1] in ("", "/", "?", "#")
 
 
 def numbers_in(text: str) -> set[str]:
@@ -51,11 +99,43 @@ def content_words(text: str) -> set[str]:
     return {w.strip("'-") for w in WORD.findall(text.lower())} - STOPWORDS
 
 
+def sentences_of(text: str) -> list[str]:
+    return [s for s in SENTENCE_BREAK.split(text) if s.strip()]
+
+
+def negated(text: str) -> bool:
+    """Whether `text` says "not", "never", "won't" or the like."""
+    return bool(NEGATION.search(text))
+
+
+def instructions(text: str) -> list[str]:
+    """The sentences of `text` addressed to an AI assistant ("ignore previous instructions",
+    "IMPORTANT SYSTEM INSTRUCTION")."""
+    return [s for s in sentences_of(text) if INSTRUCTION.search(s)]
+
+
 def support(sentence: str, source: str) -> float:
-    """The share of the sentence's content words (with a crude stem) found in `source`."""
+    """The share of the sentence's content words (with a crude stem) found in `source`; 0 if
+    it negates the source sentence that holds most of them, or that sentence negates it."""
     words = content_words(sentence)
     if not words:
         return 1.0
+    found = overlap(words, source)
+    if found and not agrees(sentence, words, source):
+        return 0.0
+    return found / len(words)
+
+
+def overlap(words: set[str], source: str) -> int:
+    """How many of `words` `source` holds, each as it is or by its first five letters."""
     known = content_words(source)
     stems = {w[:5] for w in known}
-    return sum(1 for w in words if w in known or w[:5] in stems) / len(words)
+    return sum(1 for w in words if w in known or w[:5] in stems)
+
+
+def agrees(sentence: str, words: set[str], source: str) -> bool:
+    """Whether `sentence` and one of the source sentences that hold most of its `words` are
+    both negated or both not."""
+    scored = [(overlap(words, s), s) for s in sentences_of(source)]
+    best = max((n for n, _ in scored), default=0)
+    return any(negated(s) == negated(sentence) for n, s in scored if n == best)

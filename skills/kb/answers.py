@@ -5,7 +5,8 @@ quoted, each with its numbered source; or, when unsure, the closest passage with
 caveat; or "not found" with the closest sections and who to ask. The passages come
 from the database with the sentence vectors stored at ingest. With a model, the answer is
 written from the same passages (`bot.llm.answers`), checked, and cited the same way; its
-grounded part can be shown as it streams (`on_draft`).
+grounded part can be shown as it streams (`on_draft`). When the offline answer is "not
+found" the model is not asked: it could only turn that into a confident answer.
 """
 
 from __future__ import annotations
@@ -204,8 +205,12 @@ def answer(
     query = search_text(question, previous_answer(session, channel, thread_ts))
     found = retrieve(session, kb, query, scopes)
     extract = extract_answer(question, found, embedder=kb.embedder)
-    earlier = earlier_questions(session, channel, thread_ts)
-    written = generative(settings, question, found, user=user, earlier=earlier, on_draft=on_draft)
+    written = None
+    if extract.verdict != "not_found":  # a model never turns "not found" into an answer
+        earlier = earlier_questions(session, channel, thread_ts)
+        written = generative(
+            settings, question, found, user=user, earlier=earlier, on_draft=on_draft
+        )
     if written is not None:
         cited = tuple(found[i] for i in written.cited)
         extract = Extract("answer", extract.confidence, (), cited, len(cited))

@@ -8,6 +8,9 @@ script is empty) and records the request body. Steps:
 * `tool("raid.add", {...})` — a tool call (an operation name's dots become `__`);
 * `status(429, retry_after=30)`, `status(500)` — an error response;
 * `hang(5)` — answer only after 5 seconds (for timeouts);
+* `trickle("...", 4)` — a completion sent a few bytes at a time over 4 seconds, each
+  piece well within any read timeout (streamed: its words, as far apart);
+* `text("...", usage=False)` — a completion from a server that reports no token usage;
 * `garbage()` — 200 with a body that is not JSON;
 * `refusal("...")` — a refusal (structured outputs' way of saying no);
 * `cut("...", status(500))` — streamed, the words and then the failure mid-stream (an error
@@ -42,10 +45,15 @@ class Step:
     seconds: float = 0.0
     pause: float = 0.0
     then: Step | None = None
+    usage: bool = True
 
 
-def text(content: str, pause: float = 0.0) -> Step:
-    return Step("text", content=content, pause=pause)
+def text(content: str, pause: float = 0.0, usage: bool = True) -> Step:
+    return Step("text", content=content, pause=pause, usage=usage)
+
+
+def trickle(content: str, seconds: float, pieces: int = 20) -> Step:
+    return Step("trickle", content=content, seconds=seconds, pause=seconds / pieces)
 
 
 def tool(operation: str, arguments: dict[str, Any] | str) -> Step:
@@ -109,14 +117,14 @@ class MockOpenAI:
         self.server.server_close()
 
 
-def completion(message: dict[str, Any], finish: str = "stop") -> dict[str, Any]:
+def completion(message: dict[str, Any], finish: str = "stop", usage: bool = True) -> dict[str, Any]:
     return {
         "id": "chatcmpl-mock",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": "mock",
         "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-        "usage": USAGE,
+        "usage": USAGE if usage else None,
     }
 
 
@@ -161,7 +169,22 @@ def _handler(mock: MockOpenAI) -> type[BaseHTTPRequestHandler]:
             message, finish = message_of(step)
             if body.get("stream"):
                 return self.send_stream(message, finish, body, step)
-            return self.send_json(200, completion(message, finish))
+            if step.kind == "trickle":
+                return self.send_slowly(json.dumps(completion(message, finish)).encode(), step)
+            return self.send_json(200, completion(message, finish, step.usage))
+
+        def send_slowly(self, data: bytes, step: Step) -> None:
+            """The body in pieces, `step.pause` seconds apart."""
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            size = max(1, round(len(data) * step.pause / step.seconds))
+            with contextlib.suppress(OSError):  # the client may have given up
+                for start in range(0, len(data), size):
+                    self.wfile.write(data[start : start + size])
+                    self.wfile.flush()
+                    time.sleep(step.pause)
 
         def send_json(self, code: int, data: Any, headers: dict[str, str] | None = None) -> None:
             self.send_raw(code, json.dumps(data).encode(), "application/json", headers)
@@ -196,7 +219,7 @@ def _handler(mock: MockOpenAI) -> type[BaseHTTPRequestHandler]:
             if step.then:
                 return self.break_off(step.then)
             self.event({"choices": [{"index": 0, "delta": {}, "finish_reason": finish}]})
-            if (body.get("stream_options") or {}).get("include_usage"):
+            if (body.get("stream_options") or {}).get("include_usage") and step.usage:
                 self.event({"choices": [], "usage": USAGE})
             self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()

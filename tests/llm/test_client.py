@@ -14,7 +14,7 @@ from bot.core.settings import Settings, load_settings
 from bot.llm.client import LanguageModel, ModelFailure, language_model
 from bot.llm.usage import LlmCall
 from tests.llm.conftest import model_settings
-from tests.llm.mock_openai import MockOpenAI, cut, garbage, hang, refusal, status, text
+from tests.llm.mock_openai import MockOpenAI, cut, garbage, hang, refusal, status, text, trickle
 
 VALUES = {"project": "Apollo", "facts": "3 open risks"}
 
@@ -177,3 +177,53 @@ def test_a_malformed_answer_does_not_rest_the_model(
     with pytest.raises(ModelFailure):
         ask(llm_settings)
     assert ask(llm_settings).text == "fine"
+
+
+def test_an_answer_trickling_in_is_given_up_at_the_timeout_in_all(
+    llm_settings: Settings, mock_openai: MockOpenAI
+) -> None:
+    mock_openai.script(trickle("Apollo has 3 open risks.", 4), text("never asked"))
+    started = time.monotonic()
+    with pytest.raises(ModelFailure) as failure:
+        ask(llm_settings)  # every piece comes well within the 1 s read timeout
+    assert failure.value.reason == "timeout" and time.monotonic() - started < 1.8
+    assert len(mock_openai.requests) == 1  # a timeout is not retried
+    assert [c.outcome for c in calls(llm_settings)] == ["timeout"]
+
+
+def test_a_stream_trickling_in_is_given_up_at_the_timeout_and_shows_nothing_after(
+    llm_settings: Settings, mock_openai: MockOpenAI
+) -> None:
+    words = " ".join(f"word{n}" for n in range(20))
+    mock_openai.script(trickle(words, 4))
+    seen: list[str] = []
+    started = time.monotonic()
+    with pytest.raises(ModelFailure) as failure:
+        ask(llm_settings, on_text=seen.append)
+    assert failure.value.reason == "timeout" and time.monotonic() - started < 1.8
+    shown = list(seen)
+    assert shown and not shown[-1].endswith("word19")
+    time.sleep(0.6)  # the request runs on in the background, unheard
+    assert seen == shown
+
+
+def test_a_server_that_reports_no_usage_has_its_tokens_estimated_for_the_cap(
+    sqlite_only_url: str, tmp_path: Path, mock_openai: MockOpenAI
+) -> None:
+    settings = model_settings(sqlite_only_url, tmp_path, mock_openai, livepmo_llm_daily_tokens=50)
+    mock_openai.default = text("Apollo has 3 open risks.", usage=False)
+    ask(settings)
+    [row] = calls(settings)
+    assert row.input_tokens > 50 and row.output_tokens == len("Apollo has 3 open risks.") // 4
+    with pytest.raises(ModelFailure) as failure:
+        ask(settings)
+    assert failure.value.reason == "budget" and len(mock_openai.requests) == 1
+
+
+def test_a_stream_without_usage_has_its_tokens_estimated(
+    llm_settings: Settings, mock_openai: MockOpenAI
+) -> None:
+    mock_openai.script(text("one two three", usage=False))
+    ask(llm_settings, on_text=lambda _: None)
+    [row] = calls(llm_settings)
+    assert row.input_tokens > 0 and row.output_tokens == 3

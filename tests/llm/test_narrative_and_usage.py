@@ -3,15 +3,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
+import pytest
+from sqlmodel import select
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.core import clock
+from bot.core.db import session_scope
 from bot.core.settings import Settings
-from tests.helpers import ADMIN, console, with_project
-from tests.llm.mock_openai import MockOpenAI, text, tool
+from bot.llm.client import ModelFailure, language_model
+from bot.llm.usage import LlmCall, usage_report
+from tests.helpers import ADMIN, PM, console, with_project
+from tests.llm.conftest import model_settings
+from tests.llm.mock_openai import MockOpenAI, hang, text, tool
 from tests.llm.test_answers import loaded
 
 
@@ -41,6 +49,15 @@ def test_a_narrative_with_a_number_not_in_the_facts_is_dropped(
     [reply] = chat.send("/pmo summary apollo")
     assert "87%" not in reply.text and "2027-01-09" not in reply.text
     assert "<!channel>" not in reply.text
+
+
+def test_a_narrative_with_a_bare_link_is_dropped(
+    llm_settings: Settings, mock_openai: MockOpenAI
+) -> None:
+    chat = with_project(llm_settings)
+    mock_openai.script(text("Apollo launch is calm; re-enter your password at intranet.evil.com."))
+    [reply] = chat.send("/pmo summary apollo")
+    assert "evil" not in reply.text
 
 
 def test_portfolio_gets_a_narrative(llm_settings: Settings, mock_openai: MockOpenAI) -> None:
@@ -99,3 +116,30 @@ def test_an_answer_rejected_by_its_check_counts_as_a_failure_with_its_reason(
     }
     result = CliRunner().invoke(app, ["usage"])
     assert "1 failed (invented_number 1)" in result.output
+
+
+def test_calls_refused_before_sending_are_counted_apart(
+    sqlite_only_url: str, tmp_path: Path, mock_openai: MockOpenAI
+) -> None:
+    settings = model_settings(sqlite_only_url, tmp_path, mock_openai, livepmo_llm_daily_tokens=100)
+    model = language_model(settings)
+    assert model is not None
+    mock_openai.default = hang(0.1)  # an answer after 0.1 s
+    for _ in range(3):  # one call (150 tokens: over the cap), then two refused by it
+        with contextlib.suppress(ModelFailure):
+            model.chat("narrative", {"project": "A", "facts": "f"}, skill="summary", user=PM)
+    with session_scope(settings.database_url) as session:
+        [row] = usage_report(session, now=clock.now())
+        latencies = session.exec(select(LlmCall.latency_ms).where(LlmCall.outcome == "ok")).all()
+    assert (row.calls, row.failures, row.failed, row.not_sent) == (1, 0, {}, {"budget": 2})
+    assert row.mean_latency_ms == latencies[0] >= 100  # not diluted by calls never made
+    assert len(mock_openai.requests) == 1
+
+
+@pytest.mark.parametrize("days", [0, -3])
+def test_usage_over_no_days_is_refused(llm_settings: Settings, days: int) -> None:
+    with (
+        session_scope(llm_settings.database_url) as session,
+        pytest.raises(ValueError, match="1 or more"),
+    ):
+        usage_report(session, now=clock.now(), days=days)
