@@ -209,7 +209,7 @@ def hub(
 
 @app.command()
 def usage(
-    days: Annotated[int, typer.Option(help="How many days back to count.")] = 30,
+    days: Annotated[int, typer.Option(min=1, help="How many days back to count.")] = 30,
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON row per skill and person.")
     ] = False,

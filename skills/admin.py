@@ -88,6 +88,11 @@ def usage_text(rows: list[UsageRow], days: int = 30) -> str:
         f"*Language model use, last {days} days*: {calls} calls, {tokens:,} tokens, "
         f"{sum(failed.values())} failed and answered offline{reasons(failed)}"
     )
+    refused: Counter[str] = Counter()
+    for row in rows:
+        refused.update(row.not_sent)
+    if refused:  # the model resting after a failure, a token cap: no request made
+        head += f"; {sum(refused.values())} not sent{reasons(refused)}"
     return "\n".join([head, *lines])
 
 

@@ -17,6 +17,7 @@ from bot.core.db import session_scope
 from bot.core.settings import Settings
 from bot.llm.client import ModelFailure, language_model
 from bot.llm.usage import LlmCall, usage_report
+from skills.admin import usage_text
 from tests.helpers import ADMIN, PM, console, with_project
 from tests.llm.conftest import model_settings
 from tests.llm.mock_openai import MockOpenAI, hang, text, tool
@@ -134,6 +135,9 @@ def test_calls_refused_before_sending_are_counted_apart(
     assert (row.calls, row.failures, row.failed, row.not_sent) == (1, 0, {}, {"budget": 2})
     assert row.mean_latency_ms == latencies[0] >= 100  # not diluted by calls never made
     assert len(mock_openai.requests) == 1
+    assert "1 calls, 150 tokens, 0 failed and answered offline; 2 not sent (budget 2)" in (
+        usage_text([row])
+    )
 
 
 @pytest.mark.parametrize("days", [0, -3])
