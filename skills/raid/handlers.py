@@ -54,6 +54,9 @@ skill = Skill(
         r"|problems?|incidents?)\s*(?:\([^)]{0,40}\)\s*)?"
         r"(?::|\s[-\u2013\u2014]\s)",
         r"\s*we(?:'re|\u2019re| are)\s+assuming\b",  # an assumption said as teams say it
+        # a bare request to log one ("log a risk", "add an issue"): the form asks the rest
+        r"\s*(?:log|add|raise|record|open)\s+(?:a|an|another|a\s+new)\s+(?:risk|issue|assumption"
+        r"|dependency|decision|action)\W*$",
     ),
     details=(
         'Or just tell me ("log a risk: …, owner @bob, review Friday, likelihood high impact '

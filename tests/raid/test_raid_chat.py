@@ -48,6 +48,11 @@ def test_a_blocker_label_logs_an_issue_but_a_blockers_section_does_not(settings)
     assert not skill.led_by("no problems - all good this week")
 
 
+def test_a_bare_request_to_log_asks_for_the_item(settings) -> None:
+    reply = with_project(settings).send("log a risk")[0]
+    assert "What's the risk?" in reply.text and items(settings) == {}
+
+
 def test_list_filters(settings) -> None:
     chat = with_project(settings)
     chat.send(f"raid add risk: supplier insolvency could halt delivery P5 I5 owner <@{BOB}>")
