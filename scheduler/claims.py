@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from bot.core import clock
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)  # a claim not finished by then (the process died) is retried
 MAX_ATTEMPTS = 6
 LOOKUP_BATCH = 400  # job keys per query, well under any bind-parameter limit
+DONE = ("posted", "empty", "stale")  # a firing in one of these is not claimed again
 FIRINGS = Firing.__table__.c  # type: ignore[attr-defined]
 
 
@@ -45,7 +46,7 @@ class Claim:
 class Outcome:
     planned: Planned
     claim: Claim
-    status: str  # posted, empty or failed
+    status: str  # posted, empty, stale or failed
     error: str | None = None
 
 
@@ -64,25 +65,50 @@ def insert_new(connection: Connection, table, rows: list[dict], keys: list[str])
     connection.execute(insert(table).on_conflict_do_nothing(index_elements=keys), rows)
 
 
-def finished(url: str, firings: list[Planned]) -> set[tuple[str, datetime]]:
-    """The (job key, due) of those of `firings` already done (posted or empty): one read,
-    so a tick claims only what may still need posting."""
+def records(url: str, firings: list[Planned], margin: timedelta = timedelta(0)) -> list:
+    """The rows of `firings`' job keys due within their due range widened by `margin`: one
+    read, so a tick claims only what may still need posting."""
     if not firings:
-        return set()
-    wanted = {(f.key, f.due) for f in firings}
+        return []
     with get_engine(url).connect() as connection:
-        rows = rows_of(connection, firings)
-    done = {(r.job_key, clock.as_utc(r.due)) for r in rows if r.status in ("posted", "empty")}
-    return done & wanted
+        return rows_of(connection, firings, margin)
 
 
-def rows_of(connection: Connection, firings: list[Planned]) -> list:
+def finished(rows: list, firings: list[Planned]) -> set[tuple[str, datetime]]:
+    """The (job key, due) of those of `firings` that `rows` show done (posted, empty, stale)."""
+    done = {(r.job_key, clock.as_utc(r.due)) for r in rows if r.status in DONE}
+    return done & {(f.key, f.due) for f in firings}
+
+
+def looking_back_to(url: str, now: datetime) -> datetime | None:
+    """How far back a tick must look (None: nothing was ever claimed): to the newest claim
+    (an outage missed what came after it), or to the oldest failed firing whose retry is
+    due about now (one posted late after an outage, older than the usual window)."""
+    with get_engine(url).connect() as connection:
+        newest = connection.execute(
+            select(FIRINGS.claimed_at).order_by(FIRINGS.id.desc()).limit(1)
+        ).scalar()
+        retried = connection.execute(
+            select(func.min(FIRINGS.due)).where(
+                FIRINGS.status == "failed",
+                FIRINGS.attempts < MAX_ATTEMPTS,
+                FIRINGS.next_attempt_at >= now - LEASE,
+            )
+        ).scalar()
+    found = [clock.as_utc(moment) for moment in (newest, retried) if moment is not None]
+    return min(found, default=None)
+
+
+def rows_of(
+    connection: Connection, firings: list[Planned], margin: timedelta = timedelta(0)
+) -> list:
     """The rows (id, job key, due, status, attempts, token) of `firings`' job keys within
-    their due range, which the caller narrows to the exact pairs: this reads the `uq_firing`
-    index by key then a range of dues, where a list of (key, due) pairs in SQL costs
-    PostgreSQL a plan of one index probe per pair (300 ms for 800 pairs)."""
+    their due range (widened by `margin`), which the caller narrows to the pairs it wants:
+    this reads the `uq_firing` index by key then a range of dues, where a list of (key, due)
+    pairs in SQL costs PostgreSQL a plan of one index probe per pair (300 ms for 800 pairs)."""
     keys = sorted({f.key for f in firings})
-    first, last = min(f.due for f in firings), max(f.due for f in firings)
+    first = min(f.due for f in firings) - margin
+    last = max(f.due for f in firings) + margin
     columns = (FIRINGS.id, FIRINGS.job_key, FIRINGS.due, FIRINGS.status, FIRINGS.attempts)
     found = []
     for start in range(0, len(keys), LOOKUP_BATCH):
@@ -178,6 +204,15 @@ def claim_batch(
     return claims
 
 
+def set_aside(url: str, firings: list[Planned], now: datetime) -> list[Planned]:
+    """Claim `firings` and record them `stale`, posting nothing; returns those set aside
+    here (one another claim holds is left to it)."""
+    claims = claim_batch(url, firings, now)
+    taken = [f for f in firings if (f.key, f.due) in claims]
+    record_outcomes(url, [Outcome(f, claims[(f.key, f.due)], "stale") for f in taken], now)
+    return taken
+
+
 def record_outcomes(url: str, outcomes: list[Outcome], now: datetime) -> None:
     """Write the posts made and each firing's status, in one transaction."""
     if not outcomes:
@@ -201,7 +236,7 @@ def record_outcomes(url: str, outcomes: list[Outcome], now: datetime) -> None:
                 "b_id": o.claim.firing_id,
                 "b_token": o.claim.token,
                 "b_status": o.status,
-                "b_posted_at": None if failed else now,
+                "b_posted_at": now if o.status in ("posted", "empty") else None,
                 "b_error": (o.error or "")[:2000] if failed else None,
                 "b_next": now + timedelta(minutes=2**o.claim.attempts) if failed else None,
             }

@@ -1,13 +1,16 @@
 """Running what is due, exactly once per firing and once per post.
 
-A tick plans every firing due in the last `GRACE` (see `scheduler.plan`), leaves out
-those already done, then claims the rest a batch at a time (`scheduler.claims`) while
-workers take the firings claimed so far one by one from a `Sweep`. Each firing's replies
-are built, checked against the authorization rule (`scheduler.recipients`) and posted
-through the poster, which records each post in the firing's journal; outcomes and posts
-are written a batch at a time. A firing whose post failed (Slack down) is retried with
-exponential backoff from the last recorded post, never dropped silently: after the last
-attempt it stays `failed` and is logged as an error.
+A tick plans every firing due in the last `GRACE` (or, after an outage, since the last
+claim: see `scheduler.policy`), leaves out those already done, sorts the rest by their
+kind's policy (a job key that already posted this day or week is left out; one missed by
+more than its grace is posted late or recorded `stale` and logged), then claims those to
+post a batch at a time (`scheduler.claims`) while workers take the firings claimed so far
+one by one from a `Sweep`. Each firing's replies are built, checked against the
+authorization rule (`scheduler.recipients`) and posted through the poster, which records
+each post in the firing's journal; outcomes and posts are written a batch at a time. A
+firing whose post failed (Slack down) is retried with exponential backoff from the last
+recorded post, never dropped silently: after the last attempt it stays `failed` and is
+logged as an error.
 
 The engine imports no skill and no transport: the kinds (`Skill.jobs`) and the poster
 are handed to it (`bot.scheduling`).
@@ -28,14 +31,31 @@ from sqlmodel import Session
 from bot.core import clock
 from bot.core.db import session_scope
 from bot.core.people import People
-from scheduler.claims import Claim, Outcome, claim_batch, finished, label, record_outcomes
+from scheduler.claims import (
+    Claim,
+    Outcome,
+    claim_batch,
+    finished,
+    label,
+    looking_back_to,
+    record_outcomes,
+    set_aside,
+)
 from scheduler.plan import JobKind, PlanContext, Planned, TickCache
+from scheduler.policy import (
+    GRACE,  # noqa: F401 - re-exported (benchmarks.scheduler)
+    Triage,
+    history,
+    log_stale,
+    policy_of,
+    triage,
+    window_start,
+)
 from scheduler.posting import Poster, post_recorded
 from scheduler.recipients import allowed_replies
 
 log = logging.getLogger(__name__)
 
-GRACE = timedelta(hours=6)  # a firing missed by longer than this (a long outage) is skipped
 WORKERS = 16  # firings in flight at once; the poster paces them to Slack's limits
 CLAIM_BATCH = 48  # firings per claim; a crash leaves at most two batches to the lease
 RECORD_BATCH = 32  # outcomes written per transaction
@@ -47,6 +67,7 @@ class RunReport:
     skipped: list[str] = field(default_factory=list)  # claimed elsewhere or already done
     empty: list[str] = field(default_factory=list)  # due, but nothing to say
     failed: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # missed in an outage, not posted late
 
 
 def planned(
@@ -193,6 +214,7 @@ class Dispatcher:
     ) -> None:
         self.url, self.people, self.post, self.kinds = url, people, post, kinds
         self.by_name = {kind.name: kind for kind in kinds}
+        self.policies = {kind.name: policy_of(kind) for kind in kinds}
         self.ready: queue.Queue[tuple[Sweep, Planned, Claim] | None] = queue.Queue(CLAIM_BATCH)
         self.stopped = threading.Event()  # a worker failed: claim and take no more
         self.sweeps: list[Sweep] = []
@@ -213,30 +235,46 @@ class Dispatcher:
         self.close()
 
     def run(self, now: datetime | None = None) -> RunReport:
-        """Claim and hand out, once, every firing due in the last `GRACE` up to `now`; the
-        report fills in as the workers finish them (all there after `drain`)."""
+        """Claim and hand out, once, every firing due in the last `GRACE` (or missed since
+        the last claim) up to `now`; the report fills in as the workers finish them (all
+        there after `drain`)."""
         self.raise_failure()
         self.settle()
         now = now or clock.now()
         report = RunReport()
         cache = TickCache()
+        since = window_start(now, looking_back_to(self.url, now), self.policies.values())
         with session_scope(self.url) as session:
             due = planned(
-                session,
-                self.people,
-                now - GRACE,
-                now + timedelta(microseconds=1),
-                self.kinds,
-                cache,
+                session, self.people, since, now + timedelta(microseconds=1), self.kinds, cache
             )
-        # done, or still ours from a tick before (its claim may look expired to a clock
-        # that jumped, as in the benchmark; taking it back would post it twice)
-        done = finished(self.url, due) | self.holding()
-        report.skipped += [label(f) for f in due if (f.key, f.due) in done]
+        sorted_out = self.triage(due, now, report)
+        report.stale += [label(f) for f in self.set_aside(sorted_out.stale, now)]
         sweep = Sweep(self.url, now, report, cache)
         self.sweeps.append(sweep)
-        sweep.claim([f for f in due if (f.key, f.due) not in done], self.hand)
+        sweep.claim(sorted_out.post, self.hand)
         return report
+
+    def triage(self, due: list[Planned], now: datetime, report: RunReport) -> Triage:
+        """Leave out what is done, or still ours from a tick before (its claim may look
+        expired to a clock that jumped, as in the benchmark; taking it back would post it
+        twice), and what its job key already posted this period; sort the rest."""
+        rows = history(self.url, due, self.policies)
+        done = finished(rows, due) | self.holding()
+        sorted_out = triage(self.policies, due, done, rows, now)
+        report.skipped += [label(f) for f in due if (f.key, f.due) in done]
+        report.skipped += [label(f) for f in sorted_out.repeated]
+        return sorted_out
+
+    def set_aside(self, stale: list[Planned], now: datetime) -> list[Planned]:
+        """Record as `stale` (and log) the firings missed by more than their grace."""
+        taken = [
+            firing
+            for start in range(0, len(stale), CLAIM_BATCH)
+            for firing in set_aside(self.url, stale[start : start + CLAIM_BATCH], now)
+        ]
+        log_stale(taken, self.policies)
+        return taken
 
     def settle(self) -> None:
         """Retry writing the outcomes the database refused, and forget the ticks done."""
@@ -318,6 +356,7 @@ def run_due(
     now: datetime | None = None,
     workers: int = WORKERS,
 ) -> RunReport:
-    """Run, once, every firing due in the last `GRACE` up to `now`, and wait for them."""
+    """Run, once, every firing due in the last `GRACE` (or missed since the last claim) up
+    to `now`, and wait for them."""
     with Dispatcher(url, people, post, kinds=kinds, workers=workers) as dispatcher:
         return dispatcher.run(now)

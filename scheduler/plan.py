@@ -29,7 +29,11 @@ from scheduler.models import Absence, PersonPrefs, ProjectSchedule
 
 @dataclass(frozen=True)
 class Planned:
-    """One firing: a job key and the instant it is due (UTC), with its recipient."""
+    """One firing: a job key and the instant it is due (UTC), with its recipient.
+
+    `projects`: the projects a person-level firing (no `project_id`) draws on, for listings.
+    `late`: set by the engine on a firing it catches up after an outage (`scheduler.policy`).
+    """
 
     kind: str
     key: str
@@ -37,6 +41,8 @@ class Planned:
     recipient: str
     timezone: str
     project_id: int | None = None
+    projects: tuple[int, ...] = ()
+    late: bool = False
 
     def local_due(self) -> datetime:
         return self.due.astimezone(ZoneInfo(self.timezone))
@@ -137,6 +143,10 @@ class PlanContext:
 
 
 class JobKind(Protocol):
+    """A kind of scheduled post. It may also declare `policy` (`scheduler.policy.Policy`):
+    how late its firings may post, whether missed ones are caught up, and whether a job key
+    posts at most once a local day or week."""
+
     name: str
 
     def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]: ...

@@ -10,10 +10,12 @@ from bot.core.context import Context
 from bot.core.messages import Reply, UserError
 from bot.core.models import Project
 from bot.core.operations import Access, ProjectArgs, positional, rest
+from bot.core.projects import channels_of
 from bot.core.skills import Skill
 from bot.core.text import escape
 from scheduler.models import ProjectSchedule
-from scheduler.plan import parse_hhmm
+from scheduler.plan import Planned, parse_hhmm
+from scheduler.policy import still_to_post
 
 skill = Skill(
     "schedule",
@@ -45,9 +47,46 @@ def weekday(text: str) -> int:
     return matches[0]
 
 
-def describe(ctx: Context, config: ProjectSchedule, project_key: str, timezone: str) -> str:
-    from bot.scheduling import planned
+def upcoming(ctx: Context, project: Project) -> tuple[list[Planned], list[Planned]]:
+    """The next 7 days' posts that concern `project`, and the asker's own other ones."""
+    from bot.scheduling import job_kinds, planned
 
+    now = clock.now()
+    firings = planned(ctx.session, ctx.people, now, now + timedelta(days=7))
+    channels = set(channels_of(ctx.session, project))
+    shared: list[Planned] = []
+    own: list[Planned] = []
+    for firing in still_to_post(ctx.settings.database_url, firings, job_kinds()):
+        if concerns(firing, project.id, channels):
+            shared.append(firing)
+        elif firing.recipient == ctx.user:
+            own.append(firing)
+    return shared, own
+
+
+def concerns(firing: Planned, project_id: int, channels: set[str]) -> bool:
+    """Whether a post is the project's: its own, in one of its channels, or a DM that draws
+    on it (a RAID reminder, a PM digest). Anyone else's reminders and other projects' posts
+    are not, even to a person in both."""
+    in_it = firing.project_id == project_id or project_id in firing.projects
+    return in_it or firing.recipient in channels
+
+
+def listing(firings: list[Planned]) -> list[str]:
+    """The first posts one by one, the rest counted by kind."""
+    lines = [
+        f"• {f.local_due():%a %d %b %H:%M} {f.timezone} — {f.kind} → {f.recipient}"
+        for f in firings[:SHOWN]
+    ]
+    rest = Counter(f.kind for f in firings[SHOWN:])  # in order of their first firing
+    if rest:
+        kinds = ", ".join(f"{kind} ×{n}" if n > 1 else kind for kind, n in rest.items())
+        lines.append(f"…and {rest.total()} more in the next 7 days: {kinds}.")
+    return lines
+
+
+def describe(config: ProjectSchedule, project: Project, posts: list[Planned]) -> str:
+    """The project's schedule settings and its next `posts`."""
     summary = (
         f"weekly summary every {WEEKDAYS[config.summary_weekday].title()} at {config.summary_time}"
         if config.summary_enabled
@@ -59,22 +98,8 @@ def describe(ctx: Context, config: ProjectSchedule, project_key: str, timezone: 
         if config.nudges_enabled
         else "RAID reminders off"
     )
-    now = clock.now()
-    upcoming = [
-        f
-        for f in planned(ctx.session, ctx.people, now, now + timedelta(days=7))
-        if f.project_id in (None, config.project_id)
-    ]
-    lines = [f"*Schedule of `{project_key}`* ({timezone}): {summary}; {reminders}."]
-    lines += [
-        f"• {f.local_due():%a %d %b %H:%M} {f.timezone} — {f.kind} → {f.recipient}"
-        for f in upcoming[:SHOWN]
-    ]
-    rest = Counter(f.kind for f in upcoming[SHOWN:])  # in order of their first firing
-    if rest:
-        kinds = ", ".join(f"{kind} ×{n}" if n > 1 else kind for kind, n in rest.items())
-        lines.append(f"…and {rest.total()} more in the next 7 days: {kinds}.")
-    return "\n".join(lines)
+    heading = f"*Schedule of `{project.key}`* ({project.timezone}): {summary}; {reminders}."
+    return "\n".join([heading, *listing(posts)])
 
 
 def config_of(ctx: Context, project: Project) -> ProjectSchedule:
@@ -87,9 +112,16 @@ def config_of(ctx: Context, project: Project) -> ProjectSchedule:
     access=Access.VIEWER,
     examples=["schedule"],
 )
-def show(ctx: Context, args: ProjectArgs) -> Reply:
+def show(ctx: Context, args: ProjectArgs) -> list[Reply]:
+    """The project's schedule for whoever is in the channel; the asker's own other posts
+    (their reminders, say) to them alone."""
     project = ctx.project_for(args.project)
-    return Reply(text=describe(ctx, config_of(ctx, project), project.key, project.timezone))
+    shared, own = upcoming(ctx, project)
+    replies = [Reply(text=describe(config_of(ctx, project), project, shared))]
+    if own:
+        text = "\n".join(["*Also coming to you* (only you see this):", *listing(own)])
+        replies.append(Reply(text=text, ephemeral=True))
+    return replies
 
 
 class SetArgs(ProjectArgs):
@@ -135,4 +167,4 @@ def set_schedule(ctx: Context, args: SetArgs) -> Reply:
     ctx.session.add(config)
     ctx.session.flush()
     ctx.audit("schedule.update", project=project, target=what, value=args.value)
-    return Reply(text=describe(ctx, config, project.key, project.timezone))
+    return Reply(text=describe(config, project, upcoming(ctx, project)[0]))

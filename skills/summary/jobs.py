@@ -12,12 +12,16 @@ from bot.core.models import Project
 from bot.core.projects import channels_of
 from scheduler.models import Firing
 from scheduler.plan import PlanContext, Planned, local_instants
+from scheduler.policy import Policy, marked_late
 
 
 class WeeklySummary:
-    """The project summary, posted weekly in the project's first channel."""
+    """The project summary, posted weekly in the project's first channel: once a week even
+    when its day or time changes after it went out, and after an outage still posted late
+    (marked so) for up to 4 days, when the next one is near enough to wait for."""
 
     name = "summary"
+    policy = Policy(catch_up=timedelta(days=4), once_per="week")
 
     def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]:
         planned = []
@@ -61,4 +65,4 @@ class WeeklySummary:
         since = clock.as_utc(last) if last else firing.due - timedelta(days=7)  # SQLite: naive
         reply = summary_reply(project_summary(ctx.session, project, since=since, now=firing.due))
         reply.to_channel = firing.recipient
-        return [reply]
+        return [marked_late(reply, firing) if firing.late else reply]
