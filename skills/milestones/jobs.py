@@ -18,6 +18,7 @@ from bot.core.projects import members_of
 from bot.core.text import escape, mention
 from scheduler.models import Firing
 from scheduler.plan import PlanContext, Planned, out_of_quiet_hours, parse_hhmm
+from scheduler.policy import Policy, marked_late
 from skills.milestones import service, views
 from skills.milestones.models import Milestone, MilestoneChange
 
@@ -60,6 +61,7 @@ class SlipAlerts:
     """One DM per slipping move and person (see the module docstring)."""
 
     name = "milestone-slip"
+    policy = Policy(catch_up=LOOKBACK)  # after an outage, a slip still worth telling, late
 
     def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]:
         moves = ctx.session.exec(
@@ -108,4 +110,5 @@ class SlipAlerts:
             f"{mention(change.actor)} moved it {views.move_text(change.old, change.new)}{why}"
         )
         blocks = [ui.section(text), views.buttons(milestone)]
-        return [Reply(text=text, blocks=blocks, to_user=user)]
+        reply = Reply(text=text, blocks=blocks, to_user=user)
+        return [marked_late(reply, firing) if firing.late else reply]

@@ -1,9 +1,11 @@
 """The reminder job kind: each reminder posted at its time, exactly once (the scheduler's
-firing record), to its person by DM or in its channel."""
+firing record), to its person by DM or in its channel. After an outage a missed one-off is
+still sent, up to a week late and marked late (a repeating one, its newest send only); a
+repeat posts at most once a day, whatever changed its time."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import col, or_, select
 
@@ -12,11 +14,14 @@ from bot.core.messages import Reply
 from bot.core.text import USER_ID, escape, mention
 from scheduler.models import Firing
 from scheduler.plan import PlanContext, Planned
+from scheduler.policy import Policy, marked_late
 from skills.reminders.models import Reminder
 from skills.reminders.schedule import ONCE_LOOKBACK, deliveries
 
 KIND = "reminder"
-DONE = ("posted", "empty")  # a one-off claimed but unfinished is planned again, to be retaken
+# A one-off claimed but unfinished is planned again, to be retaken; one missed for good (stale)
+# is not.
+DONE = ("posted", "empty", "stale")
 
 
 def job_key(reminder: Reminder) -> str:
@@ -27,6 +32,7 @@ class Reminders:
     """Personal and channel reminders."""
 
     name = KIND
+    policy = Policy(catch_up=timedelta(days=7), once_per="day")
 
     def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]:
         """Each reminder's sends in [start, end), moved out of quiet hours (`deliveries`);
@@ -69,5 +75,7 @@ class Reminders:
         by = "" if reminder.creator == reminder.target else f" (from {mention(reminder.creator)})"
         text = f":alarm_clock: Reminder{by}: {escape(reminder.text)}"
         if USER_ID.match(reminder.target):
-            return [Reply(text=text, to_user=reminder.target)]
-        return [Reply(text=text, to_channel=reminder.target)]
+            reply = Reply(text=text, to_user=reminder.target)
+        else:
+            reply = Reply(text=text, to_channel=reminder.target)
+        return [marked_late(reply, firing) if firing.late else reply]

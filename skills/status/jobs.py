@@ -22,6 +22,7 @@ from bot.core.messages import Reply
 from bot.core.models import Project
 from scheduler.models import Firing
 from scheduler.plan import PlanContext, Planned, out_of_quiet_hours
+from scheduler.policy import Policy, marked_late
 from skills.status.config import get_config, holidays
 from skills.status.days import (
     DayPlan,
@@ -166,6 +167,8 @@ class CheckinReports:
     """One report per check-in, when the last participant's window closes."""
 
     name = "checkin-report"
+    # After an outage, only each project's newest missed report is posted, marked late.
+    policy = Policy(catch_up=timedelta(days=1), series=lambda firing: str(firing.project_id))
 
     def plan(self, ctx: PlanContext, start: datetime, end: datetime) -> list[Planned]:
         planned = []
@@ -184,7 +187,8 @@ class CheckinReports:
         plan = _target(ctx, firing)
         if plan is None or plan.checkin is None or sent_at_other_times(ctx, firing):
             return []  # off, nobody was asked (no check-in), or sent before a settings change
-        return report_replies(ctx.session, build_report(ctx.session, plan))
+        replies = report_replies(ctx.session, build_report(ctx.session, plan))
+        return [marked_late(reply, firing) for reply in replies] if firing.late else replies
 
 
 KINDS = [CheckinPrompts(), CheckinReminders(), CheckinReports()]
