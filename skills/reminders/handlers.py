@@ -4,8 +4,7 @@ the person's last change undone."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from sqlmodel import col, or_, select
 
@@ -18,8 +17,10 @@ from bot.core.skills import Change, Skill, too_late_to_undo
 from bot.core.text import USER_ID, escape, mention
 from skills.reminders.jobs import Reminders
 from skills.reminders.models import Reminder
-from skills.reminders.parsing import describe_repeat, read_reminder
-from skills.reminders.schedule import for_person, next_delivery
+from skills.reminders.parsing import read_reminder
+from skills.reminders.repeats import repeat_in
+from skills.reminders.schedule import next_delivery
+from skills.reminders.wording import confirmed_when, when_text
 
 # "remind me what R4 is about" asks a question: the name routes only when it isn't one.
 NAMED = (
@@ -96,6 +97,7 @@ class CreateArgs(Args):
     who: str = flag(default="me", description="me, us (this channel) or a user id")
     when: datetime | None = flag(description="The first time (ISO 8601 with offset)")
     repeat: str | None = flag(description="daily, weekdays or weekly:mon,thu")
+    note: str | None = flag(description="How an early hour was read", internal=True)
 
 
 def read_words(ctx: Context, text: str) -> CreateArgs:
@@ -104,7 +106,9 @@ def read_words(ctx: Context, text: str) -> CreateArgs:
         text if text.lower().lstrip().startswith(("remind", "please remind")) else f"remind {text}"
     )
     draft = read_reminder(words, now=clock.now(), timezone=ctx.person.timezone)
-    return CreateArgs(text=draft.text, who=draft.target, when=draft.due, repeat=draft.repeat)
+    return CreateArgs(
+        text=draft.text, who=draft.target, when=draft.due, repeat=draft.repeat, note=draft.note
+    )
 
 
 def target_of(ctx: Context, who: str) -> str:
@@ -122,10 +126,10 @@ def target_of(ctx: Context, who: str) -> str:
     return who
 
 
-def when_text(reminder: Reminder, due: datetime) -> str:
-    local = due.astimezone(ZoneInfo(reminder.timezone))
-    repeat = "" if not reminder.repeat else f", then {describe_repeat(reminder.repeat)}"
-    return f"{local:%a %d %b %H:%M} ({reminder.timezone}){repeat}"
+def timezone_of(ctx: Context, target: str) -> str:
+    """The timezone a reminder keeps: its person's, where their quiet hours and time away
+    are; for a channel, its creator's."""
+    return ctx.people.get(target).timezone if USER_ID.match(target) else ctx.person.timezone
 
 
 @skill.operation(
@@ -148,13 +152,14 @@ def create(ctx: Context, args: CreateArgs) -> Reply:
     if args.when <= clock.now():
         raise UserError("That time has passed: pick a time ahead.")
     target = target_of(ctx, args.who)
+    when, timezone = args.when.astimezone(UTC), timezone_of(ctx, target)
     reminder = Reminder(
         creator=ctx.user,
         target=target,
         text=args.text.strip()[:500],
-        first_due=args.when,
-        repeat=args.repeat,
-        timezone=ctx.person.timezone,
+        first_due=when,
+        repeat=repeat_in(args.repeat, when, ctx.person.timezone, timezone),
+        timezone=timezone,
     )
     if not reminder.text:
         raise UserError("Remind of what? e.g. `remind me tomorrow at 9 to call the vendor`.")
@@ -167,14 +172,10 @@ def create(ctx: Context, args: CreateArgs) -> Reply:
         if USER_ID.match(target)
         else "everyone here"
     )
-    sends = for_person(ctx.session, reminder, args.when) or args.when
-    held = ""
-    if sends != args.when:  # quiet hours or time away hold it back
-        asked = args.when.astimezone(ZoneInfo(reminder.timezone))
-        held = f" ({asked:%a %d %b %H:%M} falls in quiet hours or time away)"
+    note = f"{args.note}; " if args.note else ""
     text = (
-        f":alarm_clock: I'll remind {whom} {when_text(reminder, sends)}{held}: "
-        f"{escape(reminder.text)}. (`reminder cancel {reminder.id}` to stop it.)"
+        f":alarm_clock: I'll remind {whom} {confirmed_when(ctx, reminder, when, args.repeat)}: "
+        f"{escape(reminder.text)}. ({note}`reminder cancel {reminder.id}` to stop it.)"
     )
     return Reply(text=text, ephemeral=not ctx.is_dm)
 
@@ -205,7 +206,8 @@ def list_reminders(ctx: Context, args: Args) -> Reply:
         if not USER_ID.match(reminder.target):
             whom = f" → <#{reminder.target}>"
         lines.append(
-            f"• `{reminder.id}` {when_text(reminder, upcoming)}{whom}: {escape(reminder.text)}"
+            f"• `{reminder.id}` {when_text(reminder, upcoming, ctx.person.timezone)}{whom}: "
+            f"{escape(reminder.text)}"
         )
     if not lines:
         return Reply(
@@ -307,14 +309,15 @@ def restore(ctx: Context, reminder: Reminder) -> Reply:
     if upcoming is None:
         raise UserError(
             f"Reminder {reminder.id} ({escape(reminder.text)}) was due "
-            f"{when_text(reminder, clock.as_utc(reminder.first_due))}: that has passed, so I "
-            "left it cancelled. Set a new one: `remind me tomorrow at 9 to …`."
+            f"{when_text(reminder, clock.as_utc(reminder.first_due), ctx.person.timezone)}: "
+            "that has passed, so I left it cancelled. Set a new one: "
+            "`remind me tomorrow at 9 to …`."
         )
     reminder.cancelled = False
     ctx.session.add(reminder)
     return Reply(
         text=f"Restored reminder {reminder.id}: {escape(reminder.text)}, next "
-        f"{when_text(reminder, upcoming)}.",
+        f"{when_text(reminder, upcoming, ctx.person.timezone)}.",
         ephemeral=True,
     )
 

@@ -13,7 +13,8 @@ from bot.core.models import utc_column
 class Reminder(SQLModel, table=True):
     """`text`, due at `first_due` (UTC) and then by `repeat` (`daily`, `weekdays`,
     `weekly:mon,thu`), at that wall time in `timezone`; sent to `target` (a user id by DM,
-    or a channel id)."""
+    or a channel id). `timezone` is the target person's, where their quiet hours and time
+    away are checked (a channel's reminder keeps its creator's); `repeat` names its days."""
 
     __tablename__ = "reminders"
 

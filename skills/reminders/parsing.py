@@ -1,9 +1,21 @@
 """Reading "remind me tomorrow at 9 to call the vendor" (or "every Monday at 10 …").
 
 The words give who (me, us — this channel — or a mention), when (a date phrase read by the
-RAID date reader, a time of day, "in 2 hours"), how often ("every Monday", "daily",
-"weekdays"), and what (the rest, after "to" or "about"). A time or date that cannot be,
-or has passed, and a repeat it cannot keep ("every 2 weeks") are refused, never guessed.
+chat's date reader, a time of day, "in 2 hours"), how often ("every Monday", "daily",
+"weekdays"), and what (the task, after "to", "about", "that", "of" or a colon). The when is
+read from the words before the task; only when those say none is it read from the words the
+task ends with ("remind me to send the minutes next Tuesday"), so "to order 30 chairs" keeps
+its 30. A number alone is never a day: a day needs a month or an ordinal ("30 Nov", "the 30th").
+
+A time of day is read on the 24-hour clock ("at 7:30" is 07:30, "at 1:30" is 01:30) unless
+"pm", "tonight", "evening", "night" or "afternoon" says it is later. A bare hour from 1 to 6
+("at 3", "half 3") is the afternoon: those hours at night fall in everyone's default quiet
+hours (19:00-08:00), in the afternoon in their working hours; "am" or "morning" says
+otherwise. An early hour read either way is said in the confirmation (`ReminderDraft.note`).
+"in 2 hours" is counted in real time, across a clock change.
+
+A time or date that cannot be, or has passed, and a repeat it cannot keep ("every 2 weeks")
+are refused, never guessed.
 """
 
 from __future__ import annotations
@@ -11,13 +23,15 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.messages import UserError
+from skills.raid.parsing import parse_date_phrase
+from skills.raid.parsing.dates import date_phrases
+from skills.reminders.repeats import WEEKDAYS, first_repeat_day
 
 MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name}
-WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?"
 MENTIONED = r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>"
 ASKED = r"(?:remind|remidn|rmind|remnd|nudge|ping|tell|give)"
@@ -28,7 +42,7 @@ TARGETS = (  # who the reminder is for, in the ways people ask
     re.compile(r"\b(?:set\s+(?:up\s+)?an?\s+reminder|don'?t\s+let\s+(me)\s+forget)", re.I),
 )
 REPEAT = re.compile(
-    rf"\b(?:every|each)\s+(day|morning|evening|afternoon|weekday|working day"
+    rf"\b(?:every|each)\s+(day|morning|evening|afternoon|night|weekday|working day"
     rf"|week(?:\s+on\s+{DAY})?"
     rf"|(?:{DAY})(?:\s*(?:,|and|&)\s*{DAY})*)|\b(daily|weekdays|weekly)\b",
     re.I,
@@ -49,16 +63,15 @@ CLOCK = re.compile(  # hours and minutes out of range are matched, to be refused
     r"|\b(?:at\s+)?half\s+(?P<half>[01]?\d)\b",
     re.I,
 )
+LATE_WORDS = re.compile(r"\b(?:pm|tonight|evening|night|afternoon)\b", re.I)
+EARLY_WORDS = re.compile(r"\bmorning\b", re.I)
+EARLY_HOURS = range(1, 7)  # at night in everyone's default quiet hours, in the day working
 LATER = re.compile(r"\bin\s+(an?|\d{1,3})\s*(minutes?|mins?|hours?|hrs?)\b", re.I)
-WHAT = re.compile(r"\b(?:to|about|that|of)\s+(.+)$", re.I | re.S)
+TASK = re.compile(r"\b(?:to|about|that|of)\s+(?=\S)|:\s+(?=\S)", re.I)  # "…: call Ana"
 DEFAULT_TIME = time(9, 0)
-DATE_WORD = re.compile(
-    rf"^(?:{DAY}|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*"
-    r"|nov\w*|dec\w*|\d{1,4}(?:st|nd|rd|th)?|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
-    r"|next|this|coming|tomorrow|tmrw|today|tonight|on|of|the|in|end|week|weeks|day|days"
-    r"|month|months|eod|eow|eom|a|fortnight|yesterday|last|ago)$"
-)
 LEADING = re.compile(r"\b(?:on|by|before|until|till|at)\s*$", re.I)  # "about R1 on Thursday"
+AHEAD = re.compile(r"(?:in|within|after)\s", re.I)  # "in 2 days"; "2 days" is an amount
+MONTH_ALONE = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?", re.I)
 MONTH = (
     r"(?P<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
@@ -82,38 +95,35 @@ class ReminderDraft:
     due: datetime  # the first time, UTC
     repeat: str | None
     text: str
+    note: str | None = None  # how an early hour was read ("`at 1` is 13:00: say …")
+
+
+@dataclass(frozen=True)
+class When:
+    """What words say of when; None for what they leave unsaid."""
+
+    repeat: str | None = None
+    at: time | None = None
+    note: str | None = None
+    later: timedelta | None = None
+    day: date | None = None
+
+    def said(self) -> bool:
+        return any(part is not None for part in (self.repeat, self.at, self.later, self.day))
 
 
 def read_reminder(text: str, *, now: datetime, timezone: str) -> ReminderDraft:
     """Who, when, how often and what; a `UserError` saying what is missing."""
     zone = ZoneInfo(timezone)
     target, body = take_target(text)
-    refuse_impossible_dates(body, today=now.astimezone(zone).date())
-    repeat, body = take_repeat(body)
-    clock_time, body = take_time(body)
-    local_now = now.astimezone(zone)
-    later = LATER.search(body)
-    if later:
-        amount = 1 if later.group(1).lower() in ("a", "an") else int(later.group(1))
-        unit = (
-            timedelta(hours=1) if later.group(2).lower().startswith("h") else timedelta(minutes=1)
-        )
-        due_local = local_now + amount * unit
-        body = cut(body, later.start(), later.end())
-    else:
-        day, body = take_date(body, now=now, zone=zone)
-        at = clock_time or DEFAULT_TIME
-        if repeat and day is None:
-            day = first_repeat_day(repeat, local_now.date(), at, local_now)
-        day = day or (local_now.date() if clock_time and clock_time > local_now.time() else None)
-        if day is None:
-            day = local_now.date() + timedelta(days=1)
-        due_local = datetime.combine(day, at, zone)
-    what = WHAT.search(body)
-    task = " ".join((what.group(1) if what else body).split()).strip(" .,:;-")
+    refuse_unsupported_repeat(body)  # anywhere: "on the 1st of every month" is no one-off
+    when, task = take_when_and_task(body, now=now, zone=zone)
+    task = " ".join(task.split()).strip(" .,:;-")
     if not task:
         raise UserError("Remind you of what? e.g. `remind me tomorrow at 9 to call the vendor`.")
-    due = due_local.astimezone(now.tzinfo or ZoneInfo("UTC"))
+    due = first_due(when, now=now, zone=zone)
+    due_local = due.astimezone(zone)
+    repeat = when.repeat
     if repeat == "weekly":  # "every week": on the first time's weekday
         repeat = f"weekly:{WEEKDAYS[due_local.weekday()]}"
     if due <= now:
@@ -121,7 +131,7 @@ def read_reminder(text: str, *, now: datetime, timezone: str) -> ReminderDraft:
             f"{due_local:%a %d %b %H:%M} has passed: pick a time ahead, "
             "e.g. `remind me tomorrow at 9 to call the vendor`."
         )
-    return ReminderDraft(target, due, repeat, task[:500])
+    return ReminderDraft(target, due, repeat, task[:500], when.note)
 
 
 def take_target(text: str) -> tuple[str, str]:
@@ -135,6 +145,73 @@ def take_target(text: str) -> tuple[str, str]:
         target = mentioned or ("me" if said in ("me", "") else "us")
         return target, text[: found.start()] + " " + text[found.end() :]
     raise UserError("Say who to remind: `remind me tomorrow at 9 to call the vendor`.")
+
+
+def take_when_and_task(body: str, *, now: datetime, zone: ZoneInfo) -> tuple[When, str]:
+    """The when said before the task, else at its end, and the task without it."""
+    before, task = split_task(body)
+    when, rest = take_when(before, now=now, zone=zone)
+    if not task:
+        return when, rest  # no "to …": the words left are the task
+    if when.said():
+        return when, task
+    start = when_at_end(task)
+    when, _ = take_when(task[start:], now=now, zone=zone)
+    return when, task[:start]
+
+
+def split_task(body: str) -> tuple[str, str]:
+    """The words before the task, and the task: what follows the first "to", "about", "that",
+    "of" or colon outside a date ("on the 5th of May to renew")."""
+    dates = date_spans(body)
+    for found in TASK.finditer(body):
+        if not any(start <= found.start() < end for start, end in dates):
+            return body[: found.start()], body[found.end() :]
+    return body, ""
+
+
+def when_at_end(task: str) -> int:
+    """Where the when-words the task ends with begin, with the word leading them in ("… the
+    minutes by Friday at 10"); its end when it ends with none."""
+    start = len(task.rstrip(" ,.;:!?"))
+    for span_start, span_end in sorted(when_spans(task), key=lambda span: -span[1]):
+        if task[span_end:start].strip(" ,"):
+            break
+        lead = LEADING.search(task[: min(start, span_start)])
+        start = lead.start() if lead else min(start, span_start)
+    return start
+
+
+def when_spans(words: str) -> list[tuple[int, int]]:
+    """Where the words say (or try to say) a time, a date, a repeat or "in 2 hours"."""
+    patterns = (CLOCK, LATER, REPEAT)
+    return [found.span() for p in patterns for found in p.finditer(words)] + date_spans(words)
+
+
+def take_when(words: str, *, now: datetime, zone: ZoneInfo) -> tuple[When, str]:
+    """What the words say of when, and the words without it."""
+    refuse_impossible_dates(words, today=now.astimezone(zone).date())
+    at, note, words = take_time(words)
+    repeat, words = take_repeat(words)
+    later, words = take_later(words)
+    day, words = (None, words) if later else take_date(words, now=now, zone=zone)
+    return When(repeat, at, note, later, day), words
+
+
+def first_due(when: When, *, now: datetime, zone: ZoneInfo) -> datetime:
+    """The first time (UTC): "in 2 hours" counted in real time, else a day and a time of day
+    in `zone` (the next that is ahead, or that the repeat allows)."""
+    if when.later:
+        return now.astimezone(UTC) + when.later
+    local_now = now.astimezone(zone)
+    at = when.at or DEFAULT_TIME
+    day = when.day
+    if when.repeat and day is None:
+        day = first_repeat_day(when.repeat, local_now.date(), at, local_now)
+    if day is None:
+        ahead = when.at is not None and when.at > local_now.time()
+        day = local_now.date() + timedelta(days=0 if ahead else 1)
+    return datetime.combine(day, at, zone).astimezone(UTC)
 
 
 def cut(body: str, start: int, end: int) -> str:
@@ -168,7 +245,7 @@ def refuse_impossible_dates(body: str, *, today: date) -> None:
                 )
 
 
-def take_repeat(body: str) -> tuple[str | None, str]:
+def refuse_unsupported_repeat(body: str) -> None:
     unsupported = UNSUPPORTED_REPEAT.search(body)
     if unsupported:
         raise UserError(
@@ -176,11 +253,14 @@ def take_repeat(body: str) -> tuple[str | None, str]:
             "weekday, or every week on the days you name, e.g. "
             "`remind me every Friday at 10 to send the status report`."
         )
+
+
+def take_repeat(body: str) -> tuple[str | None, str]:
     found = REPEAT.search(body)
     if not found:
         return None, body
     phrase = (found.group(1) or found.group(2)).lower()
-    if phrase in ("day", "daily", "morning", "evening", "afternoon"):
+    if phrase in ("day", "daily", "morning", "evening", "afternoon", "night"):
         rule = "daily"
     elif phrase in ("weekday", "working day", "weekdays"):
         rule = "weekdays"
@@ -192,75 +272,77 @@ def take_repeat(body: str) -> tuple[str | None, str]:
     return rule, cut(body, found.start(), found.end())
 
 
-def take_time(body: str) -> tuple[time | None, str]:
-    found = CLOCK.search(body)
+def take_time(words: str) -> tuple[time | None, str | None, str]:
+    """The time of day said, a note when an early hour could be read either way, and the
+    words without it."""
+    found = CLOCK.search(words)
     if not found:
-        return None, body
+        return None, None, words
+    value, note = time_said(found, words)
+    return value, note, cut(words, found.start(), found.end())
+
+
+def time_said(found: re.Match[str], words: str) -> tuple[time, str | None]:
+    """The time a `CLOCK` match says, read as the module's docstring tells."""
     if found.group("named"):
-        value = time(0, 0) if found.group("named").lower() == "midnight" else time(12, 0)
-    elif found.group("half"):  # "half 3": half past, within working hours
-        hours = int(found.group("half"))
-        value = time(hours + 12 if hours < 8 else hours, 30)
-    else:
-        hours = int(found.group("h") or found.group("h2") or found.group("h3"))
-        minutes = int(found.group("m") or found.group("m2") or found.group("m3") or 0)
-        ampm = (found.group("ampm") or "").lower()
-        if minutes > 59 or hours > (12 if ampm else 23) or (ampm and hours == 0):
-            raise UserError(
-                f"`{found.group().strip()}` isn't a time of day: write e.g. `at 17:30` or `at 5pm`."
-            )
-        if ampm == "pm" and hours < 12:
-            hours += 12
-        if ampm == "am" and hours == 12:
-            hours = 0
-        if not ampm and found.group("h2") and hours < 8:  # "at 3": the afternoon
-            hours += 12
-        value = time(hours, minutes)
-    return value, cut(body, found.start(), found.end())
+        return (time(0) if found.group("named").lower() == "midnight" else time(12)), None
+    half = found.group("half")
+    hours = int(half or found.group("h") or found.group("h2") or found.group("h3"))
+    minutes = 30 if half else int(found.group("m") or found.group("m2") or found.group("m3") or 0)
+    ampm = (found.group("ampm") or "").lower()
+    said = found.group().strip()
+    if minutes > 59 or hours > (12 if ampm else 23) or (ampm and hours == 0):
+        raise UserError(f"`{said}` isn't a time of day: write e.g. `at 17:30` or `at 5pm`.")
+    if ampm:
+        return time(hours % 12 + (12 if ampm == "pm" else 0), minutes), None
+    if 1 <= hours < 12 and LATE_WORDS.search(words):
+        return time(hours + 12, minutes), None
+    if hours not in EARLY_HOURS or EARLY_WORDS.search(words):
+        return time(hours, minutes), None
+    night, day = time(hours, minutes), time(hours + 12, minutes)
+    clock = f"{hours}:{minutes:02d}" if minutes else str(hours)
+    if half or not (found.group("m2") or found.group("m3")):  # "at 3", "half 3"
+        return day, f"`{said}` is {day:%H:%M}: say `at {clock}am` for {night:%H:%M}"
+    return night, f"`{said}` is {night:%H:%M}: say `at {clock}pm` for {day:%H:%M}"
 
 
-def take_date(body: str, *, now: datetime, zone: ZoneInfo) -> tuple[object, str]:
-    """The longest run of date words (4 at most) that reads as a date, and the body without it."""
-    from skills.raid.parsing import parse_date_phrase
-
-    words = body.split()
-    for size in (4, 3, 2, 1):
-        for i in range(len(words) - size + 1):
-            run = [w.strip(",.!?").lower() for w in words[i : i + size]]
-            if not all(DATE_WORD.match(w) for w in run) or run[0] in ("the", "of", "on", "a"):
-                continue
-            phrase = " ".join(words[i : i + size]).strip(",.!?")
-            day = parse_date_phrase(phrase, now=now, tz=zone)
-            if day is not None:
-                start = body.index(phrase)
-                return day, cut(body, start, start + len(phrase))
-    return None, body
+def take_later(words: str) -> tuple[timedelta | None, str]:
+    """ "in 2 hours", "in 90 minutes", and the words without it."""
+    found = LATER.search(words)
+    if not found:
+        return None, words
+    amount = 1 if found.group(1).lower() in ("a", "an") else int(found.group(1))
+    unit = timedelta(hours=1) if found.group(2).lower().startswith("h") else timedelta(minutes=1)
+    return amount * unit, cut(words, found.start(), found.end())
 
 
-def first_repeat_day(rule: str, today, at: time, local_now: datetime):  # noqa: ANN001, ANN201
-    """The first day the rule allows, today included when `at` is still ahead."""
-    for offset in range(8):
-        day = today + timedelta(days=offset)
-        if (offset or at > local_now.time()) and allows(rule, day):
-            return day
-    return today + timedelta(days=1)
+def take_date(words: str, *, now: datetime, zone: ZoneInfo) -> tuple[date | None, str]:
+    """The first day the words say (by the chat's date reader), and the words without it."""
+    for start, end in date_spans(words):
+        phrase = re.sub(r"^the\s+", "", words[start:end], flags=re.I)  # "the 5th of May"
+        day = parse_date_phrase(phrase, now=now, tz=zone)
+        if day is not None:
+            return day, cut(words, start, end)
+    return None, words
 
 
-def allows(rule: str, day) -> bool:  # noqa: ANN001
-    """Whether a repeat rule fires on `day` (a date)."""
-    if rule == "daily":
-        return True
-    if rule == "weekdays":
-        return day.weekday() < 5
-    if rule.startswith("weekly:"):
-        return WEEKDAYS[day.weekday()] in rule.removeprefix("weekly:").split(",")
-    return True
-
-
-def describe_repeat(rule: str | None) -> str:
-    if not rule:
-        return "once"
-    if rule.startswith("weekly:"):
-        days = rule.removeprefix("weekly:").split(",")
-        return "every " + ", ".join(d.title() for d in days)
-    return {"daily": "every day", "weekdays": "every weekday", "weekly": "every week"}[rule]
+def date_spans(words: str) -> list[tuple[int, int]]:
+    """Where the words say a day, by the chat's date reader, so never a number alone: "the
+    5th of May" as one; not "may" alone, "Friday's", nor an amount ("3 days", not "in")."""
+    spans: list[tuple[int, int]] = []
+    for kind, start, end in date_phrases(words):
+        said = words[start:end]
+        if (
+            said.lower() == "may"
+            or re.match(r"['’]s\b", words[end:])
+            or (kind == "span" and not AHEAD.match(said))
+        ):
+            continue
+        if (
+            spans
+            and MONTH_ALONE.fullmatch(said)
+            and re.fullmatch(r"\s+(?:of\s+)?", words[spans[-1][1] : start], re.I)
+        ):
+            start = spans.pop()[0]  # "the 5th" "of May": one date
+        spans.append((start, end))
+    return spans

@@ -17,7 +17,7 @@ from bot.core import clock
 from bot.core.text import USER_ID
 from scheduler.plan import is_away, out_of_quiet_hours, parse_hhmm, prefs_for
 from skills.reminders.models import Reminder
-from skills.reminders.parsing import allows
+from skills.reminders.repeats import allows
 
 MAX_DEFER_DAYS = 60
 REPEAT_LOOKBACK = timedelta(days=1)  # quiet hours move a repeating one by less than a day
@@ -42,8 +42,9 @@ def occurrences(reminder: Reminder, start: datetime, end: datetime) -> Iterator[
 
 
 def for_person(session: Session, reminder: Reminder, due: datetime) -> datetime | None:
-    """A person's reminder out of their quiet hours; a one-off that falls while they are away
-    waits for their first day back, a repeating one is skipped that day."""
+    """A person's reminder out of their quiet hours, in their timezone (the reminder's); a
+    one-off that falls while they are away waits for their first day back, a repeating one
+    is skipped that day."""
     if not USER_ID.match(reminder.target):
         return due
     zone = ZoneInfo(reminder.timezone)
