@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from bot.core.context import Context
-from bot.core.db import session_scope
 from bot.core.messages import UserError
-from bot.core.projects import project_for_channel
-from bot.interpret import slots
-from skills import registry
-from tests.helpers import CHANNEL, PM, STRANGER, with_project
+from tests.helpers import PM, STRANGER, with_project
+from tests.interpret.conftest import slot_values
 
 
 @pytest.fixture
@@ -30,22 +24,7 @@ def read(settings):
     ):
         chat.send(line)
 
-    def arguments(op_name: str, text: str, user: str = PM) -> dict[str, Any]:
-        op = registry().operation(op_name)
-        with session_scope(settings.database_url) as session:
-            ctx = Context(
-                session=session,
-                settings=settings,
-                people=chat.dispatcher.people,
-                registry=chat.dispatcher.registry,
-                user=user,
-                channel=CHANNEL,
-                is_dm=False,
-            )
-            ctx.project = project_for_channel(session, CHANNEL)
-            return slots.read_slots(op, ctx, text)
-
-    return arguments
+    return lambda op_name, text, user=PM: slot_values(chat, op_name, text, user=user, fill=False)
 
 
 def test_an_item_described_by_its_type_and_words_is_found(read) -> None:
