@@ -8,9 +8,11 @@ which keeps the worst case around 50 ms for 40,000 characters. ``parse_level``,
 ``parse_levels`` and ``parse_date_phrase`` read values typed in update commands
 (``/pmo raid update APOLLO-R7 date next friday``).
 
-Reading order: bot mention and command words ("@pmo log a risk:") are cut; probability and
-impact are found first (so "1/5" is never a date), then dates, owners, the type, and the title
-from what is left of the first sentence.
+Reading order: bot mention and command words ("@pmo log a risk:", "can someone log that",
+"just to flag for the log:") are cut; probability and impact are found first (so "1/5" is
+never a date), then dates, owners, the type, and the title from what is left of the first
+sentence. Words that only say the type ("we're assuming", "waiting on") leave the title once
+the type is known, and only for that type: "waiting on the DBA team" is a blocker's whole story.
 
 Date conventions (Europe-style, documented once here): numeric dates are day-first unless the
 day is over 12; a weekday alone means its next occurrence after today; "next Friday" and

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -21,20 +22,22 @@ from skills.raid.parsing.levels import _best_level, _read_levels
 from skills.raid.parsing.links import external_ref, with_link_text
 from skills.raid.parsing.owner import (
     _decided_by,
+    _Mention,
     _mentions,
     _named_doer,
     _owner_text,
     _pick_owner,
     _self_owner,
+    described_people,
 )
 from skills.raid.parsing.response import mitigation
 from skills.raid.parsing.text import _SPECIAL, _blank, _normalise, _overlaps
 from skills.raid.parsing.title import (
     _COMMAND_PREFIXES,
-    _LEAD_INS,
     TITLE_SCAN_CHARS,
     _strip_prefixes,
     _title_from,
+    lead_ins,
 )
 from skills.raid.scoring import RaidStatus, RaidType
 
@@ -59,6 +62,29 @@ def _statement(masked: str) -> str | None:
     return text if len(re.findall(r"[^\W\d_]{2,}", text)) >= 3 else None
 
 
+@dataclass
+class _Who:
+    """Who the message names as owner, and the spans that say so (left out of the title)."""
+
+    owner: _Mention | None
+    self_span: tuple[int, int] | None
+    named: str | None
+    said: list[tuple[int, int]]  # with ``others``: who and how bad, not what
+    openers: list[_Mention]  # "<@U1> to send the plan": mentions before the title
+
+    @classmethod
+    def read(
+        cls, text: str, mentions: list[_Mention], title_from: int, others: list[tuple[int, int]]
+    ) -> _Who:
+        owner = _pick_owner(mentions)
+        self_span = _self_owner(text) if not owner else None
+        named, named_span = (None, None) if owner or self_span else _owner_text(text)
+        said = others + [m.mask for m in mentions]
+        said += [span for span in (self_span, named_span) if span]
+        openers = [m for m in mentions if m.mask[0] <= title_from]
+        return cls(owner, self_span, named, said, openers)
+
+
 def _parse(
     text: str,
     *,
@@ -79,7 +105,7 @@ def _parse(
     start = bot_span[1] if bot_span else 0
     described_from = _strip_prefixes(text, _COMMAND_PREFIXES, start)
     typo_type, typo_end = typo_label(text[described_from:])
-    title_from = _strip_prefixes(text, _LEAD_INS + _COMMAND_PREFIXES, described_from + typo_end)
+    title_from = _strip_prefixes(text, lead_ins() + _COMMAND_PREFIXES, described_from + typo_end)
     body = full_text[described_from:]
 
     labelled, link_spans = with_link_text(text)  # "<https://…|ATL-12> may slip"
@@ -89,14 +115,8 @@ def _parse(
     probability, impact = _best_level(levels, "p"), _best_level(levels, "i")
     level_spans = [lv.span for lv in levels]
 
-    owner = _pick_owner(mentions)
-    self_span = _self_owner(text) if not owner else None
-    named, named_span = (None, None) if owner or self_span else _owner_text(text)
-    said = level_spans + [m.mask for m in mentions] + specials  # who and how bad, not what
-    said += [span for span in (self_span, named_span) if span]
-    openers = [m for m in mentions if m.mask[0] <= title_from]  # "<@U1> to send the plan"
-    opening = [m.mask for m in openers]
-    stated = [span for span in said if span not in opening]
+    who = _Who.read(text, mentions, title_from, level_spans + specials)
+    stated = [span for span in who.said if span not in [m.mask for m in who.openers]]
     reading = (
         TypeReading(typo_type, "explicit")
         if typo_type
@@ -109,6 +129,14 @@ def _parse(
         )
     )
     decided = reading.type is RaidType.DECISION and decision_status(body) == RaidStatus.DECIDED
+    if reading.type not in (RaidType.ACTION, RaidType.DECISION) and any(m.about for m in mentions):
+        mentions = described_people(mentions)  # "only <@U1> knows the jobs": no owner said
+        who = _Who.read(text, mentions, title_from, level_spans + specials)
+    owner, self_span, named = who.owner, who.self_span, who.named
+    said, openers = who.said, who.openers
+    opening = [m.mask for m in openers]
+    # "we're assuming", "waiting on": said by an assumption's or dependency's type, not its title
+    title_from = _strip_prefixes(text, lead_ins(reading.type) + _COMMAND_PREFIXES, title_from)
     doer_span = None
     if reading.type is RaidType.ACTION and not (owner or self_span or named):
         named, doer_span = _named_doer(text, title_from)

@@ -50,6 +50,12 @@ _EXPLICIT = [  # the message says what it is: "log a risk", "Issue (RED):", "as 
         r"(?:[:\-–—>]|for\b|that\b|of\b|on\b|upon\b|$)",
         re.IGNORECASE,
     ),
+    re.compile(  # "put this on the risk register", "add to issues": the list it goes on
+        r"\b(?:log|logging|add|adding|added|put|putting|record|recording|enter|move|moving"
+        r"|capture)\s+(?:(?:this|that|it|these|one)\s+)?(?:to|on|onto|in|into|under)\s+"
+        rf"(?:the\s+|our\s+)?(?P<word>{_EXPLICIT_NOUNS})(?:s|\s+(?:log|register|list))\b",
+        re.IGNORECASE,
+    ),
     re.compile(
         r"\b(?:there's|there is|there are|theres|this is|it's|that's)\s+(?:an?\s+|some\s+)?"
         rf"(?:\w+\s+)?(?P<word>{_EXPLICIT_NOUNS})s?\b",

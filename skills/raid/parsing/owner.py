@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from bot.core.people import People
 from skills.raid.parsing.draft import RaidDraft
 from skills.raid.parsing.text import _head_and_tail
+from skills.raid.parsing.title import WHEN_SAID
 
 _MENTION = re.compile(
     r"<@([UW][A-Z0-9]{2,})(?:\|[^<>]{0,80})?>"  # Slack: <@U123> or <@U123|name>
@@ -66,16 +67,35 @@ _DECIDED_BY_AFTER = re.compile(
     re.IGNORECASE,
 )
 _EMAIL = r"[\w.+'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+"
+# "owner is", "owner can be", "owner should be": how the owner is linked to who it is
+_LINKED = r"(?:(?:is|will be|would be|can be|could be|should be|shall be|to be|=|->|goes to)\s+)?"
 _OWNER_TEXT = re.compile(  # an owner named without a Slack mention: "owner supplier lead,"
-    r"\b(?:owner|owned by|assigned to|assignee|action owner|accountable)\s*[:=\-]?\s*(?:is\s+)?"
+    r"\b(?:owner|owned by|assigned to|assignee|action owner|accountable)\s*[:=\-]?\s*"
+    + _LINKED
+    + r"(?!(?:is|are|was|will|would|can|could|should|shall|must|may|might|not)\b)"
     rf"(?P<name><mailto:{_EMAIL}(?:\|[^>]*)?>|{_EMAIL}|@[\w.\-]+"
     r"|[A-Za-z][\w.'&\-]*(?:\s+[A-Za-z][\w.'&\-]*){0,2}?)"
     r"(?=\s*(?:[,.;!?\n)(]|$)|\s+(?:to|review|due|by|and|for|on|pls|please|until|from|[—–-])\b)",
     re.IGNORECASE,
 )
-_SELF_OWNER = re.compile(  # the sender owns it: "owner me", "I'll own it", "assign to me"
-    r"\b(?:owner|owned by|assign(?:ed)? to|assignee)\s*[:=\-]?\s*(?:is\s+)?(?:me|myself)\b"
-    r"|\bi(?:'ll| will)\s+(?:own|take|handle|chase|pick up|look (?:at|into))\b"
+_OWNER_NOUN = r"(?:owner|assignee|action owner|dri|point person)"
+_SELF_OWNER = re.compile(  # the sender owns it, in words about themself
+    # "owner me", "owner can be me", "assign (it) to me", "owned by me"
+    rf"\b(?:{_OWNER_NOUN}|owned by|assign(?:ed)?(?: (?:it|this|that))? to)\s*[:=\-]?\s*{_LINKED}"
+    r"(?:me|myself)\b"
+    # "(with) me as owner", "put me down as the owner", "make me owner of this one"
+    r"|\b(?:(?:with|put|make|mark|set|add|list)\s+)?(?:me|myself)\s+(?:down\s+)?(?:as\s+)?"
+    rf"(?:the\s+)?{_OWNER_NOUN}\b(?:\s+(?:of|for|on)\s+(?:this|that|it)(?:\s+one)?\b)?"
+    # "I'm the owner", "I'll be owner", "I can be the owner"
+    rf"|\bi(?:'m| am|'ll be| will be| can be| could be)\s+(?:the\s+)?{_OWNER_NOUN}\b"
+    # "I'll own it", "I can take this", "I'm happy to chase"
+    r"|\bi(?:'ll| will| can| could|'m going to| am going to|'m happy to| am happy to)\s+"
+    r"(?:own|take|handle|chase|pick (?:it |this )?up|look (?:at|into))\b"
+    r"(?:\s+(?:it|this|that)(?:\s+one)?\b)?"
+    # minutes' "me to chase the vendor", as "Sam to chase …"
+    r"|(?:^|(?<=[\n;:,.]\s)|(?<=[\n;:]))\s*me\s+to\b(?=\s+[a-z]{2,})"
+    # "action for me:", "a to-do for me" (as "action for <@U1>")
+    r"|\b(?:action(?: item)?s?|to-?dos?|tasks?)\s+for\s+(?:me|myself)\b(?:\s+to\b)?"
     r"|\bmine\s*(?:[,.;!]|$)",
     re.IGNORECASE,
 )
@@ -92,6 +112,7 @@ class _Mention:
     span: tuple[int, int]
     strength: int  # 3 owner words, 2 action words, 1 neutral, 0 not an owner
     mask: tuple[int, int]  # the mention with its owner clause, left out of titles
+    about: bool = False  # the subject of what a risk or issue says ("only <@U1> knows …")
 
 
 def _mentions(text: str, bot_user_id: str | None) -> tuple[list[_Mention], tuple[int, int] | None]:
@@ -130,8 +151,42 @@ def _mentions(text: str, bot_user_id: str | None) -> tuple[list[_Mention], tuple
         mask_start = m.start() - len(before) + cue.start() if cue else m.start()
         if after.startswith("'s"):  # "<@U1>'s team must deliver": part of the sentence
             mask_start = clause_end = m.end()
-        found.append(_Mention(user_id, name, m.span(), strength, (mask_start, clause_end)))
+        about = strength == 1 and _in_sentence(before, after)
+        found.append(_Mention(user_id, name, m.span(), strength, (mask_start, clause_end), about))
     return found, bot_span
+
+
+def described_people(mentions: list[_Mention]) -> list[_Mention]:
+    """The mentions with those a risk or issue is about ("only <@U1> knows the batch jobs")
+    made no owner and kept in the title, as part of what it says. (In an action or a decision
+    the person a sentence is about is the one doing it: "<@U1> leads the migration".)"""
+    return [replace(m, strength=0, mask=(m.span[1], m.span[1])) if m.about else m for m in mentions]
+
+
+_CLAUSE_EDGE = re.compile(r"[,.;:!?\n()]|\s[—–]\s|\s-\s")
+# "has", "is" as verbs of their own, not helping another ("has agreed to", "is to send")
+_NOT_HELPING = r"(?!\s+(?:to|been|being|going|\w+ed|\w+ing|\w+en)\b)"
+_FINITE_VERB = re.compile(  # "<@U1> knows", "… has", "… can": the mention is a subject
+    rf"\s+(?:(?:is|was|has|had)(?:n't)?\b{_NOT_HELPING}|(?:can|could|may|might)(?:n't)?\b"
+    r"|(?!(?:review|due|needs|this|his|its|thus|plus|always|perhaps|towards|across|unless|less"
+    r"|yes)\b)[a-z]{2,}(?<!s)s\b)"
+)
+_STATE_VERB = re.compile(  # "<@U1> may leave", "<@U1> is off sick": about them, not asked of them
+    # (not "<@U1> writes the runbook" or "<@U1> is fixing it": what minutes ask people to do)
+    rf"\s+(?:(?:is|was|has|had)(?:n't)?\b{_NOT_HELPING}(?!\s+(?:the\s+)?(?:action|task|lead)\b)"
+    r"|(?:may|might|could)(?:n't)?\b)"
+)
+
+
+def _in_sentence(before: str, after: str) -> bool:
+    """A mention that is the subject of a sentence ("only <@U1> knows the batch jobs", "risk:
+    <@U1> may leave in March"): who the entry is about, not who owns it. One standing apart
+    ("… slip. <@U1>", "<@U1> review Friday") is a name added to the entry, as owners are, and
+    one asked ("could <@U1> book …", "<@U1> should chase") is a doer."""
+    clause = _MENTION.sub(" ", _CLAUSE_EDGE.split(before)[-1])
+    if re.search(r"[^\W\d_]{2,}", clause):  # words of its clause before it: "only <@U1> …"
+        return bool(_FINITE_VERB.match(after))
+    return bool(_STATE_VERB.match(after))
 
 
 def _pick_owner(mentions: list[_Mention]) -> _Mention | None:
@@ -201,15 +256,44 @@ def _decided_by(text: str, mentions: list[_Mention]) -> tuple[str | None, tuple[
         text,
         re.IGNORECASE,
     )
+    m = m or _DECISION_FROM.search(text[:200])
     return (m.group("who"), (m.start(), m.end("who"))) if m else (None, None)  # "decided by X"
+
+
+_DECISION_FROM = re.compile(  # a label naming who it came from: "Decision from steerco today:"
+    r"^\W*(?:\w+\s+)?decisions?\s+(?:(?:made|taken|reached)\s+)?from\s+"
+    rf"(?!{WHEN_SAID}\b)(?P<who>(?:the\s+)?[A-Za-z][\w&'-]*(?:\s+[A-Za-z][\w&'-]*){{0,2}}?)"
+    rf"(?=\s*(?:[:,;(]|\s[—–-]\s|$)|\s+{WHEN_SAID}\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def resolve_owner(draft: RaidDraft, people: People) -> RaidDraft:
     """The draft with a written-out owner (a name or e-mail) made the Slack user the
-    directory finds for it, when it finds exactly one; otherwise unchanged."""
+    directory finds for it, when it finds exactly one, and the people its title mentions
+    ("only <@U1> knows the batch jobs") written by name, as titles are shown as plain text."""
+    draft = _title_by_name(draft, people)
     if draft.owner or not draft.owner_name:
         return draft
     person = people.find(draft.owner_name)
     if person is None or person.is_bot:
         return draft
     return replace(draft, owner=person.user_id, owner_name=None)
+
+
+_SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|([^<>]{0,80}))?>")
+
+
+def _title_by_name(draft: RaidDraft, people: People) -> RaidDraft:
+    """Mentions in the title as the person's name (their Slack label, else left as is when the
+    directory does not know them)."""
+
+    def name(m: re.Match[str]) -> str:
+        person = people.get(m.group(1))
+        if person.name and person.name != m.group(1):
+            return person.name
+        return m.group(2) or m.group()
+
+    if "<@" not in draft.title:
+        return draft
+    return replace(draft, title=_SLACK_MENTION.sub(name, draft.title))

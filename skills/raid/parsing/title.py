@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from skills.raid.parsing.words import _DANGLING, _JUNK_WORDS, _TRAILING_STOP
+from skills.raid.scoring import RaidType
 
 TITLE_MAX_WORDS = 12
 TITLE_SCAN_CHARS = 3000  # titles come from the start of the message
@@ -20,11 +21,36 @@ _TYPE_NOUN = (
 _SHORTCODE = re.compile(r":([a-z0-9_+'-]{1,40}):")  # :fire: -> kept whole in titles
 _OPEN, _CLOSE = "\u27e6", "\u27e7"  # stand-ins for a shortcode's colons while splitting
 _SEP = r"[\s,:;!.\-–—>]*"
+# Asking for the entry to be logged: a wrapper ("can someone", "pls", "I'd like to"), a logging
+# verb, what is logged ("this", "that"), where ("to the risk register") and as what ("as a new
+# risk"). All of it is how the message is sent, none of it what the entry is.
+_LOG_PLACE = (  # "the log", "the risk register", "risks", "the minutes"; not "the risk of …"
+    rf"(?:the |our )?(?:(?:raid|{_TYPE_NOUN}) (?:log|register|list)|raid|log|register|list|pmo"
+    r"|record|minutes|risks|issues|problems|blockers|assumptions|dependencies|deps|actions"
+    r"|action items|to-?dos|decisions)"
+)
+_LOG_VERB = (
+    r"(?:log|logging|add|adding|added|raise|raising|record|create|open|track|tracking|flag"
+    r"|flagging|register|capture|note(?: down)?|noting|put|putting|enter)"
+)
+_THIS = r"(?: (?:this|that|it|the following|these|down|one)\b(?!'))"  # not "it's"
+_TO_LOG = rf"(?: (?:as|in|on|to|into|under|for) {_LOG_PLACE})"
+_AS_TYPE = (  # "as a new risk", "an assumption that", "a risk re"
+    rf"(?: (?:as|under))?(?: (?:an?|another|the|new|one more)\b)*(?: new)?(?: {_TYPE_NOUN}\b"
+    r"(?: (?:that|re|regarding|about)\b)?)?"
+)
+_REQUEST = (  # "can someone", "pls", "I'd like to", "just wanted to": the asking, never the title
+    r"(?:(?:can|could|would|will) (?:you|u|someone|somebody|anyone|we|i)"
+    r"(?: (?:please|pls|plz|just|also))? "
+    r"|(?:pls|please|plz) (?:can (?:you|u|someone|somebody|anyone) )?"
+    r"|i(?:'d| would) like to |(?:(?:i|we) )?(?:just )?(?:want|wanted|need|needed) to |let's |lets "
+    r"|just to )"
+)
 _COMMAND_PREFIXES = [  # how people address the bot; cut from the description and the title
     re.compile(r"^(?:[^\w<@(:]+|:[a-z0-9_+'-]{1,40}:|:)+"),  # leading emoji and punctuation
     re.compile(
-        r"^(?:hey|hi|hello|ok(?:ay)?|also|btw|fyi|nb|heads[- ]up|quick one|one more|urgent"
-        r"|important)\b" + _SEP,
+        r"^(?:(?:hey|hi|hello)(?: (?:team|all|folks|everyone|everybody|there|guys))?|ok(?:ay)?"
+        r"|also|btw|fyi|nb|heads[- ]up|quick one|one more|urgent|important)\b" + _SEP,
         re.IGNORECASE,
     ),
     re.compile(  # "thanks <@U1> for spotting —"
@@ -33,29 +59,49 @@ _COMMAND_PREFIXES = [  # how people address the bot; cut from the description an
         r"(?:\s+(?:this|that|it))?)?" + _SEP,
         re.IGNORECASE,
     ),
-    re.compile(r"^/?(?:raid|pmo)\b" + _SEP, re.IGNORECASE),
+    re.compile(  # "/pmo", "raid add risk"; not "PMO to refresh the forecast" (the PMO as doer)
+        r"^/?(?:raid|pmo)\b(?!\s+(?:to|will|'ll|team|is|are|has|have)\b)"
+        rf"(?: (?:add|new|create|log)\b(?: (?:an?|another|new)\b)*(?: {_TYPE_NOUN}\b)?)?"
+        r"(?:\s*\([^)]{0,40}\))?" + _SEP,
+        re.IGNORECASE,
+    ),
     re.compile(
         r"^(?:cc|fyi|ping)\b\s*:?\s*(?:(?:<@[^>]{1,90}>|@[\w.\-]+)[\s,&]*(?:and\s+)?)+" + _SEP,
         re.IGNORECASE,
     ),
-    re.compile(  # "can you log this as a new risk:", "pls add", "raid add issue —"
-        r"^(?:(?:can|could|would|will) (?:you|u) (?:please |pls )?|(?:pls|please|plz) (?:can you )?"
-        r"|i(?:'d| would) like to |i want to |let's |lets |we need to |need to )?"
-        r"(?:log|logging|add|adding|raise|raising|record|create|open|track|tracking|flag|register"
-        r"|capture|note(?: down)?|put"
-        r"|enter)\b(?: (?:this|that|it|the following|these|down|one))*"
-        r"(?: (?:as|in|on|to|into|under) (?:the )?(?:raid(?: log)?|log|register|list|pmo))?"
-        rf"(?: (?:as|under))?(?: (?:an?|another|the|new|one more))*(?: new)?(?: {_TYPE_NOUN})?\b"
+    re.compile(rf"^{_REQUEST}(?={_LOG_VERB}\b)", re.IGNORECASE),
+    re.compile(  # "log this as a new risk:", "add action:", "flag that", "adding to the register"
+        rf"^{_LOG_VERB}\b{_THIS}*{_TO_LOG}?{_AS_TYPE}\b"
+        r"(?: for (?:me|us)\b(?=\s*[:\-–—>]))?"  # "log this for me:" (on their behalf)
         r"(?:\s*\([^)]{0,40}\))?" + _SEP,
         re.IGNORECASE,
     ),
-    re.compile(  # "Adding to the register:"
-        r"^(?:adding|added|add|putting|put|logging)\s+(?:this\s+|these\s+)?(?:to|on|in|into|for)\s+"
-        r"(?:the\s+)?(?:raid\s+)?(?:log|register|raid)\b" + _SEP,
+    re.compile(  # "just to flag", "I wanted to mention": talk about the message, then what it says
+        r"^(?:just )?(?:(?:i|we) )?(?:just )?(?:(?:want|wanted|would like|'d like) )?to "
+        r"(?:flag|note|mention|highlight|say|point out|call out|let (?:you|everyone|you all) know)"
+        rf"\b{_THIS}?{_TO_LOG}?" + _SEP,
         re.IGNORECASE,
     ),
-    re.compile(r"^(?:for the (?:raid )?(?:log|register)|pls|please|plz)\b" + _SEP, re.IGNORECASE),
+    re.compile(  # "for the log:", "one for the register -", "for visibility:"
+        rf"^(?:(?:one|something|another one|an item|item|entry|note) )?for {_LOG_PLACE}\b"
+        r"|^for (?:visibility|awareness|info(?:rmation)?)\b(?=\s*[:\-–—,])"
+        r"|^(?:pls|please|plz)\b" + _SEP,
+        re.IGNORECASE,
+    ),
 ]
+# A label's qualifier naming where or when the entry came up, not what it is about: "Decision
+# from steerco this morning:", "Actions from today's stand-up:". "Issue in production:" names
+# its subject and stays.
+_MEETING = (
+    r"(?:meetings?|calls?|reviews?|stand-?ups?|steerco|steering|board|workshops?|retros?"
+    r"|retrospectives?|syncs?|huddles?|sessions?|catch-?ups?|planning|kick-?offs?|demos?|minutes"
+    r"|forums?|committees?|check-?ins?|1:1s?|one-to-ones?|town ?halls?|all-hands|offsites?"
+    r"|away-?days?)"
+)
+WHEN_SAID = (
+    r"(?:today|tonight|yesterday|this (?:morning|afternoon|evening|week)|last (?:night|week)"
+    r"|earlier(?: today)?|just now)"
+)
 _LEAD_INS = [  # words that say what the entry is, cut from the title only
     re.compile(  # "risk:", "Hard dependency:", "Issue (RED):", "Risk for the X scheme:"
         r"^(?:(?:hard|soft|key|new|another|major|minor|potential|possible|big|critical|external"
@@ -64,23 +110,53 @@ _LEAD_INS = [  # words that say what the entry is, cut from the title only
         r"(?:for\s+[^:\n]{1,60}:|[:,\-–—>]+|(?:that|of|on|upon)\b|(?=\s*$))\s*",
         re.IGNORECASE,
     ),
+    re.compile(  # "Decision from steerco this morning:", "Risk raised at the board:"
+        rf"^(?:\w+\s+)?{_TYPE_NOUN}\s+(?=[^:\n.!?]{{0,60}}\b(?:{_MEETING}|{WHEN_SAID})\b)"
+        r"(?:(?:raised|made|taken|agreed|reached|logged|noted|recorded|coming|came)\s+)?"
+        rf"(?:(?:from|at|in|during|after|per|out of)\s+|{WHEN_SAID}\b)[^:\n.!?]{{0,60}}?"
+        r"\s*(?::|\s[—–-])\s*",
+        re.IGNORECASE,
+    ),
     re.compile(  # "there's a risk that"
         rf"^there(?:'s| is| are) (?:a |an |some )?(?:\w+ )?{_TYPE_NOUN}"
         r"(?: (?:that|of|with|around|re|regarding|on|upon|here))?" + _SEP,
         re.IGNORECASE,
     ),
+    re.compile(  # "I think", "we're worried that": the writer's stance, not the entry
+        r"^(?:i|we)(?:'m| am|'re| are)? (?:really )?(?:think|believe|feel|reckon|suspect|guess"
+        r"|fear|worried|concerned)(?: (?:that|about))?\s+",
+        re.IGNORECASE,
+    ),
+]
+# Words that say the entry is of one type, cut from its title only when it is of that type:
+# in an assumption "we're assuming X" is said by the type, in a risk it is what may go wrong;
+# "waiting on X" names a dependency, and is the whole of a blocker.
+_ASSUMING = [
     re.compile(  # "we're assuming (that)"
         r"^(?:(?:we|i)(?:'re| are|'m| am)? )?(?:assuming|assume|presuming|presume"
         r"|tak(?:e|ing) (?:it )?(?:as given|for granted))(?: that)?" + _SEP,
         re.IGNORECASE,
     ),
     re.compile(r"^(?:the |our |this )?(?:\w+ ){0,2}(?:assumes|presumes)(?: that)?\s+", re.I),
-    re.compile(  # "we depend on", "waiting for"
-        r"^(?:we(?:'re| are)? )?(?:depend(?:s|ent)?|reliant|rely|relying|waiting)"
-        r" (?:on|upon|for)\s+",
-        re.IGNORECASE,
-    ),
 ]
+_RELYING = [  # "we depend on", "relying on"
+    re.compile(
+        r"^(?:we(?:'re| are)? )?(?:depend(?:s|ent)?|reliant|rely|relying) (?:on|upon)\s+",
+        re.IGNORECASE,
+    )
+]
+_WAITING = [re.compile(r"^(?:we(?:'re| are)? )?waiting (?:on|upon|for)\s+", re.IGNORECASE)]
+_TYPED_LEAD_INS = {
+    RaidType.ASSUMPTION: _ASSUMING + _RELYING,
+    RaidType.DEPENDENCY: _RELYING + _WAITING,
+}
+
+
+def lead_ins(raid_type: RaidType | None = None) -> list[re.Pattern[str]]:
+    """The lead-ins cut from titles: every type's, and those of ``raid_type``."""
+    return _LEAD_INS + (_TYPED_LEAD_INS.get(raid_type, []) if raid_type else [])
+
+
 _SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bincl)(?<!\bvs)(?<!\betc)[.!?]+(?=\s|$)|\n")
 _STRONG_SPLIT = re.compile(r"\s+[—–]\s+|\s+-{1,2}\s+|\s*(?:->|=>|→)\s*|;\s*|\x1f+|:\s+")
 _WEAK_SPLIT = re.compile(
