@@ -18,7 +18,6 @@ from sqlmodel import Session
 from bot.core import learned
 from bot.core.learned import shared_embedder
 from bot.interpret import learning, shapes
-from bot.interpret.corpus import NONE
 
 if TYPE_CHECKING:
     from bot.core.learned import Prediction, TextClassifier
@@ -30,10 +29,6 @@ KIND = "intent"
 # "raid.add~decision": one operation learned as several modes (`Skill.intent_examples`), so
 # a linear model can fit what a risk and a decision each read like; predictions sum them.
 MODE = "~"
-# Probability left after the typicality discount below which words are far from every
-# operation ("what is the capital of France?"): not for the bot. The lowest of the 240
-# development conversation messages and the 130 `raid_dev` messages is 0.029.
-FAR_FROM_ALL = 0.01
 
 
 def operation_of(label: str) -> str:
@@ -100,11 +95,11 @@ def discounted(prediction: Prediction, typical: dict[str, float]) -> Prediction:
     item ("the parser crate has stalled, nobody owns it") and farther still from small talk
     is not handed to "not for me" by default. Multiplying outright, rather than only below
     a bar (0.2, 0.3, … 0.8 tried), was chosen on the development conversation set and
-    `raid_dev`. Words far from every operation's examples are for none of them."""
+    `raid_dev`."""
     table = {label: p * typical.get(label, 1.0) for label, p in prediction.probabilities.items()}
     total = sum(table.values())
-    if total < FAR_FROM_ALL:
-        return learned.Prediction(NONE, 1.0, {NONE: 1.0})
+    if total <= 0:
+        return prediction
     table = {label: p / total for label, p in table.items()}
     best = max(table, key=table.__getitem__)
     return learned.Prediction(best, table[best], table)
