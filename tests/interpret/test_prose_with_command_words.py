@@ -58,3 +58,9 @@ def test_show_me_is_not_about_me(read) -> None:
     for text in ("show me all open risks", "give me the list of issues"):
         assert "owner" not in read("raid.list", text), text
     assert read("raid.list", "list the risks owned by me")["owner"] == "me"
+
+
+def test_an_off_topic_question_is_not_for_the_bot(interpreter: Interpreter) -> None:
+    text = "what is the capital of France?"  # once the cost report ("capital")
+    found = interpreter.interpret(text, said(text))
+    assert found.operation is None and found.how == "none"
