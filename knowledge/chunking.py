@@ -81,25 +81,40 @@ def chunk_id(document_id: str | int, order: int) -> str:
     return f"{document_id}:{order}"
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split text into sentences; list items and table rows count as sentences."""
-    segments: list[str] = []
+def last_word(text: str, start: int, end: int) -> str:
+    """The last word of ``text[start:end]``, read from its end: at most 40 characters of
+    it, enough for any abbreviation, so a sentence of many "Dr." costs no rescans."""
+    words = text[max(start, end - 40) : end].rsplit(None, 1)
+    return words[-1] if words else ""
+
+
+def _segments(text: str) -> list[str]:
+    """Lines with wrapped ones joined; a list item or table row starts a segment."""
+    segments: list[list[str]] = []
+    listed = False  # the last segment reads as a list item or table row
     for line in text.splitlines():
         if not line.strip():
             continue
-        if segments and not _LIST_LINE.match(line) and not _LIST_LINE.match(segments[-1]):
-            segments[-1] = f"{segments[-1]} {line.strip()}"
+        if segments and not listed and not _LIST_LINE.match(line):
+            segments[-1].append(line.strip())
+            if len(segments[-1]) == 2:  # "1." then "Next" reads "1. Next": an item
+                listed = bool(_LIST_LINE.match(segments[-1][0] + " "))
         else:
-            segments.append(line.strip())
+            segments.append([line.strip()])
+            listed = bool(_LIST_LINE.match(segments[-1][0]))
+    return [" ".join(lines) for lines in segments]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences; list items and table rows count as sentences."""
     sentences: list[str] = []
-    for segment in segments:
+    for segment in _segments(text):
         start = 0
         for match in _SENTENCE_END.finditer(segment):
-            candidate = segment[start : match.start()].strip()
-            last_word = candidate.rsplit(None, 1)[-1].rstrip(".").lower() if candidate else ""
-            if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+            word = last_word(segment, start, match.start()).rstrip(".").lower()
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue  # "e.g. Foo", "J. Smith"
-            sentences.append(candidate)
+            sentences.append(segment[start : match.start()].strip())
             start = match.end()
         tail = segment[start:].strip()
         if tail:
@@ -183,29 +198,32 @@ def chunk_blocks(
     ``min_words``, or when the next paragraph would pass ``max_words``."""
     chunks: list[Chunk] = []
     current: list[_Unit] = []
-
-    def body_words() -> int:
-        return sum(u.words for u in current if not u.is_heading)
+    words = 0  # body words in `current` (kept, not summed: a run of headings grows it)
 
     def emit() -> None:
-        body = [u for u in current if not u.is_heading]
-        if body:
-            first = current.index(body[0])
+        nonlocal words
+        first = next((n for n, u in enumerate(current) if not u.is_heading), None)
+        if first is not None:
+            body = current[first]
             text = "\n\n".join(u.text for u in current[first:])
-            chunks.append(Chunk(text, title, body[0].path, len(chunks), body[0].page))
+            chunks.append(Chunk(text, title, body.path, len(chunks), body.page))
         current.clear()
+        words = 0
 
     for unit in _units(blocks, title, max_words):
         if unit.is_heading:
-            if body_words() >= min_words:
+            if words >= min_words:
                 emit()
-        elif body_words() and body_words() + unit.words > max_words:
-            trailing: list[_Unit] = []
-            while current and current[-1].is_heading:
-                trailing.insert(0, current.pop())
+        elif words and words + unit.words > max_words:
+            cut = len(current)
+            while cut and current[cut - 1].is_heading:
+                cut -= 1
+            trailing = current[cut:]
+            del current[cut:]
             emit()
             current.extend(trailing)
         current.append(unit)
+        words += 0 if unit.is_heading else unit.words
     emit()
     return chunks
 

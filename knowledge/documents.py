@@ -69,7 +69,8 @@ class FileTooLarge(DocumentLoadError):
 
 
 class OverBudget(DocumentLoadError):
-    """Reading it would take more memory, time or nesting than one file may use."""
+    """Reading it would take more memory, time or nesting than one file may use, or it
+    makes more passages or sentences than one document may have."""
 
     code = "over_budget"
 

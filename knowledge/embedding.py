@@ -46,6 +46,8 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 RECENT_QUERIES = 32
 """Single texts (questions) whose vectors are kept: asking embeds the question twice."""
+ENCODE_SLICE = 1024
+"""Texts tokenised at a time (each holds ~8 KB of encodings until it is embedded)."""
 REQUIRED_FILES = ("model.onnx", "tokenizer.json")
 PRECISIONS = ("int8", "fp32")
 DEFAULT_PRECISION = "int8"
@@ -301,9 +303,19 @@ class MiniLMEmbedder:
                 while len(self._recent) > RECENT_QUERIES:
                     self._recent.pop(next(iter(self._recent)))
             return vector.copy()
+        unique = list(dict.fromkeys(texts))
+        if len(unique) < len(texts):  # a repeated text (table rows, boilerplate): embedded once
+            row = {text: number for number, text in enumerate(unique)}
+            return self._embed(unique)[[row[text] for text in texts]]
         return self._embed(texts)
 
     def _embed(self, texts: list[str]) -> np.ndarray:
+        """Embed ``ENCODE_SLICE`` texts at a time, so a large document's tokens never all
+        sit in memory at once."""
+        parts = [texts[i : i + ENCODE_SLICE] for i in range(0, len(texts), ENCODE_SLICE)]
+        return np.concatenate([self._embed_slice(part) for part in parts])
+
+    def _embed_slice(self, texts: list[str]) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(texts)
         lengths = np.array([len(e.ids) for e in encodings])
         order = np.argsort(-lengths, kind="stable")

@@ -1,17 +1,25 @@
 """Load .md, .txt, .rst, .html, .pdf and .docx files into ``LoadedDocument`` blocks.
 
 Every refusal is a ``DocumentLoadError`` subclass carrying a ``user_message``
-that says what is wrong and what to do, so the bot can reply per file. PDF, Word and
-HTML are parsed in a child process with a memory and time budget, a .docx only after its
-zip directory passed `knowledge.untrusted.check_zip`.
+that says what is wrong and what to do, so the bot can reply per file. Every file is
+parsed (and, by ``load_passages``, chunked) in a child process with the same memory and
+time budget, a .docx only after its zip directory passed `knowledge.untrusted.check_zip`;
+only a text file of at most ``IN_PROCESS_MAX_BYTES`` is read here, since its parsers and
+the chunker take time linear in it and it cannot come near the budget. ``load_passages``
+also refuses a document longer than ``PassageBudget`` allows (characters, passages,
+sentences): each passage and sentence is embedded when it is indexed.
 """
 
 from __future__ import annotations
 
 import codecs
 import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
+from knowledge.chunking import Chunk, chunk_document
 from knowledge.documents import (
     BinaryFile,
     Block,
@@ -23,10 +31,61 @@ from knowledge.documents import (
     UnsupportedFileType,
 )
 from knowledge.office_formats import parse_docx, parse_pdf
+from knowledge.sentences import split_sentences
 from knowledge.text_formats import parse_html, parse_markdown, parse_plain_text, parse_rst
 from knowledge.untrusted import FileRefused, check_zip, preload, run_bounded
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+IN_PROCESS_MAX_BYTES = 64 * 1024
+T = TypeVar("T")
+_SPLIT = "split it into smaller files and upload those."
+
+
+@dataclass(frozen=True)
+class PassageBudget:
+    """How much of one document is indexed; past it, a document is refused (split it).
+
+    Each passage and each of its sentences is embedded, at about 0.25 ms of CPU a token
+    and 2 ms a text at least (2 cores: 1 MB of prose, 1,227 passages and 5,323 sentences,
+    took 116 s). The defaults admit about 3 MB of ordinary prose (1,500 passages and 8,000
+    sentences a MB) and bound the embedding at about 10 minutes of CPU. ``characters`` is
+    checked first, before chunking (which needs several times the text's memory).
+    """
+
+    characters: int = 8_000_000
+    passages: int = 5_000
+    sentences: int = 50_000
+
+    def check_text(self, filename: str, text: str) -> None:
+        """Raise ``OverBudget`` when a document's text is longer than allowed."""
+        if len(text) > self.characters:
+            raise OverBudget(
+                filename,
+                f"holds {len(text) / 1e6:,.1f} million characters of text, more than the "
+                f"{self.characters / 1e6:,g} million I index from one document; {_SPLIT}",
+            )
+
+    def check_passages(self, filename: str, chunks: Sequence[Chunk]) -> None:
+        """Raise ``OverBudget`` when ``chunks`` are more passages or sentences than allowed."""
+        if len(chunks) > self.passages:
+            raise OverBudget(
+                filename,
+                f"makes {len(chunks):,} passages, more than the {self.passages:,} I index "
+                f"from one document; {_SPLIT}",
+            )
+        if sum(len(chunk.text) for chunk in chunks) < 2 * self.sentences:
+            return  # a sentence takes two characters at least (a letter and a break)
+        # the sentences `knowledge.passages.embed_sentences` embeds
+        sentences = sum(len(split_sentences(chunk.text)) for chunk in chunks)
+        if sentences > self.sentences:
+            raise OverBudget(
+                filename,
+                f"has {sentences:,} sentences, more than the {self.sentences:,} I index "
+                f"from one document; {_SPLIT}",
+            )
+
+
+PASSAGE_BUDGET = PassageBudget()
 
 FILE_TYPES = {
     ".md": "markdown",
@@ -40,9 +99,9 @@ FILE_TYPES = {
     ".docx": "docx",
 }
 SUPPORTED_EXTENSIONS = tuple(sorted(FILE_TYPES))
-BOUNDED_TYPES = frozenset({"pdf", "docx", "html"})  # parsers that can be made to explode
+BOUNDED_TYPES = frozenset({"pdf", "docx", "html"})  # in a child whatever their size
 ZIP_TYPES = frozenset({"docx"})
-preload(__name__, "docx", "pypdf", "bs4")
+preload(__name__, "docx", "pypdf", "bs4", "knowledge.chunking", "knowledge.sentences")
 _BINARY_MAGIC = {
     b"%PDF-": "a PDF",
     b"PK\x03\x04": "a zip or Office file",
@@ -79,8 +138,7 @@ def check_size(filename: str, size: int, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     if size > max_bytes:
         raise FileTooLarge(
             filename,
-            f"is {_size_text(size)}, over the {_size_text(max_bytes)} limit; "
-            "split it into smaller files and upload those.",
+            f"is {_size_text(size)}, over the {_size_text(max_bytes)} limit; {_SPLIT}",
         )
 
 
@@ -110,17 +168,26 @@ def decode_text(data: bytes, filename: str) -> str:
     return text
 
 
-def _parse(data: bytes, filename: str, file_type: str) -> tuple[list[Block], str | None]:
-    """Parse in a child with a budget where the format needs one, else here."""
-    if file_type not in BOUNDED_TYPES:
-        return _parse_here(data, filename, file_type)
+def _read(func: Callable[..., T], data: bytes, filename: str, max_bytes: int, *args: Any) -> T:
+    """``func(data, filename, file_type, *args)`` for a file of a type we read and within
+    ``max_bytes``: in a child with the memory and time budget of `knowledge.untrusted`, or
+    here for a text file of at most ``IN_PROCESS_MAX_BYTES``.
+
+    Raises:
+        DocumentLoadError: a refusal (type, size, budget), or whatever `func` raised.
+    """
+    name = Path(filename).name or filename
+    file_type = file_type_for(name)
+    check_size(name, len(data), max_bytes)
+    if file_type not in BOUNDED_TYPES and len(data) <= IN_PROCESS_MAX_BYTES:
+        return func(data, filename, file_type, *args)
     try:
         if file_type in ZIP_TYPES:
             check_zip(data)
-        return run_bounded(_parse_here, data, filename, file_type)
+        return run_bounded(func, data, filename, file_type, *args)
     except FileRefused as exc:
         cls = FileTooLarge if exc.code == "unpacks_too_large" else OverBudget
-        raise cls(filename, exc.detail) from None
+        raise cls(name, exc.detail) from None
 
 
 def _parse_here(data: bytes, filename: str, file_type: str) -> tuple[list[Block], str | None]:
@@ -145,12 +212,43 @@ def load_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES
 
     Raises:
         DocumentLoadError: a subclass naming the problem (type, size, binary,
-            corrupt, password, empty).
+            corrupt, password, empty, over the memory or time budget).
     """
+    return _read(_document, data, filename, max_bytes)
+
+
+def load_passages(
+    data: bytes,
+    filename: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    budget: PassageBudget | None = None,
+) -> tuple[LoadedDocument, list[Chunk]]:
+    """``load_bytes`` and ``chunk_document`` under one memory and time budget, refused
+    past ``budget`` (``PASSAGE_BUDGET``) before anything is embedded or saved.
+
+    Raises:
+        DocumentLoadError: as ``load_bytes``; ``OverBudget`` for too many passages or
+            sentences.
+    """
+    return _read(_passages, data, filename, max_bytes, budget or PASSAGE_BUDGET)
+
+
+def _passages(
+    data: bytes, filename: str, file_type: str, budget: PassageBudget
+) -> tuple[LoadedDocument, list[Chunk]]:
+    document = _document(data, filename, file_type)
     name = Path(filename).name or filename
-    file_type = file_type_for(name)
-    check_size(name, len(data), max_bytes)
-    blocks, title = _parse(data, name, file_type)
+    budget.check_text(name, document.text)
+    chunks = chunk_document(document)
+    budget.check_passages(name, chunks)
+    return document, chunks
+
+
+def _document(data: bytes, filename: str, file_type: str) -> LoadedDocument:
+    """The blocks and title of a file; refused when it has no text."""
+    name = Path(filename).name or filename
+    blocks, title = _parse_here(data, name, file_type)
     blocks = [b for b in blocks if b.text.strip()]
     if not any(not b.is_heading for b in blocks):
         hint = " If it is a scan, run OCR on it first." if file_type == "pdf" else ""

@@ -16,10 +16,12 @@ from typing import Literal
 
 Kind = Literal["text", "strong", "em", "code", "link"]
 
+# Each opening mark is read at most to the next mark of its kind, so the time is linear in
+# the text however many marks never close ("**a**a**a…" and "[[[…" were quadratic).
 _INLINE = re.compile(
     r"`(?P<code>[^`\n]+)`"
-    r"|\[(?P<label>[^\]]+)\]\((?P<url>[^()\s]+(?:\([^()\s]*\))?)(?:\s+\"[^\"]*\")?\)"
-    r"|(?P<sd>\*\*|__)(?=\S)(?P<strong>(?:[^\n]|\n(?!\s*\n))+?)(?<=\S)(?P=sd)(?!\w)"
+    r"|\[(?P<label>[^\[\]]+)\]\((?P<url>[^()\s]+(?:\([^()\s]*\))?)(?:\s+\"[^\"]*\")?\)"
+    r"|(?P<sd>\*\*|__)(?=\S)(?P<strong>(?:(?!(?P=sd))[^\n]|\n(?!\s*\n))+?)(?<=\S)(?P=sd)(?!\w)"
     r"|(?<![\w*])\*(?=[^\s*])(?P<em>[^*]+?)(?<=[^\s*])\*(?![\w*])"
     r"|(?<![\w])_(?=[^\s_])(?P<em2>[^_]+?)(?<=[^\s_])_(?!\w)"
 )

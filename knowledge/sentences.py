@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from knowledge.chunking import last_word
 from knowledge.text_formats import CODE_LIKE
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _HRULE = re.compile(r"^\s*([-*_=~^#+])(?:\s*\1){2,}\s*$")
-_TABLE_SEPARATOR = re.compile(r"^\s*\|?[\s:|+-]*-{2,}[\s:|+-]*\|?\s*$")
+_SEPARATOR_CHARACTERS = re.compile(r"[\s:|+-]*")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)]|[a-zA-Z][.)]|#\.)\s+(?:\[[ xX]\]\s+)?")
 _ATX_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _RST_DIRECTIVE = re.compile(r"^\s*\.\.\s")
@@ -35,7 +36,7 @@ _BARE_HEADING = re.compile(r"^(?:\S+\s+){0,9}\S*[^\s.!?:;,)\]\"'”’]$")
 # "Label: value" — a field or an instruction ("Run: kubectl ..."), content rather than a title.
 _FIELD = re.compile(r"^[*_`]*[A-Z][\w '()/-]{0,40}[*_`]*:[*_`]*\s+\S")
 _HARD_BREAK = re.compile(r"(?<!\\)\\\s*$")
-_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")  # never past the next "<": one scan
 _TABLE_CELL = " · "  # knowledge.text_formats.TABLE_CELL_SEPARATOR
 
 
@@ -51,6 +52,12 @@ def _bare_heading(line: str) -> bool:
         and not (field and (value[:1].islower() or CODE_LIKE.search(value)))
         and bool(_BARE_HEADING.match(text.rstrip("*_`")))
     )
+
+
+def _separator_row(line: str) -> bool:
+    """A table's rule row ("|---|:--:|", "+----+"): only rule characters, "--" among them.
+    (As one regex, that backtracked through a long line in polynomial time.)"""
+    return "--" in line and bool(_SEPARATOR_CHARACTERS.fullmatch(line))
 
 
 def strip_context(text: str, context: Sequence[str]) -> str:
@@ -107,19 +114,15 @@ def _units(text: str) -> list[tuple[str, bool]]:
             fence = match.group(1)
             continue
         stripped = line.strip()
-        if table_row and "|" in line and _TABLE_SEPARATOR.match(line):
+        if table_row and "|" in line and _separator_row(line):
             units.pop()  # the row above the separator is the table's header
-        if (
-            stripped.startswith("|")
-            and stripped.count("|") >= 2
-            and not _TABLE_SEPARATOR.match(line)
-        ):
+        if stripped.startswith("|") and stripped.count("|") >= 2 and not _separator_row(line):
             flush()
             add(_table_row(stripped), row=True)
             table_row = True
             continue
         table_row = False
-        if not stripped or _HRULE.match(line) or _TABLE_SEPARATOR.match(line):
+        if not stripped or _HRULE.match(line) or _separator_row(line):
             flush()
             apart = apart or bool(stripped)
             continue
@@ -158,13 +161,10 @@ def _split_unit(unit: str) -> list[str]:
     for part in _INLINE_BULLET.split(unit):
         start = 0
         for match in _SENTENCE_END.finditer(part):
-            end = match.start() + len(match.group(1))
-            candidate = part[start:end].strip()
-            last = candidate.rsplit(None, 1)[-1] if candidate else ""
-            last_word = last.strip("\"'”’)]*_`").rstrip(".").lower()
-            if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+            word = last_word(part, start, match.start()).strip("\"'”’)]*_`").rstrip(".").lower()
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue  # "e.g. Foo", "J. Smith"
-            pieces.append(candidate)
+            pieces.append(part[start : match.start() + len(match.group(1))].strip())
             start = match.end()
         tail = part[start:].strip()
         if tail:

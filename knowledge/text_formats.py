@@ -15,21 +15,22 @@ import re
 from knowledge.documents import Block
 from knowledge.markup import plain
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ATX_OPENING = re.compile(r" {0,3}(#{1,6})(?![^ \t])")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_MD_REF_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
-_MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+# No run of brackets here may pass the next opening one, so each pattern scans a text once
+# however many open without closing ("[[[[…" would otherwise take time quadratic in it).
+_MD_IMAGE = re.compile(r"!\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
+_MD_REF_LINK = re.compile(r"\[([^\[\]\n]+)\]\[[^\[\]\n]*\]")
+_MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
 _MD_TABLE_ROW = re.compile(r"\S.*\|")
-_MD_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_SEPARATOR_CELL = re.compile(r"\s*:?-{2,}:?\s*")
 _MD_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+")
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _RST_ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1{2,}\s*$")
 _RST_DIRECTIVE = re.compile(r"^\.\.\s+[\w:-]+::")
-_RST_ROLE = re.compile(r":[\w:+-]+:`([^`<]*?)\s*(?:<[^>]*>)?`")
-_RST_LINK = re.compile(r"`([^`<]+?)\s*<((?:https?|mailto):[^>]+)>`__?")
-_RST_TARGET_LINK = re.compile(r"`([^`<]+?)\s*<[^>]+>`__?")
+_RST_ROLE = re.compile(r":[\w:+-]{1,40}:`([^`<]*?)\s*(?:<[^<>`]*>)?`")
+_RST_LINK = re.compile(r"`([^`<]+?)\s*<((?:https?|mailto):[^<>`]+)>`__?")
+_RST_TARGET_LINK = re.compile(r"`([^`<]+?)\s*<[^<>`]+>`__?")
 _RST_LITERAL = re.compile(r"``([^`]+)``")
 _RST_REFERENCE = re.compile(r"`([^`<]+)`__?")
 
@@ -143,6 +144,44 @@ def table_rows(rows: list[list[str]], *, header: bool = True) -> list[str]:
     return lines
 
 
+def _without_comments(text: str) -> str:
+    """``text`` without its HTML comments (``<!-- … -->``), in one pass: a comment that
+    never closes is kept, as are the ones after it (none of them can close either)."""
+    kept, position = [], 0
+    while (start := text.find("<!--", position)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        kept.append(text[position:start])
+        position = end + 3
+    kept.append(text[position:])
+    return "".join(kept)
+
+
+def _atx_heading(line: str) -> tuple[int, str] | None:
+    """An ATX heading's level and text ("## Scope ##" gives (2, "Scope")), else None.
+
+    Read with string operations: one regex for the whole line backtracked through a long
+    run of spaces in it, in time quadratic in the run.
+    """
+    opening = _ATX_OPENING.match(line)
+    if not opening:
+        return None
+    text = line[opening.end() :].strip(" \t")
+    bare = text.rstrip("#")
+    if bare != text and bare[-1:] in (" ", "\t"):  # a closing run of #s
+        text = bare.rstrip(" \t")
+    return len(opening.group(1)), text
+
+
+def _table_separator(line: str) -> bool:
+    """A Markdown table's separator row ("| --- | :--: |"), cell by cell (see `_atx_heading`)."""
+    row = line.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") else row
+    return all(_MD_SEPARATOR_CELL.fullmatch(cell) for cell in row.split("|"))
+
+
 def _clean_markdown_inline(text: str) -> str:
     text = _MD_IMAGE.sub(r"\1", text)
     text = _MD_AUTOLINK.sub(r"[\1](\1)", text)
@@ -175,7 +214,7 @@ def parse_markdown(text: str) -> tuple[list[Block], str | None]:
 
     Returns the blocks and the front-matter title, if there was one.
     """
-    lines, title = _strip_front_matter(_HTML_COMMENT.sub("", text).splitlines())
+    lines, title = _strip_front_matter(_without_comments(text).splitlines())
     blocks: list[Block] = []
     para: list[str] = []
     fence: str | None = None
@@ -197,7 +236,7 @@ def parse_markdown(text: str) -> tuple[list[Block], str | None]:
             not fence
             and _MD_TABLE_ROW.match(line)
             and number + 1 < len(lines)
-            and _MD_TABLE_SEPARATOR.match(lines[number + 1])
+            and _table_separator(lines[number + 1])
             and "|" in lines[number + 1]
         ):
             flush()
@@ -215,13 +254,13 @@ def parse_markdown(text: str) -> tuple[list[Block], str | None]:
             fence = fence_match.group(1)
             para.append(line)
             continue
-        atx = _ATX.match(line)
+        atx = _atx_heading(line)
         setext = _SETEXT.match(line)
         if atx:
             flush()
-            heading = plain(_clean_markdown_inline((atx.group(2) or "").strip()))
+            heading = plain(_clean_markdown_inline(atx[1].strip()))
             if heading:
-                blocks.append(Block(heading, level=len(atx.group(1))))
+                blocks.append(Block(heading, level=atx[0]))
         elif setext and len(para) == 1:
             heading = plain(_clean_markdown_inline(para.pop().strip()))
             blocks.append(Block(heading, level=1 if setext.group(1)[0] == "=" else 2))

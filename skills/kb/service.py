@@ -25,9 +25,9 @@ from bot.core import clock
 from bot.core.db import session_scope
 from bot.core.models import Project
 from bot.core.settings import Settings
-from knowledge.chunking import chunk_document, chunk_id, content_hash
+from knowledge.chunking import chunk_id, content_hash
 from knowledge.documents import DocumentLoadError
-from knowledge.loaders import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, check_size, load_bytes
+from knowledge.loaders import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, check_size, load_passages
 from knowledge.passages import embed_sentences, pack_vectors
 from knowledge.records import ORG_SCOPE, ChunkRecord
 from knowledge.retrieval import HybridRetriever
@@ -110,17 +110,18 @@ def add_document(
     *,
     actor: str | None = None,
 ) -> Outcome:
-    """Add or replace one document; a `DocumentLoadError` becomes a failed outcome."""
+    """Add or replace one document; a `DocumentLoadError` (a file refused, or over the
+    passage budget) becomes a failed outcome and saves nothing. The outcome names the
+    document by its title, as `kb list` does."""
     scope = scope_of(project)
     existing = find_document(session, scope, source.source)
     digest = content_hash(source.data)
     if existing and existing.content_hash == digest:
-        return Outcome(source.name, UNCHANGED, existing)
+        return Outcome(existing.title, UNCHANGED, existing)
     try:
-        loaded = load_bytes(source.data, source.name)
+        loaded, chunks = load_passages(source.data, source.name)
     except DocumentLoadError as exc:
         return Outcome(source.name, FAILED, existing, exc.user_message)
-    chunks = chunk_document(loaded)
     document = existing or KbDocument(
         scope=scope,
         project_id=project.id if project else None,
@@ -158,7 +159,7 @@ def add_document(
     session.add_all(rows)
     session.flush()
     kb.replace_document(scope, str(document.id), records_for(document, rows))
-    return Outcome(loaded.title, UPDATED if existing else ADDED, document)
+    return Outcome(document.title, UPDATED if existing else ADDED, document)
 
 
 def remove_document(session: Session, kb: HybridRetriever, document: KbDocument) -> None:

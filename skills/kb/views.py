@@ -36,8 +36,10 @@ def location(document: KbDocument) -> str:
 
 
 def document_label(document: KbDocument) -> str:
-    title = escape(shorten(document.title, 80))
-    return link(document.link, title) if document.link else f"*{title}*"
+    """A document as every reply names it: its title, a link when it has one (escaped
+    once, by `link` or here: escaped twice, Slack would show "&lt;" for "<")."""
+    title = shorten(document.title, 80)
+    return link(document.link, title) if document.link else f"*{escape(title)}*"
 
 
 def mrkdwn(text: str) -> str:
@@ -144,7 +146,8 @@ def answer_reply(answer: Answer, where: str) -> Reply:
 
 
 def outcome_line(outcome: Outcome) -> str:
-    """One ingest result for a person: what happened to which file."""
+    """One ingest result for a person: what happened to which document (`Outcome.name`: its
+    title, as `kb list` shows it)."""
     from skills.kb.service import FAILED, REMOVED, UNCHANGED
 
     name = escape(outcome.name)
